@@ -1,0 +1,116 @@
+import type { Kind, KindMap, ObjectInput } from '../api/types.ts';
+
+/** Options of a list. Selectors use Kubernetes syntax (`app=web,tier in (a,b)`, `spec.nodeName=n1`). */
+export interface ListOptions {
+  /** Only this namespace; omitted or undefined lists every namespace. Ignored for cluster-scoped kinds. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Page size; the result's `continue` token fetches the next page. */
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  /** The store's resourceVersion when the list was read; a watch from it misses nothing. */
+  resourceVersion: string;
+  /** Set when more items remain; pass it back as `ListOptions.continue`. */
+  continue?: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent<T> {
+  type: WatchEventType;
+  object: T;
+}
+
+export interface WatchOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /**
+   * Deliver every change after this resourceVersion, then live changes. Omitted: live changes only.
+   * A version older than the change stream's retention makes the watch fail with CapstanError EXPIRED
+   * ("expired, re-list"), never a silent gap.
+   */
+  sinceResourceVersion?: string;
+}
+
+/** A running watch. Iterate it for events; `close()` ends the iteration. */
+export interface Watch<T> extends AsyncIterable<WatchEvent<T>> {
+  close(): void;
+}
+
+export interface WriteOptions {
+  /** Validate and compute the result but write nothing. */
+  dryRun?: boolean;
+}
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface DeleteOptions extends WriteOptions {
+  /** Precondition: fail with CONFLICT unless the object is at this version. */
+  resourceVersion?: string;
+  propagationPolicy?: PropagationPolicy;
+}
+
+/**
+ * The cluster state. Every write is a compare-and-set that bumps the cluster-wide resourceVersion and appends
+ * the change to the change stream in the same atomic step.
+ *
+ * Errors are CapstanError: NOT_FOUND, ALREADY_EXISTS, CONFLICT (stale resourceVersion), INVALID (validation,
+ * with field violations), EXPIRED (watch too old), UNAVAILABLE (Redis unreachable).
+ */
+export interface Store {
+  /** Throws NOT_FOUND. `namespace` is ignored for cluster-scoped kinds. */
+  get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]>;
+  tryGet<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K] | undefined>;
+  /** Several objects in one round trip; missing ones are undefined. */
+  getMany<K extends Kind>(
+    kind: K,
+    refs: readonly { namespace?: string; name: string }[],
+  ): Promise<(KindMap[K] | undefined)[]>;
+  list<K extends Kind>(kind: K, options?: ListOptions): Promise<ListResult<KindMap[K]>>;
+  /**
+   * Defaults, validates and creates. Assigns uid, creationTimestamp, generation 1, resourceVersion, and a name
+   * from `generateName` when `name` is empty. Throws ALREADY_EXISTS, INVALID, NOT_FOUND (namespace missing).
+   */
+  create<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]>;
+  /**
+   * Replaces spec, metadata (labels, annotations, ownerReferences, finalizers) and, for kinds without a spec,
+   * the top-level payload. Status is kept. If `metadata.resourceVersion` is set it is a precondition (CONFLICT
+   * when stale); otherwise the update is unconditional. `generation` is bumped when spec changes.
+   * Removing the last finalizer of an object with a deletionTimestamp deletes it.
+   */
+  update<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]>;
+  /** Replaces status only; `metadata.resourceVersion`, if set, is a precondition. */
+  updateStatus<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]>;
+  /**
+   * Read-modify-write with retry on conflict: `fn` gets the current object and returns the new one (spec and
+   * metadata; status too when `status: true`), or undefined to leave it unchanged. Throws NOT_FOUND.
+   */
+  mutate<K extends Kind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+    fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
+    options?: WriteOptions & { status?: boolean },
+  ): Promise<KindMap[K]>;
+  /**
+   * Deletes. With finalizers present the object only gets a deletionTimestamp (MODIFIED) and goes when the last
+   * finalizer is removed. Foreground and Orphan propagation add the `foregroundDeletion` / `orphan` finalizer
+   * that the garbage collector acts on. Returns the object as last stored.
+   */
+  delete<K extends Kind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<KindMap[K]>;
+  watch<K extends Kind>(kind: K, options?: WatchOptions): Watch<KindMap[K]>;
+  /** The current cluster-wide resourceVersion. */
+  currentResourceVersion(): Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+
+/**
+ * Integration and end-to-end tests need the real Redis and Docker engine that `scripts/setup.sh` installs and
+ * starts (`npm test` runs it first). Fail fast with a clear message instead of a hundred timeouts.
+ */
+export default async function setup(): Promise<void> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`Redis is not reachable at ${url}: run 'bash scripts/setup.sh' first (${String(err)})`);
+  } finally {
+    redis.disconnect();
+  }
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 20_000 });
+  } catch (err) {
+    throw new Error(`The Docker engine is not reachable: run 'bash scripts/setup.sh' first (${String(err)})`);
+  }
+}
