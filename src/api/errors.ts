@@ -1,13 +1,6 @@
 /** The closed set of error codes Capstan's domain code raises. The API maps them to GraphQL `extensions.code`. */
 export type CapstanErrorCode =
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'CONFLICT'
-  | 'INVALID'
-  | 'EXPIRED'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'UNAVAILABLE';
+  'NOT_FOUND' | 'ALREADY_EXISTS' | 'CONFLICT' | 'INVALID' | 'EXPIRED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'UNAVAILABLE';
 
 /** One field-level problem behind an INVALID error: the field path and the rule it broke. */
 export interface FieldViolation {

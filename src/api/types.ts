@@ -414,7 +414,12 @@ export interface NodeStatus {
   allocatable?: { cpu?: string; memory?: string; pods?: string };
   addresses?: { type: 'InternalIP' | 'Hostname' | 'ExternalIP'; address: string }[];
   conditions?: NodeCondition[];
-  nodeInfo?: { containerRuntimeVersion?: string; kubeletVersion?: string; operatingSystem?: string; architecture?: string };
+  nodeInfo?: {
+    containerRuntimeVersion?: string;
+    kubeletVersion?: string;
+    operatingSystem?: string;
+    architecture?: string;
+  };
 }
 
 export type Node = KubeObject<'Node', NodeSpec, NodeStatus>;

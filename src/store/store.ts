@@ -1,4 +1,4 @@
-import type { Kind, KindMap, ObjectInput } from '../api/types.ts';
+import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 
 /** Options of a list. Selectors use Kubernetes syntax (`app=web,tier in (a,b)`, `spec.nodeName=n1`). */
 export interface ListOptions {
@@ -54,6 +54,11 @@ export interface DeleteOptions extends WriteOptions {
   /** Precondition: fail with CONFLICT unless the object is at this version. */
   resourceVersion?: string;
   propagationPolicy?: PropagationPolicy;
+  /**
+   * Pods bound to a node are deleted gracefully: they get a deletionTimestamp and the node agent removes them once
+   * their containers stopped. 0 deletes at once. Defaults to the pod's terminationGracePeriodSeconds.
+   */
+  gracePeriodSeconds?: number;
 }
 
 /**
@@ -113,4 +118,19 @@ export interface Store {
   /** The current cluster-wide resourceVersion. */
   currentResourceVersion(): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * An admission step run by the store before validation on every create and update, for every writer (API, apply,
+ * controllers): defaulting that needs cluster state, such as allocating a Service's ClusterIP and NodePort.
+ * It returns the object to write, or throws a CapstanError to refuse it. It must not write to the store itself.
+ */
+export interface AdmissionPlugin {
+  readonly kinds: readonly string[];
+  admit(request: {
+    operation: 'create' | 'update';
+    object: KubeObject;
+    old?: KubeObject;
+    dryRun: boolean;
+  }): Promise<KubeObject> | KubeObject;
 }

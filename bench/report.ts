@@ -1,0 +1,18 @@
+/** Benchmark reporting: one human line and one JSON line per measurement, so runs can be compared. */
+export function report(name: string, value: number, details: Record<string, unknown> = {}): void {
+  const extras = Object.entries(details)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? round(v) : String(v)}`)
+    .join(' ');
+  console.log(`${name}: ${round(value)} ${extras}`);
+  console.log(JSON.stringify({ bench: name, value: round(value), ...details }));
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Idempotent machine setup, run before `npm start` and `npm test` (prestart/pretest). On a fresh Debian 12
+# machine with only Node and npm, as root, it installs the Debian packages Capstan needs, starts the Docker
+# engine and a Redis with AOF persistence, installs the npm dependencies and builds the local images. Every
+# step first checks cheaply whether it is already done, so a second run does no work and takes about a second.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+state_dir=/var/lib/capstan
+log_dir=/var/log
+deadline_s=${CAPSTAN_SETUP_TIMEOUT:-90}
+
+log() { printf 'setup: %s\n' "$*"; }
+die() {
+  printf 'setup: error: %s\n' "$*" >&2
+  exit 1
+}
+need_root() { [[ $(id -u) == 0 ]] || die "$1 needs root: run as root (or do it by hand and run again)"; }
+show_log_tail() { if [[ -f $1 ]]; then tail -n 20 "$1" | sed 's/^/  | /' >&2; fi; }
+
+# Runs the given command until it succeeds or the deadline passes.
+wait_for() {
+  local what=$1 end=$((SECONDS + deadline_s))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < end)) || return 1
+    sleep 0.2
+  done
+  log "$what ready"
+}
+
+# One setup at a time: `npm start` and `npm test` started together must not both run apt or dockerd.
+if [[ $(id -u) == 0 ]] && command -v flock >/dev/null; then
+  exec 9>/run/capstan-setup.lock
+  flock -w 600 9 || die "another scripts/setup.sh has held /run/capstan-setup.lock for 10 minutes"
+fi
+
+# --- Debian packages ------------------------------------------------------------------------------------------
+installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == 'install ok installed' ]]; }
+missing=()
+command -v dockerd >/dev/null && command -v docker >/dev/null || missing+=(docker.io)
+command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
+installed busybox-static || missing+=(busybox-static)
+command -v dig >/dev/null || missing+=(dnsutils)
+command -v ip >/dev/null || missing+=(iproute2)
+command -v iptables >/dev/null || missing+=(iptables)
+# dockerd runs docker-init for containers created with Init; Debian links it to tini's tini-static.
+[[ -x $(command -v docker-init || true) ]] || missing+=(tini)
+if ((${#missing[@]} > 0)); then
+  need_root "installing ${missing[*]}"
+  apt_log=$log_dir/capstan-setup-apt.log
+  log "installing Debian packages: ${missing[*]} (log: $apt_log)"
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
+  if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$apt_log" 2>&1; then
+    show_log_tail "$apt_log"
+    die "apt-get could not install ${missing[*]}"
+  fi
+fi
+
+# --- npm dependencies -----------------------------------------------------------------------------------------
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log 'installing npm dependencies (npm ci)'
+  npm ci --no-audit --no-fund --loglevel=error || die 'npm ci failed'
+fi
+
+# --- Docker engine --------------------------------------------------------------------------------------------
+docker_version=''
+docker_ok() {
+  docker_version=$(timeout 20 docker version --format '{{.Server.Version}}' 2>/dev/null) && [[ -n $docker_version ]]
+}
+dockerd_alive() { [[ -f /var/run/docker.pid ]] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }
+if ! docker_ok; then
+  if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != unix:///var/run/docker.sock ]]; then
+    die "the Docker engine at DOCKER_HOST=$DOCKER_HOST is not reachable"
+  fi
+  if ! dockerd_alive; then
+    need_root 'starting dockerd'
+    # No systemd on these machines: dockerd runs detached from this shell and outlives it.
+    log "starting dockerd (log: $log_dir/dockerd.log)"
+    # It must not inherit the lock on fd 9, or the next setup would wait for dockerd to exit.
+    setsid nohup dockerd >>"$log_dir/dockerd.log" 2>&1 </dev/null 9>&- &
+  fi
+  if ! wait_for 'Docker engine' docker_ok; then
+    show_log_tail "$log_dir/dockerd.log"
+    die "the Docker engine did not answer within ${deadline_s}s (see $log_dir/dockerd.log)"
+  fi
+fi
+
+# --- Redis ----------------------------------------------------------------------------------------------------
+redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+url_re='^rediss?://([^@/]*@)?(\[[^]]*\]|[^:/]*)(:([0-9]+))?(/.*)?$'
+[[ $redis_url =~ $url_re ]] || die "REDIS_URL=$redis_url is not a redis://host:port URL"
+redis_host=${BASH_REMATCH[2]:-127.0.0.1}
+redis_port=${BASH_REMATCH[4]:-6379}
+rcli() { timeout 10 redis-cli -u "$redis_url" "$@" 2>/dev/null; }
+redis_ok() { [[ $(rcli ping) == PONG ]]; }
+case $redis_host in
+  localhost | 127.* | '[::1]') redis_local=1 ;;
+  *) redis_local=0 ;;
+esac
+if ! redis_ok; then
+  ((redis_local)) || die "Redis at REDIS_URL=$redis_url is not reachable (only a loopback Redis is started here)"
+  need_root 'starting redis-server'
+  case $redis_host in
+    127.*) bind=$redis_host ;;
+    *) bind='127.0.0.1 -::1' ;;
+  esac
+  data_dir=$state_dir/redis
+  [[ $redis_port == 6379 ]] || data_dir=$state_dir/redis-$redis_port
+  mkdir -p "$data_dir"
+  log "starting redis-server on port $redis_port with AOF in $data_dir (log: $log_dir/capstan-redis.log)"
+  # shellcheck disable=SC2086 # $bind holds one or two addresses
+  redis-server --bind $bind --port "$redis_port" --daemonize yes --dir "$data_dir" \
+    --appendonly yes --appendfsync everysec --logfile "$log_dir/capstan-redis.log" \
+    --pidfile "/run/capstan-redis-$redis_port.pid" 9>&- || die 'redis-server did not start'
+  if ! wait_for 'Redis' redis_ok; then
+    show_log_tail "$log_dir/capstan-redis.log"
+    die "Redis did not answer on port $redis_port within ${deadline_s}s"
+  fi
+elif ((redis_local)); then
+  # A Redis that was already running is made to keep the durability promise of the README.
+  if [[ $(rcli config get appendonly | tail -n 1) != yes ]]; then
+    log 'turning on AOF persistence in the running Redis'
+    [[ $(rcli config set appendonly yes) == OK ]] || die 'could not turn on AOF in the running Redis'
+  fi
+  if [[ $(rcli config get appendfsync | tail -n 1) == no ]]; then
+    rcli config set appendfsync everysec >/dev/null || die 'could not set appendfsync everysec'
+  fi
+fi
+
+# --- Local images ---------------------------------------------------------------------------------------------
+bash images/build.sh || die 'building the local images failed'
+
+log "ready: Docker $docker_version, Redis at $redis_url"

@@ -1,0 +1,35 @@
+import { CapstanClientError } from '../sdk/errors.ts';
+
+/** A user-facing failure of a command: printed as one line (`error: ...`) and turned into a non-zero exit code. */
+export class CliError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** The one line printed for a failure of any kind, with advice where the cause is known. */
+export function errorLine(err: unknown): string {
+  if (err instanceof CliError) return `error: ${oneLine(err.message)}`;
+  if (err instanceof CapstanClientError) {
+    switch (err.code) {
+      case 'UNREACHABLE':
+        return `error: ${oneLine(err.message)} (is the server running? start one with "capstan up", or set --server)`;
+      case 'UNAUTHENTICATED':
+        return `error: the server refused the token: ${oneLine(err.message)} (check --token, CAPSTAN_TOKEN or ~/.capstan/config)`;
+      case 'FORBIDDEN':
+        return `error: forbidden: ${oneLine(err.message)}`;
+      default:
+        return `error: ${oneLine(err.message)}`;
+    }
+  }
+  if (err instanceof Error) return `error: ${oneLine(err.message)}`;
+  return `error: ${oneLine(String(err))}`;
+}

@@ -1,0 +1,106 @@
+import { CliError } from './cli-error.ts';
+
+/** The kinds the CLI reads and writes, with the names kubectl knows them by. */
+export type CliKind =
+  | 'Pod'
+  | 'ReplicationController'
+  | 'Deployment'
+  | 'Service'
+  | 'Endpoints'
+  | 'Node'
+  | 'Namespace'
+  | 'Event'
+  | 'PersistentVolumeClaim';
+
+export interface KindInfo {
+  kind: CliKind;
+  /** Lower-case plural, as `kubectl get` prints it in `-o name` (`pod/web-1`) and in headings. */
+  resource: string;
+  shortNames: string[];
+  namespaced: boolean;
+}
+
+export const KIND_INFO: Record<CliKind, KindInfo> = {
+  Pod: { kind: 'Pod', resource: 'pod', shortNames: ['po', 'pods'], namespaced: true },
+  ReplicationController: {
+    kind: 'ReplicationController',
+    resource: 'replicationcontroller',
+    shortNames: ['rc', 'rcs', 'replicationcontrollers'],
+    namespaced: true,
+  },
+  Deployment: {
+    kind: 'Deployment',
+    resource: 'deployment.apps',
+    shortNames: ['deploy', 'deployments', 'deployment.apps', 'deployments.apps'],
+    namespaced: true,
+  },
+  Service: { kind: 'Service', resource: 'service', shortNames: ['svc', 'services'], namespaced: true },
+  Endpoints: { kind: 'Endpoints', resource: 'endpoints', shortNames: ['ep', 'endpoint'], namespaced: true },
+  Node: { kind: 'Node', resource: 'node', shortNames: ['no', 'nodes'], namespaced: false },
+  Namespace: { kind: 'Namespace', resource: 'namespace', shortNames: ['ns', 'namespaces'], namespaced: false },
+  Event: { kind: 'Event', resource: 'event', shortNames: ['ev', 'events'], namespaced: true },
+  PersistentVolumeClaim: {
+    kind: 'PersistentVolumeClaim',
+    resource: 'persistentvolumeclaim',
+    shortNames: ['pvc', 'pvcs', 'persistentvolumeclaims'],
+    namespaced: true,
+  },
+};
+
+/** What `get all` lists, in kubectl's order. */
+export const ALL_KINDS: readonly CliKind[] = ['Pod', 'Service', 'Deployment', 'ReplicationController'];
+
+const ALIASES = new Map<string, CliKind>();
+for (const info of Object.values(KIND_INFO)) {
+  for (const name of [info.kind.toLowerCase(), info.resource, ...info.shortNames]) ALIASES.set(name, info.kind);
+}
+
+/** Every name a kind is known by, for help texts and shell completion. */
+export function kindNames(): string[] {
+  return [...ALIASES.keys()].sort();
+}
+
+/** The kind for a name as kubectl accepts it (`po`, `pods`, `Pod`, `deploy`, `svc`...); undefined when unknown. */
+export function lookupKind(name: string): CliKind | undefined {
+  return ALIASES.get(name.toLowerCase());
+}
+
+/** Like lookupKind, but a name it does not know is a one-line user error. */
+export function resolveKind(name: string): CliKind {
+  const kind = lookupKind(name);
+  if (!kind) {
+    throw new CliError(
+      `unknown resource type "${name}"; known types: pods (po), replicationcontrollers (rc), deployments (deploy), ` +
+        'services (svc), endpoints (ep), nodes (no), namespaces (ns), events (ev), persistentvolumeclaims (pvc)',
+    );
+  }
+  return kind;
+}
+
+/** One resource argument: a kind, optionally with a name (`pod/web` or `pod web`). */
+export interface ResourceRef {
+  kind: CliKind;
+  name?: string;
+}
+
+/**
+ * Reads `get`-style resource arguments like kubectl: `pods`, `pods web-1 web-2`, `pods,svc`, `pod/web-1 svc/web`,
+ * and `all`. Mixing `KIND/NAME` with separate names is refused, as kubectl does.
+ */
+export function parseResourceArgs(args: readonly string[]): ResourceRef[] {
+  if (args.length === 0) throw new CliError('you must specify the type of resource to get (e.g. pods, svc, deploy)');
+  if (args.some((a) => a.includes('/'))) {
+    return args.map((arg) => {
+      const slash = arg.indexOf('/');
+      if (slash <= 0 || slash === arg.length - 1) {
+        throw new CliError(`there is no need to specify a resource type as a separate argument when using KIND/NAME: "${arg}"`);
+      }
+      return { kind: resolveKind(arg.slice(0, slash)), name: arg.slice(slash + 1) };
+    });
+  }
+  const [kinds, ...names] = args as [string, ...string[]];
+  const resolved = kinds.split(',').flatMap((k) => (k.toLowerCase() === 'all' ? [...ALL_KINDS] : [resolveKind(k)]));
+  if (names.length === 0) return resolved.map((kind) => ({ kind }));
+  if (resolved.length > 1) throw new CliError('names can be given for one resource type only (or use KIND/NAME)');
+  return names.map((name) => ({ kind: resolved[0]!, name }));
+}

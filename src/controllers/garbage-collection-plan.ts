@@ -1,0 +1,106 @@
+import type { Kind, KubeObject } from '../api/types.ts';
+import type { PropagationPolicy } from '../store/store.ts';
+
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+
+/** Enough to address an object in a write, with its uid as a precondition. */
+export interface ObjectRef {
+  kind: Kind;
+  namespace?: string;
+  name: string;
+  uid: string;
+}
+
+export type GarbageCollectionAction =
+  /** Delete a dependent with this propagation policy. */
+  | { type: 'delete'; object: ObjectRef; propagationPolicy: PropagationPolicy }
+  /** Remove the ownerReferences to these owner uids from a dependent. */
+  | { type: 'removeOwnerReferences'; object: ObjectRef; ownerUids: string[] }
+  /** Remove a finalizer from an owner being deleted, letting its deletion complete. */
+  | { type: 'removeFinalizer'; object: ObjectRef; finalizer: string };
+
+type Metadata = Pick<KubeObject, 'kind' | 'metadata'>;
+
+export function objectRef(obj: Metadata): ObjectRef {
+  const ref: ObjectRef = { kind: obj.kind, name: obj.metadata.name, uid: obj.metadata.uid };
+  if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
+  return ref;
+}
+
+const hasFinalizer = (obj: Metadata, finalizer: string) =>
+  obj.metadata.deletionTimestamp !== undefined && (obj.metadata.finalizers ?? []).includes(finalizer);
+
+/**
+ * The garbage collector's decisions over every object that owns or is owned (after Kubernetes' garbage
+ * collector). Owners are matched by uid, so an owner deleted and re-created under the same name is gone.
+ *
+ * For each dependent, its owners are dangling (absent), waiting (being deleted in the foreground) or solid:
+ * - some solid owner left: only the references to dangling and waiting owners are removed;
+ * - no solid owner but one waiting: the dependent is deleted in the foreground (its own dependents go first);
+ * - every owner absent: the dependent is deleted in the background.
+ * For each owner being deleted:
+ * - `foregroundDeletion` finalizer: its dependents are deleted (above); the finalizer is removed once none is left;
+ * - `orphan` finalizer: its dependents lose their reference to it, then the finalizer is removed.
+ *
+ * Actions must be applied in order, stopping at the first failure (the orphan finalizer must not go before the
+ * references are removed). The plan comes from a cache: before deleting a dependent whose owners look absent,
+ * the caller should confirm with a live read that they are (Kubernetes does the same), since a newly created
+ * owner may not have reached the cache yet.
+ */
+export function planGarbageCollection(objects: readonly Metadata[]): GarbageCollectionAction[] {
+  const byUid = new Map<string, Metadata>();
+  for (const obj of objects) byUid.set(obj.metadata.uid, obj);
+  const dependentsOf = new Map<string, Metadata[]>();
+  for (const obj of objects) {
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      const list = dependentsOf.get(ref.uid);
+      if (list) list.push(obj);
+      else dependentsOf.set(ref.uid, [obj]);
+    }
+  }
+
+  const actions: GarbageCollectionAction[] = [];
+  const orphaning = new Set<string>();
+  for (const obj of objects) {
+    if (hasFinalizer(obj, ORPHAN_FINALIZER)) orphaning.add(obj.metadata.uid);
+  }
+
+  for (const dependent of objects) {
+    const refs = dependent.metadata.ownerReferences ?? [];
+    if (refs.length === 0) continue;
+    const dangling: string[] = [];
+    const waiting: string[] = [];
+    // An owner orphaning its dependents lets go of this one (the orphan pass below removes that reference), so
+    // like a solid owner it keeps the dependent from being deleted.
+    let keeper = false;
+    for (const ref of refs) {
+      const owner = byUid.get(ref.uid);
+      if (orphaning.has(ref.uid)) keeper = true;
+      else if (!owner) dangling.push(ref.uid);
+      else if (hasFinalizer(owner, FOREGROUND_FINALIZER)) waiting.push(ref.uid);
+      else keeper = true;
+    }
+    if (dangling.length === 0 && waiting.length === 0) continue;
+    if (keeper) {
+      actions.push({ type: 'removeOwnerReferences', object: objectRef(dependent), ownerUids: [...dangling, ...waiting] });
+    } else if (!dependent.metadata.deletionTimestamp) {
+      const propagationPolicy: PropagationPolicy = waiting.length > 0 ? 'Foreground' : 'Background';
+      actions.push({ type: 'delete', object: objectRef(dependent), propagationPolicy });
+    }
+  }
+
+  for (const owner of objects) {
+    const uid = owner.metadata.uid;
+    const dependents = dependentsOf.get(uid) ?? [];
+    if (hasFinalizer(owner, ORPHAN_FINALIZER)) {
+      for (const dependent of dependents) {
+        actions.push({ type: 'removeOwnerReferences', object: objectRef(dependent), ownerUids: [uid] });
+      }
+      actions.push({ type: 'removeFinalizer', object: objectRef(owner), finalizer: ORPHAN_FINALIZER });
+    } else if (hasFinalizer(owner, FOREGROUND_FINALIZER) && dependents.length === 0) {
+      actions.push({ type: 'removeFinalizer', object: objectRef(owner), finalizer: FOREGROUND_FINALIZER });
+    }
+  }
+  return actions;
+}

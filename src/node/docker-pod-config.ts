@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { CapstanError } from '../api/errors.ts';
+import type { FieldViolation } from '../api/errors.ts';
+import { parseBytes, parseCpuMillis } from '../api/quantity.ts';
+import { LABELS, SANDBOX_CONTAINER_NAME, containerSpecHash } from './runtime.ts';
+import type { ContainerSpec, DnsConfig, SandboxConfig, SandboxInfo } from './runtime.ts';
+
+/** Pure translation of sandboxes and app containers into Docker create options. */
+
+export function networkName(node: string): string {
+  return `capstan-${node}`;
+}
+
+export function claimVolumeName(namespace: string, claimName: string): string {
+  return `capstan-pvc-${namespace}-${claimName}`;
+}
+
+/** Per-pod host directory: resolv.conf, hosts and emptyDir volumes live here and go with the pod. */
+export function podStateDir(stateRoot: string, uid: string): string {
+  return join(stateRoot, 'pods', uid);
+}
+
+export function emptyDirPath(stateRoot: string, uid: string, volumeName: string): string {
+  return join(podStateDir(stateRoot, uid), 'volumes', volumeName);
+}
+
+export function resolvConf(dns: DnsConfig): string {
+  const lines = dns.nameservers.map((ns) => `nameserver ${ns}`);
+  if (dns.searches.length > 0) lines.push(`search ${dns.searches.join(' ')}`);
+  if (dns.options.length > 0) lines.push(`options ${dns.options.join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+export function hostsFile(podIP: string, hostname: string): string {
+  return [
+    '# Capstan-managed hosts file.',
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'fe00::0\tip6-mcastprefix',
+    'fe00::1\tip6-allnodes',
+    'fe00::2\tip6-allrouters',
+    `${podIP}\t${hostname}`,
+    '',
+  ].join('\n');
+}
+
+export function podHostname(config: Pick<SandboxConfig, 'hostname' | 'name'>): string {
+  return (config.hostname ?? config.name).slice(0, 63).replace(/[-.]+$/, '');
+}
+
+function podLabels(p: { node: string; uid: string; namespace: string; name: string }): Record<string, string> {
+  return {
+    [LABELS.node]: p.node,
+    [LABELS.podUid]: p.uid,
+    [LABELS.podNamespace]: p.namespace,
+    [LABELS.podName]: p.name,
+  };
+}
+
+function portKey(port: { containerPort: number; protocol?: 'TCP' | 'UDP' }): string {
+  return `${port.containerPort}/${(port.protocol ?? 'TCP').toLowerCase()}`;
+}
+
+export function sandboxCreateOptions(
+  config: SandboxConfig,
+  image: string,
+  stateRoot: string,
+): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const port of config.ports) {
+    const key = portKey(port);
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: config.hostIP, HostPort: port.hostPort ? String(port.hostPort) : '' });
+  }
+  const extra = Object.fromEntries(Object.entries(config.labels ?? {}).filter(([k]) => !k.startsWith('io.capstan.')));
+  return {
+    name: `capstan_${config.node}_${config.namespace}_${config.name}_${config.uid}_${SANDBOX_CONTAINER_NAME}_${config.attempt ?? 0}`,
+    Image: image,
+    Hostname: podHostname(config),
+    Labels: {
+      ...extra,
+      ...podLabels(config),
+      [LABELS.containerName]: SANDBOX_CONTAINER_NAME,
+      [LABELS.restartCount]: String(config.attempt ?? 0),
+    },
+    ExposedPorts: exposed,
+    HostConfig: {
+      NetworkMode: networkName(config.node),
+      PortBindings: bindings,
+      RestartPolicy: { Name: 'no' },
+      Mounts: [
+        {
+          Type: 'bind',
+          Source: join(podStateDir(stateRoot, config.uid), 'resolv.conf'),
+          Target: '/etc/resolv.conf',
+          ReadOnly: true,
+        },
+      ],
+    },
+  };
+}
+
+/** A host directory or file the runtime must create before the container can bind-mount it. */
+export interface HostPathToEnsure {
+  path: string;
+  kind: 'dir' | 'file';
+}
+
+type Mount = NonNullable<NonNullable<Docker.ContainerCreateOptions['HostConfig']>['Mounts']>[number];
+
+/**
+ * Docker mounts for a container's volumeMounts. `claimMountpoints` maps PVC claim names to their Docker volume's
+ * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory).
+ */
+export function planMounts(
+  sandbox: Pick<SandboxInfo, 'uid' | 'namespace' | 'volumes'>,
+  spec: ContainerSpec,
+  stateRoot: string,
+  claimMountpoints: ReadonlyMap<string, string>,
+): { mounts: Mount[]; ensure: HostPathToEnsure[] } {
+  const mounts: Mount[] = [];
+  const ensure: HostPathToEnsure[] = [];
+  const violations: FieldViolation[] = [];
+  const subPathOf = (base: string, subPath: string | undefined): string => (subPath ? join(base, subPath) : base);
+  (spec.volumeMounts ?? []).forEach((vm, i) => {
+    const field = `containers[${spec.name}].volumeMounts[${i}]`;
+    const volume = sandbox.volumes.find((v) => v.name === vm.name);
+    if (subPathInvalid(vm.subPath)) {
+      violations.push({ field: `${field}.subPath`, message: 'must be a relative path without ".."' });
+      return;
+    }
+    if (!volume) {
+      violations.push({ field: `${field}.name`, message: `no volume named "${vm.name}" in the pod` });
+      return;
+    }
+    const readOnly = vm.readOnly === true;
+    if (volume.emptyDir) {
+      const source = subPathOf(emptyDirPath(stateRoot, sandbox.uid, volume.name), vm.subPath);
+      ensure.push({ path: source, kind: 'dir' });
+      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+    } else if (volume.hostPath) {
+      const source = subPathOf(volume.hostPath.path, vm.subPath);
+      const type = volume.hostPath.type ?? '';
+      if (type === '' || type === 'DirectoryOrCreate') ensure.push({ path: source, kind: 'dir' });
+      if (type === 'FileOrCreate') ensure.push({ path: source, kind: 'file' });
+      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+    } else if (volume.persistentVolumeClaim) {
+      const claim = volume.persistentVolumeClaim;
+      const ro = readOnly || claim.readOnly === true;
+      const mountpoint = claimMountpoints.get(claim.claimName);
+      if (vm.subPath && mountpoint) {
+        const source = join(mountpoint, vm.subPath);
+        ensure.push({ path: source, kind: 'dir' });
+        mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: ro });
+      } else {
+        mounts.push({
+          Type: 'volume',
+          Source: claimVolumeName(sandbox.namespace, claim.claimName),
+          Target: vm.mountPath,
+          ReadOnly: ro,
+        });
+      }
+    } else {
+      violations.push({ field: `${field}.name`, message: `volume "${vm.name}" has no supported source` });
+    }
+  });
+  if (violations.length > 0) throw CapstanError.invalid(violations, `container ${spec.name}`);
+  return { mounts, ensure };
+}
+
+function subPathInvalid(subPath: string | undefined): boolean {
+  return subPath !== undefined && subPath !== '' && (subPath.startsWith('/') || subPath.split('/').includes('..'));
+}
+
+function resourceLimits(spec: ContainerSpec): { NanoCpus?: number; Memory?: number; MemorySwap?: number } {
+  const limits = spec.resources?.limits;
+  const out: { NanoCpus?: number; Memory?: number; MemorySwap?: number } = {};
+  try {
+    if (limits?.cpu) out.NanoCpus = Math.round(parseCpuMillis(limits.cpu) * 1_000_000);
+    if (limits?.memory) {
+      out.Memory = Math.round(parseBytes(limits.memory));
+      // Kubernetes gives containers no swap beyond the memory limit.
+      out.MemorySwap = out.Memory;
+    }
+  } catch (err) {
+    throw new CapstanError('INVALID', `container ${spec.name}: resources.limits: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return out;
+}
+
+export function appContainerCreateOptions(
+  sandbox: SandboxInfo,
+  spec: ContainerSpec,
+  restartCount: number,
+  stateRoot: string,
+  mounts: Mount[],
+): Docker.ContainerCreateOptions {
+  const dir = podStateDir(stateRoot, sandbox.uid);
+  const options: Docker.ContainerCreateOptions = {
+    name: `capstan_${sandbox.node}_${sandbox.namespace}_${sandbox.name}_${sandbox.uid}_${spec.name}_${restartCount}`,
+    Image: spec.image,
+    Env: (spec.env ?? []).map((e) => `${e.name}=${e.value}`),
+    Labels: {
+      ...podLabels(sandbox),
+      [LABELS.containerName]: spec.name,
+      [LABELS.specHash]: containerSpecHash(spec),
+      [LABELS.restartCount]: String(restartCount),
+    },
+    HostConfig: {
+      NetworkMode: `container:${sandbox.id}`,
+      // docker-init forwards SIGTERM to the app, so images whose PID 1 has no TERM handler still stop at once.
+      Init: true,
+      RestartPolicy: { Name: 'no' },
+      Mounts: [
+        { Type: 'bind', Source: join(dir, 'resolv.conf'), Target: '/etc/resolv.conf' },
+        { Type: 'bind', Source: join(dir, 'hosts'), Target: '/etc/hosts' },
+        ...mounts,
+      ],
+      ...resourceLimits(spec),
+    },
+  };
+  // Kubernetes semantics: command replaces the image's ENTRYPOINT (and drops its CMD), args replace CMD.
+  if (spec.command && spec.command.length > 0) options.Entrypoint = spec.command;
+  if (spec.args && spec.args.length > 0) options.Cmd = spec.args;
+  if (spec.workingDir) options.WorkingDir = spec.workingDir;
+  return options;
+}

@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { CapstanError } from '../api/errors.ts';
+import type { CapstanErrorCode } from '../api/errors.ts';
+import type { HostPortMapping, ResourceRequirements, Volume } from '../api/types.ts';
+
+/**
+ * The node agent's port to a container engine (the CRI side of a kubelet). The reconcile loop talks only to this
+ * interface; `DockerRuntime` implements it on the local Docker engine and a hollow runtime can implement it in
+ * memory. Every method throws `CapstanError` (UNAVAILABLE when the engine cannot be reached), never a raw engine
+ * error.
+ */
+export interface ContainerRuntime {
+  /** Engine identity for `Node.status.nodeInfo.containerRuntimeVersion`. */
+  version(): Promise<RuntimeVersion>;
+
+  /** Creates the node's pod network if missing, reuses it if present (CONFLICT when it exists with another subnet). */
+  ensureNodeNetwork(config: NodeNetworkConfig): Promise<NodeNetwork>;
+  /** Removes the node's pod network; a missing network is not an error. */
+  removeNodeNetwork(node: string): Promise<void>;
+
+  imagePresent(ref: string): Promise<boolean>;
+  /** Makes `ref` usable under `policy`; throws `ImagePullError` with a Kubernetes-style reason when it cannot. */
+  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo>;
+
+  /** Writes the pod's state dir (resolv.conf, hosts, emptyDirs), creates and starts the sandbox holding its network. */
+  createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
+  /** Creates (not starts) an app container joined to the sandbox's network namespace; returns its id. */
+  createContainer(sandbox: SandboxInfo, spec: ContainerSpec, options?: { restartCount?: number }): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL once `graceSeconds` have passed. A container already stopped or gone is not an error. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  /** Removes a container (forcefully if running). A container already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Removes every container of the pod (sandbox included) and its state dir with emptyDirs; PVC volumes stay. */
+  removePod(uid: string): Promise<void>;
+  /** Removes the Docker volume backing a PersistentVolumeClaim; NOT_FOUND-safe, CONFLICT while a container uses it. */
+  removeClaimVolume(namespace: string, claimName: string): Promise<void>;
+
+  /** Every Capstan container of the node, grouped by pod uid, with states, pod IP and port mappings. */
+  listPodContainers(node: string): Promise<PodContainers[]>;
+  inspectContainer(id: string): Promise<ContainerInfo>;
+
+  /** Log lines of a container; ends when the log ends (or on `signal` when following). */
+  logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Runs a command in a running container; a timeout yields `timedOut: true` (the process may live on). */
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** Container start/die/oom events of the node's containers until `signal` aborts. */
+  events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+}
+
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+export interface RuntimeVersion {
+  /** `docker://20.10.24`, the form Kubernetes shows as containerRuntimeVersion. */
+  runtimeVersion: string;
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  kernelVersion?: string;
+}
+
+export interface NodeNetworkConfig {
+  node: string;
+  /** Pod subnet in CIDR form, e.g. 10.244.1.0/24. */
+  subnet: string;
+  gateway?: string;
+}
+
+export interface NodeNetwork {
+  id: string;
+  name: string;
+  subnet: string;
+  /** The bridge's address on the host: pods reach host listeners bound to it. */
+  gateway: string;
+}
+
+export interface ImageInfo {
+  ref: string;
+  /** Content-addressed image id (`sha256:...`), for ContainerStatus.imageID. */
+  id: string;
+  /** True when this call pulled the image from a registry. */
+  pulled: boolean;
+}
+
+/** Kubernetes' waiting reasons for image problems. */
+export type ImagePullReason = 'ErrImagePull' | 'ErrImageNeverPull' | 'InvalidImageName';
+
+/** The image cannot be made available; `reason` is what the pod's container status shows as waiting reason. */
+export class ImagePullError extends CapstanError {
+  readonly reason: ImagePullReason;
+  readonly image: string;
+
+  constructor(
+    reason: ImagePullReason,
+    image: string,
+    message: string,
+    options?: { cause?: unknown; code?: CapstanErrorCode },
+  ) {
+    super(options?.code ?? (reason === 'ErrImagePull' ? 'UNAVAILABLE' : 'INVALID'), message, options);
+    this.name = 'ImagePullError';
+    this.reason = reason;
+    this.image = image;
+  }
+}
+
+export interface DnsConfig {
+  nameservers: string[];
+  searches: string[];
+  /** resolv.conf `options` entries, e.g. `ndots:5`. */
+  options: string[];
+}
+
+/** A container port of the pod to publish on the node's address. */
+export interface PortSpec {
+  containerPort: number;
+  protocol?: 'TCP' | 'UDP';
+  /** Fixed host port; absent or 0 lets the engine choose one. */
+  hostPort?: number;
+}
+
+export interface SandboxConfig {
+  node: string;
+  uid: string;
+  namespace: string;
+  name: string;
+  /** Defaults to the pod name (cut to 63 characters). */
+  hostname?: string;
+  /** The node's address on which pod ports are published, e.g. 127.0.0.1 or 127.0.1.N. */
+  hostIP: string;
+  ports: PortSpec[];
+  dns: DnsConfig;
+  /** The pod's volumes; emptyDirs are created under the pod state dir. */
+  volumes?: Volume[];
+  /** Sandbox attempt of this pod (0 for the first); part of the Docker container name. */
+  attempt?: number;
+  /** Extra Docker labels for the sandbox; `io.capstan.*` keys are reserved and dropped. */
+  labels?: Record<string, string>;
+}
+
+export interface SandboxInfo {
+  id: string;
+  uid: string;
+  namespace: string;
+  name: string;
+  node: string;
+  podIP: string;
+  hostIP: string;
+  hostPorts: HostPortMapping[];
+  volumes: Volume[];
+  createdAt: string;
+}
+
+/** An app container as the runtime needs it: env already resolved (fieldRefs substituted by the caller). */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value: string }[];
+  workingDir?: string;
+  resources?: ResourceRequirements;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
+}
+
+export type ContainerRunState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerInfo {
+  id: string;
+  /** Container name within the pod; `POD` for the sandbox. */
+  name: string;
+  podUid: string;
+  podNamespace: string;
+  podName: string;
+  image: string;
+  imageId: string;
+  state: ContainerRunState;
+  exitCode?: number;
+  oomKilled: boolean;
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  createdAt: string;
+  /** `containerSpecHash` of the spec the container was created from. */
+  specHash?: string;
+  restartCount: number;
+}
+
+export interface PodContainers {
+  uid: string;
+  namespace: string;
+  name: string;
+  sandbox?: ContainerInfo & { podIP?: string; hostPorts: HostPortMapping[] };
+  containers: ContainerInfo[];
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  /** Only lines newer than this (Date or seconds since the epoch). */
+  since?: Date | number;
+  signal?: AbortSignal;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  /** RFC 3339 timestamp, present when requested with `timestamps`. */
+  timestamp?: string;
+}
+
+export interface ExecResult {
+  /** Null when the command did not finish within the timeout. */
+  exitCode: number | null;
+  /** stdout and stderr interleaved, cut to the first 64 KiB. */
+  output: string;
+  timedOut: boolean;
+}
+
+export interface RuntimeEvent {
+  type: 'start' | 'die' | 'oom';
+  containerId: string;
+  podUid: string;
+  containerName: string;
+  exitCode?: number;
+  time: string;
+}
+
+/** Docker labels every Capstan container carries. */
+export const LABELS = {
+  podUid: 'io.capstan.pod.uid',
+  podNamespace: 'io.capstan.pod.namespace',
+  podName: 'io.capstan.pod.name',
+  containerName: 'io.capstan.container.name',
+  node: 'io.capstan.node',
+  specHash: 'io.capstan.container.hash',
+  restartCount: 'io.capstan.restart-count',
+} as const;
+
+export const SANDBOX_CONTAINER_NAME = 'POD';
+
+/** Stable JSON: object keys sorted, so equal specs hash equally whatever the key order. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+/** Hash of a container spec; the agent compares it with a container's label to tell a changed spec. */
+export function containerSpecHash(spec: ContainerSpec): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(spec)))
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,224 @@
+import { isDeepStrictEqual } from 'node:util';
+import { CapstanError } from '../api/errors.ts';
+import type {
+  Container,
+  Deployment,
+  EnvVar,
+  Labels,
+  PodSpec,
+  PodTemplateSpec,
+  ReplicationController,
+  Service,
+  ServiceSpec,
+} from '../api/types.ts';
+import type { Store } from '../store/store.ts';
+import { checkResourceVersion, createObject, DEFAULT_NAMESPACE, describeRef, type MutationOptions } from './objects.ts';
+
+export type WorkloadKind = 'ReplicationController' | 'Deployment';
+export type ExposableKind = WorkloadKind | 'Pod' | 'Service';
+
+/** Annotation holding the rollout revision, on a Deployment and on each of its ReplicationControllers. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** Label the Deployment controller adds to its ReplicationControllers' templates; not part of the user's template. */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+export interface RunInput {
+  namespace?: string;
+  name: string;
+  image: string;
+  /** Container port to declare. */
+  port?: number;
+  replicas?: number;
+  /** Labels of the Deployment, its selector and its pods; default `{ run: name }` like kubectl run. */
+  labels?: Labels;
+  env?: EnvVar[];
+  command?: string[];
+  args?: string[];
+  imagePullPolicy?: Container['imagePullPolicy'];
+}
+
+/** `kubectl run`/`create deployment`: a Deployment of one container from an image. */
+export function runWorkload(store: Store, input: RunInput, options: MutationOptions = {}): Promise<Deployment> {
+  const labels = input.labels && Object.keys(input.labels).length > 0 ? input.labels : { run: input.name };
+  const container: Container = {
+    name: input.name,
+    image: input.image,
+    ...(input.port !== undefined ? { ports: [{ containerPort: input.port }] } : {}),
+    ...(input.env ? { env: input.env } : {}),
+    ...(input.command ? { command: input.command } : {}),
+    ...(input.args ? { args: input.args } : {}),
+    ...(input.imagePullPolicy ? { imagePullPolicy: input.imagePullPolicy } : {}),
+  };
+  return createObject(
+    store,
+    'Deployment',
+    {
+      kind: 'Deployment',
+      metadata: { name: input.name, namespace: input.namespace ?? DEFAULT_NAMESPACE, labels },
+      spec: {
+        replicas: input.replicas ?? 1,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [container] } },
+      },
+    },
+    options,
+  );
+}
+
+/** `kubectl scale`: sets `spec.replicas` of a ReplicationController or Deployment. */
+export async function scaleWorkload(
+  store: Store,
+  ref: { kind: WorkloadKind; namespace?: string; name: string },
+  replicas: number,
+  options: MutationOptions = {},
+): Promise<ReplicationController | Deployment> {
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw CapstanError.invalid([{ field: 'replicas', message: 'must be an integer of 0 or more' }]);
+  }
+  const scale = <T extends ReplicationController | Deployment>(current: T): T | undefined => {
+    checkResourceVersion(current, options.expectedResourceVersion);
+    if (current.spec?.replicas === replicas) return undefined;
+    return { ...current, spec: { ...current.spec!, replicas } };
+  };
+  const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
+  const write = { dryRun: options.dryRun };
+  return ref.kind === 'Deployment'
+    ? store.mutate('Deployment', namespace, ref.name, scale, write)
+    : store.mutate('ReplicationController', namespace, ref.name, scale, write);
+}
+
+export interface ExposeOptions {
+  /** Service port; default the workload's only container port. */
+  port?: number;
+  /** Default: the workload's only container port when it has exactly one, else `port`. */
+  targetPort?: number | string;
+  protocol?: 'TCP' | 'UDP';
+  type?: ServiceSpec['type'];
+  /** Service name; default the workload's name. */
+  name?: string;
+  nodePort?: number;
+  portName?: string;
+}
+
+function containerPortsOf(spec: PodSpec | undefined): number[] {
+  return (spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+}
+
+/** `kubectl expose`: a Service selecting the pods of a Pod, ReplicationController, Deployment or Service. */
+export async function exposeWorkload(
+  store: Store,
+  ref: { kind: ExposableKind; namespace?: string; name: string },
+  expose: ExposeOptions,
+  options: MutationOptions = {},
+): Promise<Service> {
+  const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
+  const source = await store.get(ref.kind, namespace, ref.name);
+  checkResourceVersion(source, options.expectedResourceVersion);
+  let selector: Labels | undefined;
+  let podSpec: PodSpec | undefined;
+  if (source.kind === 'Pod') {
+    selector = source.metadata.labels;
+    podSpec = source.spec;
+  } else if (source.kind === 'ReplicationController') {
+    selector = source.spec?.selector ?? source.spec?.template.metadata?.labels;
+    podSpec = source.spec?.template.spec;
+  } else if (source.kind === 'Deployment') {
+    if (source.spec?.selector.matchExpressions?.length) {
+      throw CapstanError.invalid(
+        [{ field: 'name', message: `${describeRef(ref)} has a set-based selector; a Service needs label equality` }],
+      );
+    }
+    selector = source.spec?.selector.matchLabels;
+    podSpec = source.spec?.template.spec;
+  } else {
+    selector = source.spec?.selector;
+  }
+  if (!selector || Object.keys(selector).length === 0) {
+    throw CapstanError.invalid([{ field: 'name', message: `${describeRef(ref)} has no labels to select its pods by` }]);
+  }
+  const containerPorts = containerPortsOf(podSpec);
+  const port = expose.port ?? (containerPorts.length === 1 ? containerPorts[0] : undefined);
+  if (port === undefined) {
+    throw CapstanError.invalid([
+      { field: 'port', message: `${describeRef(ref)} does not declare exactly one container port; give port` },
+    ]);
+  }
+  const targetPort = expose.targetPort ?? (containerPorts.length === 1 ? containerPorts[0]! : port);
+  return createObject(
+    store,
+    'Service',
+    {
+      kind: 'Service',
+      metadata: { name: expose.name ?? ref.name, namespace, labels: source.metadata.labels },
+      spec: {
+        type: expose.type ?? 'ClusterIP',
+        selector,
+        ports: [
+          {
+            port,
+            targetPort,
+            protocol: expose.protocol ?? 'TCP',
+            ...(expose.portName ? { name: expose.portName } : {}),
+            ...(expose.nodePort !== undefined ? { nodePort: expose.nodePort } : {}),
+          },
+        ],
+      },
+    },
+    options,
+  );
+}
+
+function revisionOf(annotations: Record<string, string> | undefined): number | undefined {
+  const value = Number.parseInt(annotations?.[REVISION_ANNOTATION] ?? '', 10);
+  return Number.isNaN(value) ? undefined : value;
+}
+
+function userTemplate(template: PodTemplateSpec): PodTemplateSpec {
+  const labels = { ...template.metadata?.labels };
+  delete labels[POD_TEMPLATE_HASH_LABEL];
+  return { ...template, metadata: { ...template.metadata, labels } };
+}
+
+/**
+ * `kubectl rollout undo`: puts back the pod template of an earlier revision (default: the one before the current)
+ * from the Deployment's ReplicationControllers; the Deployment controller then rolls it out as a new revision.
+ */
+export async function rollbackDeployment(
+  store: Store,
+  ref: { namespace?: string; name: string },
+  toRevision: number | undefined,
+  options: MutationOptions = {},
+): Promise<Deployment> {
+  const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
+  const deployment = await store.get('Deployment', namespace, ref.name);
+  const owned = (await store.list('ReplicationController', { namespace })).items.filter((rc) =>
+    rc.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid),
+  );
+  const revisions = owned
+    .map((rc) => ({ rc, revision: revisionOf(rc.metadata.annotations) }))
+    .filter((r): r is { rc: ReplicationController; revision: number } => r.revision !== undefined)
+    .sort((a, b) => b.revision - a.revision);
+  const current = revisionOf(deployment.metadata.annotations) ?? revisions[0]?.revision ?? 0;
+  const target =
+    toRevision !== undefined && toRevision > 0
+      ? revisions.find((r) => r.revision === toRevision)
+      : revisions.find((r) => r.revision < current);
+  if (!target) {
+    const what = toRevision ? `revision ${toRevision}` : 'a revision before the current one';
+    throw CapstanError.invalid(
+      [{ field: 'toRevision', message: `Deployment ${namespace}/${ref.name} has no ${what} to roll back to` }],
+    );
+  }
+  const template = userTemplate(target.rc.spec!.template);
+  return store.mutate(
+    'Deployment',
+    namespace,
+    ref.name,
+    (live) => {
+      checkResourceVersion(live, options.expectedResourceVersion);
+      if (isDeepStrictEqual(live.spec?.template, template)) return undefined;
+      return { ...live, spec: { ...live.spec!, template } };
+    },
+    { dryRun: options.dryRun },
+  );
+}

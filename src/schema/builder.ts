@@ -1,0 +1,39 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import { GraphQLError, Kind as AstKind } from 'graphql';
+import type { Context } from '../server/context.ts';
+import type { LogSource } from '../resolvers/logs.ts';
+
+/**
+ * The context the schema's resolvers see: the edge's request context plus optional ports that other parts of the
+ * program may plug in. `logSource` is set by whoever runs a node agent that can stream container logs.
+ */
+export type SchemaContext = Context & { logSource?: LogSource };
+
+function parseIntOrString(value: unknown): number | string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  throw new GraphQLError(`IntOrString must be an integer or a string, got ${JSON.stringify(value)}`);
+}
+
+export const builder = new SchemaBuilder<{
+  Context: SchemaContext;
+  DefaultFieldNullability: true;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    IntOrString: { Input: number | string; Output: number | string };
+  };
+}>({
+  plugins: [DataloaderPlugin],
+});
+
+builder.scalarType('IntOrString', {
+  description: 'A port number or a port name, as Kubernetes IntOrString (e.g. targetPort: 8080 or "http").',
+  serialize: parseIntOrString,
+  parseValue: parseIntOrString,
+  parseLiteral: (ast) => {
+    if (ast.kind === AstKind.INT) return Number.parseInt(ast.value, 10);
+    if (ast.kind === AstKind.STRING) return ast.value;
+    throw new GraphQLError('IntOrString must be an integer or a string literal');
+  },
+});

@@ -1,0 +1,65 @@
+import { GraphQLError } from 'graphql';
+import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
+
+/** GraphQL `extensions.code` for each CapstanError code. */
+export const GRAPHQL_CODES: Record<CapstanErrorCode, string> = {
+  INVALID: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
+  CONFLICT: 'CONFLICT',
+  EXPIRED: 'EXPIRED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAVAILABLE: 'UNAVAILABLE',
+};
+
+const MASKED_MESSAGE = 'Unexpected error.';
+
+function findCapstanError(err: unknown): CapstanError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof CapstanError) return current;
+    current = current instanceof GraphQLError ? current.originalError : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The one mapping from errors to what a GraphQL client sees. A CapstanError (thrown directly or wrapped by graphql-js
+ * as `originalError`) becomes a GraphQLError with `extensions.code` (and `extensions.fields` with the violations
+ * for BAD_USER_INPUT); GraphQL's own errors (syntax, validation, bad variables) pass through; anything else is
+ * masked as "Unexpected error." with code INTERNAL_SERVER_ERROR so infrastructure errors never reach a client.
+ */
+export function toGraphQLError(err: unknown): GraphQLError {
+  const capstan = findCapstanError(err);
+  const located = err instanceof GraphQLError ? err : undefined;
+  const location = {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+  };
+  if (capstan) {
+    const extensions: Record<string, unknown> = { code: GRAPHQL_CODES[capstan.code] };
+    if (capstan.code === 'INVALID') extensions.fields = capstan.violations;
+    return new GraphQLError(capstan.message, { ...location, originalError: capstan, extensions });
+  }
+  if (located && isGraphQLOwnError(located)) return located;
+  return new GraphQLError(MASKED_MESSAGE, {
+    ...location,
+    originalError: err instanceof Error ? err : undefined,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/** Errors produced by GraphQL itself or thrown as GraphQLError on purpose, rather than by an unexpected failure. */
+function isGraphQLOwnError(err: GraphQLError): boolean {
+  const original = err.originalError;
+  if (original === undefined || original === null) return true;
+  return original instanceof GraphQLError;
+}
+
+/** Whether a thrown value is an expected error that `toGraphQLError` passes to clients unmasked. */
+export function isExpectedError(err: unknown): boolean {
+  return toGraphQLError(err).message !== MASKED_MESSAGE;
+}

@@ -1,0 +1,20 @@
+import type { Store } from '../store/store.ts';
+
+/**
+ * Who is calling. admin: everything; viewer: read-only; bootstrap: may only exchange itself for a node credential;
+ * node: may update only its own Node and Lease and the status of pods bound to it.
+ */
+export interface Identity {
+  role: 'admin' | 'viewer' | 'bootstrap' | 'node';
+  /** Name of the Token object that authenticated the request. */
+  tokenName: string;
+  /** For role node: the Node this credential acts as. */
+  nodeName?: string;
+}
+
+/** The GraphQL context of one request (or one subscription connection). */
+export interface Context {
+  store: Store;
+  /** null when the request carried no valid token (only introspection-free health endpoints allow that). */
+  identity: Identity | null;
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { isAsyncIterable } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { toGraphQLError } from '../schema/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Logger } from '../util/logger.ts';
+import { activeWebSocketConnections } from '../util/metrics.ts';
+import type { Identity } from './context.ts';
+import { identify } from './use-auth.ts';
+import { operationInfo, outcomeOf, recordOperation, type OperationInfo } from './use-telemetry.ts';
+import { GRAPHQL_PATH, type CapstanYoga } from './yoga.ts';
+
+/** Close code for a connection refused for want of a valid token (graphql-ws' own "Unauthorized"). */
+export const WS_UNAUTHORIZED = 4401;
+
+type ConnectionExtra = {
+  identity?: Identity;
+  connectionId?: string;
+};
+
+type Enveloped = ReturnType<CapstanYoga['getEnveloped']>;
+
+/** The bearer token's `Authorization` value from graphql-ws connectionParams: `authorization`, or `token`. */
+function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.['authorization'] ?? params?.['Authorization'];
+  if (typeof value === 'string') return value;
+  const token = params?.['token'];
+  return typeof token === 'string' ? `Bearer ${token}` : undefined;
+}
+
+/** A WebSocket close reason is limited to 123 bytes. */
+function closeReason(text: string): string {
+  const bytes = Buffer.from(text);
+  return bytes.length <= 123 ? text : `${bytes.subarray(0, 120).toString().replace(/\uFFFD+$/, '')}...`;
+}
+
+/**
+ * Serves the graphql-ws protocol on the HTTP server's /graphql path with the same schema, plugins (limits,
+ * masking, metrics) and authorization as HTTP requests. A client authenticates once, in connection_init:
+ * `connectionParams: { authorization: 'Bearer <token>' }` (or `{ token }`, or an Authorization header on the
+ * upgrade request for non-browser clients); a connection without a valid token is closed with 4401.
+ */
+export function attachGraphQLWebSocket(options: {
+  server: Server;
+  yoga: CapstanYoga;
+  store: Store;
+  logger: Logger;
+  maxPayloadBytes: number;
+  authCacheTtlMs?: number;
+}): { dispose(): Promise<void> } {
+  const { server, yoga, store, maxPayloadBytes, authCacheTtlMs } = options;
+  const log = options.logger.child({ component: 'api', transport: 'ws' });
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+  wss.on('connection', (socket) => {
+    activeWebSocketConnections.inc();
+    socket.once('close', () => activeWebSocketConnections.dec());
+  });
+  const started = new Map<string, { at: number; info: OperationInfo }>();
+
+  function finish(connectionId: string, id: string, info: OperationInfo, at: number, outcome: string): void {
+    const seconds = (performance.now() - at) / 1000;
+    recordOperation(info, 'ws', outcome, seconds);
+    log.info(
+      {
+        connectionId,
+        operationId: id,
+        operationType: info.type,
+        ...(info.name ? { operationName: info.name } : {}),
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ...(outcome !== 'ok' ? { errorCode: outcome } : {}),
+      },
+      'graphql-ws operation',
+    );
+  }
+
+  const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
+    {
+      isProd: true,
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onConnect: async (ctx) => {
+        const extra = ctx.extra;
+        extra.connectionId = randomUUID();
+        const authorization = authorizationFrom(ctx.connectionParams) ?? extra.request.headers.authorization;
+        try {
+          extra.identity = await identify(store, authorization, authCacheTtlMs);
+          log.debug({ connectionId: extra.connectionId, tokenName: extra.identity.tokenName }, 'connection accepted');
+          return true;
+        } catch (err) {
+          if (err instanceof GraphQLError) {
+            const message = authorization
+              ? err.message
+              : 'authentication required: send connectionParams { authorization: "Bearer <token>" }';
+            extra.socket.close(WS_UNAUTHORIZED, closeReason(`UNAUTHENTICATED: ${message}`));
+          } else {
+            log.error({ err }, 'authentication failed');
+            extra.socket.close(1011, 'authentication is unavailable');
+          }
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const at = performance.now();
+        const connectionId = ctx.extra.connectionId ?? '';
+        const enveloped = yoga.getEnveloped({
+          identity: ctx.extra.identity,
+          transport: 'ws',
+          connectionId,
+          params: payload,
+        });
+        let info: OperationInfo = { type: 'none' };
+        try {
+          const document = enveloped.parse(payload.query);
+          info = operationInfo(document, payload.operationName);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) {
+            finish(connectionId, id, info, at, outcomeOf(errors));
+            return errors;
+          }
+          const args: ExecutionArgs = {
+            schema: enveloped.schema,
+            document,
+            operationName: payload.operationName ?? null,
+            variableValues: payload.variables ?? null,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: enveloped,
+          };
+          started.set(`${connectionId}/${id}`, { at, info });
+          return args;
+        } catch (err) {
+          const error = toGraphQLError(err);
+          if (error.extensions['code'] === 'INTERNAL_SERVER_ERROR') log.error({ err }, 'graphql-ws operation failed');
+          finish(connectionId, id, info, at, outcomeOf([error]));
+          return [error];
+        }
+      },
+      onOperation: async (ctx, id, _payload, _args, operationResult) => {
+        const key = `${ctx.extra.connectionId ?? ''}/${id}`;
+        const op = started.get(key);
+        started.delete(key);
+        if (!op) return;
+        const result = await operationResult;
+        const outcome = isAsyncIterable(result) ? 'ok' : outcomeOf(result.errors);
+        finish(ctx.extra.connectionId ?? '', id, op.info, op.at, outcome);
+      },
+    },
+    wss,
+  );
+  return { dispose: () => disposable.dispose() as Promise<void> };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '../store/store.ts';
+import { logContext, logger as defaultLogger } from '../util/logger.ts';
+import { attachGraphQLWebSocket } from './graphql-ws.ts';
+import { isLoopbackAddress } from './use-probes.ts';
+import { createCapstanYoga, GRAPHQL_PATH, type CapstanYoga, type CapstanYogaOptions } from './yoga.ts';
+
+export interface ApiServerOptions extends CapstanYogaOptions {
+  store: Store;
+  /** Address to listen on. Default 127.0.0.1: reaching the API from elsewhere is an explicit choice. */
+  host?: string;
+  /** Default 7070; 0 picks a free port. */
+  port?: number;
+  /** On close, how long requests in flight may take to finish before connections are cut. Default 5 s. */
+  closeGraceMs?: number;
+}
+
+export interface ApiServer {
+  /** Base URL, e.g. http://127.0.0.1:7070 (GraphQL at `${url}/graphql`, graphql-ws at ws://.../graphql). */
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  server: Server;
+  yoga: CapstanYoga;
+  /** Stops accepting, ends subscriptions (WebSocket and SSE), waits for requests in flight, closes sockets. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function isStreaming(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/event-stream') || accept.includes('multipart/mixed');
+}
+
+/**
+ * Starts Capstan's API server: GraphQL over HTTP (+ SSE subscriptions) and graphql-ws at /graphql, GraphiQL on a
+ * browser GET of /graphql, /healthz, /readyz and /metrics. Resolves once listening.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { store, host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
+  const logger = options.logger ?? defaultLogger;
+  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const yoga = createCapstanYoga({ store, ...yogaOptions, logger, maxBodyBytes });
+
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const server = createServer((req, res) => {
+    const fromClient = req.headers['x-request-id'];
+    const requestId = typeof fromClient === 'string' && REQUEST_ID.test(fromClient) ? fromClient : randomUUID();
+    if (!isStreaming(req)) {
+      inFlight++;
+      res.once('close', () => {
+        if (--inFlight === 0) drained?.();
+      });
+    }
+    logContext.run({ requestId }, () => {
+      void yoga.handleNodeRequestAndResponse(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
+    });
+  });
+  const ws = attachGraphQLWebSocket({
+    server,
+    yoga,
+    store,
+    logger,
+    maxPayloadBytes: maxBodyBytes,
+    ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+  const log = logger.child({ component: 'api' });
+  log.info(
+    { url, graphql: `${url}${GRAPHQL_PATH}`, metricsWithoutToken: isLoopbackAddress(address.address) },
+    'API server listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    await ws.dispose();
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, closeGraceMs);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    // Cuts SSE streams and anything still running after the grace period; yoga ends their subscriptions.
+    server.closeAllConnections();
+    await stopped;
+    log.info({ url }, 'API server closed');
+  }
+
+  return {
+    url,
+    graphqlUrl: `${url}${GRAPHQL_PATH}`,
+    wsUrl: `ws://${hostPart}:${address.port}${GRAPHQL_PATH}`,
+    server,
+    yoga,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,119 @@
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
+import { schema as capstanSchema } from '../schema/index.ts';
+import { isExpectedError, toGraphQLError } from '../schema/errors.ts';
+import type { Store } from '../store/store.ts';
+import { logger as defaultLogger, type Logger } from '../util/logger.ts';
+import type { Context } from './context.ts';
+import { useAuth } from './use-auth.ts';
+import { useProbes, type MetricsAccess } from './use-probes.ts';
+import { useTelemetry, type ServerContext } from './use-telemetry.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Header a non-browser client may send to pass CSRF prevention with a "simple" request (no JSON content type). */
+export const CSRF_HEADER = 'x-capstan-csrf';
+
+export interface CapstanYogaOptions {
+  store: Store;
+  /** Defaults to Capstan's schema (src/schema/index.ts). */
+  schema?: GraphQLSchema;
+  logger?: Logger;
+  /** Deepest selection nesting accepted (introspection exempt). Default 15. */
+  maxDepth?: number;
+  /** Largest query cost accepted (graphql-armor's cost model: objects 2, scalars 1, x1.5 per level). Default 50,000. */
+  maxCost?: number;
+  /** Most aliases in one operation. Default 30. */
+  maxAliases?: number;
+  /** Largest request body accepted, in bytes; larger bodies get HTTP 413. Default 2 MiB. */
+  maxBodyBytes?: number;
+  metricsAccess?: MetricsAccess;
+  /** How long a successful token check is reused; bounds the delay before a revoked token stops working. */
+  authCacheTtlMs?: number;
+  /** Extra fields merged into every request context (e.g. ports the schema's resolvers can use). */
+  contextExtras?: Record<string, unknown>;
+}
+
+export type CapstanYoga = YogaServerInstance<ServerContext, Context>;
+
+/** Yoga's logger interface on top of pino; expected (client) errors are not logged as server errors. */
+function yogaLogger(log: Logger): YogaLogger {
+  const text = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ');
+  return {
+    debug: (...args) => {
+      if (log.isLevelEnabled('debug')) log.debug(text(args));
+    },
+    info: (...args) => log.info(text(args)),
+    warn: (...args) => log.warn(text(args)),
+    error: (...args) => {
+      const [first] = args;
+      if (!(first instanceof Error)) return log.error(text(args));
+      if (isExpectedError(first)) return log.debug({ err: first }, 'error returned to the client');
+      const err = first instanceof GraphQLError && first.originalError ? first.originalError : first;
+      const path = first instanceof GraphQLError ? first.path?.join('.') : undefined;
+      log.error({ err, ...(path ? { path } : {}) }, 'internal error, masked as "Unexpected error." for the client');
+    },
+  };
+}
+
+/** The GraphiQL page, with every asset inlined: it must work on a machine with no internet access. */
+const graphiql = {
+  title: 'Capstan GraphiQL',
+  // GraphiQL sends these headers with every request (queries and SSE subscriptions); users replace the
+  // placeholder with the token from ~/.capstan/config in the Headers tab.
+  headers: JSON.stringify({ Authorization: 'Bearer <paste the token from ~/.capstan/config>' }, null, 2),
+  defaultQuery: '# Put your token in the Headers tab below, then run:\n{\n  __typename\n}\n',
+  subscriptionsProtocol: 'GRAPHQL_SSE' as const,
+};
+
+/**
+ * The GraphQL-over-HTTP edge of the API server as a yoga instance (`yoga.fetch` in tests, `handleNodeRequest`
+ * in the HTTP server): token auth, CSRF prevention, body size, depth, cost and alias limits, masked internal
+ * errors, metrics and request logs, /healthz, /readyz, /metrics and an offline GraphiQL.
+ */
+export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
+  const {
+    store,
+    schema = capstanSchema,
+    logger = defaultLogger,
+    maxDepth = 15,
+    maxCost = 50_000,
+    maxAliases = 30,
+    maxBodyBytes = 2 * 1024 * 1024,
+    metricsAccess,
+    authCacheTtlMs = AUTH_CACHE_TTL_MS,
+    contextExtras = {},
+  } = options;
+  const log = logger.child({ component: 'api' });
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    // identity is added by useAuth (HTTP) or given by the graphql-ws server; never set it here, since this
+    // factory runs after the graphql-ws server has placed it in the initial context.
+    context: () => ({ store, ...contextExtras }) as unknown as Context,
+    logging: yogaLogger(log),
+    maskedErrors: { maskError: (error) => toGraphQLError(error) },
+    graphiql,
+    renderGraphiQL,
+    landingPage: false,
+    // Same-origin only: the dashboard and GraphiQL are served from this origin; other sites get no CORS grant.
+    cors: false,
+    maxRequestBodySize: maxBodyBytes,
+    plugins: [
+      useTelemetry({ logger: log, graphqlEndpoint: GRAPHQL_PATH }),
+      useProbes({ store, logger: log, ...(metricsAccess ? { metricsAccess } : {}) }),
+      // Refuses "simple" requests (no JSON content type, no custom header) that a foreign page can make a
+      // browser send without a CORS preflight, e.g. GET /graphql?query=... or a form post.
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }),
+      useAuth({ store, cacheTtlMs: authCacheTtlMs }),
+      maxDepthPlugin({ n: maxDepth, flattenFragments: true }),
+      costLimitPlugin({ maxCost }),
+      maxAliasesPlugin({ n: maxAliases }),
+    ],
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Lua scripts behind every store write. Each one checks its precondition, bumps the cluster-wide resourceVersion
+ * and appends the change to the change stream in one atomic step, so the stream holds exactly one entry per
+ * resourceVersion (entry id `<rv>-0`) and a watcher can tell a gap from a quiet period.
+ *
+ * Objects live in hashes `{ rv, obj }`: the resourceVersion is kept beside the JSON rather than inside it, so the
+ * scripts never decode or re-encode a user's object.
+ */
+
+/**
+ * KEYS: object, index, rv counter, stream, namespace object (or the object key itself when not namespaced)
+ * ARGV: json, index member, kind, stream max length, check namespace ('1'|'0')
+ * Returns the new resourceVersion, or an error ALREADY_EXISTS / NAMESPACE_MISSING / NAMESPACE_TERMINATING.
+ */
+export const CREATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('ALREADY_EXISTS') end
+if ARGV[5] == '1' then
+  local ns = redis.call('HGET', KEYS[5], 'obj')
+  if not ns then return redis.error_reply('NAMESPACE_MISSING') end
+  if redis.call('HGET', KEYS[5], 'terminating') == '1' then return redis.error_reply('NAMESPACE_TERMINATING') end
+end
+local rv = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[1], 'rv', rv, 'obj', ARGV[1])
+redis.call('ZADD', KEYS[2], 0, ARGV[2])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], rv .. '-0', 't', 'ADDED', 'k', ARGV[3], 'm', ARGV[2], 'o', ARGV[1])
+return rv
+`;
+
+/**
+ * KEYS: object, index, rv counter, stream
+ * ARGV: expected rv, json, index member, kind, stream max length, previous match view (json), remove ('1'|'0'),
+ *       terminating flag ('1'|'0')
+ * With remove = '1' the object is deleted and a DELETED entry carrying ARGV[2] (its last state) is appended.
+ * Returns the new resourceVersion, or an error NOT_FOUND / CONFLICT.
+ */
+export const UPDATE_SCRIPT = `
+local cur = redis.call('HGET', KEYS[1], 'rv')
+if not cur then return redis.error_reply('NOT_FOUND') end
+if cur ~= ARGV[1] then return redis.error_reply('CONFLICT') end
+local rv = redis.call('INCR', KEYS[3])
+if ARGV[7] == '1' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], rv .. '-0', 't', 'DELETED', 'k', ARGV[4], 'm', ARGV[3], 'o', ARGV[2], 'p', ARGV[6])
+else
+  redis.call('HSET', KEYS[1], 'rv', rv, 'obj', ARGV[2], 'terminating', ARGV[8])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], rv .. '-0', 't', 'MODIFIED', 'k', ARGV[4], 'm', ARGV[3], 'o', ARGV[2], 'p', ARGV[6])
+end
+return rv
+`;
+
+/**
+ * A consistent page of one kind: the current resourceVersion and up to ARGV[3] objects from the lexical range.
+ * KEYS: index, rv counter. ARGV: min, max, count, object key prefix.
+ * Returns { rv, scanned count, last scanned member, member1, rv1, json1, member2, ... }; members whose object
+ * vanished between the index and the hash are counted as scanned but not returned.
+ */
+export const LIST_SCRIPT = `
+local members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = { redis.call('GET', KEYS[2]) or '0', #members, members[#members] or '' }
+for _, m in ipairs(members) do
+  local v = redis.call('HMGET', ARGV[4] .. m, 'rv', 'obj')
+  if v[1] then
+    out[#out + 1] = m
+    out[#out + 1] = v[1]
+    out[#out + 1] = v[2]
+  end
+end
+return out
+`;

@@ -1,0 +1,297 @@
+import type { Redis } from 'ioredis';
+import { CapstanError } from '../api/errors.ts';
+import type { KubeObject } from '../api/types.ts';
+import type { Watch, WatchEvent, WatchEventType } from './store.ts';
+import type { ObjectFilter, MatchView } from './object-filter.ts';
+
+/** One change as read from the stream. */
+export interface ChangeEntry {
+  rv: number;
+  type: WatchEventType;
+  kind: string;
+  json: string;
+  /** Labels and selectable fields of the object before a MODIFIED change. */
+  previous?: MatchView;
+}
+
+/** Reads stream entries after `afterRv` (at most `count`), oldest first. */
+export type RangeReader = (afterRv: number, count: number) => Promise<ChangeEntry[]>;
+
+interface Subscriber {
+  kind: string;
+  filter: ObjectFilter;
+  channel: EventChannel<KubeObject>;
+  lastRv: number;
+  /** Live entries held back while the subscriber's history is still being replayed. */
+  backlog: ChangeEntry[] | undefined;
+}
+
+const BACKFILL_PAGE = 1000;
+
+/**
+ * The one stream reader of a process. It follows the change stream with a blocking XREAD on a dedicated connection
+ * and fans every entry out in memory to the watches of this process, so a thousand watchers cost one Redis
+ * connection, not a thousand.
+ */
+export class WatchHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private position = 0;
+  private running = false;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly reader: Redis,
+    private readonly streamKey: string,
+    private readonly readRange: RangeReader,
+    private readonly currentRv: () => Promise<number>,
+    private readonly maxQueue = 20_000,
+  ) {}
+
+  get watcherCount(): number {
+    return this.subscribers.size;
+  }
+
+  /**
+   * Starts a watch. With `sinceRv` it first replays the stream after that version; a version the stream no longer
+   * holds fails the watch with EXPIRED. Without it, it delivers changes from now on.
+   */
+  watch(kind: string, filter: ObjectFilter, sinceRv?: number): Watch<KubeObject> {
+    const channel = new EventChannel<KubeObject>(() => this.subscribers.delete(sub), this.maxQueue);
+    const sub: Subscriber = { kind, filter, channel, lastRv: 0, backlog: [] };
+    this.subscribers.add(sub);
+    this.ensureRunning();
+    void this.begin(sub, sinceRv).catch((err: unknown) => channel.fail(err));
+    return channel;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    for (const sub of this.subscribers) sub.channel.close();
+    this.subscribers.clear();
+    this.reader.disconnect();
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async begin(sub: Subscriber, sinceRv: number | undefined): Promise<void> {
+    if (sinceRv === undefined) {
+      sub.lastRv = await this.currentRv();
+    } else {
+      sub.lastRv = sinceRv;
+      await this.replay(sub);
+    }
+    const backlog = sub.backlog ?? [];
+    sub.backlog = undefined;
+    for (const entry of backlog) this.deliver(sub, entry);
+  }
+
+  /** Replays history from the stream until it catches up with what the live reader has buffered. */
+  private async replay(sub: Subscriber): Promise<void> {
+    for (;;) {
+      // Every version up to `latest` has a stream entry unless trimmed, so an empty range below it is a gap.
+      const latest = await this.currentRv();
+      const entries = await this.readRange(sub.lastRv, BACKFILL_PAGE);
+      const first = entries[0];
+      if (first === undefined) {
+        if (latest > sub.lastRv) throw expired(sub.lastRv);
+        return;
+      }
+      if (first.rv > sub.lastRv + 1) throw expired(sub.lastRv);
+      for (const entry of entries) this.deliver(sub, entry);
+      if (entries.length < BACKFILL_PAGE) return;
+    }
+  }
+
+  private deliver(sub: Subscriber, entry: ChangeEntry): void {
+    if (entry.rv <= sub.lastRv) return;
+    sub.lastRv = entry.rv;
+    if (entry.kind !== sub.kind) return;
+    const event = toEvent(entry, sub.filter);
+    if (event) sub.channel.push(event);
+  }
+
+  private ensureRunning(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.loop = this.follow();
+  }
+
+  private async follow(): Promise<void> {
+    this.position = await this.retrying(() => this.currentRv());
+    let delay = 50;
+    while (!this.stopped) {
+      try {
+        const reply = (await this.reader.xread(
+          'COUNT',
+          1000,
+          'BLOCK',
+          5000,
+          'STREAMS',
+          this.streamKey,
+          `${this.position}-0`,
+        )) as [string, [string, string[]][]][] | null;
+        delay = 50;
+        if (!reply) continue;
+        const raw = reply[0]?.[1] ?? [];
+        const entries = raw.map(parseEntry);
+        const first = entries[0];
+        if (first && first.rv > this.position + 1) {
+          // The reader fell behind the stream's retention: every watcher may have missed changes.
+          for (const sub of this.subscribers) sub.channel.fail(expired(this.position));
+        }
+        for (const entry of entries) {
+          this.position = entry.rv;
+          for (const sub of this.subscribers) {
+            if (sub.backlog) sub.backlog.push(entry);
+            else this.deliver(sub, entry);
+          }
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2000);
+        void err;
+      }
+    }
+  }
+
+  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    let delay = 50;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.stopped) throw err;
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
+  }
+}
+
+function expired(rv: number): CapstanError {
+  return new CapstanError(
+    'EXPIRED',
+    `resourceVersion ${rv} is older than the change stream's retention: expired, re-list and watch again`,
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Decodes one XREAD/XRANGE entry: `[id, [field, value, ...]]`. */
+export function parseEntry([id, fields]: [string, string[]]): ChangeEntry {
+  const values: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) values[fields[i]!] = fields[i + 1]!;
+  const entry: ChangeEntry = {
+    rv: Number(id.slice(0, id.indexOf('-'))),
+    type: values.t as WatchEventType,
+    kind: values.k ?? '',
+    json: values.o ?? '{}',
+  };
+  if (values.p) entry.previous = JSON.parse(values.p) as MatchView;
+  return entry;
+}
+
+/**
+ * Turns a change into what a filtered watcher sees, as the Kubernetes watch cache does: an object that starts
+ * matching appears as ADDED, one that stops matching as DELETED.
+ */
+function toEvent(entry: ChangeEntry, filter: ObjectFilter): WatchEvent<KubeObject> | undefined {
+  const object = JSON.parse(entry.json) as KubeObject;
+  object.metadata.resourceVersion = String(entry.rv);
+  const now = filter.matches(object);
+  if (entry.type !== 'MODIFIED') return now ? { type: entry.type, object } : undefined;
+  const before = entry.previous ? filter.matchesView(entry.previous) : now;
+  if (now && before) return { type: 'MODIFIED', object };
+  if (now) return { type: 'ADDED', object };
+  if (before) return { type: 'DELETED', object };
+  return undefined;
+}
+
+/**
+ * A single-consumer async queue of events. A consumer that falls more than `maxQueue` events behind is cut off
+ * with EXPIRED rather than letting memory grow without bound; it re-lists like any expired watcher.
+ */
+export class EventChannel<T> implements Watch<T> {
+  private readonly queue: WatchEvent<T>[] = [];
+  private waiting: ((result: IteratorResult<WatchEvent<T>>) => void) | undefined;
+  private failWaiting: ((err: unknown) => void) | undefined;
+  private error: unknown;
+  private done = false;
+
+  constructor(
+    private readonly onClose: () => void,
+    private readonly maxQueue: number,
+  ) {}
+
+  push(event: WatchEvent<T>): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      this.failWaiting = undefined;
+      resolve({ value: event, done: false });
+      return;
+    }
+    if (this.queue.length >= this.maxQueue) {
+      this.fail(new CapstanError('EXPIRED', 'watcher fell too far behind the change stream: re-list and watch again'));
+      return;
+    }
+    this.queue.push(event);
+  }
+
+  fail(err: unknown): void {
+    if (this.done) return;
+    this.error = err;
+    this.finish();
+    if (this.failWaiting) {
+      const reject = this.failWaiting;
+      this.waiting = undefined;
+      this.failWaiting = undefined;
+      this.error = undefined;
+      reject(err);
+    }
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.finish();
+    this.queue.length = 0;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      this.failWaiting = undefined;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.onClose();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent<T>> {
+    return {
+      next: () => {
+        const event = this.queue.shift();
+        if (event) return Promise.resolve({ value: event, done: false });
+        if (this.error !== undefined) {
+          const err = this.error;
+          this.error = undefined;
+          return Promise.reject(err);
+        }
+        if (this.done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => {
+          this.waiting = resolve;
+          this.failWaiting = reject;
+        });
+      },
+      return: () => {
+        this.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}
