@@ -1,7 +1,7 @@
 /**
  * DNS responder throughput against dnsmasq, both on loopback, both asked the same name by the same load generator.
  *
- *   node --import tsx bench/dns.ts            (env: DNS_BENCH_SECONDS=5, DNS_BENCH_ROUNDS=3)
+ *   node --import tsx bench/dns.ts   (env: DNS_BENCH_SECONDS=5, DNS_BENCH_ROUNDS=3, DNS_BENCH_GENERATOR=node)
  *
  * The load generator is dnsperf (Debian package `dnsperf`) when installed, otherwise a bounded Node UDP generator
  * in a child process (said so in the output). Runs alternate between the two servers and the median of each is
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     }
   }
   const ours = await startDnsServer(index, { port: 0 });
-  const usePerf = await has('dnsperf');
+  const usePerf = process.env.DNS_BENCH_GENERATOR !== 'node' && (await has('dnsperf'));
   const useDnsmasq = await has('dnsmasq');
   const dnsmasqPort = await freePort();
   const dnsmasq = useDnsmasq ? await startDnsmasq(dnsmasqPort) : undefined;
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     usePerf ? dnsperf(port, seconds, dataFile) : nodeGenerator(port, seconds);
   const results = { capstan: [] as number[], dnsmasq: [] as number[] };
   console.log(
-    `load generator: ${usePerf ? 'dnsperf' : 'Node UDP generator (dnsperf not installed)'}; ${rounds} rounds of ${seconds} s`,
+    `load generator: ${usePerf ? 'dnsperf' : 'Node UDP generator (dnsperf not installed or DNS_BENCH_GENERATOR=node)'}; ${rounds} rounds of ${seconds} s`,
   );
   try {
     for (let round = 1; round <= rounds; round++) {

@@ -47,6 +47,12 @@ command -v ip >/dev/null || missing+=(iproute2)
 command -v iptables >/dev/null || missing+=(iptables)
 # dockerd runs docker-init for containers created with Init; Debian links it to tini's tini-static.
 [[ -x $(command -v docker-init || true) ]] || missing+=(tini)
+# The benchmarks (`npm run bench`) measure against real peers: dnsmasq with dnsperf, wrk, redis-benchmark.
+if [[ ${CAPSTAN_SETUP_BENCH:-} == 1 ]]; then
+  command -v dnsperf >/dev/null || missing+=(dnsperf)
+  command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
+  command -v wrk >/dev/null || missing+=(wrk)
+fi
 if ((${#missing[@]} > 0)); then
   need_root "installing ${missing[*]}"
   apt_log=$log_dir/capstan-setup-apt.log

@@ -51,7 +51,9 @@ describe('DNS server (UDP and TCP on loopback, queried with dig)', () => {
       newEndpoints({ name: 'crowd', ready: podAddresses(60), ports: [{ name: 'http', port: 8080 }] }),
     );
     index.upsertService(newService({ name: 'pair', clusterIP: 'None' }));
-    index.upsertEndpoints(newEndpoints({ name: 'pair', ready: podAddresses(20, { hostnames: true, prefix: '10.245' }) }));
+    index.upsertEndpoints(
+      newEndpoints({ name: 'pair', ready: podAddresses(20, { hostnames: true, prefix: '10.245' }) }),
+    );
     server = await startDnsServer(index, { port: 0 });
     port = server.address.port;
   });

@@ -1,15 +1,16 @@
-import {
-  GraphQLBoolean,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-  type GraphQLFieldConfigMap,
-} from 'graphql';
+import { createRequire } from 'node:module';
+import type * as GraphQLModule from 'graphql';
+import type { GraphQLFieldConfigMap } from 'graphql';
 import type { Pod } from '../src/api/types.ts';
 import { authorizeRead, authorizeWrite } from '../src/auth/authorize.ts';
 import { exchangeBootstrapToken } from '../src/auth/tokens.ts';
 import type { Context } from '../src/server/context.ts';
+
+// graphql's CommonJS build, the one yoga, Pothos and graphql-ws load: under vitest a plain `import 'graphql'` in a
+// test file gets the ESM build instead, and graphql refuses a schema built by one copy in the other.
+const { GraphQLBoolean, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(
+  import.meta.url,
+)('graphql') as typeof GraphQLModule;
 
 /*
  * A small schema for testing the HTTP edge on its own (auth, limits, transports), independent of the product
@@ -36,7 +37,7 @@ const PodEvent = new GraphQLObjectType<{ type: string; object: Pod }>({
   },
 });
 
-const Nested: GraphQLObjectType = new GraphQLObjectType({
+const Nested: GraphQLModule.GraphQLObjectType = new GraphQLObjectType({
   name: 'Nested',
   fields: () => ({ value: { type: GraphQLString, resolve: () => 'v' }, child: { type: Nested, resolve: () => ({}) } }),
 });
@@ -69,7 +70,10 @@ const mutation: GraphQLFieldConfigMap<unknown, Context> = {
       return ctx.store.create('Pod', {
         kind: 'Pod',
         metadata: { name: args.name, namespace: args.namespace },
-        spec: { containers: [{ name: 'web', image: 'capstan/hello:latest' }], ...(args.nodeName ? { nodeName: args.nodeName } : {}) },
+        spec: {
+          containers: [{ name: 'web', image: 'capstan/hello:latest' }],
+          ...(args.nodeName ? { nodeName: args.nodeName } : {}),
+        },
       });
     },
   },
@@ -78,7 +82,13 @@ const mutation: GraphQLFieldConfigMap<unknown, Context> = {
     args: { namespace: requiredStr, name: requiredStr, phase: requiredStr },
     resolve: async (_, args: { namespace: string; name: string; phase: string }, ctx) => {
       const current = await ctx.store.get('Pod', args.namespace, args.name);
-      authorizeWrite(ctx.identity, { kind: 'Pod', namespace: args.namespace, name: args.name, verb: 'updateStatus', current });
+      authorizeWrite(ctx.identity, {
+        kind: 'Pod',
+        namespace: args.namespace,
+        name: args.name,
+        verb: 'updateStatus',
+        current,
+      });
       return ctx.store.updateStatus('Pod', { ...current, status: { phase: args.phase as 'Running' } });
     },
   },

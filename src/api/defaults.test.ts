@@ -154,6 +154,11 @@ describe('applyDefaults', () => {
       ]);
     });
 
+    it('defaults a null targetPort to the port', () => {
+      const svc = newService({ ports: [{ port: 8080, targetPort: null as unknown as number }] });
+      expect(applyDefaults(svc).spec?.ports?.[0]?.targetPort).toBe(8080);
+    });
+
     it('keeps a named targetPort', () => {
       const svc = newService({ ports: [{ port: 80, targetPort: 'http' }] });
       expect(applyDefaults(svc).spec?.ports?.[0]?.targetPort).toBe('http');

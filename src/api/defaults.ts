@@ -143,7 +143,7 @@ function defaultService(svc: Service): void {
   spec.sessionAffinity ??= 'None';
   for (const port of spec.ports ?? []) {
     port.protocol ??= 'TCP';
-    if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
+    if (port.targetPort == null || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
   }
 }
 

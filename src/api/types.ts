@@ -340,6 +340,8 @@ export interface ServiceSpec {
   /** Immutable once set; "None" makes a headless service. */
   clusterIP?: string;
   sessionAffinity?: 'None' | 'ClientIP';
+  /** How long ClientIP affinity lasts without traffic; default 10800 s. */
+  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
   loadBalancerIP?: string;
 }
 

@@ -23,7 +23,8 @@ const LABEL_RULE =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end " +
   "with an alphanumeric character (regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const SUBDOMAIN_RULE = 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters';
-const RFC1035_RULE = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic";
+const RFC1035_RULE =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic";
 
 describe('validateObject', () => {
   it.each([

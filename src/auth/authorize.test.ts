@@ -13,7 +13,14 @@ function newPod(nodeName?: string): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'web', namespace: 'default', uid: 'u', resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      uid: 'u',
+      resourceVersion: '1',
+      generation: 1,
+      creationTimestamp: '',
+    },
     spec: { containers: [{ name: 'c', image: 'i' }], ...(nodeName ? { nodeName } : {}) },
   };
 }
@@ -80,7 +87,7 @@ describe('authorizeWrite', () => {
     ).toBe('FORBIDDEN');
   });
 
-  it("lets a node write the status of pods bound to it, judged by the stored pod", () => {
+  it('lets a node write the status of pods bound to it, judged by the stored pod', () => {
     expect(() => authorizeWrite(node1, podWrite('updateStatus', newPod('n1')))).not.toThrow();
     const stolen = { ...podWrite('updateStatus', newPod('n2')), object: newPod('n1') };
     expect(refusal(() => authorizeWrite(node1, stolen)).message).toBe(
@@ -100,13 +107,17 @@ describe('authorizeWrite', () => {
   });
 
   it('lets a node create events but nothing else', () => {
-    expect(() => authorizeWrite(node1, { kind: 'Event', namespace: 'default', name: 'e1', verb: 'create' })).not.toThrow();
-    expect(refusal(() => authorizeWrite(node1, { kind: 'Event', namespace: 'default', name: 'e1', verb: 'delete' })).code).toBe(
+    expect(() =>
+      authorizeWrite(node1, { kind: 'Event', namespace: 'default', name: 'e1', verb: 'create' }),
+    ).not.toThrow();
+    expect(
+      refusal(() => authorizeWrite(node1, { kind: 'Event', namespace: 'default', name: 'e1', verb: 'delete' })).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      refusal(() => authorizeWrite(node1, { kind: 'Service', namespace: 'default', name: 's', verb: 'create' })).code,
+    ).toBe('FORBIDDEN');
+    expect(refusal(() => authorizeWrite(node1, { kind: 'Token', name: 'abc123', verb: 'create' })).code).toBe(
       'FORBIDDEN',
     );
-    expect(refusal(() => authorizeWrite(node1, { kind: 'Service', namespace: 'default', name: 's', verb: 'create' })).code).toBe(
-      'FORBIDDEN',
-    );
-    expect(refusal(() => authorizeWrite(node1, { kind: 'Token', name: 'abc123', verb: 'create' })).code).toBe('FORBIDDEN');
   });
 });

@@ -60,7 +60,9 @@ function nodeMayWrite(nodeName: string, req: WriteRequest): boolean {
       // The stored pod decides, never the submitted one: a node must not claim a pod by rewriting its nodeName.
       // Delete is allowed for bound pods, as Kubernetes' NodeRestriction does, so the agent can finish a graceful
       // deletion it carried out.
-      return (verb === 'updateStatus' || verb === 'delete') && (req.current as Pod | undefined)?.spec?.nodeName === nodeName;
+      return (
+        (verb === 'updateStatus' || verb === 'delete') && (req.current as Pod | undefined)?.spec?.nodeName === nodeName
+      );
     case 'Event':
       return verb === 'create';
     default:

@@ -94,14 +94,22 @@ function checkUsable(token: Token | undefined, id: string, nowMs: number): Token
 
 function validateTtl(ttlSeconds: number | undefined): void {
   if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)) {
-    throw CapstanError.invalid([{ field: 'ttlSeconds', message: 'must be a positive whole number of seconds' }], 'token');
+    throw CapstanError.invalid(
+      [{ field: 'ttlSeconds', message: 'must be a positive whole number of seconds' }],
+      'token',
+    );
   }
 }
 
 export function validateNodeName(nodeName: string | undefined): asserts nodeName is string {
   if (!nodeName || nodeName.length > 253 || !DNS_SUBDOMAIN.test(nodeName)) {
     throw CapstanError.invalid(
-      [{ field: 'nodeName', message: 'must be a DNS subdomain: lowercase a-z, 0-9, "-" and ".", at most 253 characters' }],
+      [
+        {
+          field: 'nodeName',
+          message: 'must be a DNS subdomain: lowercase a-z, 0-9, "-" and ".", at most 253 characters',
+        },
+      ],
       'node credential',
     );
   }
@@ -146,7 +154,11 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       ...(description !== undefined ? { description } : {}),
     };
     try {
-      await store.create('Token', { kind: 'Token', metadata: { name: id, labels: { 'capstan.io/token-role': role } }, spec });
+      await store.create('Token', {
+        kind: 'Token',
+        metadata: { name: id, labels: { 'capstan.io/token-role': role } },
+        spec,
+      });
       return { token: `${id}.${secret}`, name: id, ...(expiresAt !== undefined ? { expiresAt } : {}) };
     } catch (err) {
       if (!isCapstanError(err, 'ALREADY_EXISTS') || attempt >= 4) throw err;
@@ -186,7 +198,11 @@ export async function importToken(
       metadata: { name: id, labels: { 'capstan.io/token-role': options.role } },
       spec,
     });
-  } else if (existing.spec?.role !== options.role || existing.spec.secretHash !== secretHash || existing.spec.expiresAt) {
+  } else if (
+    existing.spec?.role !== options.role ||
+    existing.spec.secretHash !== secretHash ||
+    existing.spec.expiresAt
+  ) {
     await store.mutate('Token', undefined, id, (current) => ({
       ...current,
       metadata: { ...current.metadata, labels: { ...current.metadata.labels, 'capstan.io/token-role': options.role } },

@@ -93,7 +93,9 @@ export function parseResourceArgs(args: readonly string[]): ResourceRef[] {
     return args.map((arg) => {
       const slash = arg.indexOf('/');
       if (slash <= 0 || slash === arg.length - 1) {
-        throw new CliError(`there is no need to specify a resource type as a separate argument when using KIND/NAME: "${arg}"`);
+        throw new CliError(
+          `there is no need to specify a resource type as a separate argument when using KIND/NAME: "${arg}"`,
+        );
       }
       return { kind: resolveKind(arg.slice(0, slash)), name: arg.slice(slash + 1) };
     });

@@ -1,15 +1,24 @@
-import type { Deployment, DeploymentStatus, ObjectInput, ReplicationController } from '../api/types.ts';
+import type {
+  Deployment,
+  DeploymentStatus,
+  ObjectInput,
+  Pod,
+  PodTemplateSpec,
+  ReplicationController,
+} from '../api/types.ts';
 import { selectorFromLabelSelector } from '../labels/selector.ts';
 import {
   computeDeploymentStatus,
   ensureNewController,
+  isCompleteStatus,
   maxRevision,
   resolveFenceposts,
   revisionOf,
   type RCRef,
-} from './deployment-revisions.ts';
-import { canonicalJson, controllerRef, templatesEqualIgnoringHash } from './pod-status.ts';
+} from './deployment-util.ts';
+import { canonicalJson, controllerRef, isPodTerminated, templatesEqualIgnoringHash } from './pod-status.ts';
 
+/** One write the deployment controller's apply step performs, in plan order. */
 export type DeploymentAction =
   | { type: 'createRC'; rc: ObjectInput<ReplicationController> }
   | { type: 'scaleRC'; rc: RCRef; replicas: number }
@@ -20,12 +29,23 @@ export type DeploymentAction =
   | { type: 'deleteRC'; rc: RCRef }
   /** Set annotations on the Deployment (its revision), keeping its others. */
   | { type: 'annotateDeployment'; annotations: Record<string, string> }
+  /** Replace the Deployment's pod template (a rollback). */
+  | { type: 'updateDeploymentSpec'; template: PodTemplateSpec }
   | { type: 'updateDeploymentStatus'; status: DeploymentStatus };
 
+/** The actions of one deployment sync. */
 export interface DeploymentPlan {
   actions: DeploymentAction[];
   /** Re-check then: the progress deadline falls due. */
   requeueAfterMs?: number;
+}
+
+export interface DeploymentPlanOptions {
+  /**
+   * Pods owned by the deployment's RCs. Recreate uses them to wait until old pods have really stopped,
+   * terminating ones included (an RC's status.replicas leaves those out). Without them, RC status is used.
+   */
+  pods?: readonly Pod[];
 }
 
 /** A working copy of one RC: what it is, and the replicas the plan wants it at. */
@@ -46,14 +66,20 @@ const ref = (rc: ReplicationController): RCRef => ({ name: rc.metadata.name, uid
  * template, the others are old. Actions, in order: adopt/release, create the new RC, revision bookkeeping,
  * scaling per strategy, cleanup of old RCs beyond revisionHistoryLimit, and the status update.
  */
-export function planDeployment(d: Deployment, rcs: readonly ReplicationController[], now: Date): DeploymentPlan {
+export function planDeployment(
+  d: Deployment,
+  rcs: readonly ReplicationController[],
+  now: Date,
+  options: DeploymentPlanOptions = {},
+): DeploymentPlan {
   const actions: DeploymentAction[] = [];
   const owned = claimControllers(d, rcs, actions);
   const spec = d.spec;
   const selector = spec ? selectorFromLabelSelector(spec.selector, 'spec.selector') : undefined;
   // An empty selector would select every pod in the namespace: like Kubernetes, report status and do nothing.
   if (!spec || !selector || selector.isEverything() || d.metadata.deletionTimestamp) {
-    return withStatus(d, actions, owned.map(toState), undefined, now);
+    withStatus(d, actions, owned.map(toState), undefined, now);
+    return { actions };
   }
 
   const sorted = [...owned].sort(byCreation);
@@ -64,7 +90,7 @@ export function planDeployment(d: Deployment, rcs: readonly ReplicationControlle
   const replicas = spec.replicas ?? 1;
 
   // Paused, and Recreate while old pods are still up, must not create the new RC yet.
-  const oldRunning = old.some((s) => (s.rc.status?.replicas ?? 0) > 0 || s.replicas > 0);
+  const oldRunning = old.some((s) => s.replicas > 0 || oldPodsRunning(s.rc, options.pods));
   const mayCreate = !spec.paused && !(recreate && oldRunning);
   let next = existingNew ? toState(existingNew) : undefined;
   if (next || mayCreate) {
@@ -83,8 +109,13 @@ export function planDeployment(d: Deployment, rcs: readonly ReplicationControlle
   }
 
   const plan = withStatus(d, actions, next ? [...old, next] : old, next, now);
-  if (spec.paused || isComplete(d, plan.status)) cleanupOldControllers(d, old, actions);
+  if (spec.paused || isCompleteStatus(replicas, plan.status, d)) cleanupOldControllers(d, old, actions);
   return { actions, ...(plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : {}) };
+}
+
+function oldPodsRunning(rc: ReplicationController, pods: readonly Pod[] | undefined): boolean {
+  if (!pods) return (rc.status?.replicas ?? 0) > 0;
+  return pods.some((pod) => controllerRef(pod)?.uid === rc.metadata.uid && !isPodTerminated(pod));
 }
 
 function claimControllers(
@@ -232,16 +263,6 @@ function cleanupOldControllers(d: Deployment, old: RCState[], actions: Deploymen
   }
 }
 
-function isComplete(d: Deployment, status: DeploymentStatus): boolean {
-  const replicas = d.spec?.replicas ?? 1;
-  return (
-    status.updatedReplicas === replicas &&
-    status.replicas === replicas &&
-    status.availableReplicas === replicas &&
-    (status.observedGeneration ?? 0) >= d.metadata.generation
-  );
-}
-
 function withStatus(
   d: Deployment,
   actions: DeploymentAction[],
@@ -256,5 +277,3 @@ function withStatus(
   }
   return result;
 }
-
-export { planRollback, resolveFenceposts, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from './deployment-revisions.ts';

@@ -7,7 +7,14 @@ function newService(spec: Partial<ServiceSpec> = {}, name = 'web'): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: 'default', uid: `svc-${name}`, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `svc-${name}`,
+      resourceVersion: '1',
+      generation: 1,
+      creationTimestamp: '',
+    },
     spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }], ...spec },
   };
 }
@@ -112,8 +119,15 @@ describe('computeEndpoints', () => {
 describe('endpointsEqual', () => {
   it('treats missing and empty lists alike but notices a changed address', () => {
     expect(endpointsEqual(undefined, [])).toBe(true);
-    expect(endpointsEqual([{ addresses: [{ ip: '10.0.0.1' }], notReadyAddresses: [] }], [{ addresses: [{ ip: '10.0.0.1' }] }])).toBe(true);
+    expect(
+      endpointsEqual(
+        [{ addresses: [{ ip: '10.0.0.1' }], notReadyAddresses: [] }],
+        [{ addresses: [{ ip: '10.0.0.1' }] }],
+      ),
+    ).toBe(true);
     expect(endpointsEqual([{ addresses: [{ ip: '10.0.0.1' }] }], [{ addresses: [{ ip: '10.0.0.2' }] }])).toBe(false);
-    expect(endpointsEqual([{ addresses: [{ ip: '10.0.0.1' }] }], [{ notReadyAddresses: [{ ip: '10.0.0.1' }] }])).toBe(false);
+    expect(endpointsEqual([{ addresses: [{ ip: '10.0.0.1' }] }], [{ notReadyAddresses: [{ ip: '10.0.0.1' }] }])).toBe(
+      false,
+    );
   });
 });

@@ -157,7 +157,10 @@ function compareHostPorts(a: HostPortMapping, b: HostPortMapping): number {
  * True when two subset lists describe the same endpoints. Missing and empty lists, and absent optional fields,
  * count as equal, so the controller skips writes that would change nothing.
  */
-export function endpointsEqual(a: readonly EndpointSubset[] | undefined, b: readonly EndpointSubset[] | undefined): boolean {
+export function endpointsEqual(
+  a: readonly EndpointSubset[] | undefined,
+  b: readonly EndpointSubset[] | undefined,
+): boolean {
   return isDeepStrictEqual(normalize(a ?? []), normalize(b ?? []));
 }
 

@@ -12,6 +12,7 @@ export interface ObjectRef {
   uid: string;
 }
 
+/** One write of the garbage collector; apply in order. */
 export type GarbageCollectionAction =
   /** Delete a dependent with this propagation policy. */
   | { type: 'delete'; object: ObjectRef; propagationPolicy: PropagationPolicy }
@@ -22,6 +23,7 @@ export type GarbageCollectionAction =
 
 type Metadata = Pick<KubeObject, 'kind' | 'metadata'>;
 
+/** The ref of an object, for actions. */
 export function objectRef(obj: Metadata): ObjectRef {
   const ref: ObjectRef = { kind: obj.kind, name: obj.metadata.name, uid: obj.metadata.uid };
   if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
@@ -83,7 +85,11 @@ export function planGarbageCollection(objects: readonly Metadata[]): GarbageColl
     }
     if (dangling.length === 0 && waiting.length === 0) continue;
     if (keeper) {
-      actions.push({ type: 'removeOwnerReferences', object: objectRef(dependent), ownerUids: [...dangling, ...waiting] });
+      actions.push({
+        type: 'removeOwnerReferences',
+        object: objectRef(dependent),
+        ownerUids: [...dangling, ...waiting],
+      });
     } else if (!dependent.metadata.deletionTimestamp) {
       const propagationPolicy: PropagationPolicy = waiting.length > 0 ? 'Foreground' : 'Background';
       actions.push({ type: 'delete', object: objectRef(dependent), propagationPolicy });

@@ -11,7 +11,13 @@ import { at, iso, newNode, newPod } from './test-fixtures.ts';
 const ofType = <T extends NodeLifecycleAction['type']>(actions: NodeLifecycleAction[], type: T) =>
   actions.filter((a): a is Extract<NodeLifecycleAction, { type: T }> => a.type === type);
 
-function plan(nodes: Node[], leases: Record<string, number>, pods: Pod[], nowSeconds: number, extra: Partial<NodeLifecycleInput> = {}) {
+function plan(
+  nodes: Node[],
+  leases: Record<string, number>,
+  pods: Pod[],
+  nowSeconds: number,
+  extra: Partial<NodeLifecycleInput> = {},
+) {
   return planNodeLifecycle({
     nodes,
     leaseRenewTimes: new Map(Object.entries(leases).map(([name, s]) => [name, iso(s)])),
@@ -58,7 +64,11 @@ describe('planNodeLifecycle', () => {
       },
     ]);
     expect(ofType(actions, 'setNodeTaints')).toEqual([
-      { type: 'setNodeTaints', nodeName: 'n1', taints: [{ key: UNREACHABLE_TAINT_KEY, effect: 'NoExecute', timeAdded: iso(121) }] },
+      {
+        type: 'setNodeTaints',
+        nodeName: 'n1',
+        taints: [{ key: UNREACHABLE_TAINT_KEY, effect: 'NoExecute', timeAdded: iso(121) }],
+      },
     ]);
     expect(ofType(actions, 'markPodsNotReady')[0]?.pods.map((p) => p.name)).toEqual(['web-1']);
     expect(ofType(actions, 'evictPods')).toEqual([]);
@@ -83,7 +93,11 @@ describe('planNodeLifecycle', () => {
   it('keeps pods that tolerate the taint, for tolerationSeconds when given', () => {
     const healthy = newNode({ name: 'n2' });
     const node = apply(newNode({ name: 'n1' }), plan([newNode({ name: 'n1' })], { n1: 0 }, [], 100).actions);
-    const forever = newPod({ name: 'forever', nodeName: 'n1', tolerations: [{ key: UNREACHABLE_TAINT_KEY, operator: 'Exists', effect: 'NoExecute' }] });
+    const forever = newPod({
+      name: 'forever',
+      nodeName: 'n1',
+      tolerations: [{ key: UNREACHABLE_TAINT_KEY, operator: 'Exists', effect: 'NoExecute' }],
+    });
     const twoMinutes = newPod({
       name: 'two-minutes',
       nodeName: 'n1',

@@ -8,6 +8,7 @@ export const NODE_STATUS_UNKNOWN_REASON = 'NodeStatusUnknown';
 export const NODE_STATUS_UNKNOWN_MESSAGE = 'Kubelet stopped posting node status.';
 export const NODE_LEASE_RENEWED_REASON = 'NodeLeaseRenewed';
 
+/** One write of the node lifecycle controller. */
 export type NodeLifecycleAction =
   /** Replace the node's status.conditions (Ready and the others go Unknown together). */
   | { type: 'updateNodeConditions'; nodeName: string; conditions: NodeCondition[] }

@@ -10,6 +10,7 @@ export interface PodRef {
   uid: string;
 }
 
+/** The ref of a pod, for actions. */
 export function podRef(pod: Pod): PodRef {
   return { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid };
 }

@@ -43,7 +43,11 @@ describe('planReplication', () => {
     const orphan = newPod({ nodeName: 'n1' });
     const actions = planReplication(rc, [orphan]);
     expect(actions).toEqual([
-      { type: 'adoptPod', pod: expect.objectContaining({ uid: orphan.metadata.uid }), ownerReference: expect.anything() },
+      {
+        type: 'adoptPod',
+        pod: expect.objectContaining({ uid: orphan.metadata.uid }),
+        ownerReference: expect.anything(),
+      },
     ]);
   });
 
@@ -168,7 +172,12 @@ describe('computeReplicationStatus', () => {
     const rc = newRC();
     const failing = computeReplicationStatus(rc, [], at(1), { reason: 'FailedCreate', message: 'quota exceeded' });
     expect(failing.conditions).toEqual([
-      expect.objectContaining({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota exceeded' }),
+      expect.objectContaining({
+        type: 'ReplicaFailure',
+        status: 'True',
+        reason: 'FailedCreate',
+        message: 'quota exceeded',
+      }),
     ]);
     rc.status = failing;
     const later = computeReplicationStatus(rc, [], at(9), { reason: 'FailedCreate', message: 'quota exceeded' });

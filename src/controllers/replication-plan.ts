@@ -25,6 +25,7 @@ import {
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync of one controller. */
 export const BURST_REPLICAS = 500;
 
+/** One step of an RC sync, in plan order: adopt/release, then creates or deletes. */
 export type ReplicationAction =
   /** Create `count` pods from `pod` (a generateName template), in slow-start batches. */
   | { type: 'createPods'; count: number; pod: ObjectInput<Pod> }
@@ -50,6 +51,7 @@ export function rcSelector(rc: ReplicationController): Labels {
   return rc.spec?.selector ?? rc.spec?.template.metadata?.labels ?? {};
 }
 
+/** The ownerReference that marks a pod as controlled by `rc`. */
 export function controllerOwnerReference(rc: ReplicationController): OwnerReference {
   return {
     apiVersion: 'v1',
@@ -101,7 +103,10 @@ export function claimPods(rc: ReplicationController, pods: readonly Pod[]): Clai
 export function podFromTemplate(rc: ReplicationController): ObjectInput<Pod> {
   const template = rc.spec?.template;
   if (!template) {
-    throw CapstanError.invalid([{ field: 'spec.template', message: 'is required' }], `ReplicationController ${rc.metadata.name}`);
+    throw CapstanError.invalid(
+      [{ field: 'spec.template', message: 'is required' }],
+      `ReplicationController ${rc.metadata.name}`,
+    );
   }
   return {
     kind: 'Pod',
@@ -130,7 +135,8 @@ export function planReplication(
   const { expectationsSatisfied = true, burst = BURST_REPLICAS } = options;
   const { owned, adopt, release } = claimPods(rc, pods);
   const actions: ReplicationAction[] = [];
-  for (const pod of adopt) actions.push({ type: 'adoptPod', pod: podRef(pod), ownerReference: controllerOwnerReference(rc) });
+  for (const pod of adopt)
+    actions.push({ type: 'adoptPod', pod: podRef(pod), ownerReference: controllerOwnerReference(rc) });
   for (const pod of release) actions.push({ type: 'releasePod', pod: podRef(pod), ownerUid: rc.metadata.uid });
   if (rc.metadata.deletionTimestamp) return actions;
 
@@ -228,7 +234,11 @@ export function computeReplicationStatus(
  * When a ready pod of `rc` will become available (minReadySeconds), in ms from `now`: the controller requeues
  * then, since no event marks the moment. Undefined when no pod is waiting on minReadySeconds.
  */
-export function nextAvailabilityCheckMs(rc: ReplicationController, pods: readonly Pod[], now: Date): number | undefined {
+export function nextAvailabilityCheckMs(
+  rc: ReplicationController,
+  pods: readonly Pod[],
+  now: Date,
+): number | undefined {
   const minReadySeconds = rc.spec?.minReadySeconds ?? 0;
   if (minReadySeconds <= 0) return undefined;
   let next: number | undefined;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../api/types.ts';
-import { scheduleBatch, schedulePod, SchedulingSnapshot, toleratesTaint, type ScheduleResult } from './scheduler-plan.ts';
+import {
+  scheduleBatch,
+  schedulePod,
+  SchedulingSnapshot,
+  toleratesTaint,
+  type ScheduleResult,
+} from './scheduler-plan.ts';
 import { newNode, newPod, newRC, ownedBy } from './test-fixtures.ts';
 
 const byNode = (entries: [string, Pod[]][] = []) => new Map(entries);
@@ -14,7 +20,9 @@ describe('schedulePod filters', () => {
       newNode({ name: 'c', cpu: '500m' }),
     ];
     const result = schedulePod(newPod({ requests: { cpu: '2' } }), nodes, byNode());
-    expect(result).toEqual({ unschedulable: '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.' });
+    expect(result).toEqual({
+      unschedulable: '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.',
+    });
   });
 
   it('counts the requests of pods already on a node against its allocatable', () => {
@@ -62,7 +70,9 @@ describe('schedulePod filters', () => {
     expect(schedulePod(newPod(), nodes, byNode())).toEqual({
       unschedulable: '0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}.',
     });
-    const tolerant = newPod({ tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] });
+    const tolerant = newPod({
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+    });
     expect(nodeOf(schedulePod(tolerant, nodes, byNode()))).toBe('gpu');
   });
 

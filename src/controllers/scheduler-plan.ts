@@ -70,6 +70,7 @@ export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   return (toleration.value ?? '') === (taint.value ?? '');
 }
 
+/** True when any of the pod's tolerations tolerates `taint`. */
 export function podToleratesTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
   return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
 }
@@ -144,7 +145,8 @@ export class SchedulingSnapshot {
       const node = feasible[i] as NodeInfo;
       const siblings = demand.controllerUid ? (node.controllers.get(demand.controllerUid) ?? 0) : 0;
       const spread = maxSiblings > 0 ? (100 * (maxSiblings - siblings)) / maxSiblings : 100;
-      const taints = maxPreferTaints > 0 ? (100 * (maxPreferTaints - (preferTaints[i] as number))) / maxPreferTaints : 100;
+      const taints =
+        maxPreferTaints > 0 ? (100 * (maxPreferTaints - (preferTaints[i] as number))) / maxPreferTaints : 100;
       const score =
         WEIGHT_LEAST_ALLOCATED * leastAllocated(node, demand) + WEIGHT_SPREAD * spread + WEIGHT_TAINTS * taints;
       if (score > bestScore) {
@@ -211,7 +213,11 @@ function filter(node: NodeInfo, demand: PodDemand): string[] {
 }
 
 function leastAllocated(node: NodeInfo, demand: PodDemand): number {
-  return (free(node.allocCpu, node.scoreCpu + demand.scoreCpu) + free(node.allocMemory, node.scoreMemory + demand.scoreMemory)) / 2;
+  return (
+    (free(node.allocCpu, node.scoreCpu + demand.scoreCpu) +
+      free(node.allocMemory, node.scoreMemory + demand.scoreMemory)) /
+    2
+  );
 }
 
 function free(capacity: number, requested: number): number {

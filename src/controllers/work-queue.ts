@@ -5,6 +5,7 @@ export interface QueueClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** Wall-clock time and Node timers. */
 export const realClock: QueueClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {

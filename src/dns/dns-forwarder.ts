@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { CapstanError } from '../api/errors.ts';
 
 /** An upstream resolver address. */
@@ -8,12 +8,13 @@ export interface Upstream {
   port: number;
 }
 
-/** Parses `host`, `host:port`, `[v6]` or `[v6]:port` (default port 53); throws INVALID otherwise. */
+/** Parses `ip`, `ip:port`, `[v6]` or `[v6]:port` (default port 53); throws INVALID otherwise. */
 export function parseUpstream(value: string): Upstream {
   const match = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(value) ?? /^([^:[\]]+)(?::(\d+))?$/.exec(value);
   const port = match?.[2] === undefined ? 53 : Number(match[2]);
-  if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw CapstanError.invalid([{ field: 'upstream', message: `"${value}" must be host:port, e.g. 127.0.0.1:53` }]);
+  // An address, not a host name: replies are matched against it, and resolving it would need a resolver.
+  if (!match?.[1] || !isIP(match[1]) || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw CapstanError.invalid([{ field: 'upstream', message: `"${value}" must be ip:port, e.g. 127.0.0.1:53` }]);
   }
   return { host: match[1], port };
 }

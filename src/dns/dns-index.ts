@@ -23,7 +23,7 @@ export interface DnsIndexOptions {
  * that type. `nxdomain`: the name does not exist in the zone. `outside`: the index is not authoritative for the name.
  */
 export type LookupResult =
-  | { status: 'answer'; answers: Answer[]; additionals: Answer[] }
+  | { status: 'answer'; answers: Answer[]; additionals: StringAnswer[] }
   | { status: 'nodata' }
   | { status: 'nxdomain' }
   | { status: 'outside' };

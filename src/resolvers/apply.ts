@@ -45,7 +45,10 @@ function withLastApplied(doc: ManifestDocument, namespace: string | undefined): 
   if (Object.keys(annotations).length === 0) delete (config.metadata as { annotations?: unknown }).annotations;
   return {
     ...config,
-    metadata: { ...config.metadata, annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: JSON.stringify(config) } },
+    metadata: {
+      ...config.metadata,
+      annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: JSON.stringify(config) },
+    },
   } as AnyInput;
 }
 
@@ -123,7 +126,11 @@ async function planDocument(store: Store, doc: ManifestDocument, options: ApplyO
  * created, configured or unchanged. All or nothing as far as validation goes: every document is checked with a dry
  * run (INVALID errors of all documents are reported together) before the first write. Namespaces are written first.
  */
-export async function applyManifest(store: Store, yamlText: string, options: ApplyOptions = {}): Promise<ApplyResult[]> {
+export async function applyManifest(
+  store: Store,
+  yamlText: string,
+  options: ApplyOptions = {},
+): Promise<ApplyResult[]> {
   const docs = parseManifest(yamlText);
   const newNamespaces = new Set(docs.filter((d) => d.kind === 'Namespace').map((d) => d.object.metadata.name!));
   const settled = await Promise.allSettled(docs.map((doc) => planDocument(store, doc, options, newNamespaces)));

@@ -52,7 +52,8 @@ describe('parseManifest', () => {
   });
 
   it('names the document and line of an unknown kind or apiVersion', () => {
-    const unknownKind = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: b}\n';
+    const unknownKind =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: b}\n';
     expect(invalidMessage(() => parseManifest(unknownKind))).toMatch(/document 1 \(line 5\).*CronJob/);
     const wrongVersion = 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\n';
     expect(invalidMessage(() => parseManifest(wrongVersion))).toMatch(/document 0 \(line 1\).*apps\/v1/);
@@ -69,7 +70,13 @@ describe('parseManifest', () => {
 
 describe('threeWayMerge', () => {
   it('keeps fields set by others, replaces lists and drops fields removed from the configuration', () => {
-    const live = { replicas: 5, clusterIP: '10.0.0.7', ports: [{ port: 80 }, { port: 81 }], old: 'x', keep: { a: 1, b: 2 } };
+    const live = {
+      replicas: 5,
+      clusterIP: '10.0.0.7',
+      ports: [{ port: 80 }, { port: 81 }],
+      old: 'x',
+      keep: { a: 1, b: 2 },
+    };
     const lastApplied = { ports: [{ port: 80 }, { port: 81 }], old: 'x', keep: { a: 1 } };
     const desired = { ports: [{ port: 8080 }], keep: { a: 3 } };
     expect(threeWayMerge(live, lastApplied, desired)).toEqual({

@@ -48,7 +48,8 @@ export function parseManifest(text: string): ManifestDocument[] {
     const index = result.length;
     const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
     const where = `document ${index} (line ${line})`;
-    const fail = (message: string) => CapstanError.invalid([{ field: `manifest[${index}]`, message: `${where}: ${message}` }]);
+    const fail = (message: string) =>
+      CapstanError.invalid([{ field: `manifest[${index}]`, message: `${where}: ${message}` }]);
     if (!isPlainObject(value)) throw fail('is not a mapping');
     const { apiVersion, kind, metadata, status: _status, ...payload } = value;
     if (typeof kind !== 'string' || !(kind in APPLICABLE_KINDS)) {

@@ -59,7 +59,9 @@ export async function drainNode(
   const deletedPods: Pod[] = [];
   for (const pod of pods) {
     try {
-      deletedPods.push(await store.delete('Pod', pod.metadata.namespace, pod.metadata.name, { dryRun: options.dryRun }));
+      deletedPods.push(
+        await store.delete('Pod', pod.metadata.namespace, pod.metadata.name, { dryRun: options.dryRun }),
+      );
     } catch (err) {
       // A pod that went away between the list and the delete is already drained.
       if (!(err instanceof CapstanError && err.code === 'NOT_FOUND')) throw err;

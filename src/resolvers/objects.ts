@@ -102,12 +102,13 @@ export function updateObject<K extends Kind>(
 export function deleteObject<K extends Kind>(
   store: Store,
   ref: ObjectRef<K>,
-  options: MutationOptions & { propagationPolicy?: PropagationPolicy } = {},
+  options: MutationOptions & { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
 ): Promise<KindMap[K]> {
   return store.delete(ref.kind, ref.namespace ?? DEFAULT_NAMESPACE, ref.name, {
     dryRun: options.dryRun,
     resourceVersion: options.expectedResourceVersion,
     propagationPolicy: options.propagationPolicy,
+    ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
   });
 }
 

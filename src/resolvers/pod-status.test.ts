@@ -43,7 +43,10 @@ describe('podDisplayStatus', () => {
   });
 
   it('shows the terminated reason, or the exit code when there is none', () => {
-    const completed = newPod({ phase: 'Succeeded', containerStatuses: [container({ terminated: { exitCode: 0, reason: 'Completed' } })] });
+    const completed = newPod({
+      phase: 'Succeeded',
+      containerStatuses: [container({ terminated: { exitCode: 0, reason: 'Completed' } })],
+    });
     expect(podDisplayStatus(completed)).toBe('Completed');
     const exited = newPod({ phase: 'Failed', containerStatuses: [container({ terminated: { exitCode: 3 } })] });
     expect(podDisplayStatus(exited)).toBe('ExitCode:3');
@@ -53,7 +56,10 @@ describe('podDisplayStatus', () => {
     const pod = newPod(
       {
         phase: 'Running',
-        containerStatuses: [container({ waiting: { reason: 'CrashLoopBackOff' } }), container({ waiting: { reason: 'ErrImagePull' } })],
+        containerStatuses: [
+          container({ waiting: { reason: 'CrashLoopBackOff' } }),
+          container({ waiting: { reason: 'ErrImagePull' } }),
+        ],
       },
       { containers: 2 },
     );
@@ -61,8 +67,14 @@ describe('podDisplayStatus', () => {
   });
 
   it('turns Completed back into Running or NotReady while another container still runs', () => {
-    const statuses = [container({ running: {} }, { ready: true }), container({ terminated: { exitCode: 0, reason: 'Completed' } })];
-    const ready = newPod({ phase: 'Running', containerStatuses: statuses, conditions: [{ type: 'Ready', status: 'True' }] }, { containers: 2 });
+    const statuses = [
+      container({ running: {} }, { ready: true }),
+      container({ terminated: { exitCode: 0, reason: 'Completed' } }),
+    ];
+    const ready = newPod(
+      { phase: 'Running', containerStatuses: statuses, conditions: [{ type: 'Ready', status: 'True' }] },
+      { containers: 2 },
+    );
     expect(podDisplayStatus(ready)).toBe('Running');
     const notReady = newPod({ phase: 'Running', containerStatuses: statuses }, { containers: 2 });
     expect(podDisplayStatus(notReady)).toBe('NotReady');

@@ -38,7 +38,11 @@ export function watchWithSnapshot<K extends Kind>(
 ): ClosableIterator<WatchDelta<KindMap[K]>> {
   let current: Watch<KindMap[K]> | undefined;
   let closed = false;
-  const filter = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+  const filter = {
+    namespace: options.namespace,
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+  };
 
   async function* run(): AsyncGenerator<WatchDelta<KindMap[K]>> {
     let since = options.sinceResourceVersion;

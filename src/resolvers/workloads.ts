@@ -124,9 +124,9 @@ export async function exposeWorkload(
     podSpec = source.spec?.template.spec;
   } else if (source.kind === 'Deployment') {
     if (source.spec?.selector.matchExpressions?.length) {
-      throw CapstanError.invalid(
-        [{ field: 'name', message: `${describeRef(ref)} has a set-based selector; a Service needs label equality` }],
-      );
+      throw CapstanError.invalid([
+        { field: 'name', message: `${describeRef(ref)} has a set-based selector; a Service needs label equality` },
+      ]);
     }
     selector = source.spec?.selector.matchLabels;
     podSpec = source.spec?.template.spec;
@@ -205,9 +205,9 @@ export async function rollbackDeployment(
       : revisions.find((r) => r.revision < current);
   if (!target) {
     const what = toRevision ? `revision ${toRevision}` : 'a revision before the current one';
-    throw CapstanError.invalid(
-      [{ field: 'toRevision', message: `Deployment ${namespace}/${ref.name} has no ${what} to roll back to` }],
-    );
+    throw CapstanError.invalid([
+      { field: 'toRevision', message: `Deployment ${namespace}/${ref.name} has no ${what} to roll back to` },
+    ]);
   }
   const template = userTemplate(target.rc.spec!.template);
   return store.mutate(

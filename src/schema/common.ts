@@ -1,7 +1,14 @@
 import { createContextCache } from '@pothos/core';
 import type DataLoader from 'dataloader';
 import { CapstanError } from '../api/errors.ts';
-import { isNamespaced, type Kind, type KindMap, type KubeObject, type ObjectMeta, type OwnerReference } from '../api/types.ts';
+import {
+  isNamespaced,
+  type Kind,
+  type KindMap,
+  type KubeObject,
+  type ObjectMeta,
+  type OwnerReference,
+} from '../api/types.ts';
 import { objectAge } from '../resolvers/pod-status.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
@@ -61,7 +68,9 @@ export const KubeObjectRef = builder.interfaceRef<KubeObject>('KubeObject');
 // ----------------------------------------------------------------------------------------------------------------
 // Loading objects: one DataLoader per kind and request, each batch one Store.getMany round trip.
 
-type LoadableRef<K extends Kind> = { getDataloader: (context: SchemaContext) => DataLoader<string, KindMap[K], string> };
+type LoadableRef<K extends Kind> = {
+  getDataloader: (context: SchemaContext) => DataLoader<string, KindMap[K], string>;
+};
 const loadableRefs = new Map<Kind, LoadableRef<Kind>>();
 
 function parseKey(kind: Kind, key: string): { namespace?: string; name: string } {
@@ -74,10 +83,11 @@ function parseKey(kind: Kind, key: string): { namespace?: string; name: string }
 export function kindRef<K extends Kind>(kind: K) {
   const ref = builder.loadableObjectRef<KindMap[K] | Error, string>(kind, {
     load: async (keys, context) => {
-      const objects = await context.store.getMany(kind, keys.map((key) => parseKey(kind, key)));
-      return objects.map(
-        (object, i) => object ?? new CapstanError('NOT_FOUND', `${kind} ${keys[i]} not found`),
+      const objects = await context.store.getMany(
+        kind,
+        keys.map((key) => parseKey(kind, key)),
       );
+      return objects.map((object, i) => object ?? new CapstanError('NOT_FOUND', `${kind} ${keys[i]} not found`));
     },
   });
   loadableRefs.set(kind, ref as unknown as LoadableRef<Kind>);
@@ -172,7 +182,7 @@ export const ObjectMetaRef = builder.objectRef<ObjectMeta>('ObjectMeta').impleme
     name: t.exposeString('name', { nullable: false }),
     generateName: t.exposeString('generateName'),
     namespace: t.exposeString('namespace'),
-    uid: t.exposeString('uid', { nullable: false }),
+    uid: t.string({ nullable: false, resolve: (m) => m.uid ?? '' }),
     labels: t.field({ type: [KeyValueRef], nullable: false, resolve: (m) => toPairs(m.labels) }),
     label: t.string({
       description: 'The value of one label, or null when the object does not carry it.',
@@ -184,9 +194,10 @@ export const ObjectMetaRef = builder.objectRef<ObjectMeta>('ObjectMeta').impleme
       args: { key: t.arg.string({ required: true }) },
       resolve: (m, { key }) => m.annotations?.[key],
     }),
-    resourceVersion: t.exposeString('resourceVersion', { nullable: false }),
-    generation: t.exposeInt('generation', { nullable: false }),
-    creationTimestamp: t.exposeString('creationTimestamp', { nullable: false }),
+    // A dry-run create returns an object the store has not assigned these yet: empty, as in Kubernetes.
+    resourceVersion: t.string({ nullable: false, resolve: (m) => m.resourceVersion ?? '' }),
+    generation: t.int({ nullable: false, resolve: (m) => m.generation ?? 0 }),
+    creationTimestamp: t.string({ nullable: false, resolve: (m) => m.creationTimestamp ?? '' }),
     deletionTimestamp: t.exposeString('deletionTimestamp'),
     deletionGracePeriodSeconds: t.exposeInt('deletionGracePeriodSeconds'),
     ownerReferences: t.field({

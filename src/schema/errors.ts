@@ -15,11 +15,19 @@ export const GRAPHQL_CODES: Record<CapstanErrorCode, string> = {
 
 const MASKED_MESSAGE = 'Unexpected error.';
 
+/**
+ * Duck-typed on purpose: under vitest, graphql is loaded twice (ESM for project files, CommonJS for Pothos and
+ * yoga), so `instanceof GraphQLError` misses errors made by the other copy.
+ */
+function isGraphQLError(err: unknown): err is GraphQLError {
+  return err instanceof Error && err.name === 'GraphQLError' && 'extensions' in err;
+}
+
 function findCapstanError(err: unknown): CapstanError | undefined {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof CapstanError) return current;
-    current = current instanceof GraphQLError ? current.originalError : undefined;
+    current = isGraphQLError(current) ? current.originalError : undefined;
   }
   return undefined;
 }
@@ -32,7 +40,7 @@ function findCapstanError(err: unknown): CapstanError | undefined {
  */
 export function toGraphQLError(err: unknown): GraphQLError {
   const capstan = findCapstanError(err);
-  const located = err instanceof GraphQLError ? err : undefined;
+  const located = isGraphQLError(err) ? err : undefined;
   const location = {
     nodes: located?.nodes,
     source: located?.source,
@@ -56,7 +64,7 @@ export function toGraphQLError(err: unknown): GraphQLError {
 function isGraphQLOwnError(err: GraphQLError): boolean {
   const original = err.originalError;
   if (original === undefined || original === null) return true;
-  return original instanceof GraphQLError;
+  return isGraphQLError(original);
 }
 
 /** Whether a thrown value is an expected error that `toGraphQLError` passes to clients unmasked. */

@@ -58,7 +58,10 @@ function lowerFirst(name: string): string {
  */
 export function defineKind<K extends Kind>(
   kind: K,
-  options: { plural: string; input: InputObjectRef<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, object> },
+  options: {
+    plural: string;
+    input: InputObjectRef<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, object>;
+  },
 ) {
   const ref = kindRef(kind);
   const list = listRef(kind, ref);
@@ -163,6 +166,9 @@ export function defineKind<K extends Kind>(
         ...(namespaced ? { namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }) } : {}),
         name: t.arg.string({ required: true }),
         propagationPolicy: t.arg({ type: PropagationPolicyEnum }),
+        gracePeriodSeconds: t.arg.int({
+          description: "Pods: seconds to shut down (0: at once); default the pod's own.",
+        }),
         dryRun: t.arg.boolean({ description: 'Validate and return what would be written; write nothing.' }),
         expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the object is at this version.' }),
       },
@@ -176,6 +182,7 @@ export function defineKind<K extends Kind>(
               dryRun: args.dryRun ?? false,
               expectedResourceVersion: args.expectedResourceVersion ?? undefined,
               propagationPolicy: args.propagationPolicy ?? undefined,
+              gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
             },
           ),
         ) as never;

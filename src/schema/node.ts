@@ -157,7 +157,7 @@ builder.mutationFields((t) => {
       resolve: async (_root, args, context) => {
         authorizeRead(context.identity);
         await authorizeMutation(context, { kind: 'Node', name: args.name, verb: 'update' });
-        await authorizeMutation(context, { kind: 'Pod', name: '*', verb: 'delete' });
+        await authorizeMutation(context, { kind: 'Pod', name: `(every pod on node ${args.name})`, verb: 'delete' });
         return drainNode(context.store, args.name, { ...options(args), force: args.force ?? false });
       },
     }),

@@ -18,11 +18,12 @@ export const ProtocolEnum = builder.enumType('Protocol', { values: ['TCP', 'UDP'
 export const ImagePullPolicyEnum = builder.enumType('ImagePullPolicy', {
   values: ['Always', 'IfNotPresent', 'Never'] as const,
 });
-export const RestartPolicyEnum = builder.enumType('RestartPolicy', { values: ['Always', 'OnFailure', 'Never'] as const });
-const TaintEffectEnum = builder.enumType('TaintEffect', {
+export const RestartPolicyEnum = builder.enumType('RestartPolicy', {
+  values: ['Always', 'OnFailure', 'Never'] as const,
+});
+export const TaintEffectEnum = builder.enumType('TaintEffect', {
   values: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const,
 });
-export { TaintEffectEnum };
 
 type ResourceList = { cpu?: string; memory?: string };
 
@@ -222,7 +223,10 @@ const HostPathRef = builder.objectRef<HostPath>('HostPathVolumeSource').implemen
   fields: (t) => ({ path: t.exposeString('path', { nullable: false }), type: t.exposeString('type') }),
 });
 const ClaimSourceRef = builder.objectRef<ClaimSource>('PersistentVolumeClaimVolumeSource').implement({
-  fields: (t) => ({ claimName: t.exposeString('claimName', { nullable: false }), readOnly: t.exposeBoolean('readOnly') }),
+  fields: (t) => ({
+    claimName: t.exposeString('claimName', { nullable: false }),
+    readOnly: t.exposeBoolean('readOnly'),
+  }),
 });
 const VolumeRef = builder.objectRef<Volume>('Volume').implement({
   fields: (t) => ({

@@ -10,7 +10,7 @@ import { defineKind } from './kind-fields.ts';
 import { NodeRef } from './node.ts';
 import { PodSpecInput, PodSpecRef, ProtocolEnum } from './pod-spec.ts';
 
-const PodPhaseEnum = builder.enumType('PodPhase', {
+export const PodPhaseEnum = builder.enumType('PodPhase', {
   values: ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const,
 });
 
@@ -177,7 +177,11 @@ builder.subscriptionFields((t) => ({
         context.store,
         context.logSource,
         { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name },
-        { container: args.container ?? undefined, follow: args.follow ?? false, tailLines: args.tailLines ?? undefined },
+        {
+          container: args.container ?? undefined,
+          follow: args.follow ?? false,
+          tailLines: args.tailLines ?? undefined,
+        },
       );
     },
     resolve: (line) => line,

@@ -1,4 +1,4 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
@@ -34,13 +34,13 @@ export interface CapstanClient {
   readonly endpoint: string;
   /** Runs a query or mutation. Throws CapstanClientError for GraphQL errors, refused tokens and network failures. */
   request<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: CapstanDocument<TResult, TVariables>,
     variables?: TVariables,
     options?: { signal?: AbortSignal },
   ): Promise<TResult>;
   /** Runs a subscription; each value is one result's `data`. A GraphQL error ends it with CapstanClientError. */
   subscribe<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: CapstanDocument<TResult, TVariables>,
     variables?: TVariables,
   ): Subscription<TResult>;
   /** Closes the subscription connection, if any. */
@@ -53,18 +53,30 @@ export function graphqlEndpoint(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new CapstanClientError('UNREACHABLE', `invalid server URL ${JSON.stringify(url)} (expected http://host:port)`);
+    throw new CapstanClientError(
+      'UNREACHABLE',
+      `invalid server URL ${JSON.stringify(url)} (expected http://host:port)`,
+    );
   }
   if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/graphql';
   return parsed.toString();
 }
 
+/**
+ * A GraphQL document typed with its result and variables: the generated documents (query strings, see
+ * `documentMode: 'string'` in codegen.ts) or a TypedDocumentNode.
+ */
+export type CapstanDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> &
+  // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types -- the generated documents extend String
+  (DocumentNode | String);
+
 const printed = new WeakMap<DocumentNode, string>();
-function queryText(document: DocumentNode): string {
-  let text = printed.get(document);
+function queryText(document: DocumentNode | object): string {
+  if (document instanceof String) return document.toString();
+  let text = printed.get(document as DocumentNode);
   if (text === undefined) {
-    text = print(document);
-    printed.set(document, text);
+    text = print(document as DocumentNode);
+    printed.set(document as DocumentNode, text);
   }
   return text;
 }
@@ -99,7 +111,11 @@ export function toClientError(err: unknown, endpoint: string): CapstanClientErro
     });
   }
   const message =
-    typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string'
+    !(err instanceof Error) &&
+    typeof err === 'object' &&
+    err !== null &&
+    'message' in err &&
+    typeof err.message === 'string'
       ? err.message
       : describeCause(err);
   return new CapstanClientError('UNREACHABLE', `cannot reach the Capstan server at ${endpoint}: ${message}`, {
@@ -123,12 +139,12 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
   const endpoint = graphqlEndpoint(options.url);
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const authorization: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   let ws: Promise<WsClient> | undefined;
   let sse: SseClient | undefined;
 
   async function request<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: CapstanDocument<TResult, TVariables>,
     variables?: TVariables,
     requestOptions: { signal?: AbortSignal } = {},
   ): Promise<TResult> {
@@ -148,7 +164,9 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
       });
     } catch (err) {
       if (err instanceof Error && err.name === 'TimeoutError') {
-        throw new CapstanClientError('UNREACHABLE', `${endpoint} did not answer within ${timeoutMs} ms`, { cause: err });
+        throw new CapstanClientError('UNREACHABLE', `${endpoint} did not answer within ${timeoutMs} ms`, {
+          cause: err,
+        });
       }
       throw toClientError(err, endpoint);
     }
@@ -159,9 +177,13 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     } catch {
       const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'HTTP_ERROR';
       const snippet = text.trim().slice(0, 200);
-      throw new CapstanClientError(code, `${endpoint} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, {
-        status: response.status,
-      });
+      throw new CapstanClientError(
+        code,
+        `${endpoint} answered HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`,
+        {
+          status: response.status,
+        },
+      );
     }
     if (body.errors && body.errors.length > 0) throw CapstanClientError.fromGraphQLErrors(body.errors, response.status);
     if (body.data === undefined || body.data === null) {
@@ -196,11 +218,11 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
   }
 
   function subscribe<TResult, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: CapstanDocument<TResult, TVariables>,
     variables?: TVariables,
   ): Subscription<TResult> {
     const payload = { query: queryText(document), variables: variables ?? {} };
-    let source: AsyncIterableIterator<FormattedExecutionResult<TResult>> | undefined;
+    let source: AsyncIterableIterator<FormattedExecutionResult<TResult, unknown>> | undefined;
     let closed = false;
     const open = async () => {
       source ??=
@@ -212,7 +234,7 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     const subscription: Subscription<TResult> = {
       async next() {
         if (closed) return { done: true, value: undefined };
-        let step: IteratorResult<FormattedExecutionResult<TResult>>;
+        let step: IteratorResult<FormattedExecutionResult<TResult, unknown>>;
         try {
           step = await (await open()).next();
         } catch (err) {

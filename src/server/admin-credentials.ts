@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { isCapstanError } from '../api/errors.ts';
+import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { authenticate, createToken, importToken } from '../auth/tokens.ts';
 import type { Store } from '../store/store.ts';
 import { logger as defaultLogger, type Logger } from '../util/logger.ts';
@@ -88,7 +88,12 @@ export async function ensureAdminCredentials(options: AdminCredentialsOptions): 
   let source: AdminCredentials['source'];
   const fromEnv = env.CAPSTAN_TOKEN?.trim();
   if (fromEnv) {
-    await importToken(store, fromEnv, { role: 'admin', description: 'admin token from CAPSTAN_TOKEN' });
+    try {
+      await importToken(store, fromEnv, { role: 'admin', description: 'admin token from CAPSTAN_TOKEN' });
+    } catch (err) {
+      if (!isCapstanError(err, 'UNAUTHENTICATED')) throw err;
+      throw new CapstanError('INVALID', `CAPSTAN_TOKEN is not usable: ${err.message}`, { cause: err });
+    }
     token = fromEnv;
     source = 'env';
   } else {
@@ -102,8 +107,9 @@ export async function ensureAdminCredentials(options: AdminCredentialsOptions): 
       token = existing.token;
       source = 'config';
     } else {
-      token = (await createToken(store, { role: 'admin', description: 'admin token created by capstan on first start' }))
-        .token;
+      token = (
+        await createToken(store, { role: 'admin', description: 'admin token created by capstan on first start' })
+      ).token;
       source = 'created';
     }
   }

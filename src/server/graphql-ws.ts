@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import type { Duplex } from 'node:stream';
+import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { isAsyncIterable } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
-import { toGraphQLError } from '../schema/errors.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { activeWebSocketConnections } from '../util/metrics.ts';
 import type { Identity } from './context.ts';
-import { identify } from './use-auth.ts';
+import { toClientError } from './client-error.ts';
+import { identify, isUnauthenticatedError } from './use-auth.ts';
 import { operationInfo, outcomeOf, recordOperation, type OperationInfo } from './use-telemetry.ts';
 import { GRAPHQL_PATH, type CapstanYoga } from './yoga.ts';
 
@@ -34,7 +35,33 @@ function authorizationFrom(params: Record<string, unknown> | undefined): string 
 /** A WebSocket close reason is limited to 123 bytes. */
 function closeReason(text: string): string {
   const bytes = Buffer.from(text);
-  return bytes.length <= 123 ? text : `${bytes.subarray(0, 120).toString().replace(/\uFFFD+$/, '')}...`;
+  return bytes.length <= 123
+    ? text
+    : `${bytes
+        .subarray(0, 120)
+        .toString()
+        .replace(/\uFFFD+$/, '')}...`;
+}
+
+/**
+ * Gathers the frames a connection sends in one turn of the event loop into one write. One change fans out to every
+ * subscription multiplexed on a connection in the same turn; without this, each message is its own syscall (and,
+ * on loopback, its own trip through the receiver's TCP stack), which dominated the cost of a 1,000-subscriber fan-out.
+ */
+function coalesceWrites(socket: WebSocket, tcp: Duplex): void {
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  let corked = false;
+  socket.send = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      tcp.cork();
+      setImmediate(() => {
+        corked = false;
+        tcp.uncork();
+      });
+    }
+    send(...args);
+  }) as WebSocket['send'];
 }
 
 /**
@@ -54,9 +81,10 @@ export function attachGraphQLWebSocket(options: {
   const { server, yoga, store, maxPayloadBytes, authCacheTtlMs } = options;
   const log = options.logger.child({ component: 'api', transport: 'ws' });
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
     activeWebSocketConnections.inc();
     socket.once('close', () => activeWebSocketConnections.dec());
+    coalesceWrites(socket, request.socket);
   });
   const started = new Map<string, { at: number; info: OperationInfo }>();
 
@@ -90,7 +118,7 @@ export function attachGraphQLWebSocket(options: {
           log.debug({ connectionId: extra.connectionId, tokenName: extra.identity.tokenName }, 'connection accepted');
           return true;
         } catch (err) {
-          if (err instanceof GraphQLError) {
+          if (isUnauthenticatedError(err)) {
             const message = authorization
               ? err.message
               : 'authentication required: send connectionParams { authorization: "Bearer <token>" }';
@@ -131,7 +159,7 @@ export function attachGraphQLWebSocket(options: {
           started.set(`${connectionId}/${id}`, { at, info });
           return args;
         } catch (err) {
-          const error = toGraphQLError(err);
+          const error = toClientError(err);
           if (error.extensions['code'] === 'INTERNAL_SERVER_ERROR') log.error({ err }, 'graphql-ws operation failed');
           finish(connectionId, id, info, at, outcomeOf([error]));
           return [error];

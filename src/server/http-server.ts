@@ -57,7 +57,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       });
     }
     logContext.run({ requestId }, () => {
-      void yoga.handleNodeRequestAndResponse(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
+      void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
     });
   });
   const ws = attachGraphQLWebSocket({

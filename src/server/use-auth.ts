@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { isCapstanError } from '../api/errors.ts';
 import { AUTH_CACHE_TTL_MS, authenticate } from '../auth/tokens.ts';
 import type { Store } from '../store/store.ts';
@@ -11,12 +11,17 @@ const HOW_TO_AUTHENTICATE =
 
 /** An UNAUTHENTICATED GraphQL error that yoga answers with HTTP 401 and a Bearer challenge. */
 export function unauthenticatedError(message: string): GraphQLError {
-  return new GraphQLError(message, {
+  return createGraphQLError(message, {
     extensions: {
       code: 'UNAUTHENTICATED',
       http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="capstan"' } },
     },
   });
+}
+
+/** Whether an error is one `unauthenticatedError` made (by its code: errors may come from another graphql copy). */
+export function isUnauthenticatedError(err: unknown): err is GraphQLError {
+  return (err as GraphQLError | undefined)?.extensions?.['code'] === 'UNAUTHENTICATED';
 }
 
 /** The token of an `Authorization` header value (`Bearer <token>`, case-insensitive scheme), if any. */
@@ -37,7 +42,9 @@ export async function identify(
   const token = bearerToken(authorization);
   if (!token) {
     throw unauthenticatedError(
-      authorization ? `malformed Authorization header: ${HOW_TO_AUTHENTICATE}` : `authentication required: ${HOW_TO_AUTHENTICATE}`,
+      authorization
+        ? `malformed Authorization header: ${HOW_TO_AUTHENTICATE}`
+        : `authentication required: ${HOW_TO_AUTHENTICATE}`,
     );
   }
   try {

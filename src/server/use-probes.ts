@@ -1,11 +1,10 @@
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { isCapstanError } from '../api/errors.ts';
 import { authorizeRead } from '../auth/authorize.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { registry } from '../util/metrics.ts';
-import { identify } from './use-auth.ts';
+import { identify, isUnauthenticatedError } from './use-auth.ts';
 import type { ServerContext } from './use-telemetry.ts';
 
 /**
@@ -22,7 +21,6 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 }
 
 const READY_TIMEOUT_MS = 2_000;
-
 
 async function storeReachable(store: Store): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -61,7 +59,7 @@ export function useProbes({
       try {
         authorizeRead(await identify(store, request.headers.get('authorization')));
       } catch (err) {
-        if (err instanceof GraphQLError) {
+        if (isUnauthenticatedError(err)) {
           return text(`${err.message}\n`, 401, { 'www-authenticate': 'Bearer realm="capstan"' });
         }
         if (isCapstanError(err, 'FORBIDDEN')) return text(`${err.message}\n`, 403);

@@ -3,13 +3,14 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
 import { schema as capstanSchema } from '../schema/index.ts';
-import { isExpectedError, toGraphQLError } from '../schema/errors.ts';
+import { isExpectedError } from '../schema/errors.ts';
 import type { Store } from '../store/store.ts';
 import { logger as defaultLogger, type Logger } from '../util/logger.ts';
+import { toClientError } from './client-error.ts';
 import type { Context } from './context.ts';
 import { useAuth } from './use-auth.ts';
 import { useProbes, type MetricsAccess } from './use-probes.ts';
@@ -19,16 +20,23 @@ export const GRAPHQL_PATH = '/graphql';
 /** Header a non-browser client may send to pass CSRF prevention with a "simple" request (no JSON content type). */
 export const CSRF_HEADER = 'x-capstan-csrf';
 
+/**
+ * Default operation limits. Depth and cost use graphql-armor's model (objects 2, scalars 1, x1.5 per level, list
+ * sizes not counted); the heaviest operation the SDK ships (watching deployments with every field) costs about
+ * 176,000 at depth 10, so these leave room for it and stop queries far beyond it.
+ */
+export const DEFAULT_LIMITS = { maxDepth: 15, maxCost: 500_000, maxAliases: 30 } as const;
+
 export interface CapstanYogaOptions {
   store: Store;
   /** Defaults to Capstan's schema (src/schema/index.ts). */
   schema?: GraphQLSchema;
   logger?: Logger;
-  /** Deepest selection nesting accepted (introspection exempt). Default 15. */
+  /** Deepest selection nesting accepted (introspection exempt). Default DEFAULT_LIMITS.maxDepth. */
   maxDepth?: number;
-  /** Largest query cost accepted (graphql-armor's cost model: objects 2, scalars 1, x1.5 per level). Default 50,000. */
+  /** Largest query cost accepted (introspection exempt). Default DEFAULT_LIMITS.maxCost. */
   maxCost?: number;
-  /** Most aliases in one operation. Default 30. */
+  /** Most aliases in one operation. Default DEFAULT_LIMITS.maxAliases. */
   maxAliases?: number;
   /** Largest request body accepted, in bytes; larger bodies get HTTP 413. Default 2 MiB. */
   maxBodyBytes?: number;
@@ -54,8 +62,9 @@ function yogaLogger(log: Logger): YogaLogger {
       const [first] = args;
       if (!(first instanceof Error)) return log.error(text(args));
       if (isExpectedError(first)) return log.debug({ err: first }, 'error returned to the client');
-      const err = first instanceof GraphQLError && first.originalError ? first.originalError : first;
-      const path = first instanceof GraphQLError ? first.path?.join('.') : undefined;
+      const graphqlError = first as Partial<GraphQLError>;
+      const err = graphqlError.originalError ?? first;
+      const path = graphqlError.path?.join('.');
       log.error({ err, ...(path ? { path } : {}) }, 'internal error, masked as "Unexpected error." for the client');
     },
   };
@@ -81,9 +90,9 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     store,
     schema = capstanSchema,
     logger = defaultLogger,
-    maxDepth = 15,
-    maxCost = 50_000,
-    maxAliases = 30,
+    maxDepth = DEFAULT_LIMITS.maxDepth,
+    maxCost = DEFAULT_LIMITS.maxCost,
+    maxAliases = DEFAULT_LIMITS.maxAliases,
     maxBodyBytes = 2 * 1024 * 1024,
     metricsAccess,
     authCacheTtlMs = AUTH_CACHE_TTL_MS,
@@ -97,7 +106,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     // factory runs after the graphql-ws server has placed it in the initial context.
     context: () => ({ store, ...contextExtras }) as unknown as Context,
     logging: yogaLogger(log),
-    maskedErrors: { maskError: (error) => toGraphQLError(error) },
+    maskedErrors: { maskError: (error) => toClientError(error) },
     graphiql,
     renderGraphiQL,
     landingPage: false,

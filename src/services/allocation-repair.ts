@@ -3,7 +3,7 @@ import { Informer } from '../store/informer.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
 import { Reservations } from './reservations.ts';
-import { resourceKey, serviceResources } from './service-resources.ts';
+import { resourceKey, serviceResources, usesResource } from './service-resources.ts';
 import type { ServiceResource } from './service-resources.ts';
 
 export interface AllocationRepairOptions {
@@ -43,14 +43,19 @@ export function startAllocationRepair(store: RedisStore, options: AllocationRepa
   const informer = new Informer(store, 'Service');
   const release = (svc: Service, resources: ServiceResource[]): void => {
     for (const r of resources) {
-      reservations.release(r.kind, r.id, svc.metadata.uid).catch((err: unknown) => log.warn({ err, resource: r }, 'release failed'));
+      reservations
+        .release(r.kind, r.id, svc.metadata.uid)
+        .catch((err: unknown) => log.warn({ err, resource: r }, 'release failed'));
     }
   };
   informer.addHandler({
     onDelete: (svc) => release(svc, serviceResources(svc)),
     onUpdate: (previous, svc) => {
       const kept = new Set(serviceResources(svc).map(resourceKey));
-      release(previous, serviceResources(previous).filter((r) => !kept.has(resourceKey(r))));
+      release(
+        previous,
+        serviceResources(previous).filter((r) => !kept.has(resourceKey(r))),
+      );
     },
   });
   informer.start();
@@ -97,18 +102,33 @@ async function repairPass(store: RedisStore, reservations: Reservations, graceMs
     if (user?.metadata.uid === holder.uid) continue;
     if (now - holder.at < graceMs) continue;
     if (user) {
-      if (await reservations.replace(kind, id, holder, ownerOf(user))) result.claimed++;
+      if (
+        (await stillUses(store, user, { kind, id })) &&
+        (await reservations.replace(kind, id, holder, ownerOf(user)))
+      ) {
+        result.claimed++;
+      }
     } else if (await reservations.release(kind, id, holder.uid)) {
       result.freed++;
     }
   }
   for (const [key, svc] of users) {
     if (held.has(key)) continue;
-    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] as [ServiceResource['kind'], string];
+    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] as [
+      ServiceResource['kind'],
+      string,
+    ];
+    if (!(await stillUses(store, svc, { kind, id }))) continue;
     if ((await reservations.claim(kind, id, ownerOf(svc))) === true) result.claimed++;
   }
   if (result.freed || result.claimed) log.info(result, 'repaired service address reservations');
   return result;
+}
+
+/** Re-read before claiming: the Service may have been deleted or changed since the list (and its values freed). */
+async function stillUses(store: RedisStore, svc: Service, resource: ServiceResource): Promise<boolean> {
+  const current = await store.tryGet('Service', svc.metadata.namespace, svc.metadata.name);
+  return current?.metadata.uid === svc.metadata.uid && usesResource(current, resource);
 }
 
 function ownerOf(svc: Service) {

@@ -55,7 +55,9 @@ export class ServiceAllocator implements AdmissionPlugin {
   private reservations: Reservations | undefined;
 
   constructor(options: ServiceAllocatorOptions = {}) {
-    this.serviceRange = parseCidr(options.serviceCidr ?? DEFAULT_SERVICE_CIDR, [options.dnsAddress ?? DEFAULT_DNS_ADDRESS]);
+    this.serviceRange = parseCidr(options.serviceCidr ?? DEFAULT_SERVICE_CIDR, [
+      options.dnsAddress ?? DEFAULT_DNS_ADDRESS,
+    ]);
     this.nodePortRange = parsePortRange(options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE);
     this.loadBalancerRange = parseCidr(options.loadBalancerCidr ?? DEFAULT_LOAD_BALANCER_CIDR);
     this.orphanGraceMs = options.orphanGraceMs ?? 10_000;
@@ -79,9 +81,14 @@ export class ServiceAllocator implements AdmissionPlugin {
       for (const port of spec.ports ?? []) if (carried.has(port.nodePort)) delete port.nodePort;
     }
     const violations = validateService(svc, old);
-    if (violations.length > 0) throw CapstanError.invalid(violations, `Service ${svc.metadata.namespace}/${svc.metadata.name}`);
+    if (violations.length > 0)
+      throw CapstanError.invalid(violations, `Service ${svc.metadata.namespace}/${svc.metadata.name}`);
 
-    const owner: Owner = { uid: svc.metadata.uid, namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name };
+    const owner: Owner = {
+      uid: svc.metadata.uid,
+      namespace: svc.metadata.namespace ?? 'default',
+      name: svc.metadata.name,
+    };
     const ctx = { owner, dryRun: request.dryRun };
     await this.admitClusterIP(svc, old, ctx);
     if (type === 'NodePort' || type === 'LoadBalancer') await this.admitNodePorts(svc, old, ctx);

@@ -127,7 +127,12 @@ export class Reservations {
   }
 
   /** Reserves a free value of `range` for `owner` (dry run: only finds one). Undefined when the range is full. */
-  async allocate(kind: ResourceKind, range: AllocationRange, owner: Owner, dryRun: boolean): Promise<number | undefined> {
+  async allocate(
+    kind: ResourceKind,
+    range: AllocationRange,
+    owner: Owner,
+    dryRun: boolean,
+  ): Promise<number | undefined> {
     const start = Math.floor(Math.random() * range.size);
     const value = await this.scripts.capstanAllocate(
       `${this.prefix}alloc:${kind}:`,

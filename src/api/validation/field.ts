@@ -219,8 +219,12 @@ export function findDuplicates<T>(
   return violations;
 }
 
-/** Equality as JSON sees it: members set to undefined count as absent, so `{ a: undefined }` equals `{}`. */
+/**
+ * Equality of API values: members set to undefined or null count as absent (GraphQL sends null for an unset
+ * optional field), so `{ a: null }` equals `{}`.
+ */
 export function sameJson(a: unknown, b: unknown): boolean {
-  const plain = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  const dropNull = (_key: string, v: unknown): unknown => (v === null ? undefined : v);
+  const plain = (v: unknown): unknown => (v == null ? undefined : JSON.parse(JSON.stringify(v, dropNull)));
   return isDeepStrictEqual(plain(a), plain(b));
 }

@@ -385,6 +385,14 @@ describe('Pod updates', () => {
     expectOnly(validateObject(applyDefaults(more), old), 'spec', 'pod updates may not change fields other than');
   });
 
+  it('treats null fields of an update as absent', () => {
+    const old = stored();
+    const next = structuredClone(old);
+    (next.spec as unknown as Record<string, unknown>).nodeName = null;
+    (next.spec!.containers[0] as unknown as Record<string, unknown>).command = null;
+    expect(validateObject(next, old)).toEqual([]);
+  });
+
   it('forbids removing a toleration', () => {
     const old = stored();
     const next = structuredClone(old);

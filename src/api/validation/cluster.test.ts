@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { Event, Kind, TokenSpec } from '../types.ts';
+import { validateObject } from '../validation.ts';
+import {
+  expectOnly,
+  expectViolation,
+  newEvent,
+  newLease,
+  newNamespace,
+  newNode,
+  newPvc,
+  newToken,
+} from './test-fixtures.ts';
+
+describe('Namespace', () => {
+  it('checks spec finalizers as qualified names', () => {
+    const ns = newNamespace();
+    ns.spec = { finalizers: ['kubernetes', 'not valid!'] };
+    expectOnly(validateObject(ns), 'spec.finalizers[1]', 'Invalid value: "not valid!"');
+  });
+});
+
+describe('Node', () => {
+  it('checks taints', () => {
+    const node = newNode();
+    node.spec = {
+      taints: [
+        { key: 'gpu', value: 'yes', effect: 'NoSchedule' },
+        { key: 'gpu', effect: 'NoExecute' },
+      ],
+    };
+    expect(validateObject(node)).toEqual([]);
+    node.spec.taints = [{ key: '', effect: 'Evict' as 'NoSchedule' }];
+    const violations = validateObject(node);
+    expectViolation(violations, 'spec.taints[0].key', 'Required value');
+    expectViolation(
+      violations,
+      'spec.taints[0].effect',
+      'supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+    );
+  });
+
+  it('rejects a taint key and effect pair given twice', () => {
+    const node = newNode();
+    node.spec = {
+      taints: [
+        { key: 'gpu', effect: 'NoSchedule' },
+        { key: 'gpu', value: 'x', effect: 'NoSchedule' },
+      ],
+    };
+    expectOnly(validateObject(node), 'spec.taints[1]', 'taints must be unique by key and effect pair');
+  });
+
+  it('checks taint key syntax and the pod CIDR', () => {
+    const node = newNode();
+    node.spec = { taints: [{ key: 'a/b/c', effect: 'NoSchedule' }] };
+    expectOnly(validateObject(node), 'spec.taints[0].key', 'Invalid value: "a/b/c"');
+    node.spec = { podCIDR: '10.244.1.0/33' };
+    expectOnly(validateObject(node), 'spec.podCIDR', 'must be a valid IPv4 CIDR value');
+    node.spec = { podCIDR: '10.244.1.0/24' };
+    expect(validateObject(node)).toEqual([]);
+  });
+});
+
+describe('Event', () => {
+  it('requires the involved object kind and name, and a reason', () => {
+    const event = newEvent();
+    event.involvedObject = { kind: '' as Kind, name: '' };
+    event.reason = '';
+    const violations = validateObject(event);
+    expectViolation(violations, 'involvedObject.kind', 'Required value');
+    expectViolation(violations, 'involvedObject.name', 'Required value');
+    expectViolation(violations, 'reason', 'Required value');
+    expect(violations).toHaveLength(3);
+  });
+
+  it('checks the type and the namespace of the involved object', () => {
+    const event = newEvent();
+    event.type = 'Error' as Event['type'];
+    expectOnly(validateObject(event), 'type', 'supported values: "Normal", "Warning"');
+    const elsewhere = newEvent();
+    elsewhere.involvedObject.namespace = 'other';
+    expectOnly(validateObject(elsewhere), 'involvedObject.namespace', 'does not match event.namespace');
+    const aboutNode = newEvent();
+    aboutNode.involvedObject = { kind: 'Node', name: 'node-1', namespace: '' };
+    expect(validateObject(aboutNode)).toEqual([]);
+  });
+});
+
+describe('PersistentVolumeClaim', () => {
+  it('requires access modes from the known set', () => {
+    const pvc = newPvc();
+    pvc.spec!.accessModes = [];
+    expectOnly(validateObject(pvc), 'spec.accessModes', 'at least 1 access mode is required');
+    pvc.spec!.accessModes = ['ReadWriteSometimes' as 'ReadWriteOnce'];
+    expectOnly(validateObject(pvc), 'spec.accessModes[0]', 'Unsupported value: "ReadWriteSometimes"');
+  });
+
+  it('requires a positive storage request that parses', () => {
+    const field = 'spec.resources.requests[storage]';
+    const pvc = newPvc();
+    pvc.spec!.resources = {};
+    expectOnly(validateObject(pvc), field, 'Required value');
+    pvc.spec!.resources = { requests: { storage: '1GB' } };
+    expectOnly(validateObject(pvc), field, 'quantities must match the regular expression');
+    pvc.spec!.resources = { requests: { storage: '0' } };
+    expectOnly(validateObject(pvc), field, 'must be greater than zero');
+  });
+
+  it('lets an update only grow the request or bind the claim', () => {
+    const old = newPvc();
+    const grown = structuredClone(old);
+    grown.spec!.resources = { requests: { storage: '2Gi' } };
+    grown.spec!.volumeName = 'pv-data';
+    expect(validateObject(grown, old)).toEqual([]);
+    const shrunk = structuredClone(old);
+    shrunk.spec!.resources = { requests: { storage: '512Mi' } };
+    expectOnly(
+      validateObject(shrunk, old),
+      'spec.resources.requests[storage]',
+      'field can not be less than previous value',
+    );
+    const remoded = structuredClone(old);
+    remoded.spec!.accessModes = ['ReadWriteMany'];
+    expectOnly(validateObject(remoded, old), 'spec', 'spec is immutable after creation except resources.requests');
+    const rebound = structuredClone(grown);
+    rebound.spec!.volumeName = 'pv-other';
+    expectOnly(validateObject(rebound, grown), 'spec', 'spec is immutable after creation');
+  });
+});
+
+describe('Lease', () => {
+  it('requires a positive lease duration', () => {
+    const lease = newLease();
+    lease.spec!.leaseDurationSeconds = 0;
+    expectOnly(validateObject(lease), 'spec.leaseDurationSeconds', 'must be greater than 0');
+  });
+});
+
+describe('Token', () => {
+  it('checks the role, the secret hash, the node name and the expiry', () => {
+    const token = newToken();
+    token.spec!.role = 'root' as TokenSpec['role'];
+    expectOnly(validateObject(token), 'spec.role', 'supported values: "admin", "viewer", "bootstrap", "node"');
+    const bare = newToken();
+    bare.spec = { role: 'node', secretHash: '', nodeName: 'Node_1', expiresAt: 'tomorrow' };
+    const violations = validateObject(bare);
+    expectViolation(violations, 'spec.secretHash', 'Required value');
+    expectViolation(violations, 'spec.nodeName', 'a lowercase RFC 1123 subdomain');
+    expectViolation(violations, 'spec.expiresAt', 'must be an RFC 3339 timestamp');
+    expect(violations).toHaveLength(3);
+  });
+});

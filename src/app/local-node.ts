@@ -1,0 +1,60 @@
+import { AuthorizedStore } from '../auth/authorized-store.ts';
+import { createToken } from '../auth/tokens.ts';
+import { startNodeAgent } from '../node/agent.ts';
+import { DockerRuntime } from '../node/docker-runtime.ts';
+import { startPodDns } from '../services/pod-dns.ts';
+import { startServiceProxy } from '../services/proxy.ts';
+import type { ControlPlane } from './up.ts';
+
+export interface LocalNode {
+  stop(): Promise<void>;
+}
+
+/**
+ * The node of `capstan up`: the node agent on the local Docker engine, the service proxy, and the DNS listener
+ * pods use (the cluster DNS address on port 53). It acts with a node credential of its own through an
+ * AuthorizedStore, so it has exactly the rights a remote node would have.
+ */
+export async function startLocalNode(plane: ControlPlane): Promise<LocalNode> {
+  const { config, store } = plane;
+  const credential = await createToken(store, {
+    role: 'node',
+    nodeName: config.nodeName,
+    description: `credential of the local node ${config.nodeName} of capstan up`,
+    ttlSeconds: 24 * 3600,
+  });
+  const nodeStore = new AuthorizedStore(store, { role: 'node', nodeName: config.nodeName, tokenName: credential.name });
+  const stops: (() => Promise<void>)[] = [
+    () => store.delete('Token', undefined, credential.name).then(() => undefined),
+  ];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
+    stops.push(() => podDns.stop());
+    const agent = await startNodeAgent({
+      store: nodeStore,
+      runtime: new DockerRuntime(),
+      nodeName: config.nodeName,
+      nodeAddress: config.nodeAddress,
+      podSubnet: config.podSubnet,
+      dnsServerIp: podDns.address,
+      clusterDomain: config.clusterDomain,
+    });
+    stops.push(() => agent.stop());
+    plane.attachLogSource(agent.logSource);
+    const proxy = await startServiceProxy({
+      store: nodeStore,
+      nodeName: config.nodeName,
+      nodeAddress: config.nodeAddress,
+      dnsAddress: config.dnsServiceIp,
+      serviceCidr: config.serviceCidr,
+    });
+    stops.push(() => proxy.stop());
+    return { stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

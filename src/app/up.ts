@@ -1,0 +1,155 @@
+import { isCapstanError } from '../api/errors.ts';
+import { DnsIndex } from '../dns/dns-index.ts';
+import { startDnsServer } from '../dns/dns-server.ts';
+import type { DnsServer } from '../dns/dns-server.ts';
+import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
+import type { LogSource } from '../resolvers/logs.ts';
+import { ensureAdminCredentials } from '../server/admin-credentials.ts';
+import { startApiServer } from '../server/http-server.ts';
+import type { ApiServer } from '../server/http-server.ts';
+import { startAllocationRepair } from '../services/allocation-repair.ts';
+import { ServiceAllocator } from '../services/allocator.ts';
+import { createRedisStore } from '../store/redis-store.ts';
+import type { RedisStore } from '../store/redis-store.ts';
+import { logger } from '../util/logger.ts';
+import { loadConfig } from './config.ts';
+import type { CapstanConfig } from './config.ts';
+import { syncDnsIndex } from './dns-sync.ts';
+import { startControllerManager } from '../controllers/controller-manager.ts';
+import { startLocalNode } from './local-node.ts';
+
+const log = logger.child({ component: 'capstan' });
+
+/** A running control plane: API, controllers (while leader), DNS. */
+export interface ControlPlane {
+  config: CapstanConfig;
+  store: RedisStore;
+  api: ApiServer;
+  dns: DnsServer;
+  dnsIndex: DnsIndex;
+  adminToken: string;
+  configPath: string;
+  /** Routes the API's log subscription to the node agent of this process, once one is attached. */
+  attachLogSource(source: LogSource): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the control plane of `capstan server`: the store with Service address allocation, the GraphQL API, the
+ * controllers and scheduler (which run only while this process holds the leader lease), and the host-side DNS
+ * responder fed by informers.
+ */
+export async function startControlPlane(overrides: Partial<CapstanConfig> = {}): Promise<ControlPlane> {
+  const config = loadConfig(overrides);
+  const allocator = new ServiceAllocator({
+    serviceCidr: config.serviceCidr,
+    dnsAddress: config.dnsServiceIp,
+    loadBalancerCidr: config.loadBalancerCidr,
+  });
+  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  allocator.attach(store);
+  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
+  };
+  try {
+    await ensureNamespace(store, NODE_LEASE_NAMESPACE);
+    const repair = startAllocationRepair(store);
+    stops.push(() => repair.stop());
+
+    let logSource: LogSource | undefined;
+    const routedLogs: LogSource = {
+      stream: (pod, options) => {
+        if (!logSource) throw new Error('no node agent runs in this process');
+        return logSource.stream(pod, options);
+      },
+    };
+    const api = await startApiServer({
+      store,
+      host: config.host,
+      port: config.port,
+      contextExtras: { logSource: routedLogs },
+    });
+    stops.push(() => api.close());
+    const credentials = await ensureAdminCredentials({ store, serverUrl: api.url });
+
+    const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
+    const dnsSync = syncDnsIndex(store, dnsIndex);
+    stops.push(() => dnsSync.stop());
+    const dns = await startDnsServer(dnsIndex, { host: config.dnsHost, port: config.dnsPort });
+    stops.push(() => dns.stop());
+
+    const manager = startControllerManager({ store, leaderElection: {} });
+    stops.push(() => manager.stop());
+
+    log.info({ api: `${api.url}/graphql`, dns: `${dns.address.host}:${dns.address.port}` }, 'control plane started');
+    return {
+      config,
+      store,
+      api,
+      dns,
+      dnsIndex,
+      adminToken: credentials.token,
+      configPath: credentials.configPath,
+      attachLogSource(source) {
+        logSource = source;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function ensureNamespace(store: RedisStore, name: string): Promise<void> {
+  try {
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name } });
+  } catch (err) {
+    if (!isCapstanError(err, 'ALREADY_EXISTS')) throw err;
+  }
+}
+
+/** `capstan server`: the control plane until SIGINT/SIGTERM. */
+export async function runServer(overrides: Partial<CapstanConfig> = {}): Promise<void> {
+  const plane = await startControlPlane(overrides);
+  printReady(plane, false);
+  await untilSignal();
+  await plane.stop();
+}
+
+/** `capstan up`: the control plane plus one local node in this process, until SIGINT/SIGTERM. */
+export async function runUp(overrides: Partial<CapstanConfig> = {}): Promise<void> {
+  const plane = await startControlPlane(overrides);
+  const node = await startLocalNode(plane).catch(async (err: unknown) => {
+    await plane.stop();
+    throw err;
+  });
+  printReady(plane, true);
+  await untilSignal();
+  await node.stop();
+  await plane.stop();
+}
+
+function printReady(plane: ControlPlane, withNode: boolean): void {
+  const lines = [
+    `Capstan is up${withNode ? ` with node ${plane.config.nodeName}` : ''}.`,
+    `  API and GraphiQL: ${plane.api.url}/graphql`,
+    `  DNS:              ${plane.dns.address.host}:${plane.dns.address.port} (UDP and TCP), zone ${plane.config.clusterDomain}`,
+    `  Admin credential: ${plane.configPath} (the capstan CLI reads it)`,
+    'Press Ctrl-C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

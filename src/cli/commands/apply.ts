@@ -1,0 +1,235 @@
+import type { Command } from 'commander';
+import * as sdk from '../../sdk/index.ts';
+import { CapstanClientError, type CapstanDocument } from '../../sdk/index.ts';
+import { CliError } from '../cli-error.ts';
+import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
+import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
+import { toInput } from '../objects.ts';
+import { collect } from '../options.ts';
+import { KIND_API } from '../resources.ts';
+import { withSession, type CliIo, type Session } from '../session.ts';
+import { parseDuration, readiness, waitUntil } from '../wait.ts';
+import { listArgs } from './get.ts';
+
+interface FileFlags {
+  filename?: string[];
+  recursive?: boolean;
+  dryRun?: boolean;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a table of typed documents keyed by kind */
+const CREATE: Partial<Record<CliKind, { document: CapstanDocument<any, any>; argument: string }>> = {
+  Namespace: { document: sdk.CreateNamespaceDocument, argument: 'namespace' },
+  Pod: { document: sdk.CreatePodDocument, argument: 'pod' },
+  ReplicationController: { document: sdk.CreateReplicationControllerDocument, argument: 'replicationController' },
+  Deployment: { document: sdk.CreateDeploymentDocument, argument: 'deployment' },
+  Service: { document: sdk.CreateServiceDocument, argument: 'service' },
+  Endpoints: { document: sdk.CreateEndpointsDocument, argument: 'endpoints' },
+  PersistentVolumeClaim: { document: sdk.CreatePersistentVolumeClaimDocument, argument: 'persistentVolumeClaim' },
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function fileOptions(command: Command, verb: string): Command {
+  return command
+    .option('-f, --filename <path>', `file, folder or - (stdin) to ${verb}; repeatable`, collect)
+    .option('-R, --recursive', 'read folders given with -f recursively')
+    .option('--dry-run', 'validate on the server and report, but change nothing');
+}
+
+/** Re-raises a server error with the file it came from in front. */
+function inSource(source: string, err: unknown): unknown {
+  if (err instanceof CapstanClientError && err.code !== 'UNREACHABLE' && err.code !== 'UNAUTHENTICATED') {
+    return new CliError(`${source}: ${err.message}`, { cause: err });
+  }
+  return err;
+}
+
+async function readObjects(session: Session, flags: FileFlags) {
+  const sources = await readManifestSources(flags.filename ?? [], {
+    recursive: flags.recursive,
+    stdin: session.io.stdin,
+  });
+  const objects = sources.flatMap((s) => parseManifestSource(s));
+  if (objects.length === 0) throw new CliError('no objects passed to the command (the files hold no documents)');
+  return { sources, objects };
+}
+
+function kindOf(object: ManifestObject): CliKind {
+  const kind = lookupKind(object.kind);
+  if (!kind) throw new CliError(`${object.source}:${object.line}: kind "${object.kind}" is not supported`);
+  return kind;
+}
+
+function namespaceOf(session: Session, kind: CliKind, object: ManifestObject): string | undefined {
+  return KIND_INFO[kind].namespaced ? (object.namespace ?? session.settings.namespace) : undefined;
+}
+
+async function applyCommand(session: Session, flags: FileFlags & { wait?: boolean; timeout: string }) {
+  const timeoutMs = parseDuration(flags.timeout);
+  const { sources } = await readObjects(session, flags);
+  const suffix = flags.dryRun ? ' (server dry run)' : '';
+  const toWait: { kind: CliKind; namespace?: string; name: string }[] = [];
+  for (const source of sources) {
+    if (parseManifestSource(source).length === 0) continue;
+    let results: sdk.ApplyMutation['apply'];
+    try {
+      ({ apply: results } = await session.api().request(sdk.ApplyDocument, {
+        manifest: source.text,
+        namespace: session.settings.namespace,
+        dryRun: flags.dryRun ?? false,
+      }));
+    } catch (err) {
+      throw inSource(source.name, err);
+    }
+    for (const result of results) {
+      const kind = lookupKind(result.kind);
+      const resource = kind ? KIND_INFO[kind].resource : result.kind.toLowerCase();
+      session.out(`${resource}/${result.name} ${result.action.toLowerCase()}${suffix}`);
+      if (kind) toWait.push({ kind, ...(result.namespace ? { namespace: result.namespace } : {}), name: result.name });
+    }
+  }
+  if (flags.wait && !flags.dryRun) {
+    for (const ref of toWait) await waitUntil(session, ref, (o) => readiness(ref.kind, o), timeoutMs);
+  }
+}
+
+async function createCommand(session: Session, flags: FileFlags) {
+  const { objects } = await readObjects(session, flags);
+  // Namespaces first, so that objects in a namespace created by the same files find it.
+  const ordered = [...objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
+  const suffix = flags.dryRun ? ' (server dry run)' : '';
+  for (const object of ordered) {
+    const kind = kindOf(object);
+    const create = CREATE[kind];
+    if (!create) throw new CliError(`${object.source}:${object.line}: ${object.kind} objects cannot be created`);
+    const input = toInput(object.object);
+    const namespace = namespaceOf(session, kind, object);
+    if (namespace) input.metadata = { ...(input.metadata as object), namespace };
+    try {
+      await session.api().request(create.document, { [create.argument]: input, dryRun: flags.dryRun ?? false });
+    } catch (err) {
+      throw inSource(`${object.source}:${object.line}`, err);
+    }
+    session.out(`${KIND_INFO[kind].resource}/${object.name} created${suffix}`);
+  }
+}
+
+interface DeleteFlags extends FileFlags {
+  selector?: string;
+  all?: boolean;
+  cascade: string;
+  ignoreNotFound?: boolean;
+}
+
+const CASCADE: Record<string, sdk.PropagationPolicy> = {
+  background: 'Background',
+  foreground: 'Foreground',
+  orphan: 'Orphan',
+  true: 'Background',
+  false: 'Orphan',
+};
+
+async function deleteCommand(session: Session, args: string[], flags: DeleteFlags) {
+  const propagationPolicy = CASCADE[flags.cascade];
+  if (!propagationPolicy)
+    throw new CliError(`--cascade must be background, foreground or orphan, got "${flags.cascade}"`);
+  const targets: { kind: CliKind; namespace: string; name: string }[] = [];
+  if (flags.filename?.length) {
+    if (args.length > 0) throw new CliError('give either -f or KIND NAME, not both');
+    const { objects } = await readObjects(session, flags);
+    for (const object of objects) {
+      const kind = kindOf(object);
+      targets.push({ kind, namespace: namespaceOf(session, kind, object) ?? '', name: object.name });
+    }
+  } else {
+    const refs = parseResourceArgs(args);
+    for (const ref of refs) {
+      if (ref.name !== undefined) {
+        if (flags.selector || flags.all) throw new CliError('names cannot be combined with --selector or --all');
+        targets.push({ kind: ref.kind, namespace: session.settings.namespace, name: ref.name });
+        continue;
+      }
+      if (!flags.selector && !flags.all) {
+        throw new CliError(
+          `give names, --selector or --all to say which ${KIND_INFO[ref.kind].resource} objects to delete`,
+        );
+      }
+      const list = await KIND_API[ref.kind].list(session.api(), listArgs(session, ref.kind, flags));
+      for (const item of list.items) {
+        targets.push({ kind: ref.kind, namespace: item.metadata.namespace ?? '', name: item.metadata.name });
+      }
+    }
+    if (targets.length === 0) {
+      session.err(`No resources found in ${session.settings.namespace} namespace.`);
+      return;
+    }
+  }
+  const suffix = flags.dryRun ? ' (server dry run)' : '';
+  for (const target of targets) {
+    try {
+      await KIND_API[target.kind].remove(session.api(), target.namespace, target.name, {
+        propagationPolicy,
+        dryRun: flags.dryRun ?? false,
+      });
+      session.out(`${KIND_INFO[target.kind].resource} "${target.name}" deleted${suffix}`);
+    } catch (err) {
+      if (flags.ignoreNotFound && err instanceof CapstanClientError && err.code === 'NOT_FOUND') continue;
+      throw err;
+    }
+  }
+}
+
+export function registerApplyCommands(program: Command, io: CliIo): void {
+  fileOptions(
+    program
+      .command('apply')
+      .description('Create or update objects from Kubernetes YAML (files, folders or stdin; multi-document)'),
+    'apply',
+  )
+    .option('--wait', 'wait until the applied workloads and pods are ready, showing progress')
+    .option('--timeout <duration>', 'how long --wait waits', '5m')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  capstan apply -f examples/hello-deployment.yaml
+  capstan apply -f examples/ --wait
+  cat app.yaml | capstan apply -f -
+  capstan apply -f app.yaml --dry-run`,
+    )
+    .action(
+      withSession(io, (session, flags: FileFlags & { wait?: boolean; timeout: string }) =>
+        applyCommand(session, flags),
+      ),
+    );
+
+  fileOptions(
+    program.command('create').description('Create objects from Kubernetes YAML; fails if one exists'),
+    'create',
+  )
+    .addHelpText('after', '\nExamples:\n  capstan create -f examples/multi-tier.yaml\n  capstan create -f - < pod.yaml')
+    .action(withSession(io, (session, flags: FileFlags) => createCommand(session, flags)));
+
+  fileOptions(
+    program
+      .command('delete')
+      .description('Delete objects by kind and name, by label selector, or as named in YAML files')
+      .argument('[args...]', 'KIND NAME..., KIND/NAME..., or KIND with --selector/--all'),
+    'delete',
+  )
+    .option('-l, --selector <selector>', 'delete the objects of KIND matching this label selector')
+    .option('--all', 'delete every object of KIND in the namespace')
+    .option('--cascade <policy>', 'what happens to dependents: background, foreground or orphan', 'background')
+    .option('--ignore-not-found', 'treat a missing object as deleted')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  capstan delete pod web-1
+  capstan delete deploy/web svc/web
+  capstan delete pods -l app=web
+  capstan delete -f examples/multi-tier.yaml
+  capstan delete rc backend --cascade orphan`,
+    )
+    .action(withSession(io, (session, args: string[], flags: DeleteFlags) => deleteCommand(session, args, flags)));
+}

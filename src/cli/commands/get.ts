@@ -1,0 +1,203 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { CliError } from '../cli-error.ts';
+import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
+import { toManifest } from '../objects.ts';
+import {
+  parseOutputFormat,
+  qualifiedName,
+  renderObjects,
+  renderStructured,
+  tableHeaders,
+  tableRow,
+  type OutputFormat,
+  type TableOptions,
+} from '../printers.ts';
+import { KIND_API, type AnyObject, type ListArgs } from '../resources.ts';
+import { withSession, type CliIo, type Session } from '../session.ts';
+
+interface GetFlags {
+  allNamespaces?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  output?: string;
+  watch?: boolean;
+  showLabels?: boolean;
+}
+
+/** Objects of one kind read for `get`, in the order asked. */
+interface Fetched {
+  kind: CliKind;
+  objects: AnyObject[];
+  resourceVersion?: string;
+}
+
+export function listArgs(session: Session, kind: CliKind, flags: GetFlags): ListArgs {
+  const scope: ListArgs = !KIND_INFO[kind].namespaced
+    ? {}
+    : flags.allNamespaces
+      ? { allNamespaces: true }
+      : { namespace: session.settings.namespace };
+  return {
+    ...scope,
+    ...(flags.selector ? { labelSelector: flags.selector } : {}),
+    ...(flags.fieldSelector ? { fieldSelector: flags.fieldSelector } : {}),
+  };
+}
+
+async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags): Promise<Fetched[]> {
+  const client = session.api();
+  const result: Fetched[] = [];
+  for (const ref of refs) {
+    const api = KIND_API[ref.kind];
+    let entry = result.find((r) => r.kind === ref.kind);
+    if (!entry) {
+      entry = { kind: ref.kind, objects: [] };
+      result.push(entry);
+    }
+    if (ref.name !== undefined) {
+      const object = await api.get(client, session.settings.namespace, ref.name);
+      if (!object) throw new CliError(`${KIND_INFO[ref.kind].resource} "${ref.name}" not found`);
+      entry.objects.push(object);
+    } else {
+      const list = await api.list(client, listArgs(session, ref.kind, flags));
+      entry.objects.push(...list.items);
+      entry.resourceVersion = list.resourceVersion;
+    }
+  }
+  return result;
+}
+
+function print(
+  session: Session,
+  fetched: Fetched[],
+  format: OutputFormat,
+  options: TableOptions,
+  single: boolean,
+): void {
+  const all = fetched.flatMap((f) => f.objects);
+  if (format === 'name') {
+    for (const f of fetched) for (const o of f.objects) session.out(qualifiedName(f.kind, o.metadata.name));
+    return;
+  }
+  if (format === 'yaml' || format === 'json') {
+    if (all.length > 0 || !single) session.out(renderStructured(all, format, !single));
+    return;
+  }
+  const tables = fetched.filter((f) => f.objects.length > 0).map((f) => renderObjects(f.kind, f.objects, options));
+  if (tables.length > 0) session.out(tables.join('\n\n'));
+}
+
+/** Prints watch rows under the widths of the first table, widening columns only when a value needs it. */
+class RowPrinter {
+  private widths: number[] = [];
+
+  constructor(private readonly session: Session) {}
+
+  print(rows: string[][]): void {
+    for (const row of rows) {
+      row.forEach((cell, i) => (this.widths[i] = Math.max(this.widths[i] ?? 0, cell.length)));
+    }
+    for (const row of rows) {
+      this.session.out(
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(this.widths[i]! + 3)))
+          .join('')
+          .trimEnd(),
+      );
+    }
+  }
+}
+
+async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format: OutputFormat, options: TableOptions) {
+  const [initial] = await fetchAll(session, [{ kind: ref.kind }], {
+    ...flags,
+    fieldSelector: ref.name ? `metadata.name=${ref.name}` : flags.fieldSelector,
+  });
+  const printer = new RowPrinter(session);
+  const emit = (objects: AnyObject[], header: boolean) => {
+    if (format === 'name') objects.forEach((o) => session.out(qualifiedName(ref.kind, o.metadata.name)));
+    else if (format === 'json') objects.forEach((o) => session.out(JSON.stringify(toManifest(o), null, 2)));
+    else if (format === 'yaml') objects.forEach((o) => session.out(`---\n${stringify(toManifest(o)).trimEnd()}`));
+    else {
+      printer.print([
+        ...(header ? [tableHeaders(ref.kind, options)] : []),
+        ...objects.map((o) => tableRow(ref.kind, o, options)),
+      ]);
+    }
+  };
+  emit(initial!.objects, true);
+  const stream = KIND_API[ref.kind].watch(session.api(), {
+    ...(KIND_INFO[ref.kind].namespaced && !flags.allNamespaces ? { namespace: session.settings.namespace } : {}),
+    ...(flags.selector ? { labelSelector: flags.selector } : {}),
+    fieldSelector: ref.name ? `metadata.name=${ref.name}` : flags.fieldSelector,
+    sinceResourceVersion: initial!.resourceVersion,
+  });
+  const stop = () => void stream.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for await (const event of stream) {
+      if (event.object && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+        emit([event.object], false);
+      }
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+export function registerGetCommand(program: Command, io: CliIo): void {
+  program
+    .command('get')
+    .description('List objects in kubectl-style tables, or print them as YAML, JSON or names')
+    .argument('<types>', `kind(s), comma-separated, or "all": ${kindNames().join(', ')}`)
+    .argument('[names...]', 'names of objects (or give KIND/NAME)')
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier in (front,back)')
+    .option('--field-selector <selector>', 'field selector, e.g. status.phase=Running or spec.nodeName=node-1')
+    .option('-o, --output <format>', 'wide | yaml | json | name')
+    .option('-w, --watch', 'after listing, print every change as it happens (through a subscription)')
+    .option('--show-labels', 'add a LABELS column')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  capstan get pods
+  capstan get pods -A -o wide
+  capstan get deploy,rc,svc -l app=web
+  capstan get pod web-1 -o yaml
+  capstan get svc/web ep/web
+  capstan get pods --field-selector spec.nodeName=node-1
+  capstan get pods -w
+  capstan get all`,
+    )
+    .action(
+      withSession(io, async (session, types: string, names: string[], flags: GetFlags) => {
+        const refs = parseResourceArgs([types, ...names]);
+        const format = parseOutputFormat(flags.output);
+        const kinds = [...new Set(refs.map((r) => r.kind))];
+        const options: TableOptions = {
+          wide: format === 'wide',
+          withNamespace: Boolean(flags.allNamespaces),
+          withKind: kinds.length > 1,
+          showLabels: Boolean(flags.showLabels),
+        };
+        if (flags.watch) {
+          if (refs.length !== 1) throw new CliError('--watch works on one kind (and at most one name) at a time');
+          await watch(session, refs[0]!, flags, format, options);
+          return;
+        }
+        const single = refs.length === 1 && refs[0]!.name !== undefined;
+        const fetched = await fetchAll(session, refs, flags);
+        if (fetched.every((f) => f.objects.length === 0) && format !== 'json' && format !== 'yaml') {
+          const where = flags.allNamespaces ? '' : ` in ${session.settings.namespace} namespace`;
+          const clusterOnly = kinds.every((k) => !KIND_INFO[k].namespaced);
+          session.err(`No resources found${clusterOnly ? '' : where}.`);
+          return;
+        }
+        print(session, fetched, format, options, single);
+      }),
+    );
+}

@@ -1,0 +1,92 @@
+import { Option, type Command } from 'commander';
+import * as sdk from '../../sdk/index.ts';
+import { withSession, type CliIo } from '../session.ts';
+import { parseDuration } from '../wait.ts';
+
+function nodeName(arg: string): string {
+  return arg.replace(/^(no|node|nodes)\//, '');
+}
+
+export function registerNodeCommands(program: Command, io: CliIo): void {
+  for (const [verb, document, description] of [
+    ['cordon', sdk.CordonDocument, 'Mark a node unschedulable; its running pods stay'],
+    ['uncordon', sdk.UncordonDocument, 'Mark a node schedulable again'],
+  ] as const) {
+    program
+      .command(verb)
+      .description(description)
+      .argument('<node>', 'node name')
+      .option('--dry-run', 'validate on the server, change nothing')
+      .addHelpText('after', `\nExamples:\n  capstan ${verb} node-1`)
+      .action(
+        withSession(io, async (session, node: string, flags: { dryRun?: boolean }) => {
+          const name = nodeName(node);
+          // Both documents take the same variables; the union of their types is more than TypeScript can call.
+          await session.api().request(document as typeof sdk.CordonDocument, { name, dryRun: flags.dryRun ?? false });
+          session.out(`node/${name} ${verb}ed${flags.dryRun ? ' (server dry run)' : ''}`);
+        }),
+      );
+  }
+
+  program
+    .command('drain')
+    .description('Cordon a node and delete its pods so that their controllers recreate them elsewhere')
+    .argument('<node>', 'node name')
+    .option('--force', 'also delete pods no controller manages (they are gone for good)')
+    .option('--dry-run', 'validate on the server, change nothing')
+    .addHelpText('after', '\nExamples:\n  capstan drain node-1\n  capstan drain node-1 --force')
+    .action(
+      withSession(io, async (session, node: string, flags: { force?: boolean; dryRun?: boolean }) => {
+        const name = nodeName(node);
+        const suffix = flags.dryRun ? ' (server dry run)' : '';
+        const { drain } = await session.api().request(sdk.DrainDocument, {
+          name,
+          force: flags.force ?? false,
+          dryRun: flags.dryRun ?? false,
+        });
+        session.out(`node/${name} cordoned${suffix}`);
+        for (const pod of drain.deletedPods) {
+          session.out(`pod/${pod.metadata.name} evicted (namespace ${pod.metadata.namespace ?? 'default'})${suffix}`);
+        }
+        session.out(`node/${name} drained${suffix}`);
+      }),
+    );
+
+  const token = program.command('token').description('Manage API tokens');
+  token
+    .command('create')
+    .description('Create a token: by default a bootstrap token for "capstan node --token" (admin only)')
+    .addOption(
+      new Option('--role <role>', 'what the token may do')
+        .choices(['bootstrap', 'admin', 'viewer'])
+        .default('bootstrap'),
+    )
+    .option('--ttl <duration>', 'lifetime, e.g. 24h or 30m (default: the server default)')
+    .option('--description <text>', 'what the token is for')
+    .option('--print-join-command', 'print the "capstan node" command that joins a node with this token')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  capstan token create\n  capstan token create --ttl 1h --print-join-command\n  capstan token create --role viewer --description dashboard',
+    )
+    .action(
+      withSession(
+        io,
+        async (
+          session,
+          flags: { role: sdk.TokenRole; ttl?: string; description?: string; printJoinCommand?: boolean },
+        ) => {
+          const ttlSeconds = flags.ttl === undefined ? undefined : Math.round(parseDuration(flags.ttl) / 1000);
+          const { createToken } = await session.api().request(sdk.CreateTokenDocument, {
+            role: flags.role,
+            ttlSeconds,
+            description: flags.description,
+          });
+          if (flags.printJoinCommand) {
+            session.out(`capstan node --server ${session.settings.server} --token ${createToken.token}`);
+          } else {
+            session.out(createToken.token);
+          }
+        },
+      ),
+    );
+}

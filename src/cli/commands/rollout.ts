@@ -1,0 +1,138 @@
+import type { Command } from 'commander';
+import * as sdk from '../../sdk/index.ts';
+import { CliError } from '../cli-error.ts';
+import { toInput, toManifest } from '../objects.ts';
+import { integerOption } from '../options.ts';
+import { withSession, type CliIo, type Session } from '../session.ts';
+import { renderTable } from '../table.ts';
+import { deploymentReadiness, parseDuration, waitUntil } from '../wait.ts';
+import { oneObject } from './workloads.ts';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+
+function deploymentName(args: string[], verb: string): string {
+  const ref = oneObject(args, `rollout ${verb}`);
+  if (ref.kind !== 'Deployment') throw new CliError(`rollout ${verb} works on deployments, not ${ref.kind}s`);
+  return ref.name;
+}
+
+async function setPaused(session: Session, name: string, paused: boolean): Promise<void> {
+  const { deployment } = await session
+    .api()
+    .request(sdk.GetDeploymentDocument, { namespace: session.settings.namespace, name });
+  if (!deployment) throw new CliError(`deployment "${name}" not found`);
+  const verb = paused ? 'paused' : 'resumed';
+  if (Boolean(deployment.spec?.paused) === paused) {
+    session.out(`deployment.apps/${name} ${paused ? 'is already paused' : 'is not paused'}`);
+    return;
+  }
+  const input = toInput(toManifest(deployment)) as unknown as sdk.DeploymentInput;
+  input.spec.paused = paused;
+  await session.api().request(sdk.UpdateDeploymentDocument, {
+    deployment: input,
+    expectedResourceVersion: deployment.metadata.resourceVersion,
+  });
+  session.out(`deployment.apps/${name} ${verb}`);
+}
+
+export function registerRolloutCommand(program: Command, io: CliIo): void {
+  const rollout = program
+    .command('rollout')
+    .description('Manage the rollout of a Deployment: status, history, undo, pause, resume');
+
+  rollout
+    .command('status')
+    .description('Wait for a rollout to finish, showing its progress')
+    .argument('<args...>', 'deploy NAME or deploy/NAME')
+    .option('--timeout <duration>', 'give up after this long', '5m')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  capstan rollout status deploy/web\n  capstan rollout status deployment web --timeout 2m',
+    )
+    .action(
+      withSession(io, async (session, args: string[], flags: { timeout: string }) => {
+        const name = deploymentName(args, 'status');
+        await waitUntil(
+          session,
+          { kind: 'Deployment', name },
+          (o) => deploymentReadiness(o as sdk.DeploymentFieldsFragment),
+          parseDuration(flags.timeout),
+        );
+      }),
+    );
+
+  rollout
+    .command('history')
+    .description('List the revisions of a Deployment')
+    .argument('<args...>', 'deploy NAME or deploy/NAME')
+    .addHelpText('after', '\nExamples:\n  capstan rollout history deploy/web')
+    .action(
+      withSession(io, async (session, args: string[]) => {
+        const name = deploymentName(args, 'history');
+        const { deployment } = await session.api().request(sdk.DeploymentHistoryDocument, {
+          namespace: session.settings.namespace,
+          name,
+        });
+        if (!deployment) throw new CliError(`deployment "${name}" not found`);
+        const rows = deployment.replicationControllers
+          .map((rc) => {
+            const annotations = new Map(rc.metadata.annotations.map((a) => [a.key, a.value]));
+            const images = rc.spec?.template.spec.containers.map((c) => c.image).join(',') ?? '';
+            return {
+              revision: Number(annotations.get(REVISION) ?? 0),
+              cause: annotations.get(CHANGE_CAUSE) ?? '<none>',
+              images,
+            };
+          })
+          .filter((r) => r.revision > 0)
+          .sort((a, b) => a.revision - b.revision);
+        session.out(`deployment.apps/${name}`);
+        session.out(
+          renderTable(
+            ['REVISION', 'IMAGES', 'CHANGE-CAUSE'],
+            rows.map((r) => [String(r.revision), r.images, r.cause]),
+          ),
+        );
+      }),
+    );
+
+  rollout
+    .command('undo')
+    .description('Roll back to the previous revision, or to --to-revision')
+    .argument('<args...>', 'deploy NAME or deploy/NAME')
+    .option(
+      '--to-revision <n>',
+      'revision to roll back to (default: the previous one)',
+      integerOption('--to-revision', 1),
+    )
+    .option('--dry-run', 'validate on the server, change nothing')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  capstan rollout undo deploy/web\n  capstan rollout undo deploy/web --to-revision 2',
+    )
+    .action(
+      withSession(io, async (session, args: string[], flags: { toRevision?: number; dryRun?: boolean }) => {
+        const name = deploymentName(args, 'undo');
+        await session.api().request(sdk.RollbackDocument, {
+          namespace: session.settings.namespace,
+          name,
+          toRevision: flags.toRevision,
+          dryRun: flags.dryRun ?? false,
+        });
+        session.out(`deployment.apps/${name} rolled back${flags.dryRun ? ' (server dry run)' : ''}`);
+      }),
+    );
+
+  for (const [verb, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    rollout
+      .command(verb)
+      .description(paused ? 'Stop rolling out template changes until resumed' : 'Resume a paused rollout')
+      .argument('<args...>', 'deploy NAME or deploy/NAME')
+      .addHelpText('after', `\nExamples:\n  capstan rollout ${verb} deploy/web`)
+      .action(withSession(io, (session, args: string[]) => setPaused(session, deploymentName(args, verb), paused)));
+  }
+}

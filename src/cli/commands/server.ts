@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+import type { CliIo, GlobalOptions } from '../session.ts';
+import { integerOption } from '../options.ts';
+
+/**
+ * Loads a module that may be missing from this build (the node agent's entry point) only when a command needs it,
+ * so that every other verb still runs; the path is a variable so that the CLI typechecks without that module.
+ */
+async function loadEntry<F>(path: string, exportName: string, what: string): Promise<F> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(path)) as Record<string, unknown>;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(path.replace(/^(\.\.\/)+/, ''))) {
+      throw new CliError(`${what} is not available in this build (${path} is missing)`);
+    }
+    throw err;
+  }
+  const entry = module[exportName];
+  if (typeof entry !== 'function')
+    throw new CliError(`${what} is not available in this build (${path} has no ${exportName})`);
+  return entry as F;
+}
+
+const RUN_NODE_MODULE: string = '../../node/run-node.ts';
+
+type RunNodeEntry = (options: { server: string; token: string; name?: string; address?: string }) => Promise<void>;
+
+interface ServerFlags {
+  host?: string;
+  port?: number;
+  dnsPort?: number;
+  redisUrl?: string;
+  prefix?: string;
+  nodeName?: string;
+  nodeAddress?: string;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function serverOptions(command: Command): Command {
+  return command
+    .option('--host <address>', 'address the API listens on (default 127.0.0.1)')
+    .option('-p, --port <port>', 'API port (default 7070)', integerOption('--port', 0, 65_535))
+    .option('--dns-port <port>', 'port of the cluster DNS responder', integerOption('--dns-port', 0, 65_535))
+    .option('--redis-url <url>', 'Redis holding the cluster state (default: REDIS_URL, redis://127.0.0.1:6379)')
+    .option('--prefix <prefix>', 'key prefix in Redis, so that several clusters can share one (default "capstan:")');
+}
+
+export function registerServerCommands(program: Command, io: CliIo): void {
+  serverOptions(
+    program
+      .command('up')
+      .description('Run the control plane and one local node in this process (the embedded default)'),
+  )
+    .option('--node-name <name>', 'name of the local node')
+    .option('--node-address <address>', 'address the local node publishes NodePorts on')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  capstan up\n  capstan up --port 7071 --redis-url redis://127.0.0.1:6380\n\n' +
+        'On first start the admin credentials are written to ~/.capstan/config (or CAPSTAN_CONFIG).',
+    )
+    .action(async (flags: ServerFlags) => {
+      // Imported on use: the other verbs start without loading the control plane.
+      const { runUp } = await import('../../app/up.ts');
+      await runUp(definedOnly({ ...flags }));
+    });
+
+  serverOptions(
+    program
+      .command('server')
+      .description('Run the control plane only: API, controllers, scheduler and DNS responder; nodes join it'),
+  )
+    .addHelpText('after', '\nExamples:\n  capstan server --host 0.0.0.0 --port 7070')
+    .action(async (flags: ServerFlags) => {
+      const { runServer } = await import('../../app/up.ts');
+      await runServer(definedOnly({ ...flags }));
+    });
+
+  program
+    .command('node')
+    .alias('join')
+    .description(
+      'Run a node agent that joins a cluster (use --server and --token, a bootstrap token from "capstan token create")',
+    )
+    .option('--name <name>', 'node name (default: the host name)')
+    .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  capstan token create --bootstrap\n' +
+        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2',
+    )
+    .action(async (flags: { name?: string; address?: string }, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const server = global.server ?? io.env.CAPSTAN_SERVER;
+      const token = global.token ?? io.env.CAPSTAN_TOKEN;
+      if (!server || !token) {
+        throw new CliError(
+          'capstan node needs --server URL and --token TOKEN (a bootstrap token from "capstan token create")',
+        );
+      }
+      const runNode = await loadEntry<RunNodeEntry>(RUN_NODE_MODULE, 'runNode', 'capstan node');
+      await runNode({ server, token, ...definedOnly({ name: flags.name, address: flags.address }) });
+    });
+}

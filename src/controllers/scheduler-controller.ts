@@ -1,0 +1,265 @@
+import { isCapstanError } from '../api/errors.ts';
+import type { Node, Pod, PodCondition } from '../api/types.ts';
+import type { Informer } from '../store/informer.ts';
+import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
+import { isPodTerminated } from './pod-status.ts';
+import { SchedulingSnapshot } from './scheduler-plan.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export interface SchedulerOptions {
+  /** Bindings written at the same time. Default 64. */
+  bindConcurrency?: number;
+  /** Most pods planned in one pass. Default 1000. */
+  batchSize?: number;
+  /** Unschedulable pods are tried again this often even when nothing seems to have changed. Default 10 s. */
+  unschedulableRetryMs?: number;
+}
+
+/** True for a pod the scheduler must place: unbound, not being deleted, not finished. */
+export function needsScheduling(pod: Pod): boolean {
+  return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isPodTerminated(pod);
+}
+
+/**
+ * Binds pending pods to nodes (after kube-scheduler). Pending pods are queued by key; each pass takes every
+ * queued pod (up to `batchSize`), oldest first, and places them one after the other on one SchedulingSnapshot,
+ * so each pod sees what the earlier ones took. Binding is a compare-and-set on the pod (`spec.nodeName` from
+ * empty to the node, with the PodScheduled condition), written with bounded concurrency while the next pass
+ * plans.
+ *
+ * Why "assumed" pods: a binding is in the store before the informer shows it. Until the informer catches up, the
+ * scheduler counts an assumed pod on its node itself, or the next pass would hand out the same room twice.
+ *
+ * A pod that fits nowhere stays Pending with PodScheduled=False (reason Unschedulable, the message naming why
+ * per node) and a FailedScheduling event; it is tried again when a node is added or changes, when a pod goes
+ * away, and every `unschedulableRetryMs`.
+ */
+export class SchedulerController implements Controller {
+  readonly name = 'scheduler';
+  private readonly queue = new WorkQueue({ baseDelayMs: 50, maxDelayMs: 30_000 });
+  private readonly pods: Informer<'Pod'>;
+  private readonly nodes: Informer<'Node'>;
+  private readonly podsByNode = new Map<string, Map<string, Pod>>();
+  private readonly assumed = new Map<string, Pod>();
+  private readonly unschedulable = new Set<string>();
+  private readonly bindConcurrency: number;
+  private readonly batchSize: number;
+  private readonly retryMs: number;
+  private inFlight = 0;
+  private slotFreed: (() => void) | undefined;
+  private retryTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    options: SchedulerOptions = {},
+  ) {
+    this.bindConcurrency = options.bindConcurrency ?? 64;
+    this.batchSize = options.batchSize ?? 1000;
+    this.retryMs = options.unschedulableRetryMs ?? 10_000;
+    this.pods = ctx.informers.get('Pod');
+    this.nodes = ctx.informers.get('Node');
+    this.pods.addHandler({
+      onAdd: (pod) => this.podChanged(undefined, pod),
+      onUpdate: (previous, pod) => this.podChanged(previous, pod),
+      onDelete: (pod) => {
+        this.podChanged(pod, undefined);
+        this.retryUnschedulable();
+      },
+    });
+    this.nodes.addHandler({
+      onAdd: () => this.retryUnschedulable(),
+      onUpdate: (previous, node) => {
+        if (schedulingView(previous) !== schedulingView(node)) this.retryUnschedulable();
+      },
+    });
+  }
+
+  async run(): Promise<void> {
+    this.retryTimer = setInterval(() => this.retryUnschedulable(), this.retryMs);
+    this.retryTimer.unref?.();
+    try {
+      for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
+        const keys = [key];
+        while (keys.length < this.batchSize && this.queue.length > 0) keys.push((await this.queue.get()) as string);
+        await this.schedulePass(keys);
+      }
+      while (this.inFlight > 0) await new Promise<void>((resolve) => (this.slotFreed = resolve));
+    } finally {
+      clearInterval(this.retryTimer);
+    }
+  }
+
+  stop(): void {
+    this.queue.shutdown();
+  }
+
+  private podChanged(previous: Pod | undefined, pod: Pod | undefined): void {
+    const before = previous?.spec?.nodeName;
+    const after = pod?.spec?.nodeName;
+    if (previous && before && before !== after) this.podsByNode.get(before)?.delete(previous.metadata.uid);
+    if (pod && after) {
+      let onNode = this.podsByNode.get(after);
+      if (!onNode) this.podsByNode.set(after, (onNode = new Map()));
+      onNode.set(pod.metadata.uid, pod);
+      this.assumed.delete(pod.metadata.uid);
+      // A pod that finished frees its room.
+      if (isPodTerminated(pod) && previous && !isPodTerminated(previous)) this.retryUnschedulable();
+    }
+    if (!pod && previous) this.assumed.delete(previous.metadata.uid);
+    if (pod && needsScheduling(pod) && !this.unschedulable.has(objectKey(pod))) this.queue.add(objectKey(pod));
+    if (pod && !needsScheduling(pod)) this.unschedulable.delete(objectKey(pod));
+    if (!pod && previous) this.unschedulable.delete(objectKey(previous));
+  }
+
+  private retryUnschedulable(): void {
+    for (const key of this.unschedulable) this.queue.add(key);
+    this.unschedulable.clear();
+  }
+
+  private async schedulePass(keys: string[]): Promise<void> {
+    const pending: { key: string; pod: Pod }[] = [];
+    for (const key of keys) {
+      const { namespace, name } = splitKey(key);
+      const pod = this.pods.get(namespace, name);
+      if (pod && needsScheduling(pod) && !this.assumed.has(pod.metadata.uid)) pending.push({ key, pod });
+      else this.queue.done(key);
+    }
+    if (pending.length === 0) return;
+    pending.sort((a, b) => a.pod.metadata.creationTimestamp.localeCompare(b.pod.metadata.creationTimestamp));
+
+    const snapshot = new SchedulingSnapshot(this.nodes.list(), this.boundPods());
+    for (const { key, pod } of pending) {
+      const result = snapshot.schedule(pod);
+      if ('nodeName' in result) {
+        this.assumed.set(pod.metadata.uid, { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } });
+        if (this.inFlight >= this.bindConcurrency) {
+          await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        }
+        this.inFlight++;
+        void this.bind(key, pod, result.nodeName).finally(() => {
+          this.inFlight--;
+          this.queue.done(key);
+          const resolve = this.slotFreed;
+          this.slotFreed = undefined;
+          resolve?.();
+        });
+      } else {
+        void this.markUnschedulable(key, pod, result.unschedulable).finally(() => this.queue.done(key));
+      }
+    }
+  }
+
+  /** Pods on each node as the informer shows them, plus the assumed ones it does not show yet. */
+  private boundPods(): Map<string, Pod[]> {
+    const byNode = new Map<string, Pod[]>();
+    for (const [nodeName, pods] of this.podsByNode) byNode.set(nodeName, [...pods.values()]);
+    for (const pod of this.assumed.values()) {
+      const nodeName = pod.spec!.nodeName!;
+      const list = byNode.get(nodeName);
+      if (list) list.push(pod);
+      else byNode.set(nodeName, [pod]);
+    }
+    return byNode;
+  }
+
+  private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const now = new Date().toISOString();
+    let bound = false;
+    try {
+      await this.ctx.store.mutate(
+        'Pod',
+        namespace,
+        name,
+        (current) => {
+          // The compare in compare-and-set: the same pod (not a namesake), still unbound, not being deleted.
+          if (current.metadata.uid !== pod.metadata.uid || !needsScheduling(current)) return undefined;
+          bound = true;
+          const status = current.status ?? {};
+          return {
+            ...current,
+            spec: { ...current.spec!, nodeName },
+            status: {
+              ...status,
+              conditions: setPodCondition(status.conditions, { type: 'PodScheduled', status: 'True' }, now),
+              timeline: { ...status.timeline, scheduled: now },
+            },
+          };
+        },
+        { status: true },
+      );
+    } catch (err) {
+      this.assumed.delete(pod.metadata.uid);
+      if (isCapstanError(err, 'NOT_FOUND')) return;
+      this.ctx.logger.warn({ err, pod: key, node: nodeName }, 'binding failed; will retry');
+      this.queue.addRateLimited(key);
+      return;
+    }
+    if (!bound) {
+      this.assumed.delete(pod.metadata.uid);
+      return;
+    }
+    this.queue.forget(key);
+    this.ctx.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+  }
+
+  private async markUnschedulable(key: string, pod: Pod, message: string): Promise<void> {
+    this.unschedulable.add(key);
+    this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message);
+    const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (existing?.status === 'False' && existing.message === message) return;
+    const { namespace, name } = splitKey(key);
+    try {
+      await this.ctx.store.mutate(
+        'Pod',
+        namespace,
+        name,
+        (current) => {
+          if (current.metadata.uid !== pod.metadata.uid || !needsScheduling(current)) return undefined;
+          const status = current.status ?? {};
+          const condition: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message };
+          return {
+            ...current,
+            status: {
+              ...status,
+              phase: status.phase ?? 'Pending',
+              conditions: setPodCondition(status.conditions, condition, new Date().toISOString()),
+            },
+          };
+        },
+        { status: true },
+      );
+    } catch (err) {
+      if (!isCapstanError(err, 'NOT_FOUND')) {
+        this.ctx.logger.warn({ err: errorMessage(err), pod: key }, 'could not record why a pod is unschedulable');
+      }
+    }
+  }
+}
+
+/** The fields of a node that decide where pods fit; a change in them makes unschedulable pods worth a retry. */
+function schedulingView(node: Node): string {
+  return JSON.stringify([
+    node.metadata.labels,
+    node.spec,
+    node.status?.allocatable ?? node.status?.capacity,
+    node.status?.conditions?.find((c) => c.type === 'Ready')?.status,
+  ]);
+}
+
+/** Set a pod condition, keeping lastTransitionTime when the status did not change. */
+export function setPodCondition(
+  conditions: readonly PodCondition[] | undefined,
+  condition: PodCondition,
+  now: string,
+): PodCondition[] {
+  const list = [...(conditions ?? [])];
+  const i = list.findIndex((c) => c.type === condition.type);
+  const previous = list[i];
+  const lastTransitionTime =
+    previous && previous.status === condition.status ? (previous.lastTransitionTime ?? now) : now;
+  const updated = { ...condition, lastTransitionTime };
+  if (i >= 0) list[i] = updated;
+  else list.push(updated);
+  return list;
+}

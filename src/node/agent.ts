@@ -1,0 +1,285 @@
+import { isCapstanError } from '../api/errors.ts';
+import type { Pod } from '../api/types.ts';
+import type { LogSource } from '../resolvers/logs.ts';
+import { Informer } from '../store/informer.ts';
+import type { Store } from '../store/store.ts';
+import { logger as rootLogger } from '../util/logger.ts';
+import type { Logger } from '../util/logger.ts';
+import { Backoff } from './backoff.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { EventRecorder } from './event-recorder.ts';
+import { RuntimeLogSource } from './log-source.ts';
+import { ensureLeaseNamespace, refreshNodeStatus, registerNode, renewLease } from './node-registration.ts';
+import type { NodeIdentity } from './node-registration.ts';
+import { removeGonePod } from './pod-report.ts';
+import { syncPod } from './pod-sync.ts';
+import type { SyncContext } from './pod-sync.ts';
+import { PodWorkers, applyListing, newPodRecord } from './pod-worker.ts';
+import type { PodRecord } from './pod-worker.ts';
+import { Prober } from './prober.ts';
+import type { ContainerRuntime, NodeNetwork, RuntimeEvent } from './runtime.ts';
+
+export interface NodeAgentOptions {
+  /** Cluster state; the agent uses nothing else (a GraphQL-backed Store serves remote nodes). */
+  store: Store;
+  runtime: ContainerRuntime;
+  nodeName: string;
+  /** The node's address: InternalIP, pods' hostIP, and where pod ports are published (e.g. 127.0.0.1). */
+  nodeAddress: string;
+  /** This node's pod network. Default 10.244.0.0/24. */
+  podSubnet?: string;
+  /** The DNS server pods use (written into their resolv.conf). */
+  dnsServerIp: string;
+  clusterDomain?: string;
+  /** resolv.conf ndots; default 2 (see `PodDnsOptions.ndots` for why not Kubernetes' 5). */
+  ndots?: number;
+  leaseDurationSeconds?: number;
+  /** How often the node Lease is renewed. Default 5 s. */
+  renewIntervalMs?: number;
+  /** How often the Node's Ready condition is rewritten without a change. Default 60 s. */
+  nodeStatusIntervalMs?: number;
+  /** How often every pod is checked against a full engine listing (events are the fast path). Default 10 s. */
+  resyncIntervalMs?: number;
+  /** Extra Node labels. */
+  labels?: Record<string, string>;
+  /** Restart and retry back-off; default 10 s doubling to 5 min, as the kubelet. */
+  backoff?: BackoffOptions;
+  /** Pods synced at once. Default 16. */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+export interface NodeAgent {
+  readonly nodeName: string;
+  readonly network: NodeNetwork;
+  /** Container logs of pods on this node, for the API's `podLogs`. */
+  readonly logSource: LogSource;
+  /** Resolves when no pod sync is running (tests). */
+  idle(): Promise<void>;
+  /** Stops the agent; pods and their containers keep running, to be re-adopted by the next agent. */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `fn` while the engine or the store is UNAVAILABLE, for up to `timeoutMs`. */
+async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isCapstanError(err, 'UNAVAILABLE') || Date.now() > deadline) throw err;
+      log.warn({ err }, `${what} failed; retrying`);
+      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * Starts the node agent (Capstan's kubelet): registers the Node, renews its Lease, and runs the pods bound to
+ * `nodeName` on the container runtime, writing their status back. Resolves once existing containers have been
+ * re-adopted and orphans removed, i.e. once the agent is in charge.
+ *
+ * For `capstan up`: `startNodeAgent({ store, runtime: new DockerRuntime(), nodeName, nodeAddress: '127.0.0.1',
+ * dnsServerIp: '10.96.0.10' })`.
+ */
+export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
+  const { store, runtime, nodeName, nodeAddress } = options;
+  const log = (options.logger ?? rootLogger).child({ component: 'node-agent', node: nodeName });
+  const podSubnet = options.podSubnet ?? '10.244.0.0/24';
+  const leaseDurationSeconds = options.leaseDurationSeconds ?? 40;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+  const abort = new AbortController();
+
+  const network = await withRetry(
+    'creating the pod network',
+    () => runtime.ensureNodeNetwork({ node: nodeName, subnet: podSubnet }),
+    log,
+  );
+  const version = await withRetry('reading the engine version', () => runtime.version(), log);
+  const identity: NodeIdentity = {
+    nodeName,
+    nodeAddress,
+    podSubnet,
+    runtimeVersion: version.runtimeVersion,
+    ...(options.labels ? { labels: options.labels } : {}),
+  };
+  await registerNode(store, identity);
+  await ensureLeaseNamespace(store);
+  const acquireTime = new Date().toISOString();
+  await renewLease(store, nodeName, leaseDurationSeconds, acquireTime);
+
+  const events = new EventRecorder(store, { component: 'capstan-node', host: nodeName, logger: log });
+  // The sync reads `ctx` only when it runs, after everything here is set up.
+  const podWorkers = new PodWorkers({
+    concurrency: options.concurrency ?? 16,
+    logger: log,
+    sync: async (rec) => {
+      if (!rec.pod) {
+        await removeGonePod(ctx, rec.uid);
+        podWorkers.forget(rec.uid);
+        return undefined;
+      }
+      return syncPod(ctx, rec);
+    },
+  });
+  const prober = new Prober((id, cmd, timeoutMs) => runtime.exec(id, cmd, timeoutMs), {
+    onChange: (uid) => podWorkers.enqueue(uid),
+    onFailure: (subject, kind, result) => {
+      const pod = podWorkers.records.get(subject.podUid)?.pod;
+      const what = kind[0]!.toUpperCase() + kind.slice(1);
+      if (pod) events.record(pod, 'Warning', 'Unhealthy', `${what} probe failed: ${result.message}`);
+    },
+  });
+  const ctx: SyncContext = {
+    store,
+    runtime,
+    nodeName,
+    nodeAddress,
+    dns: {
+      dnsServerIp: options.dnsServerIp,
+      clusterDomain: options.clusterDomain ?? 'cluster.local',
+      ndots: options.ndots ?? 2,
+    },
+    prober,
+    backoff: new Backoff(options.backoff),
+    events,
+    logger: log,
+  };
+  // Until existing containers are adopted, pods are only recorded: a sync before that would start duplicates.
+  let adopted = false;
+  const trigger = (uid: string): void => {
+    if (adopted) podWorkers.enqueue(uid);
+  };
+
+  const upsert = (pod: Pod): void => {
+    let rec = podWorkers.records.get(pod.metadata.uid);
+    if (!rec) {
+      rec = newPodRecord(pod.metadata.uid, pod.metadata.namespace ?? 'default', pod.metadata.name);
+      podWorkers.records.set(rec.uid, rec);
+    }
+    if (rec.pod && Number(rec.pod.metadata.resourceVersion) >= Number(pod.metadata.resourceVersion)) return;
+    rec.pod = pod;
+    // The echo of the agent's own status write changes nothing it has not already acted on.
+    if (pod.metadata.resourceVersion !== rec.lastWrittenRv) trigger(rec.uid);
+  };
+  const gone = (pod: Pod): void => {
+    const rec = podWorkers.records.get(pod.metadata.uid);
+    if (!rec) return;
+    rec.pod = undefined;
+    trigger(rec.uid);
+  };
+  const informer = new Informer(store, 'Pod', { fieldSelector: `spec.nodeName=${nodeName}` });
+  informer.addHandler({
+    onAdd: upsert,
+    onUpdate: (previous, pod) => {
+      if (previous.metadata.uid !== pod.metadata.uid) gone(previous);
+      upsert(pod);
+    },
+    onDelete: gone,
+  });
+  informer.start();
+  await informer.synced;
+
+  /** Hands a full engine listing to every pod (applied only where nothing changed meanwhile); removes orphans. */
+  const resync = async (): Promise<void> => {
+    const versions = new Map([...podWorkers.records].map(([uid, rec]) => [uid, rec.version]));
+    const listing = await runtime.listPodContainers(nodeName);
+    const byUid = new Map(listing.map((p) => [p.uid, p]));
+    for (const [uid, version] of versions) {
+      const rec = podWorkers.records.get(uid);
+      if (!rec) continue;
+      rec.snapshot = { version, data: byUid.get(uid) };
+      trigger(uid);
+    }
+    const orphans = listing.filter((p) => !podWorkers.records.has(p.uid));
+    await Promise.all(
+      orphans.map(async (p) => {
+        log.info({ pod: `${p.namespace}/${p.name}`, uid: p.uid }, 'removing containers of a pod that no longer exists');
+        await runtime.removePod(p.uid);
+      }),
+    );
+  };
+
+  const listing = await withRetry('listing containers', () => runtime.listPodContainers(nodeName), log);
+  const byUid = new Map(listing.map((p) => [p.uid, p]));
+  for (const rec of podWorkers.records.values()) applyListing(rec, byUid.get(rec.uid));
+  await Promise.all(listing.filter((p) => !podWorkers.records.has(p.uid)).map((p) => runtime.removePod(p.uid)));
+  adopted = true;
+  podWorkers.enqueueAll();
+
+  const onRuntimeEvent = (event: RuntimeEvent): void => {
+    if (event.type === 'start') return;
+    const rec: PodRecord | undefined = podWorkers.records.get(event.podUid);
+    if (!rec) return;
+    rec.refresh.add(event.containerId);
+    trigger(rec.uid);
+  };
+  const watchEngine = async (): Promise<void> => {
+    for (let failures = 0; !stopped;) {
+      try {
+        for await (const event of runtime.events(nodeName, abort.signal)) {
+          failures = 0;
+          onRuntimeEvent(event);
+        }
+      } catch (err) {
+        if (stopped) return;
+        log.warn({ err }, 'engine event stream failed');
+      }
+      if (stopped) return;
+      failures++;
+      await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)));
+      // Events were missed while the stream was down (e.g. the engine restarted and stopped every container).
+      await resync().catch((err: unknown) => log.warn({ err }, 'resync after engine reconnect failed'));
+    }
+  };
+  const engineLoop = watchEngine();
+
+  const every = (ms: number, what: string, fn: () => Promise<unknown>): void => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || stopped) return;
+      busy = true;
+      fn()
+        .catch((err: unknown) => log.warn({ err }, `${what} failed`))
+        .finally(() => (busy = false));
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  every(options.renewIntervalMs ?? 5_000, 'renewing the node lease', () =>
+    renewLease(store, nodeName, leaseDurationSeconds, acquireTime),
+  );
+  every(options.nodeStatusIntervalMs ?? 60_000, 'refreshing the node status', () => refreshNodeStatus(store, identity));
+  every(options.resyncIntervalMs ?? 10_000, 'resyncing pods with the engine', resync);
+
+  const logSource = new RuntimeLogSource(
+    runtime,
+    (pod) => {
+      const rec = podWorkers.records.get(pod.metadata.uid);
+      return rec ? [...rec.containers.values()] : undefined;
+    },
+    nodeName,
+  );
+
+  log.info({ pods: podWorkers.records.size, adopted: listing.length }, 'node agent started');
+  return {
+    nodeName,
+    network,
+    logSource,
+    idle: () => podWorkers.idle(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      abort.abort();
+      await informer.stop();
+      await podWorkers.stop();
+      prober.stop();
+      await engineLoop;
+      await events.close();
+    },
+  };
+}

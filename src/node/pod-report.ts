@@ -1,0 +1,115 @@
+import { CapstanError, isCapstanError } from '../api/errors.ts';
+import type { Pod, PodStatus } from '../api/types.ts';
+import { canonicalJson } from '../controllers/pod-status.ts';
+import type { SyncContext, WaitingReasons } from './pod-context.ts';
+import type { PodRecord } from './pod-worker.ts';
+import { computePodStatus } from './status.ts';
+import type { ContainerView } from './status.ts';
+
+function containerViews(ctx: SyncContext, rec: PodRecord, pod: Pod, waiting: WaitingReasons): ContainerView[] {
+  const all = [...rec.containers.values()];
+  return (pod.spec?.containers ?? []).map((spec) => {
+    const attempts = all
+      .filter((c) => c.name === spec.name)
+      .sort((a, b) => b.restartCount - a.restartCount || (a.createdAt < b.createdAt ? 1 : -1));
+    const [current, previous] = attempts;
+    const id = current?.state === 'running' ? current.id : undefined;
+    const failure = waiting.get(spec.name);
+    return {
+      name: spec.name,
+      image: spec.image,
+      ...(current ? { current } : {}),
+      ...(previous ? { previous } : {}),
+      ...(failure ? { waiting: failure } : {}),
+      ready: id !== undefined && ctx.prober.isReady(id) && ctx.prober.isStarted(id),
+      started: id !== undefined && ctx.prober.isStarted(id),
+    };
+  });
+}
+
+/**
+ * Writes the pod's status when it changed, retrying on CONFLICT against the freshly read pod. Returns true when
+ * the pod had changed underneath (the conflict case): the caller syncs again, since the informer's event for that
+ * change may be older than the record by then and be skipped.
+ */
+export async function reportStatus(ctx: SyncContext, rec: PodRecord, waiting: WaitingReasons): Promise<boolean> {
+  let pod = rec.pod;
+  let changed = false;
+  for (let attempt = 0; pod && attempt < 5; attempt++) {
+    const status: PodStatus = computePodStatus({
+      pod,
+      containers: containerViews(ctx, rec, pod, waiting),
+      ...(rec.sandbox ? { sandbox: rec.sandbox } : {}),
+      hostIP: ctx.nodeAddress,
+      now: new Date().toISOString(),
+      ...(rec.message ? { message: rec.message } : {}),
+    });
+    if (sameStatus(pod.status, status)) return changed;
+    try {
+      const written = await ctx.store.updateStatus('Pod', { ...pod, status });
+      rec.lastWrittenRv = written.metadata.resourceVersion;
+      if (!rec.pod || Number(written.metadata.resourceVersion) > Number(rec.pod.metadata.resourceVersion)) {
+        rec.pod = written;
+      }
+      return changed;
+    } catch (err) {
+      if (isCapstanError(err, 'NOT_FOUND')) return false;
+      if (!isCapstanError(err, 'CONFLICT')) throw err;
+      const fresh = await ctx.store.tryGet('Pod', rec.namespace, rec.name);
+      if (!fresh || fresh.metadata.uid !== rec.uid) return false;
+      pod = fresh;
+      changed = true;
+      if (Number(fresh.metadata.resourceVersion) > Number(rec.pod?.metadata.resourceVersion ?? 0)) rec.pod = fresh;
+    }
+  }
+  return changed;
+}
+
+/** Equal apart from times that only move when something else changed (the new status would keep them anyway). */
+function sameStatus(a: PodStatus | undefined, b: PodStatus): boolean {
+  return a !== undefined && canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * Graceful deletion: stop the app containers with the pod's grace period (SIGTERM, then SIGKILL when it runs
+ * out), remove everything the pod had on this node, then finish the deletion in the store.
+ */
+export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): Promise<void> {
+  ctx.prober.forgetPod(rec.uid);
+  const graceSeconds = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '') + graceSeconds * 1000;
+  const remaining = Number.isNaN(deadline) ? graceSeconds : Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  const running = [...rec.containers.values()].filter((c) => c.state === 'running');
+  for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+  await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, remaining)));
+  await ctx.runtime.removePod(rec.uid);
+  rec.containers.clear();
+  rec.sandbox = undefined;
+  rec.version++;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await ctx.store.tryGet('Pod', rec.namespace, rec.name);
+    if (!current || current.metadata.uid !== rec.uid) return;
+    try {
+      await ctx.store.delete('Pod', rec.namespace, rec.name, {
+        gracePeriodSeconds: 0,
+        resourceVersion: current.metadata.resourceVersion,
+      });
+      return;
+    } catch (err) {
+      if (isCapstanError(err, 'NOT_FOUND')) return;
+      if (!isCapstanError(err, 'CONFLICT')) throw err;
+    }
+  }
+  throw new CapstanError(
+    'CONFLICT',
+    `pod ${rec.namespace}/${rec.name} kept changing while its deletion was being finished`,
+  );
+}
+
+/** Removes everything of a pod that is gone from the store (deleted at once, or its namespace removed). */
+export async function removeGonePod(ctx: SyncContext, uid: string): Promise<void> {
+  ctx.prober.forgetPod(uid);
+  ctx.events.forgetPod(uid);
+  ctx.backoff.resetPrefix(`${uid}/`);
+  await ctx.runtime.removePod(uid);
+}

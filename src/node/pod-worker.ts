@@ -1,0 +1,168 @@
+import type { HostPortMapping, Pod } from '../api/types.ts';
+import type { Logger } from '../util/logger.ts';
+import type { ContainerInfo, PodContainers } from './runtime.ts';
+
+/** The agent's view of one pod on this node: its desired object and the containers the engine has for it. */
+export interface PodRecord {
+  uid: string;
+  namespace: string;
+  name: string;
+  /** The newest Pod object seen; undefined once it is gone from the store. */
+  pod?: Pod;
+  sandbox?: ContainerInfo & { podIP?: string; hostPorts: HostPortMapping[] };
+  /** App containers by id, every attempt still present. */
+  containers: Map<string, ContainerInfo>;
+  /** Container ids to re-inspect at the next sync (engine events). */
+  refresh: Set<string>;
+  /** A node-wide listing taken while nothing changed locally; applied at the next sync if still current. */
+  snapshot?: { version: number; data: PodContainers | undefined };
+  /** Failed attempts to make a container (or `POD`, the sandbox) runnable, retried with back-off. */
+  failures: Map<string, { atMs: number; reason: string; backoffReason: string; message: string }>;
+  /** Pod-level explanation while it cannot start. */
+  message?: string;
+  /** Bumped on every change this agent makes to the pod's containers. */
+  version: number;
+  /** resourceVersion of the agent's last status write, so its own echo does not trigger another sync. */
+  lastWrittenRv?: string;
+}
+
+export function newPodRecord(uid: string, namespace: string, name: string): PodRecord {
+  return { uid, namespace, name, containers: new Map(), refresh: new Set(), failures: new Map(), version: 0 };
+}
+
+/** Loads a node-wide listing of one pod into its record. */
+export function applyListing(rec: PodRecord, data: PodContainers | undefined): void {
+  rec.containers = new Map((data?.containers ?? []).map((c) => [c.id, c]));
+  rec.sandbox = data?.sandbox;
+}
+
+export interface PodWorkersOptions {
+  /** Reconciles one pod; returns when to look at it again (ms), or undefined. Throwing retries with back-off. */
+  sync(rec: PodRecord): Promise<number | undefined>;
+  /** Pods synced at once across the node. Default 16. */
+  concurrency?: number;
+  logger?: Logger;
+}
+
+interface Slot {
+  dirty: boolean;
+  running?: Promise<void>;
+  timer?: NodeJS.Timeout;
+  timerAt?: number;
+  errors: number;
+}
+
+/**
+ * Per-pod work queue: syncs of one pod never overlap (a trigger during a sync makes it run once more after),
+ * different pods sync in parallel up to a concurrency cap. Level-based: a trigger carries no payload, the sync
+ * reads the record.
+ */
+export class PodWorkers {
+  readonly records = new Map<string, PodRecord>();
+  private readonly slots = new Map<string, Slot>();
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly concurrency: number;
+
+  constructor(private readonly options: PodWorkersOptions) {
+    this.concurrency = options.concurrency ?? 16;
+  }
+
+  /** Syncs the pod now (or right after its current sync), or after `delayMs`. */
+  enqueue(uid: string, delayMs = 0): void {
+    if (this.stopped || !this.records.has(uid)) return;
+    const slot = this.slot(uid);
+    if (delayMs > 0) {
+      const at = Date.now() + delayMs;
+      if (slot.timer && slot.timerAt !== undefined && slot.timerAt <= at) return;
+      clearTimeout(slot.timer);
+      slot.timerAt = at;
+      slot.timer = setTimeout(() => {
+        slot.timer = undefined;
+        slot.timerAt = undefined;
+        this.enqueue(uid);
+      }, delayMs);
+      slot.timer.unref();
+      return;
+    }
+    slot.dirty = true;
+    slot.running ??= this.run(uid, slot);
+  }
+
+  enqueueAll(): void {
+    for (const uid of this.records.keys()) this.enqueue(uid);
+  }
+
+  /** Drops a pod's record once its worker is idle. */
+  forget(uid: string): void {
+    const slot = this.slots.get(uid);
+    if (slot) clearTimeout(slot.timer);
+    this.slots.delete(uid);
+    this.records.delete(uid);
+  }
+
+  /** Stops scheduling and waits for syncs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const slot of this.slots.values()) clearTimeout(slot.timer);
+    await Promise.allSettled([...this.slots.values()].map((s) => s.running));
+  }
+
+  /** Resolves when no sync is running or queued (for tests and orderly shutdown). */
+  async idle(): Promise<void> {
+    while ([...this.slots.values()].some((s) => s.running)) {
+      await Promise.allSettled([...this.slots.values()].map((s) => s.running));
+    }
+  }
+
+  private slot(uid: string): Slot {
+    let slot = this.slots.get(uid);
+    if (!slot) {
+      slot = { dirty: false, errors: 0 };
+      this.slots.set(uid, slot);
+    }
+    return slot;
+  }
+
+  private async run(uid: string, slot: Slot): Promise<void> {
+    await this.acquire();
+    try {
+      while (slot.dirty && !this.stopped) {
+        slot.dirty = false;
+        const rec = this.records.get(uid);
+        if (!rec) break;
+        try {
+          const again = await this.options.sync(rec);
+          slot.errors = 0;
+          if (again !== undefined) this.enqueue(uid, again);
+        } catch (err) {
+          // The engine or the store is unreachable, or something unexpected: retry with back-off, never crash.
+          slot.errors++;
+          const delay = Math.min(30_000, 500 * 2 ** Math.min(slot.errors - 1, 6));
+          this.options.logger?.warn({ err, pod: `${rec.namespace}/${rec.name}`, retryInMs: delay }, 'pod sync failed');
+          this.enqueue(uid, delay);
+        }
+      }
+    } finally {
+      slot.running = undefined;
+      this.release();
+    }
+    // A trigger that arrived after the loop checked `dirty` but before `running` was cleared.
+    if (slot.dirty && !this.stopped && this.slots.get(uid) === slot) slot.running = this.run(uid, slot);
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+}

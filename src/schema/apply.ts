@@ -1,0 +1,56 @@
+import type { ApplyResult } from '../resolvers/apply.ts';
+import { applyManifest } from '../resolvers/apply.ts';
+import { parseManifest } from '../resolvers/manifest.ts';
+import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
+import { isNamespaced } from '../api/types.ts';
+import { builder } from './builder.ts';
+import { KubeObjectRef } from './common.ts';
+import { authorizeMutation } from './kind-fields.ts';
+
+const ApplyActionEnum = builder.enumType('ApplyAction', {
+  values: {
+    CREATED: { value: 'created' },
+    CONFIGURED: { value: 'configured' },
+    UNCHANGED: { value: 'unchanged' },
+  } as const,
+});
+
+const ApplyResultRef = builder.objectRef<ApplyResult>('ApplyResult').implement({
+  fields: (t) => ({
+    index: t.exposeInt('index', { nullable: false, description: 'Position of the document in the manifest.' }),
+    kind: t.exposeString('kind', { nullable: false }),
+    namespace: t.exposeString('namespace'),
+    name: t.exposeString('name', { nullable: false }),
+    action: t.expose('action', { type: ApplyActionEnum, nullable: false }),
+    object: t.expose('object', { type: KubeObjectRef, nullable: false }),
+  }),
+});
+
+builder.mutationField('apply', (t) =>
+  t.field({
+    type: [ApplyResultRef],
+    nullable: false,
+    description:
+      'kubectl apply: creates or updates every object of multi-document Kubernetes YAML (v1 Namespace, Pod, ' +
+      'ReplicationController, Service, PersistentVolumeClaim, Endpoints; apps/v1 Deployment). Every document is ' +
+      'validated before anything is written.',
+    args: {
+      manifest: t.arg.string({ required: true }),
+      namespace: t.arg.string({ description: 'For documents that name no namespace; default "default".' }),
+      dryRun: t.arg.boolean({ description: 'Validate and report what would happen; write nothing.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const namespace = args.namespace ?? DEFAULT_NAMESPACE;
+      for (const doc of parseManifest(args.manifest)) {
+        const ref = {
+          kind: doc.kind,
+          namespace: isNamespaced(doc.kind) ? (doc.object.metadata.namespace ?? namespace) : undefined,
+          name: doc.object.metadata.name ?? '',
+        };
+        await authorizeMutation(context, { ...ref, verb: 'create' });
+        await authorizeMutation(context, { ...ref, verb: 'update' });
+      }
+      return applyManifest(context.store, args.manifest, { dryRun: args.dryRun ?? false, namespace });
+    },
+  }),
+);

@@ -1,0 +1,28 @@
+import { builder } from './builder.ts';
+import './common.ts';
+import './pod-spec.ts';
+import './pod.ts';
+import './node.ts';
+import './replication-controller.ts';
+import './deployment.ts';
+import './workload.ts';
+import './endpoints.ts';
+import './service.ts';
+import './namespace.ts';
+import './event.ts';
+import './persistent-volume-claim.ts';
+import './watch.ts';
+import './apply.ts';
+import './token.ts';
+import './lease.ts';
+import './status.ts';
+
+builder.queryType({ description: 'Read cluster state.' });
+builder.mutationType({
+  description:
+    'Change desired state. Every write validates first and takes dryRun; updates take expectedResourceVersion.',
+});
+builder.subscriptionType({ description: 'Follow changes as they happen.' });
+
+/** Capstan's GraphQL schema. */
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,92 @@
+import type { Deployment, ReplicationController } from '../api/types.ts';
+import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
+import { rollbackDeployment, runWorkload, scaleWorkload } from '../resolvers/workloads.ts';
+import { builder } from './builder.ts';
+import { fromInput, KeyValueInput } from './common.ts';
+import { DeploymentRef } from './deployment.ts';
+import { authorizeMutation } from './kind-fields.ts';
+import { EnvVarInput, ImagePullPolicyEnum } from './pod-spec.ts';
+import { ReplicationControllerRef } from './replication-controller.ts';
+
+const WorkloadKindEnum = builder.enumType('WorkloadKind', { values: ['ReplicationController', 'Deployment'] as const });
+
+const WorkloadRef = builder.unionType('Workload', {
+  types: [ReplicationControllerRef, DeploymentRef],
+  resolveType: (workload: ReplicationController | Deployment) => workload.kind,
+});
+
+const dryRunDescription = 'Validate and return what would be written; write nothing.';
+
+builder.mutationFields((t) => ({
+  run: t.field({
+    type: DeploymentRef,
+    nullable: false,
+    description: 'kubectl run / create deployment: a Deployment of one container. Labels default to run=<name>.',
+    args: {
+      namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
+      name: t.arg.string({ required: true }),
+      image: t.arg.string({ required: true }),
+      port: t.arg.int({ description: 'Container port to declare.' }),
+      replicas: t.arg.int({ defaultValue: 1 }),
+      labels: t.arg({ type: [KeyValueInput] }),
+      env: t.arg({ type: [EnvVarInput] }),
+      command: t.arg.stringList(),
+      args: t.arg.stringList(),
+      imagePullPolicy: t.arg({ type: ImagePullPolicyEnum }),
+      dryRun: t.arg.boolean({ description: dryRunDescription }),
+    },
+    resolve: async (_root, args, context) => {
+      const { dryRun, ...input } = fromInput<Parameters<typeof runWorkload>[1] & { dryRun?: boolean }>(args);
+      await authorizeMutation(context, {
+        kind: 'Deployment',
+        namespace: input.namespace,
+        name: input.name,
+        verb: 'create',
+      });
+      return runWorkload(context.store, input, { dryRun });
+    },
+  }),
+  scale: t.field({
+    type: WorkloadRef,
+    nullable: false,
+    description: 'kubectl scale: sets the replicas of a ReplicationController or Deployment.',
+    args: {
+      kind: t.arg({ type: WorkloadKindEnum, required: true }),
+      namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
+      name: t.arg.string({ required: true }),
+      replicas: t.arg.int({ required: true }),
+      dryRun: t.arg.boolean({ description: dryRunDescription }),
+      expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the workload is at this version.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const ref = { kind: args.kind, namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name };
+      await authorizeMutation(context, { ...ref, verb: 'update' });
+      return scaleWorkload(context.store, ref, args.replicas, {
+        dryRun: args.dryRun ?? false,
+        expectedResourceVersion: args.expectedResourceVersion ?? undefined,
+      });
+    },
+  }),
+  rollback: t.field({
+    type: DeploymentRef,
+    nullable: false,
+    description:
+      'kubectl rollout undo: puts back the pod template of an earlier revision (default: the previous one); the ' +
+      'Deployment then rolls it out.',
+    args: {
+      namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
+      name: t.arg.string({ required: true }),
+      toRevision: t.arg.int(),
+      dryRun: t.arg.boolean({ description: dryRunDescription }),
+      expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the Deployment is at this version.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const ref = { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name };
+      await authorizeMutation(context, { kind: 'Deployment', ...ref, verb: 'update' });
+      return rollbackDeployment(context.store, ref, args.toRevision ?? undefined, {
+        dryRun: args.dryRun ?? false,
+        expectedResourceVersion: args.expectedResourceVersion ?? undefined,
+      });
+    },
+  }),
+}));

@@ -1,0 +1,292 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../src/auth/tokens.ts';
+import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
+import { ServiceAllocator } from '../src/services/allocator.ts';
+import { createLogger } from '../src/util/logger.ts';
+import { newTestStore, waitFor } from './support/store.ts';
+
+/**
+ * The capstan CLI as a user runs it (`node bin/capstan.mjs ...`, a separate process) against a real API server on a
+ * loopback port with a store on its own Redis prefix. No controllers or nodes run: objects are written and read, and
+ * pods stay Pending.
+ */
+
+const BIN = fileURLToPath(new URL('../bin/capstan.mjs', import.meta.url));
+
+type TestStore = Awaited<ReturnType<typeof newTestStore>>;
+let store: TestStore;
+let api: ApiServer;
+let token: string;
+let dir: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function capstan(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: {
+          ...process.env,
+          CAPSTAN_CONFIG: join(dir, 'config'),
+          CAPSTAN_SERVER: api.url,
+          CAPSTAN_TOKEN: token,
+          ...env,
+        },
+        timeout: 30_000,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function ok(args: string[]): Promise<string> {
+  const run = await capstan(args);
+  expect(run, `capstan ${args.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
+  return run.stdout;
+}
+
+function lines(text: string): string[] {
+  return text.trimEnd().split('\n');
+}
+
+async function manifest(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: capstan/hello
+          ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 80
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'capstan-cli-test-'));
+  const allocator = new ServiceAllocator();
+  store = await newTestStore({ admission: [allocator] });
+  allocator.attach(store);
+  api = await startApiServer({ store, port: 0, logger: createLogger({ level: 'silent' }) });
+  token = (await createToken(store, { role: 'admin', description: 'cli test' })).token;
+});
+
+afterAll(async () => {
+  await api?.close();
+  await store?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('capstan apply, get, delete', () => {
+  it('applies a multi-document manifest, then reports it unchanged and configured', async () => {
+    const path = await manifest('web.yaml', WEB);
+    expect(lines(await ok(['apply', '-f', path]))).toEqual(['deployment.apps/web created', 'service/web created']);
+    expect(lines(await ok(['apply', '-f', path]))).toEqual(['deployment.apps/web unchanged', 'service/web unchanged']);
+    await writeFile(path, WEB.replace('replicas: 2', 'replicas: 4'));
+    expect(lines(await ok(['apply', '-f', path]))).toEqual(['deployment.apps/web configured', 'service/web unchanged']);
+    const live = await store.get('Deployment', 'default', 'web');
+    expect(live.spec?.replicas).toBe(4);
+  });
+
+  it('prints kubectl tables for deployments and services', async () => {
+    const deployments = lines(await ok(['get', 'deploy']));
+    expect(deployments[0]).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
+    expect(deployments[1]).toMatch(/^web\s+0\/4\s+0\s+0\s+\d+s$/);
+
+    const services = lines(await ok(['get', 'svc', 'web']));
+    expect(services[0]).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
+    expect(services[1]).toMatch(/^web\s+NodePort\s+\d+\.\d+\.\d+\.\d+\s+<none>\s+80:3\d{4}\/TCP\s+\d+s$/);
+  });
+
+  it('prints objects as JSON, YAML and names', async () => {
+    const service = JSON.parse(await ok(['get', 'svc', 'web', '-o', 'json'])) as {
+      kind: string;
+      spec: { selector: Record<string, string>; ports: { nodePort: number }[] };
+    };
+    expect(service.kind).toBe('Service');
+    expect(service.spec.selector).toEqual({ app: 'web' });
+    expect(service.spec.ports[0]!.nodePort).toBeGreaterThanOrEqual(30000);
+    expect(await ok(['get', 'deploy', 'web', '-o', 'yaml'])).toMatch(/^apiVersion: apps\/v1\nkind: Deployment\n/);
+    expect(lines(await ok(['get', 'deploy,svc', '-l', 'app=web', '-o', 'name']))).toEqual([
+      'deployment.apps/web',
+      'service/web',
+    ]);
+  });
+
+  it('says so when there is nothing to list', async () => {
+    const run = await capstan(['get', 'pods', '-n', 'default']);
+    expect(run).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
+  });
+
+  it('creates from a file, refuses to create twice, and deletes', async () => {
+    const path = await manifest(
+      'pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: lone\nspec:\n  containers:\n    - name: c\n      image: capstan/hello\n',
+    );
+    expect(await ok(['create', '-f', path])).toBe('pod/lone created\n');
+    expect(lines(await ok(['get', 'pods', 'lone']))[1]).toMatch(/^lone\s+0\/1\s+Pending\s+0\s+\d+s$/);
+    const again = await capstan(['create', '-f', path]);
+    expect(again.code).toBe(1);
+    expect(lines(again.stderr)).toHaveLength(1);
+    expect(again.stderr).toMatch(/^error: .*pod\.yaml:1: .*already exists/);
+    expect(await ok(['delete', 'pod', 'lone'])).toBe('pod "lone" deleted\n');
+    const gone = await capstan(['get', 'pod', 'lone']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/^error: .*not found\n$/);
+  });
+
+  it('deletes what a manifest names', async () => {
+    expect(lines(await ok(['delete', '-f', join(dir, 'web.yaml')]))).toEqual([
+      'deployment.apps "web" deleted',
+      'service "web" deleted',
+    ]);
+    expect(await store.tryGet('Service', 'default', 'web')).toBeUndefined();
+  });
+});
+
+describe('capstan run, scale, expose, rollout status', () => {
+  it('runs an image, scales it and exposes it on a NodePort', async () => {
+    expect(await ok(['run', 'hello', '--image', 'capstan/hello', '--port', '80', '--replicas', '2'])).toBe(
+      'deployment.apps/hello created\n',
+    );
+    expect(await ok(['scale', 'deploy', 'hello', '--replicas', '3'])).toBe('deployment.apps/hello scaled\n');
+    expect((await store.get('Deployment', 'default', 'hello')).spec?.replicas).toBe(3);
+    expect(await ok(['expose', 'deploy/hello', '--type', 'NodePort'])).toMatch(
+      /^service\/hello exposed \(NodePort 80:3\d{4}\/TCP\)\n$/,
+    );
+    const service = await store.get('Service', 'default', 'hello');
+    expect(service.spec?.selector).toEqual({ run: 'hello' });
+  });
+
+  it('follows a rollout until the deployment reports it complete', async () => {
+    const deployment = await store.get('Deployment', 'default', 'hello');
+    const status = capstan(['rollout', 'status', 'deploy/hello', '--timeout', '20s']);
+    await store.updateStatus('Deployment', {
+      ...deployment,
+      status: {
+        observedGeneration: deployment.metadata.generation,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+    });
+    const run = await status;
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout).at(-1)).toBe('deployment "hello" successfully rolled out');
+  });
+
+  it('watches pods through a subscription and prints each change as a row', async () => {
+    const child = spawn(process.execPath, [BIN, 'get', 'pods', '-w'], {
+      env: { ...process.env, CAPSTAN_CONFIG: join(dir, 'config'), CAPSTAN_SERVER: api.url, CAPSTAN_TOKEN: token },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await waitFor(() => stdout.startsWith('NAME'), { timeoutMs: 20_000, message: 'the table header' });
+      // The watch resumes from the list's resourceVersion, so a pod created once the list is printed is not missed.
+      await store.create('Pod', {
+        kind: 'Pod',
+        metadata: { name: 'watched', namespace: 'default' },
+        spec: { containers: [{ name: 'c', image: 'capstan/hello' }] },
+      });
+      await waitFor(() => /\nwatched\s+0\/1\s+Pending/.test(stdout), { timeoutMs: 20_000, message: 'the new pod row' });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('capstan errors', () => {
+  it('refuses an unknown kind in one line', async () => {
+    const run = await capstan(['get', 'widgets']);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: unknown resource type "widgets"/);
+  });
+
+  it('refuses an unknown flag in one line', async () => {
+    const run = await capstan(['get', 'pods', '--colour']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toBe("error: unknown option '--colour'\n");
+  });
+
+  it('names the file and line of bad YAML', async () => {
+    const path = await manifest('bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a: b\n');
+    const run = await capstan(['apply', '-f', path]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error: ${path.replace(/[.]/g, '\\.')}:4:\\d+: invalid YAML: .+\\n$`));
+  });
+
+  it('says when the server cannot be reached', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const run = await capstan(['get', 'pods'], { CAPSTAN_SERVER: `http://127.0.0.1:${port}` });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /^error: cannot reach the Capstan server at http:\/\/127\.0\.0\.1:\d+\/graphql: .*ECONNREFUSED/,
+    );
+  });
+
+  it('says when the server refuses the token', async () => {
+    const run = await capstan(['get', 'pods'], { CAPSTAN_TOKEN: 'abcdef.0123456789abcdef' });
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: the server refused the token: /);
+  });
+
+  it('refuses to scale a kind that does not scale', async () => {
+    const run = await capstan(['scale', 'svc', 'hello', '--replicas', '2']);
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: 'error: cannot scale service: only deployments and replicationcontrollers scale\n',
+    });
+  });
+});
