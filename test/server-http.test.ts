@@ -233,6 +233,7 @@ describe('probes, metrics and GraphiQL', () => {
     const html = await res.text();
     expect(html).toContain('YogaGraphiQL');
     expect(html).toContain('Capstan GraphiQL');
+    expect(html).toContain('"additionalHeaders":{"x-capstan-csrf":"1"}');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
     expect(html).not.toMatch(/unpkg\.com|jsdelivr|esm\.sh/);
   });
@@ -294,6 +295,31 @@ describe('subscriptions', () => {
       await events.return?.();
     } finally {
       client.dispose();
+    }
+  });
+
+  it('streams over SSE on a GET with the CSRF header, as GraphiQL subscribes', async () => {
+    const since = await store.currentResourceVersion();
+    const query = `subscription { podEvents(namespace: "default", since: "${since}") { type name } }`;
+    const url = `${api.graphqlUrl}?query=${encodeURIComponent(query)}`;
+    const headers = { accept: 'text/event-stream', authorization: `Bearer ${tokens.viewer}` };
+    const refused = await fetch(url, { headers });
+    expect(refused.status).toBe(403);
+    const abort = new AbortController();
+    const res = await fetch(url, { headers: { ...headers, 'x-capstan-csrf': '1' }, signal: abort.signal });
+    try {
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      await store.create('Pod', newPod('graphiql-1'));
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('graphiql-1')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      expect(text).toMatch(/event: next\ndata: {"data":{"podEvents":{"type":"ADDED","name":"graphiql-1"}}}/);
+    } finally {
+      abort.abort();
     }
   });
 

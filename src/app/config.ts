@@ -34,13 +34,18 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw CapstanError.invalid([{ field: name, message: `must be a whole number from ${min} to ${max}, got "${value}"` }]);
+    throw CapstanError.invalid([
+      { field: name, message: `must be a whole number from ${min} to ${max}, got "${value}"` },
+    ]);
   }
   return parsed;
 }
 
 /** Reads the configuration; `overrides` (command-line flags) win over the environment. */
-export function loadConfig(overrides: Partial<CapstanConfig> = {}, env: NodeJS.ProcessEnv = process.env): CapstanConfig {
+export function loadConfig(
+  overrides: Partial<CapstanConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CapstanConfig {
   const config: CapstanConfig = {
     host: env.CAPSTAN_HOST || '127.0.0.1',
     port: integer('CAPSTAN_PORT', env.CAPSTAN_PORT, 7070, 0, 65535),

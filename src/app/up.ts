@@ -16,6 +16,7 @@ import { loadConfig } from './config.ts';
 import type { CapstanConfig } from './config.ts';
 import { syncDnsIndex } from './dns-sync.ts';
 import { startControllerManager } from '../controllers/controller-manager.ts';
+import type { ControllerManager, ControllerManagerOptions } from '../controllers/controller-manager.ts';
 import { startLocalNode } from './local-node.ts';
 
 const log = logger.child({ component: 'capstan' });
@@ -27,6 +28,8 @@ export interface ControlPlane {
   api: ApiServer;
   dns: DnsServer;
   dnsIndex: DnsIndex;
+  /** The controllers of this process; they act only while it holds the leader lease. */
+  manager: ControllerManager;
   adminToken: string;
   configPath: string;
   /** Routes the API's log subscription to the node agent of this process, once one is attached. */
@@ -34,12 +37,23 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
+/** Settings of the control plane that are not user configuration: embedding and tests. */
+export interface ControlPlaneOptions {
+  /** Environment read for the admin credential (CAPSTAN_TOKEN, CAPSTAN_CONFIG). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Controller manager settings: leader election timing, node lifecycle timeouts, ... Default: the defaults. */
+  controllers?: Partial<Omit<ControllerManagerOptions, 'store'>>;
+}
+
 /**
  * Starts the control plane of `capstan server`: the store with Service address allocation, the GraphQL API, the
  * controllers and scheduler (which run only while this process holds the leader lease), and the host-side DNS
  * responder fed by informers.
  */
-export async function startControlPlane(overrides: Partial<CapstanConfig> = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  overrides: Partial<CapstanConfig> = {},
+  options: ControlPlaneOptions = {},
+): Promise<ControlPlane> {
   const config = loadConfig(overrides);
   const allocator = new ServiceAllocator({
     serviceCidr: config.serviceCidr,
@@ -71,7 +85,11 @@ export async function startControlPlane(overrides: Partial<CapstanConfig> = {}):
       contextExtras: { logSource: routedLogs },
     });
     stops.push(() => api.close());
-    const credentials = await ensureAdminCredentials({ store, serverUrl: api.url });
+    const credentials = await ensureAdminCredentials({
+      store,
+      serverUrl: api.url,
+      ...(options.env ? { env: options.env } : {}),
+    });
 
     const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
     const dnsSync = syncDnsIndex(store, dnsIndex);
@@ -79,7 +97,7 @@ export async function startControlPlane(overrides: Partial<CapstanConfig> = {}):
     const dns = await startDnsServer(dnsIndex, { host: config.dnsHost, port: config.dnsPort });
     stops.push(() => dns.stop());
 
-    const manager = startControllerManager({ store, leaderElection: {} });
+    const manager = startControllerManager({ leaderElection: {}, ...options.controllers, store });
     stops.push(() => manager.stop());
 
     log.info({ api: `${api.url}/graphql`, dns: `${dns.address.host}:${dns.address.port}` }, 'control plane started');
@@ -89,6 +107,7 @@ export async function startControlPlane(overrides: Partial<CapstanConfig> = {}):
       api,
       dns,
       dnsIndex,
+      manager,
       adminToken: credentials.token,
       configPath: credentials.configPath,
       attachLogSource(source) {

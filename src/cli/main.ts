@@ -86,5 +86,10 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
 }
 
 function processIo(): CliIo {
+  // A reader that went away (`capstan get pods | head -1`) ends the command quietly, as it does for kubectl.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }

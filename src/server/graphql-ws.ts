@@ -165,6 +165,10 @@ export function attachGraphQLWebSocket(options: {
           return [error];
         }
       },
+      onClose: (ctx) => {
+        const prefix = `${ctx.extra.connectionId ?? ''}/`;
+        for (const key of started.keys()) if (key.startsWith(prefix)) started.delete(key);
+      },
       onOperation: async (ctx, id, _payload, _args, operationResult) => {
         const key = `${ctx.extra.connectionId ?? ''}/${id}`;
         const op = started.get(key);

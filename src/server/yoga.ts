@@ -78,6 +78,8 @@ const graphiql = {
   headers: JSON.stringify({ Authorization: 'Bearer <paste the token from ~/.capstan/config>' }, null, 2),
   defaultQuery: '# Put your token in the Headers tab below, then run:\n{\n  __typename\n}\n',
   subscriptionsProtocol: 'GRAPHQL_SSE' as const,
+  // GraphiQL sends subscriptions as GET requests, which CSRF prevention refuses without this header.
+  additionalHeaders: { [CSRF_HEADER]: '1' },
 };
 
 /**
@@ -121,7 +123,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }),
       useAuth({ store, cacheTtlMs: authCacheTtlMs }),
       maxDepthPlugin({ n: maxDepth, flattenFragments: true }),
-      costLimitPlugin({ maxCost }),
+      costLimitPlugin({ maxCost, flattenFragments: true }),
       maxAliasesPlugin({ n: maxAliases }),
     ],
   });
