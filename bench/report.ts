@@ -1,3 +1,17 @@
+/** One measurement as reported: the name, its value, and the details printed beside it. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  details: Record<string, unknown>;
+}
+
+const listeners: ((result: BenchResult) => void)[] = [];
+
+/** Calls `listener` with every later `report()` of this process (bench/run.ts collects them for its summary). */
+export function onReport(listener: (result: BenchResult) => void): void {
+  listeners.push(listener);
+}
+
 /** Benchmark reporting: one human line and one JSON line per measurement, so runs can be compared. */
 export function report(name: string, value: number, details: Record<string, unknown> = {}): void {
   const extras = Object.entries(details)
@@ -5,6 +19,7 @@ export function report(name: string, value: number, details: Record<string, unkn
     .join(' ');
   console.log(`${name}: ${round(value)} ${extras}`);
   console.log(JSON.stringify({ bench: name, value: round(value), ...details }));
+  for (const listener of listeners) listener({ name, value, details });
 }
 
 export function percentile(values: number[], p: number): number {

@@ -1,13 +1,34 @@
 import { AuthorizedStore } from '../auth/authorized-store.ts';
 import { createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
+import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
+import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import type { ControlPlane } from './up.ts';
 
 export interface LocalNode {
+  readonly nodeName: string;
+  /** The node agent alone: stopping it leaves the pods' containers, the proxy and the pod DNS running. */
+  readonly agent: NodeAgent;
   stop(): Promise<void>;
+}
+
+/**
+ * What differs between several local nodes of one control plane (simulated nodes on one machine); unset fields
+ * come from the control plane's configuration.
+ */
+export interface LocalNodeOptions {
+  nodeName?: string;
+  nodeAddress?: string;
+  podSubnet?: string;
+  /** Default a DockerRuntime on the local engine. */
+  runtime?: ContainerRuntime;
+  /** Node agent tuning (lease renewal, resync and back-off periods). */
+  agent?: Partial<
+    Omit<NodeAgentOptions, 'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'dnsServerIp'>
+  >;
 }
 
 /**
@@ -15,8 +36,14 @@ export interface LocalNode {
  * pods use (the cluster DNS address on port 53). It acts with a node credential of its own through an
  * AuthorizedStore, so it has exactly the rights a remote node would have.
  */
-export async function startLocalNode(plane: ControlPlane): Promise<LocalNode> {
-  const { config, store } = plane;
+export async function startLocalNode(plane: ControlPlane, options: LocalNodeOptions = {}): Promise<LocalNode> {
+  const { store } = plane;
+  const config = {
+    ...plane.config,
+    nodeName: options.nodeName ?? plane.config.nodeName,
+    nodeAddress: options.nodeAddress ?? plane.config.nodeAddress,
+    podSubnet: options.podSubnet ?? plane.config.podSubnet,
+  };
   const credential = await createToken(store, {
     role: 'node',
     nodeName: config.nodeName,
@@ -34,13 +61,14 @@ export async function startLocalNode(plane: ControlPlane): Promise<LocalNode> {
     const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
     stops.push(() => podDns.stop());
     const agent = await startNodeAgent({
+      clusterDomain: config.clusterDomain,
+      ...options.agent,
       store: nodeStore,
-      runtime: new DockerRuntime(),
+      runtime: options.runtime ?? new DockerRuntime(),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
       podSubnet: config.podSubnet,
       dnsServerIp: podDns.address,
-      clusterDomain: config.clusterDomain,
     });
     stops.push(() => agent.stop());
     plane.attachLogSource(agent.logSource);
@@ -52,7 +80,7 @@ export async function startLocalNode(plane: ControlPlane): Promise<LocalNode> {
       serviceCidr: config.serviceCidr,
     });
     stops.push(() => proxy.stop());
-    return { stop: stopAll };
+    return { nodeName: config.nodeName, agent, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

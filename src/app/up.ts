@@ -85,11 +85,7 @@ export async function startControlPlane(
       contextExtras: { logSource: routedLogs },
     });
     stops.push(() => api.close());
-    const credentials = await ensureAdminCredentials({
-      store,
-      serverUrl: api.url,
-      ...(options.env ? { env: options.env } : {}),
-    });
+    const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
 
     const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
     const dnsSync = syncDnsIndex(store, dnsIndex);

@@ -20,7 +20,8 @@ export async function addLoopbackAddress(ip: string): Promise<boolean> {
     await run('ip', ['addr', 'add', `${ip}/32`, 'dev', 'lo']);
     return true;
   } catch (err) {
-    if (/File exists/i.test(stderrOf(err))) return false;
+    // iproute2 says "File exists" or, in newer versions, "Address already assigned".
+    if (/File exists|already assigned/i.test(stderrOf(err))) return false;
     throw new CapstanError('UNAVAILABLE', `cannot add ${ip} to the loopback interface (needs root): ${stderrOf(err)}`, {
       cause: err,
     });

@@ -1,0 +1,2 @@
+/// <reference lib="dom" />
+export const x: HTMLElement | null = document.getElementById("a");
