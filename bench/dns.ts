@@ -12,11 +12,13 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import { DnsIndex } from '../src/dns/dns-index.ts';
 import { startDnsServer } from '../src/dns/dns-server.ts';
 import { newEndpoints, newService, podAddresses } from '../src/dns/dns-fixtures.ts';
+import { report } from './report.ts';
 
 const run = promisify(execFile);
 const NAME = 'web.default.svc.cluster.local';
@@ -112,7 +114,7 @@ async function dnsperf(port: number, seconds: number, dataFile: string): Promise
 async function nodeGenerator(port: number, seconds: number): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', process.argv[1]!, '--generate', String(port), String(seconds)],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--generate', String(port), String(seconds)],
     {
       timeout: (seconds + 15) * 1000,
     },
@@ -155,7 +157,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function main(): Promise<void> {
+export async function benchDns(): Promise<void> {
   const seconds = Number(process.env.DNS_BENCH_SECONDS ?? 5);
   const rounds = Number(process.env.DNS_BENCH_ROUNDS ?? 3);
   const index = new DnsIndex();
@@ -201,19 +203,17 @@ async function main(): Promise<void> {
   console.log(`capstan ${capstanQps.toFixed(0)} q/s, dnsmasq ${dnsmasqQps?.toFixed(0) ?? 'not installed'} q/s`);
   if (ratio !== undefined)
     console.log(`ratio ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
-  console.log(
-    JSON.stringify({
-      bench: 'dns',
-      generator: usePerf ? 'dnsperf' : 'node',
-      seconds,
-      rounds,
-      capstanQps: Math.round(capstanQps),
-      dnsmasqQps: dnsmasqQps === undefined ? null : Math.round(dnsmasqQps),
-      ratio: ratio === undefined ? null : Number(ratio.toFixed(3)),
-      target: TARGET_RATIO,
-    }),
-  );
+  report('dns.queries_per_s', capstanQps, {
+    dnsmasqQps: dnsmasqQps ?? 'not installed',
+    ratio: ratio ?? 'n/a',
+    generator: usePerf ? 'dnsperf' : 'node',
+    seconds,
+    rounds,
+    target: `>= ${TARGET_RATIO}x dnsmasq`,
+  });
 }
 
-if (process.argv[2] === '--generate') await generate(Number(process.argv[3]), Number(process.argv[4]));
-else await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === '--generate') await generate(Number(process.argv[3]), Number(process.argv[4]));
+  else await benchDns();
+}

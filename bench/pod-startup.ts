@@ -27,6 +27,8 @@ const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SINGLE_RUNS = 7;
 const SERIES = 50;
 const DEADLINE_MS = 20_000;
+/** 50 pods at once are 100 container starts: bounded by the engine's rate (≈ 9 starts/s here). */
+const BURST_DEADLINE_MS = 90_000;
 
 const median = (xs: number[]): number => percentile(xs, 50);
 const run = promisify(execFile);
@@ -95,7 +97,12 @@ async function dockerRunApi(runtime: DockerRuntime, label: string): Promise<numb
 }
 
 /** Creates a pod through the store and waits, on a watch, for it to be Running and Ready. Milliseconds. */
-async function podStartup(store: RedisStore, nodeName: string, name: string): Promise<number> {
+async function podStartup(
+  store: RedisStore,
+  nodeName: string,
+  name: string,
+  deadlineMs = DEADLINE_MS,
+): Promise<number> {
   const watch = store.watch('Pod', { namespace: 'default', fieldSelector: `metadata.name=${name}` });
   const start = performance.now();
   await store.create('Pod', {
@@ -103,7 +110,7 @@ async function podStartup(store: RedisStore, nodeName: string, name: string): Pr
     metadata: { name, namespace: 'default' },
     spec: { nodeName, containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] },
   });
-  const timer = setTimeout(() => watch.close(), DEADLINE_MS);
+  const timer = setTimeout(() => watch.close(), deadlineMs);
   try {
     for await (const event of watch) {
       const pod: Pod = event.object;
@@ -114,7 +121,7 @@ async function podStartup(store: RedisStore, nodeName: string, name: string): Pr
     clearTimeout(timer);
     watch.close();
   }
-  throw new Error(`pod ${name} was not Running and Ready within ${DEADLINE_MS} ms`);
+  throw new Error(`pod ${name} was not Running and Ready within ${deadlineMs} ms`);
 }
 
 async function deletePods(store: RedisStore, names: string[]): Promise<void> {
@@ -196,7 +203,7 @@ export async function benchPodStartup(): Promise<void> {
 
     const burstStart = performance.now();
     const burst = await Promise.all(
-      Array.from({ length: SERIES }, (_, i) => podStartup(store, nodeName, `burst-${i}`)),
+      Array.from({ length: SERIES }, (_, i) => podStartup(store, nodeName, `burst-${i}`, BURST_DEADLINE_MS)),
     );
     const burstTotal = performance.now() - burstStart;
     report('pod_startup.burst_p50_ms', percentile(burst, 50), { pods: SERIES, mode: 'created at once' });

@@ -47,6 +47,8 @@ command -v ip >/dev/null || missing+=(iproute2)
 command -v iptables >/dev/null || missing+=(iptables)
 # dockerd runs docker-init for containers created with Init; Debian links it to tini's tini-static.
 [[ -x $(command -v docker-init || true) ]] || missing+=(tini)
+# The dashboard's browser test (test/dashboard.test.ts) drives Debian's Chromium; nothing downloads a browser.
+command -v chromium >/dev/null || missing+=(chromium)
 # The benchmarks (`npm run bench`) measure against real peers: dnsmasq with dnsperf, wrk, redis-benchmark.
 if [[ ${CAPSTAN_SETUP_BENCH:-} == 1 ]]; then
   command -v dnsperf >/dev/null || missing+=(dnsperf)

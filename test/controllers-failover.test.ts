@@ -38,10 +38,12 @@ describe('node lifecycle', () => {
     try {
       const node = await waitFor(
         async () => {
+          // The condition (status) and the taint (spec) are two writes: wait for both.
           const n = await cp.store.get('Node', undefined, victim);
-          return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' ? n : undefined;
+          const unknown = n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+          return unknown && n.spec?.taints?.length ? n : undefined;
         },
-        { timeoutMs: 5_000, message: 'Ready=Unknown' },
+        { timeoutMs: 5_000, message: 'Ready=Unknown and the unreachable taint' },
       );
       expect(node.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toContain(
         'node.kubernetes.io/unreachable:NoExecute',

@@ -47,6 +47,7 @@ async function waitForRedis(url: string): Promise<void> {
   await waitFor(
     async () => {
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG';

@@ -150,6 +150,7 @@ function printReady(plane: ControlPlane, withNode: boolean): void {
   const lines = [
     `Capstan is up${withNode ? ` with node ${plane.config.nodeName}` : ''}.`,
     `  API and GraphiQL: ${plane.api.url}/graphql`,
+    `  Dashboard:        ${plane.api.url}/dashboard`,
     `  DNS:              ${plane.dns.address.host}:${plane.dns.address.port} (UDP and TCP), zone ${plane.config.clusterDomain}`,
     `  Admin credential: ${plane.configPath} (the capstan CLI reads it)`,
     'Press Ctrl-C to stop.',

@@ -1,10 +1,18 @@
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import { isNamespaced, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
+import { isNamespaced, type Kind, type KindMap, type ObjectInput } from '../api/types.ts';
 import { createCapstanClient, toClientError, type CapstanClient, type CapstanDocument } from '../sdk/client.ts';
 import { CapstanClientError } from '../sdk/errors.ts';
-import type { DeleteOptions, ListOptions, ListResult, Store, Watch, WatchOptions, WriteOptions } from '../store/store.ts';
+import type {
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  Store,
+  Watch,
+  WatchOptions,
+  WriteOptions,
+} from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { localSchemaShapes, type SchemaShapes } from './convert.ts';
 import { toCapstanError } from './errors.ts';
@@ -111,7 +119,11 @@ export class GraphQLStore implements Store {
   }
 
   /** Creates; a status in `object` (e.g. a Node registering) is written right after, as a status update. */
-  async create<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options: WriteOptions = {}): Promise<KindMap[K]> {
+  async create<K extends Kind>(
+    kind: K,
+    object: ObjectInput<KindMap[K]>,
+    options: WriteOptions = {},
+  ): Promise<KindMap[K]> {
     const ops = this.ops(kind);
     const { object: created } = await this.call<{ object: unknown }>(
       ops.create,
@@ -123,7 +135,11 @@ export class GraphQLStore implements Store {
     return this.updateStatus(kind, { ...result, status: object.status } as ObjectInput<KindMap[K]>);
   }
 
-  async update<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options: WriteOptions = {}): Promise<KindMap[K]> {
+  async update<K extends Kind>(
+    kind: K,
+    object: ObjectInput<KindMap[K]>,
+    options: WriteOptions = {},
+  ): Promise<KindMap[K]> {
     const ops = this.ops(kind);
     const { object: updated } = await this.call<{ object: unknown }>(ops.update, {
       input: this.shapes.toInput(ops.input, object),
@@ -170,7 +186,8 @@ export class GraphQLStore implements Store {
       try {
         if (!options.status) return await this.update(kind, write, options);
         const specChanged =
-          JSON.stringify(this.shapes.toInput(ops.input, next)) !== JSON.stringify(this.shapes.toInput(ops.input, current));
+          JSON.stringify(this.shapes.toInput(ops.input, next)) !==
+          JSON.stringify(this.shapes.toInput(ops.input, current));
         let written: KindMap[K] = current;
         if (specChanged) {
           written = await this.update(kind, write, options);

@@ -94,7 +94,8 @@ export class RemoteWatch<T> implements Watch<T> {
     while (!this.closed) {
       try {
         await this.follow(() => (failures = 0));
-        if (!this.closed) this.options.logger?.debug({ watch: this.options.what }, 'watch ended by the server; resuming');
+        if (!this.closed)
+          this.options.logger?.debug({ watch: this.options.what }, 'watch ended by the server; resuming');
       } catch (err) {
         if (this.closed) return;
         const error = toCapstanError(err);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
 import type { Store } from '../store/store.ts';
 import { logContext, logger as defaultLogger } from '../util/logger.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
@@ -37,7 +38,7 @@ function isStreaming(req: IncomingMessage): boolean {
 
 /**
  * Starts Capstan's API server: GraphQL over HTTP (+ SSE subscriptions) and graphql-ws at /graphql, GraphiQL on a
- * browser GET of /graphql, /healthz, /readyz and /metrics. Resolves once listening.
+ * browser GET of /graphql, the live dashboard at /dashboard, /healthz, /readyz and /metrics. Resolves once listening.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store, host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
@@ -81,7 +82,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const url = `http://${hostPart}:${address.port}`;
   const log = logger.child({ component: 'api' });
   log.info(
-    { url, graphql: `${url}${GRAPHQL_PATH}`, metricsWithoutToken: isLoopbackAddress(address.address) },
+    {
+      url,
+      graphql: `${url}${GRAPHQL_PATH}`,
+      dashboard: `${url}${DASHBOARD_PATH}`,
+      metricsWithoutToken: isLoopbackAddress(address.address),
+    },
     'API server listening',
   );
 

@@ -6,6 +6,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
+import { useDashboard } from '../dashboard/use-dashboard.ts';
 import { schema as capstanSchema } from '../schema/index.ts';
 import { isExpectedError } from '../schema/errors.ts';
 import type { Store } from '../store/store.ts';
@@ -85,7 +86,8 @@ const graphiql = {
 /**
  * The GraphQL-over-HTTP edge of the API server as a yoga instance (`yoga.fetch` in tests, `handleNodeRequest`
  * in the HTTP server): token auth, CSRF prevention, body size, depth, cost and alias limits, masked internal
- * errors, metrics and request logs, /healthz, /readyz, /metrics and an offline GraphiQL.
+ * errors, metrics and request logs, /healthz, /readyz, /metrics, an offline GraphiQL and the live dashboard at
+ * /dashboard.
  */
 export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
   const {
@@ -118,6 +120,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     plugins: [
       useTelemetry({ logger: log, graphqlEndpoint: GRAPHQL_PATH }),
       useProbes({ store, logger: log, ...(metricsAccess ? { metricsAccess } : {}) }),
+      useDashboard({ logger: log }),
       // Refuses "simple" requests (no JSON content type, no custom header) that a foreign page can make a
       // browser send without a CORS preflight, e.g. GET /graphql?query=... or a form post.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }),

@@ -5,6 +5,7 @@ import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { API_VERSIONS, isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
+import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { buildFilter, matchView } from './object-filter.ts';
 import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
@@ -46,6 +47,7 @@ export interface RedisStore extends Store {
   readonly prefix: string;
 }
 
+const log = logger.child({ component: 'store' });
 const LIST_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -57,6 +59,9 @@ export const ORPHAN_FINALIZER = 'orphan';
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
   const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  // Connection errors surface as UNAVAILABLE on the calls they affect, and ioredis reconnects by itself; the
+  // listener keeps ioredis from reporting them as unhandled.
+  redis.on('error', (err: Error) => log.debug({ err }, 'Redis connection error'));
   try {
     await redis.connect();
   } catch (err) {
@@ -96,8 +101,10 @@ class RedisStoreImpl implements RedisStore {
     redis.defineCommand('capstanUpdate', { numberOfKeys: 4, lua: UPDATE_SCRIPT });
     redis.defineCommand('capstanList', { numberOfKeys: 2, lua: LIST_SCRIPT });
     this.scripts = redis as unknown as ScriptCommands;
+    const reader = redis.duplicate({ maxRetriesPerRequest: null });
+    reader.on('error', (err: Error) => log.debug({ err }, 'Redis stream reader connection error'));
     this.hub = new WatchHub(
-      redis.duplicate({ maxRetriesPerRequest: null }),
+      reader,
       this.streamKey,
       (afterRv, count) => this.readRange(afterRv, count),
       async () => Number(await this.call('rv', 'Stream', () => this.redis.get(this.rvKey))) || 0,

@@ -114,6 +114,10 @@ export interface Store {
     name: string,
     options?: DeleteOptions,
   ): Promise<KindMap[K]>;
+  /**
+   * Changes of one kind, in order. The objects of watch events are shared by every watcher of the process and are
+   * frozen: copy one (`structuredClone`) before changing it.
+   */
   watch<K extends Kind>(kind: K, options?: WatchOptions): Watch<KindMap[K]>;
   /** The current cluster-wide resourceVersion. */
   currentResourceVersion(): Promise<string>;

@@ -12,6 +12,8 @@ export interface ChangeEntry {
   json: string;
   /** Labels and selectable fields of the object before a MODIFIED change. */
   previous?: MatchView;
+  /** The decoded object, shared by every watcher of this process (see {@link objectOf}). */
+  object?: KubeObject;
 }
 
 /** Reads stream entries after `afterRv` (at most `count`), oldest first. */
@@ -199,8 +201,7 @@ export function parseEntry([id, fields]: [string, string[]]): ChangeEntry {
  * matching appears as ADDED, one that stops matching as DELETED.
  */
 function toEvent(entry: ChangeEntry, filter: ObjectFilter): WatchEvent<KubeObject> | undefined {
-  const object = JSON.parse(entry.json) as KubeObject;
-  object.metadata.resourceVersion = String(entry.rv);
+  const object = objectOf(entry);
   const now = filter.matches(object);
   if (entry.type !== 'MODIFIED') return now ? { type: entry.type, object } : undefined;
   const before = entry.previous ? filter.matchesView(entry.previous) : now;
@@ -208,6 +209,28 @@ function toEvent(entry: ChangeEntry, filter: ObjectFilter): WatchEvent<KubeObjec
   if (now) return { type: 'ADDED', object };
   if (before) return { type: 'DELETED', object };
   return undefined;
+}
+
+/**
+ * Decodes a change's object once for all watchers of this process: with a thousand subscriptions, parsing per
+ * watcher dominated the fan-out. The object is deep-frozen because it is shared: a consumer that wants to change it
+ * must copy it first (`structuredClone`), and one that forgets fails loudly instead of corrupting other watchers.
+ */
+function objectOf(entry: ChangeEntry): KubeObject {
+  if (!entry.object) {
+    const object = JSON.parse(entry.json) as KubeObject;
+    object.metadata.resourceVersion = String(entry.rv);
+    entry.object = deepFreeze(object);
+  }
+  return entry.object;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /**

@@ -405,6 +405,76 @@ export type WorkloadKind =
   | 'Deployment'
   | 'ReplicationController';
 
+export type DashboardNodesSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardNodesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { displayStatus: string, metadata: { name: string, uid: string, creationTimestamp: string }, status: { addresses: Array<{ type: string, address: string }> | null, nodeInfo: { kubeletVersion: string | null } | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardPodsSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardPodsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { ready: string, restarts: number, displayStatus: string, metadata: { name: string, namespace: string | null, uid: string, creationTimestamp: string }, spec: { nodeName: string | null } | null, status: { phase: PodPhase | null, podIP: string | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardDeploymentsSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardDeploymentsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { metadata: { name: string, namespace: string | null, uid: string, creationTimestamp: string }, spec: { replicas: number | null } | null, status: { replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardReplicationControllersSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardReplicationControllersSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { metadata: { name: string, namespace: string | null, uid: string, creationTimestamp: string, ownerReferences: Array<{ kind: string, name: string }> }, spec: { replicas: number | null } | null, status: { replicas: number, readyReplicas: number | null, availableReplicas: number | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardServicesSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardServicesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { metadata: { name: string, namespace: string | null, uid: string, creationTimestamp: string }, spec: { type: ServiceType | null, clusterIP: string | null, ports: Array<{ name: string | null, protocol: Protocol | null, port: number, nodePort: number | null }> | null } | null, status: { loadBalancer: { ingress: Array<{ ip: string }> } } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardEventsSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardEventsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { type: EventType, reason: string, message: string, count: number | null, lastTimestamp: string | null, metadata: { name: string, namespace: string | null, uid: string, creationTimestamp: string }, involvedObject: { kind: string, name: string } }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type DashboardNamespacesSubscriptionVariables = Exact<{
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type DashboardNamespacesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { metadata: { name: string, uid: string }, status: { phase: NamespacePhase | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
+
 export type KeyValueFieldsFragment = { key: string, value: string };
 
 export type ObjectMetaFieldsFragment = { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> };
@@ -2343,6 +2413,199 @@ fragment ObjectMetaFields on ObjectMeta {
   }
   finalizers
 }`, {"fragmentName":"PersistentVolumeClaimFields"}) as unknown as TypedDocumentString<PersistentVolumeClaimFieldsFragment, unknown>;
+export const DashboardNodesDocument = new TypedDocumentString(`
+    subscription DashboardNodes($sinceResourceVersion: String) {
+  watch(kind: Node, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Node {
+        metadata {
+          name
+          uid
+          creationTimestamp
+        }
+        status {
+          addresses {
+            type
+            address
+          }
+          nodeInfo {
+            kubeletVersion
+          }
+        }
+        displayStatus
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardNodesSubscription, DashboardNodesSubscriptionVariables>;
+export const DashboardPodsDocument = new TypedDocumentString(`
+    subscription DashboardPods($sinceResourceVersion: String) {
+  watch(kind: Pod, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Pod {
+        metadata {
+          name
+          namespace
+          uid
+          creationTimestamp
+        }
+        spec {
+          nodeName
+        }
+        status {
+          phase
+          podIP
+        }
+        ready
+        restarts
+        displayStatus
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPodsSubscription, DashboardPodsSubscriptionVariables>;
+export const DashboardDeploymentsDocument = new TypedDocumentString(`
+    subscription DashboardDeployments($sinceResourceVersion: String) {
+  watch(kind: Deployment, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Deployment {
+        metadata {
+          name
+          namespace
+          uid
+          creationTimestamp
+        }
+        spec {
+          replicas
+        }
+        status {
+          replicas
+          updatedReplicas
+          readyReplicas
+          availableReplicas
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeploymentsSubscription, DashboardDeploymentsSubscriptionVariables>;
+export const DashboardReplicationControllersDocument = new TypedDocumentString(`
+    subscription DashboardReplicationControllers($sinceResourceVersion: String) {
+  watch(kind: ReplicationController, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on ReplicationController {
+        metadata {
+          name
+          namespace
+          uid
+          creationTimestamp
+          ownerReferences {
+            kind
+            name
+          }
+        }
+        spec {
+          replicas
+        }
+        status {
+          replicas
+          readyReplicas
+          availableReplicas
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardReplicationControllersSubscription, DashboardReplicationControllersSubscriptionVariables>;
+export const DashboardServicesDocument = new TypedDocumentString(`
+    subscription DashboardServices($sinceResourceVersion: String) {
+  watch(kind: Service, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Service {
+        metadata {
+          name
+          namespace
+          uid
+          creationTimestamp
+        }
+        spec {
+          type
+          clusterIP
+          ports {
+            name
+            protocol
+            port
+            nodePort
+          }
+        }
+        status {
+          loadBalancer {
+            ingress {
+              ip
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardServicesSubscription, DashboardServicesSubscriptionVariables>;
+export const DashboardEventsDocument = new TypedDocumentString(`
+    subscription DashboardEvents($sinceResourceVersion: String) {
+  watch(kind: Event, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Event {
+        metadata {
+          name
+          namespace
+          uid
+          creationTimestamp
+        }
+        involvedObject {
+          kind
+          name
+        }
+        type
+        reason
+        message
+        count
+        lastTimestamp
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardEventsSubscription, DashboardEventsSubscriptionVariables>;
+export const DashboardNamespacesDocument = new TypedDocumentString(`
+    subscription DashboardNamespaces($sinceResourceVersion: String) {
+  watch(kind: Namespace, sinceResourceVersion: $sinceResourceVersion) {
+    type
+    resourceVersion
+    object {
+      ... on Namespace {
+        metadata {
+          name
+          uid
+        }
+        status {
+          phase
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardNamespacesSubscription, DashboardNamespacesSubscriptionVariables>;
 export const CreatePodDocument = new TypedDocumentString(`
     mutation CreatePod($pod: PodInput!, $dryRun: Boolean) {
   createPod(pod: $pod, dryRun: $dryRun) {

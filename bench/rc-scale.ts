@@ -1,0 +1,276 @@
+/**
+ * ReplicationController scale on real Docker against Docker Swarm on the same engine, in the same run:
+ * - Capstan: a control plane and one local node in this process (own Redis prefix, node, subnets and addresses, so
+ *   it does not meet a running `capstan up` or the tests); an RC of capstan/hello created with 0 replicas through
+ *   the SDK, then scaled to 50 with the SDK's Scale mutation (what `capstan scale` sends), timed until
+ *   `status.readyReplicas` = 50 arrives on the SDK's watch subscription; then scaled to 0, timed until no container
+ *   of the node is left.
+ * - Swarm: `docker service scale` of the same image (by ID, `--init`) 0→50 until 50 tasks run, then →0 until its
+ *   containers are gone.
+ * Neither side has a readiness probe: Ready means the containers run, as a Swarm task's "running" does. A Capstan pod
+ * starts two containers (sandbox + app) where a Swarm task starts one. Target: Capstan faster than Swarm (ratio < 1).
+ *
+ *   node --import tsx bench/rc-scale.ts   (env: BENCH_RC_REPLICAS=50, BENCH_RC_DEADLINE_S=180)
+ */
+import './support/quiet-logs.ts';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { isCapstanError } from '../src/api/errors.ts';
+import { startLocalNode } from '../src/app/local-node.ts';
+import type { LocalNode } from '../src/app/local-node.ts';
+import { startControlPlane } from '../src/app/up.ts';
+import type { ControlPlane } from '../src/app/up.ts';
+import { DockerRuntime } from '../src/node/docker-runtime.ts';
+import { LABELS } from '../src/node/runtime.ts';
+import {
+  createCapstanClient,
+  CreateReplicationControllerDocument,
+  ScaleDocument,
+  WatchReplicationControllersDocument,
+} from '../src/sdk/index.ts';
+import type { CapstanClient } from '../src/sdk/index.ts';
+import { deletePrefix } from '../test/support/store.ts';
+import { report } from './report.ts';
+import { swarmScale } from './support/swarm.ts';
+
+const run = promisify(execFile);
+const IMAGE = 'capstan/hello:latest';
+const REPLICAS = Number(process.env.BENCH_RC_REPLICAS ?? 50);
+const DEADLINE_MS = Number(process.env.BENCH_RC_DEADLINE_S ?? 180) * 1000;
+const RC_NAME = 'bench-hello';
+const SERVICE_CIDR = '10.96.200.0/24';
+const DNS_SERVICE_IP = '10.96.200.10';
+
+interface CapstanScaleResult {
+  upSeconds: number;
+  downSeconds: number;
+  /** Seconds from the scale request until the last of the pods was created, bound to the node, Running. */
+  milestones: { created: number; bound: number; running: number };
+}
+
+/**
+ * Follows the RC's pods on the store's watch and remembers when each first existed, was bound and ran, so the
+ * report can say where the scale-up time goes.
+ */
+async function followPods(store: ControlPlane['store']) {
+  const watch = store.watch('Pod', {
+    namespace: 'default',
+    labelSelector: `app=${RC_NAME}`,
+    sinceResourceVersion: await store.currentResourceVersion(),
+  });
+  const seen = {
+    created: new Map<string, number>(),
+    bound: new Map<string, number>(),
+    running: new Map<string, number>(),
+  };
+  const done = (async () => {
+    for await (const { object: pod } of watch) {
+      const now = performance.now();
+      const uid = pod.metadata.uid;
+      if (!seen.created.has(uid)) seen.created.set(uid, now);
+      if (pod.spec?.nodeName && !seen.bound.has(uid)) seen.bound.set(uid, now);
+      if (pod.status?.phase === 'Running' && !seen.running.has(uid)) seen.running.set(uid, now);
+    }
+  })();
+  return {
+    async stop(since: number): Promise<CapstanScaleResult['milestones']> {
+      watch.close();
+      await done;
+      const last = (times: Map<string, number>) => (Math.max(...times.values()) - since) / 1000;
+      return { created: last(seen.created), bound: last(seen.bound), running: last(seen.running) };
+    },
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Capstan: ${what} not reached within ${DEADLINE_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Creates the node's network on the first free subnet of 10.244.200-209.0/24 (another test may hold one). */
+async function nodeSubnet(runtime: DockerRuntime, node: string): Promise<string> {
+  for (let third = 200; ; third++) {
+    const subnet = `10.244.${third}.0/24`;
+    try {
+      await runtime.ensureNodeNetwork({ node, subnet });
+      return subnet;
+    } catch (err) {
+      if (third >= 209 || !isCapstanError(err)) throw err;
+    }
+  }
+}
+
+/**
+ * What the local node adds to the host and keeps after it stops (the pod DNS address on `lo`, the unreachable
+ * route of the service range), so the benchmark can take back what it added and leave what was there before.
+ */
+async function hostAdditions(): Promise<{ address: boolean; route: boolean }> {
+  const [addresses, routes] = await Promise.all([
+    run('ip', ['-o', 'addr', 'show', 'dev', 'lo']),
+    run('ip', ['route', 'show', 'type', 'unreachable']),
+  ]);
+  return {
+    address: addresses.stdout.includes(` ${DNS_SERVICE_IP}/32 `),
+    route: routes.stdout.split('\n').some((line) => line.includes(SERVICE_CIDR)),
+  };
+}
+
+async function restoreHost(before: { address: boolean; route: boolean }): Promise<void> {
+  if (!before.address) await run('ip', ['addr', 'del', `${DNS_SERVICE_IP}/32`, 'dev', 'lo']).catch(() => undefined);
+  if (!before.route) await run('ip', ['route', 'del', 'unreachable', SERVICE_CIDR]).catch(() => undefined);
+}
+
+/** Scales the RC and resolves with the seconds until `done(status)` holds for an event of the watch subscription. */
+async function timeScale(
+  client: CapstanClient,
+  replicas: number,
+  done: (status: { replicas: number; readyReplicas?: number | null } | null | undefined) => boolean,
+): Promise<{ start: number; seconds: number }> {
+  const watch = client.subscribe(WatchReplicationControllersDocument, {
+    namespace: 'default',
+    fieldSelector: `metadata.name=${RC_NAME}`,
+  });
+  const timer = setTimeout(() => void watch.close(), DEADLINE_MS);
+  try {
+    const start = performance.now();
+    await client.request(ScaleDocument, {
+      kind: 'ReplicationController',
+      namespace: 'default',
+      name: RC_NAME,
+      replicas,
+    });
+    for await (const { watch: event } of watch) {
+      const object = event.object;
+      if (object && 'status' in object && done(object.status)) {
+        return { start, seconds: (performance.now() - start) / 1000 };
+      }
+    }
+    throw new Error(`Capstan: the RC did not reach ${replicas} ready replicas within ${DEADLINE_MS / 1000} s`);
+  } finally {
+    clearTimeout(timer);
+    await watch.close();
+  }
+}
+
+async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
+  const id = randomBytes(3).toString('hex');
+  const nodeName = `bench-rc-${id}`;
+  const prefix = `capstan-bench:rc-scale-${id}:`;
+  const configDir = await mkdtemp(join(tmpdir(), 'capstan-bench-rc-'));
+  const savedConfig = process.env.CAPSTAN_CONFIG;
+  // The admin credential goes to a file of this run, not to the user's ~/.capstan/config.
+  process.env.CAPSTAN_CONFIG = join(configDir, 'config');
+  const before = await hostAdditions();
+  const runtime = new DockerRuntime();
+  const nodeContainers = async () =>
+    docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } });
+  let plane: ControlPlane | undefined;
+  let node: LocalNode | undefined;
+  let client: CapstanClient | undefined;
+  try {
+    const podSubnet = await nodeSubnet(runtime, nodeName);
+    plane = await startControlPlane({
+      port: 0,
+      dnsPort: 0,
+      prefix,
+      nodeName,
+      podSubnet,
+      serviceCidr: SERVICE_CIDR,
+      dnsServiceIp: DNS_SERVICE_IP,
+      loadBalancerCidr: '127.100.200.0/24',
+      nodeAddress: '127.0.200.1',
+    });
+    node = await startLocalNode(plane);
+    const store = plane.store;
+    await until(`node ${nodeName} Ready`, async () => {
+      const found = await store.tryGet('Node', undefined, nodeName);
+      return Boolean(found?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    });
+    client = createCapstanClient({ url: plane.api.url, token: plane.adminToken });
+    const labels = [{ key: 'app', value: RC_NAME }];
+    await client.request(CreateReplicationControllerDocument, {
+      replicationController: {
+        metadata: { name: RC_NAME, namespace: 'default' },
+        spec: {
+          replicas: 0,
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] },
+          },
+        },
+      },
+    });
+    const pods = await followPods(store);
+    const up = await timeScale(client, REPLICAS, (s) => (s?.readyReplicas ?? 0) >= REPLICAS);
+    const milestones = await pods.stop(up.start);
+    const downStart = performance.now();
+    await client.request(ScaleDocument, {
+      kind: 'ReplicationController',
+      namespace: 'default',
+      name: RC_NAME,
+      replicas: 0,
+    });
+    await until('no containers left', async () => (await nodeContainers()).length === 0);
+    const downSeconds = (performance.now() - downStart) / 1000;
+    return { upSeconds: up.seconds, downSeconds, milestones };
+  } finally {
+    await client?.close().catch(() => undefined);
+    await node?.stop().catch((err: unknown) => console.error(`stopping the node: ${String(err)}`));
+    await plane?.stop().catch((err: unknown) => console.error(`stopping the control plane: ${String(err)}`));
+    // After a failure pods may be left: remove every container of this node.
+    const left = await nodeContainers().catch(() => []);
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    await runtime
+      .removeNodeNetwork(nodeName)
+      .catch((err: unknown) => console.error(`removing the network: ${String(err)}`));
+    await restoreHost(before);
+    await deletePrefix(prefix);
+    await rm(configDir, { recursive: true, force: true });
+    if (savedConfig === undefined) delete process.env.CAPSTAN_CONFIG;
+    else process.env.CAPSTAN_CONFIG = savedConfig;
+  }
+}
+
+export async function benchRcScale(): Promise<void> {
+  const docker = new Docker();
+  const capstan = await capstanScale(docker);
+  console.log(
+    `capstan: 0→${REPLICAS} ready in ${capstan.upSeconds.toFixed(2)} s, →0 in ${capstan.downSeconds.toFixed(2)} s`,
+  );
+  const swarm = await swarmScale({ docker, image: IMAGE, replicas: REPLICAS, deadlineMs: DEADLINE_MS });
+  console.log(
+    `swarm: 0→${REPLICAS} running in ${swarm.upSeconds.toFixed(2)} s, →0 in ${swarm.downSeconds.toFixed(2)} s` +
+      (swarm.initialised ? ' (swarm mode initialised for this run and left again)' : ' (existing swarm reused)'),
+  );
+  report('rc_scale.up_s', capstan.upSeconds, {
+    swarmUpS: swarm.upSeconds,
+    ratio: capstan.upSeconds / swarm.upSeconds,
+    replicas: REPLICAS,
+    allCreatedS: capstan.milestones.created,
+    allBoundS: capstan.milestones.bound,
+    allRunningS: capstan.milestones.running,
+    target: '< 1x swarm',
+  });
+  report('rc_scale.down_s', capstan.downSeconds, {
+    swarmDownS: swarm.downSeconds,
+    ratio: capstan.downSeconds / swarm.downSeconds,
+    replicas: REPLICAS,
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchRcScale();

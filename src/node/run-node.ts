@@ -1,0 +1,131 @@
+import { loadConfig } from '../app/config.ts';
+import { syncDnsIndex } from '../app/dns-sync.ts';
+import { DnsIndex } from '../dns/dns-index.ts';
+import { GraphQLStore } from '../remote/graphql-store.ts';
+import { obtainNodeCredential } from '../remote/node-credentials.ts';
+import { startPodDns } from '../services/pod-dns.ts';
+import { startServiceProxy } from '../services/proxy.ts';
+import { logger as rootLogger, type Logger } from '../util/logger.ts';
+import { startNodeAgent, type NodeAgent } from './agent.ts';
+import { DockerRuntime } from './docker-runtime.ts';
+
+export interface RunNodeOptions {
+  /** The API server, e.g. http://10.0.0.1:7070. */
+  server: string;
+  /** A bootstrap token (`capstan token create --bootstrap`) or a node credential. */
+  token: string;
+  /** Node name. Default CAPSTAN_NODE_NAME, else the host name. */
+  name?: string;
+  /** Where this node publishes NodePorts and pod ports. Default CAPSTAN_NODE_ADDRESS, else 127.0.0.1. */
+  address?: string;
+  /** This node's pod network. Default CAPSTAN_POD_SUBNET, else 10.244.0.0/24; unique per node. */
+  podSubnet?: string;
+  /** Where node credentials are kept. Default ~/.capstan. */
+  credentialDir?: string;
+  /** Host directory for per-pod state. Default /var/lib/capstan. */
+  stateRoot?: string;
+  /** Serve the cluster DNS address to this node's pods. Default true. */
+  podDns?: boolean;
+  logger?: Logger;
+}
+
+/** A node agent running against a remote API, with its service proxy and pod DNS. */
+export interface RemoteNode {
+  readonly nodeName: string;
+  readonly store: GraphQLStore;
+  readonly agent: NodeAgent;
+  /** Stops everything; pods keep running, to be re-adopted by the next agent of this node. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Joins a cluster and starts the node: exchanges a bootstrap token for a node credential (saved for restarts), then
+ * runs the node agent on the local Docker engine, the service proxy and the pod-facing DNS, all on a GraphQLStore,
+ * so that the node's only access to cluster state is the API with its own credential.
+ *
+ * The pod DNS is started on every node: on the machine of the control plane (or of another node) the cluster DNS
+ * address may be served already, and then this node's listener waits and takes over when that one stops.
+ */
+export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNode> {
+  const config = loadConfig({
+    ...(options.name ? { nodeName: options.name.toLowerCase() } : {}),
+    ...(options.address ? { nodeAddress: options.address } : {}),
+    ...(options.podSubnet ? { podSubnet: options.podSubnet } : {}),
+  });
+  const nodeName = config.nodeName;
+  const log = (options.logger ?? rootLogger).child({ component: 'capstan-node', node: nodeName });
+  const credential = await obtainNodeCredential({
+    server: options.server,
+    token: options.token,
+    nodeName,
+    ...(options.credentialDir ? { dir: options.credentialDir } : {}),
+    verify: async (token) => {
+      const probe = new GraphQLStore({ server: options.server, token });
+      try {
+        await probe.currentResourceVersion();
+      } finally {
+        await probe.close();
+      }
+    },
+    logger: log,
+  });
+
+  const store = new GraphQLStore({ server: options.server, token: credential, logger: log });
+  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
+  };
+  try {
+    if (options.podDns ?? true) {
+      const index = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
+      const dnsSync = syncDnsIndex(store, index);
+      stops.push(() => dnsSync.stop());
+      const podDns = await startPodDns(index, { address: config.dnsServiceIp });
+      stops.push(() => podDns.stop());
+    }
+    const proxy = startServiceProxy({
+      store,
+      nodeName,
+      nodeAddress: config.nodeAddress,
+      dnsAddress: config.dnsServiceIp,
+      serviceCidr: config.serviceCidr,
+    });
+    stops.push(() => proxy.stop());
+    const agent = await startNodeAgent({
+      store,
+      runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+      nodeName,
+      nodeAddress: config.nodeAddress,
+      podSubnet: config.podSubnet,
+      dnsServerIp: config.dnsServiceIp,
+      clusterDomain: config.clusterDomain,
+      logger: log,
+    });
+    stops.push(() => agent.stop());
+    await proxy.synced;
+    log.info({ server: store.endpoint, address: config.nodeAddress, podSubnet: config.podSubnet }, 'node joined');
+    return { nodeName, store, agent, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** `capstan node` / `capstan join`: a node of a remote cluster until SIGINT/SIGTERM. */
+export async function runNode(options: RunNodeOptions): Promise<void> {
+  // Listening before the start: a signal during it stops the node once started instead of killing the process
+  // half-way (a Node registered, containers being adopted).
+  let done = (): void => undefined;
+  const signalled = new Promise<void>((resolve) => (done = resolve));
+  process.on('SIGINT', done);
+  process.on('SIGTERM', done);
+  try {
+    const node = await startRemoteNode(options);
+    process.stdout.write(`Node ${node.nodeName} joined ${node.store.endpoint}. Press Ctrl-C to stop.\n`);
+    await signalled;
+    await node.stop();
+  } finally {
+    process.off('SIGINT', done);
+    process.off('SIGTERM', done);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createToken } from '../src/auth/tokens.ts';
+import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
+import { createRedisStore, type RedisStore } from '../src/store/redis-store.ts';
+import type { Watch } from '../src/store/store.ts';
+import { createLogger } from '../src/util/logger.ts';
+import { newPod } from './support/fixtures.ts';
+import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './support/store.ts';
+
+const SUBSCRIBERS = 1000;
+const CONNECTIONS = 4;
+const NAMESPACE = 'fanout';
+const WATCH = `subscription Fanout($ns: String) {
+  watch(kind: Pod, namespace: $ns) { type object { metadata { name } } }
+}`;
+
+/** A store whose `watch` calls are counted while open, so the test sees the API release them on unsubscribe. */
+function countingWatches(store: RedisStore): { store: RedisStore; open(): number } {
+  let open = 0;
+  const counted = new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== 'watch') return typeof value === 'function' ? value.bind(target) : value;
+      return (...args: Parameters<RedisStore['watch']>) => {
+        const watch = target.watch(...args) as Watch<unknown>;
+        open++;
+        let released = false;
+        const release = () => {
+          if (!released) open--;
+          released = true;
+        };
+        return {
+          close() {
+            release();
+            watch.close();
+          },
+          [Symbol.asyncIterator]() {
+            const events = watch[Symbol.asyncIterator]();
+            return {
+              next: () => events.next(),
+              return: async () => {
+                release();
+                return (await events.return?.()) ?? { done: true, value: undefined };
+              },
+            };
+          },
+        };
+      };
+    },
+  });
+  return { store: counted, open: () => open };
+}
+
+interface Subscriber {
+  bookmarked: boolean;
+  seen: Set<string>;
+  errors: unknown[];
+  unsubscribe: () => void;
+}
+
+describe('subscription fan-out', () => {
+  const connectionName = `capstan-test-fanout-${randomBytes(4).toString('hex')}`;
+  const prefix = uniquePrefix('fanout');
+  let store: RedisStore;
+  let watches: { store: RedisStore; open(): number };
+  let server: ApiServer;
+  let clients: Client[] = [];
+  let token: string;
+
+  beforeAll(async () => {
+    // ioredis takes options from the URL's query; the stream reader is a duplicate() and inherits the name, so
+    // CLIENT LIST shows exactly this store's connections even while other test files use the same Redis.
+    const url = new URL(REDIS_URL);
+    url.searchParams.set('connectionName', connectionName);
+    store = await createRedisStore({ url: url.toString(), prefix });
+    watches = countingWatches(store);
+    server = await startApiServer({ store: watches.store, port: 0, logger: createLogger({ level: 'silent' }) });
+    token = (await createToken(store, { role: 'admin', description: 'fan-out test' })).token;
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name: NAMESPACE }, spec: {} });
+    clients = Array.from({ length: CONNECTIONS }, () =>
+      createClient({
+        url: server.wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await server?.close();
+    await store?.close();
+    await deletePrefix(prefix);
+  });
+
+  async function storeConnections(): Promise<number> {
+    const list = String(await store.redis.call('CLIENT', 'LIST'));
+    return list.split('\n').filter((line) => line.includes(` name=${connectionName} `)).length;
+  }
+
+  function subscribe(index: number): Subscriber {
+    const subscriber: Subscriber = { bookmarked: false, seen: new Set(), errors: [], unsubscribe: () => undefined };
+    type Event = { watch: { type: string; object: { metadata: { name: string } } | null } };
+    subscriber.unsubscribe = clients[index % CONNECTIONS]!.subscribe<Event>(
+      { query: WATCH, variables: { ns: NAMESPACE } },
+      {
+        next: ({ data, errors }) => {
+          if (errors) subscriber.errors.push(...errors);
+          if (data?.watch.type === 'BOOKMARK') subscriber.bookmarked = true;
+          const name = data?.watch.object?.metadata.name;
+          if (name) subscriber.seen.add(name);
+        },
+        error: (err) => subscriber.errors.push(err),
+        complete: () => undefined,
+      },
+    );
+    return subscriber;
+  }
+
+  it('delivers one change to 1,000 subscribers over the same Redis connections as one subscriber', async () => {
+    const first = subscribe(0);
+    await waitFor(() => first.bookmarked, { message: 'the first subscription to start' });
+    // The stream reader connects on the first watch; once a change has reached the subscriber, it is connected.
+    await store.create('Pod', newPod('probe', { namespace: NAMESPACE }));
+    await waitFor(() => first.seen.has('probe'), { message: 'the probe change to reach the first subscriber' });
+    const withOne = await storeConnections();
+    expect(withOne).toBeGreaterThanOrEqual(1);
+
+    const subscribers = [first, ...Array.from({ length: SUBSCRIBERS - 1 }, (_, i) => subscribe(i + 1))];
+    await waitFor(() => subscribers.every((s) => s.bookmarked), {
+      timeoutMs: 15_000,
+      message: `all ${SUBSCRIBERS} subscriptions to start`,
+    });
+    expect(watches.open()).toBe(SUBSCRIBERS);
+    expect(await storeConnections()).toBe(withOne);
+
+    await store.create('Pod', newPod('change', { namespace: NAMESPACE }));
+    await waitFor(() => subscribers.every((s) => s.seen.has('change')), {
+      timeoutMs: 10_000,
+      message: `the change to reach all ${SUBSCRIBERS} subscribers`,
+    });
+    expect(subscribers.flatMap((s) => s.errors)).toEqual([]);
+    expect(await storeConnections()).toBe(withOne);
+
+    for (const subscriber of subscribers) subscriber.unsubscribe();
+    await waitFor(() => watches.open() === 0, { message: 'every store watch to be closed after unsubscribing' });
+  });
+});
