@@ -101,13 +101,12 @@ async function claimIndex(): Promise<number> {
     const owner = Number(await readFile(join(dir, 'pid'), 'utf8').catch(() => ''));
     if (owner > 0 && !processAlive(owner)) {
       const aside = `${dir}.stale-${randomBytes(4).toString('hex')}`;
-      if (
-        await rename(dir, aside).then(
-          () => true,
-          () => false,
-        )
-      )
+      try {
+        await rename(dir, aside);
         await rm(aside, { recursive: true, force: true });
+      } catch {
+        // Another run reclaimed it first.
+      }
     }
   }
   throw new Error(`no free test cluster number in ${LOCK_DIR}`);
