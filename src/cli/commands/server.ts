@@ -26,7 +26,13 @@ async function loadEntry<F>(path: string, exportName: string, what: string): Pro
 
 const RUN_NODE_MODULE: string = '../../node/run-node.ts';
 
-type RunNodeEntry = (options: { server: string; token: string; name?: string; address?: string }) => Promise<void>;
+type RunNodeEntry = (options: {
+  server: string;
+  token: string;
+  name?: string;
+  address?: string;
+  podSubnet?: string;
+}) => Promise<void>;
 
 interface ServerFlags {
   host?: string;
@@ -89,12 +95,13 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     )
     .option('--name <name>', 'node name (default: the host name)')
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
+    .option('--pod-subnet <cidr>', "this node's pod network, unique per node (default 10.244.0.0/24)")
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --bootstrap\n' +
-        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2',
+        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
     )
-    .action(async (flags: { name?: string; address?: string }, command: Command) => {
+    .action(async (flags: { name?: string; address?: string; podSubnet?: string }, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const server = global.server ?? io.env.CAPSTAN_SERVER;
       const token = global.token ?? io.env.CAPSTAN_TOKEN;
@@ -104,6 +111,10 @@ export function registerServerCommands(program: Command, io: CliIo): void {
         );
       }
       const runNode = await loadEntry<RunNodeEntry>(RUN_NODE_MODULE, 'runNode', 'capstan node');
-      await runNode({ server, token, ...definedOnly({ name: flags.name, address: flags.address }) });
+      await runNode({
+        server,
+        token,
+        ...definedOnly({ name: flags.name, address: flags.address, podSubnet: flags.podSubnet }),
+      });
     });
 }
