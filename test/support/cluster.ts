@@ -85,7 +85,7 @@ function processAlive(pid: number): boolean {
  * Claims a cluster number with an atomic mkdir. A lock whose owner process died (a crashed run) is moved aside by
  * an atomic rename, so two reclaimers cannot both win; the claim itself is retried with another number.
  */
-async function claimIndex(): Promise<number> {
+export async function claimIndex(): Promise<number> {
   await mkdir(LOCK_DIR, { recursive: true });
   for (let attempt = 0; attempt < 200; attempt++) {
     // 250 is left out: test/service-proxy.test.ts uses 10.96.250.x.
@@ -110,6 +110,11 @@ async function claimIndex(): Promise<number> {
     }
   }
   throw new Error(`no free test cluster number in ${LOCK_DIR}`);
+}
+
+/** Gives a number taken with `claimIndex` back, once everything derived from it is removed. */
+export async function releaseIndex(index: number): Promise<void> {
+  await rm(join(LOCK_DIR, String(index)), { recursive: true, force: true });
 }
 
 const WORKLOAD_KINDS: NamespacedKind[] = ['Deployment', 'ReplicationController', 'Service', 'PersistentVolumeClaim'];
@@ -157,7 +162,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     await run('ip', ['route', 'del', 'unreachable', `10.96.${index}.0/24`]).catch(() => undefined);
     await rm(home, { recursive: true, force: true });
     await deletePrefix(prefix);
-    await rm(join(LOCK_DIR, String(index)), { recursive: true, force: true });
+    await releaseIndex(index);
   };
 
   let plane: ControlPlane;
