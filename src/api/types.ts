@@ -422,6 +422,13 @@ export interface NodeStatus {
     operatingSystem?: string;
     architecture?: string;
   };
+  /** Endpoints of daemons on the node: the node agent's log endpoint (Kubernetes' kubelet endpoint). */
+  daemonEndpoints?: NodeDaemonEndpoints;
+}
+
+export interface NodeDaemonEndpoints {
+  /** The node agent's HTTP endpoint (container logs) on the node's InternalIP. */
+  kubeletEndpoint?: { Port: number };
 }
 
 export type Node = KubeObject<'Node', NodeSpec, NodeStatus>;

@@ -71,7 +71,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       dnsServerIp: podDns.address,
     });
     stops.push(() => agent.stop());
-    plane.attachLogSource(agent.logSource);
+    const detachLogs = plane.attachLogSource(agent.logSource, config.nodeName);
+    stops.push(async () => detachLogs());
     const proxy = await startServiceProxy({
       store: nodeStore,
       nodeName: config.nodeName,

@@ -4,8 +4,10 @@ import { startDnsServer } from '../dns/dns-server.ts';
 import type { DnsServer } from '../dns/dns-server.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { LogSource } from '../resolvers/logs.ts';
+import { createToken } from '../auth/tokens.ts';
 import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
+import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
@@ -20,6 +22,8 @@ import type { ControllerManager, ControllerManagerOptions } from '../controllers
 import { startLocalNode } from './local-node.ts';
 
 const log = logger.child({ component: 'capstan' });
+/** The log-reading credential outlives no process by much; a restart makes a new one. */
+const LOG_READER_TTL_SECONDS = 30 * 24 * 3600;
 
 /** A running control plane: API, controllers (while leader), DNS. */
 export interface ControlPlane {
@@ -32,8 +36,11 @@ export interface ControlPlane {
   manager: ControllerManager;
   adminToken: string;
   configPath: string;
-  /** Routes the API's log subscription to the node agent of this process, once one is attached. */
-  attachLogSource(source: LogSource): void;
+  /**
+   * Serves the logs of pods on `nodeName` (default the configured local node) from a node agent of this process;
+   * the returned function undoes it. Pods on other nodes are read from their nodes' log endpoints.
+   */
+  attachLogSource(source: LogSource, nodeName?: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -71,18 +78,20 @@ export async function startControlPlane(
     const repair = startAllocationRepair(store);
     stops.push(() => repair.stop());
 
-    let logSource: LogSource | undefined;
-    const routedLogs: LogSource = {
-      stream: (pod, options) => {
-        if (!logSource) throw new Error('no node agent runs in this process');
-        return logSource.stream(pod, options);
-      },
-    };
+    // Joined nodes serve container logs to a read-only credential of this process: a node never gets a token
+    // that could change the cluster.
+    const logReader = await createToken(store, {
+      role: 'viewer',
+      ttlSeconds: LOG_READER_TTL_SECONDS,
+      description: 'control plane: reads container logs from joined nodes',
+    });
+    stops.push(() => store.delete('Token', undefined, logReader.name).then(() => undefined));
+    const logs = new NodeLogSource({ store, token: () => logReader.token });
     const api = await startApiServer({
       store,
       host: config.host,
       port: config.port,
-      contextExtras: { logSource: routedLogs },
+      contextExtras: { logSource: logs },
     });
     stops.push(() => api.close());
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
@@ -106,8 +115,8 @@ export async function startControlPlane(
       manager,
       adminToken: credentials.token,
       configPath: credentials.configPath,
-      attachLogSource(source) {
-        logSource = source;
+      attachLogSource(source, nodeName = config.nodeName) {
+        return logs.attach(nodeName, source);
       },
       stop: stopAll,
     };

@@ -1,6 +1,5 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
-import type { LogSource } from '../resolvers/logs.ts';
 import { Informer } from '../store/informer.ts';
 import type { Store } from '../store/store.ts';
 import { logger as rootLogger } from '../util/logger.ts';
@@ -42,6 +41,8 @@ export interface NodeAgentOptions {
   resyncIntervalMs?: number;
   /** Extra Node labels. */
   labels?: Record<string, string>;
+  /** Port of this node's log endpoint (see log-server.ts), published as status.daemonEndpoints.kubeletEndpoint. */
+  kubeletPort?: number;
   /** Restart and retry back-off; default 10 s doubling to 5 min, as the kubelet. */
   backoff?: BackoffOptions;
   /** Pods synced at once. Default 16. */
@@ -53,7 +54,9 @@ export interface NodeAgent {
   readonly nodeName: string;
   readonly network: NodeNetwork;
   /** Container logs of pods on this node, for the API's `podLogs`. */
-  readonly logSource: LogSource;
+  readonly logSource: RuntimeLogSource;
+  /** The pod of that name bound to this node, as the agent last saw it; undefined if none. */
+  findPod(namespace: string, name: string): Pod | undefined;
   /** Resolves when no pod sync is running (tests). */
   idle(): Promise<void>;
   /** Stops the agent; pods and their containers keep running, to be re-adopted by the next agent. */
@@ -105,6 +108,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     podSubnet,
     runtimeVersion: version.runtimeVersion,
     ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.kubeletPort !== undefined ? { kubeletPort: options.kubeletPort } : {}),
   };
   await registerNode(store, identity);
   await ensureLeaseNamespace(store);
@@ -269,6 +273,12 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     nodeName,
     network,
     logSource,
+    findPod(namespace, name) {
+      for (const rec of podWorkers.records.values()) {
+        if (rec.pod && rec.name === name && rec.namespace === namespace) return rec.pod;
+      }
+      return undefined;
+    },
     idle: () => podWorkers.idle(),
     async stop() {
       if (stopped) return;

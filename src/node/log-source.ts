@@ -44,6 +44,10 @@ export class RuntimeLogSource implements LogSource {
 
   private async *lines(id: string, options: LogStreamOptions): AsyncGenerator<LogLine> {
     const abort = new AbortController();
+    const outer = options.signal;
+    const onAbort = (): void => abort.abort();
+    if (outer?.aborted) return;
+    outer?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const line of this.runtime.logs(id, {
         follow: options.follow,
@@ -58,6 +62,7 @@ export class RuntimeLogSource implements LogSource {
         };
       }
     } finally {
+      outer?.removeEventListener('abort', onAbort);
       abort.abort();
     }
   }

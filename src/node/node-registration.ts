@@ -12,6 +12,8 @@ export interface NodeIdentity {
   labels?: Record<string, string>;
   /** `docker://<version>` from the runtime. */
   runtimeVersion: string;
+  /** Port of the node agent's log endpoint on `nodeAddress`, if it serves one. */
+  kubeletPort?: number;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
@@ -74,6 +76,9 @@ export function nodeStatus(identity: NodeIdentity, previous: NodeStatus | undefi
       operatingSystem: platform(),
       architecture: GO_ARCH[arch()] ?? arch(),
     },
+    ...(identity.kubeletPort !== undefined
+      ? { daemonEndpoints: { kubeletEndpoint: { Port: identity.kubeletPort } } }
+      : {}),
   };
 }
 

@@ -1,13 +1,16 @@
+import { CapstanError } from '../api/errors.ts';
 import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
 import { obtainNodeCredential } from '../remote/node-credentials.ts';
+import { ApiTokenReviewer } from '../remote/token-review.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
 import { DockerRuntime } from './docker-runtime.ts';
+import { DEFAULT_LOG_PORT, startLogServer, type LogServer } from './log-server.ts';
 
 export interface RunNodeOptions {
   /** The API server, e.g. http://10.0.0.1:7070. */
@@ -24,6 +27,11 @@ export interface RunNodeOptions {
   credentialDir?: string;
   /** Host directory for per-pod state. Default /var/lib/capstan. */
   stateRoot?: string;
+  /**
+   * Port of the node's log endpoint on `address`, which the API server reads container logs from. Default
+   * CAPSTAN_LOG_PORT, else 10250; 0 picks a free port (published in the Node's status either way).
+   */
+  logPort?: number;
   /** Serve the cluster DNS address to this node's pods. Default true. */
   podDns?: boolean;
   logger?: Logger;
@@ -34,6 +42,8 @@ export interface RemoteNode {
   readonly nodeName: string;
   readonly store: GraphQLStore;
   readonly agent: NodeAgent;
+  /** Where the node serves container logs to the API server. */
+  readonly logServer: LogServer;
   /** Stops everything; pods keep running, to be re-adopted by the next agent of this node. */
   stop(): Promise<void>;
 }
@@ -91,7 +101,20 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       serviceCidr: config.serviceCidr,
     });
     stops.push(() => proxy.stop());
-    const agent = await startNodeAgent({
+    // Listening before the agent registers the Node, so that its status can say where; requests that come before
+    // the agent is up get 503.
+    const running: { agent?: NodeAgent } = {};
+    const reviewer = new ApiTokenReviewer({ server: options.server });
+    const logServer = await startLogServer({
+      host: config.nodeAddress,
+      port: options.logPort ?? logPortFromEnv(process.env),
+      nodeName,
+      target: () => running.agent,
+      authenticate: (token) => reviewer.review(token),
+      logger: log,
+    });
+    stops.push(() => logServer.close());
+    const started = await startNodeAgent({
       store,
       runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
       nodeName,
@@ -99,16 +122,33 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       podSubnet: config.podSubnet,
       dnsServerIp: config.dnsServiceIp,
       clusterDomain: config.clusterDomain,
+      kubeletPort: logServer.port,
       logger: log,
     });
-    stops.push(() => agent.stop());
+    running.agent = started;
+    stops.push(() => started.stop());
     await proxy.synced;
-    log.info({ server: store.endpoint, address: config.nodeAddress, podSubnet: config.podSubnet }, 'node joined');
-    return { nodeName, store, agent, stop: stopAll };
+    log.info(
+      { server: store.endpoint, address: config.nodeAddress, podSubnet: config.podSubnet, logPort: logServer.port },
+      'node joined',
+    );
+    return { nodeName, store, agent: started, logServer, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+function logPortFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.CAPSTAN_LOG_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_LOG_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw CapstanError.invalid([
+      { field: 'CAPSTAN_LOG_PORT', message: `must be a port from 0 to 65535, got "${raw}"` },
+    ]);
+  }
+  return port;
 }
 
 /** `capstan node` / `capstan join`: a node of a remote cluster until SIGINT/SIGTERM. */

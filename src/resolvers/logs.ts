@@ -17,6 +17,8 @@ export interface LogStreamOptions {
   follow: boolean;
   /** Start with only this many of the most recent lines. */
   tailLines?: number;
+  /** Aborting releases the stream at once, even while it waits for the next line. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,8 +26,11 @@ export interface LogStreamOptions {
  * runs). Ending the iteration (`return()`) must release the underlying stream.
  */
 export interface LogSource {
-  /** Throws CapstanError NOT_FOUND when the container has no logs (yet), UNAVAILABLE when its node cannot be reached. */
-  stream(pod: Pod, options: LogStreamOptions): AsyncIterable<LogLine>;
+  /**
+   * Throws (or rejects with) CapstanError NOT_FOUND when the container has no logs (yet), UNAVAILABLE when its node
+   * cannot be reached. A source that must reach another machine first resolves once the stream is open.
+   */
+  stream(pod: Pod, options: LogStreamOptions): AsyncIterable<LogLine> | Promise<AsyncIterable<LogLine>>;
 }
 
 /**

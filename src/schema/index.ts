@@ -14,6 +14,7 @@ import './persistent-volume-claim.ts';
 import './watch.ts';
 import './apply.ts';
 import './token.ts';
+import './whoami.ts';
 import './lease.ts';
 import './status.ts';
 

@@ -1,4 +1,4 @@
-import type { Node, NodeCondition, NodeSpec, NodeStatus, Taint } from '../api/types.ts';
+import type { Node, NodeCondition, NodeDaemonEndpoints, NodeSpec, NodeStatus, Taint } from '../api/types.ts';
 import { authorizeRead } from '../auth/authorize.ts';
 import { cordonNode, drainNode, uncordonNode, type DrainResult } from '../resolvers/nodes.ts';
 import { builder } from './builder.ts';
@@ -68,6 +68,17 @@ const NodeInfoRef = builder.objectRef<NodeInfo>('NodeSystemInfo').implement({
     architecture: t.exposeString('architecture'),
   }),
 });
+const DaemonEndpointRef = builder.objectRef<{ Port: number }>('DaemonEndpoint').implement({
+  fields: (t) => ({ Port: t.exposeInt('Port', { nullable: false }) }),
+});
+const NodeDaemonEndpointsRef = builder.objectRef<NodeDaemonEndpoints>('NodeDaemonEndpoints').implement({
+  fields: (t) => ({
+    kubeletEndpoint: t.expose('kubeletEndpoint', {
+      type: DaemonEndpointRef,
+      description: "The node agent's HTTP endpoint (container logs) on the node's InternalIP.",
+    }),
+  }),
+});
 const NodeStatusRef = builder.objectRef<NodeStatus>('NodeStatus').implement({
   fields: (t) => ({
     capacity: t.expose('capacity', { type: NodeResourcesRef }),
@@ -75,6 +86,7 @@ const NodeStatusRef = builder.objectRef<NodeStatus>('NodeStatus').implement({
     addresses: t.expose('addresses', { type: [NodeAddressRef] }),
     conditions: t.expose('conditions', { type: [NodeConditionRef] }),
     nodeInfo: t.expose('nodeInfo', { type: NodeInfoRef }),
+    daemonEndpoints: t.expose('daemonEndpoints', { type: NodeDaemonEndpointsRef }),
   }),
 });
 

@@ -124,6 +124,15 @@ const NodeStatusInput = builder.inputType('NodeStatusInput', {
         }),
       }),
     }),
+    daemonEndpoints: t.field({
+      type: builder.inputType('NodeDaemonEndpointsInput', {
+        fields: (d) => ({
+          kubeletEndpoint: d.field({
+            type: builder.inputType('DaemonEndpointInput', { fields: (e) => ({ Port: e.int({ required: true }) }) }),
+          }),
+        }),
+      }),
+    }),
   }),
 });
 

@@ -4,7 +4,7 @@ import { createToken, exchangeBootstrapToken, type CreatedToken } from '../auth/
 import { CapstanError } from '../api/errors.ts';
 import { builder } from './builder.ts';
 
-const TokenRoleEnum = builder.enumType('TokenRole', {
+export const TokenRoleEnum = builder.enumType('TokenRole', {
   values: {
     admin: { description: 'Everything.' },
     viewer: { description: 'Read-only.' },

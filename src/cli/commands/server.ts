@@ -32,7 +32,15 @@ type RunNodeEntry = (options: {
   name?: string;
   address?: string;
   podSubnet?: string;
+  logPort?: number;
 }) => Promise<void>;
+
+interface NodeFlags {
+  name?: string;
+  address?: string;
+  podSubnet?: string;
+  logPort?: number;
+}
 
 interface ServerFlags {
   host?: string;
@@ -96,12 +104,17 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     .option('--name <name>', 'node name (default: the host name)')
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
     .option('--pod-subnet <cidr>', "this node's pod network, unique per node (default 10.244.0.0/24)")
+    .option(
+      '--log-port <port>',
+      'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
+      integerOption('--log-port', 0, 65_535),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --bootstrap\n' +
         '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
     )
-    .action(async (flags: { name?: string; address?: string; podSubnet?: string }, command: Command) => {
+    .action(async (flags: NodeFlags, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const server = global.server ?? io.env.CAPSTAN_SERVER;
       const token = global.token ?? io.env.CAPSTAN_TOKEN;
@@ -114,7 +127,12 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       await runNode({
         server,
         token,
-        ...definedOnly({ name: flags.name, address: flags.address, podSubnet: flags.podSubnet }),
+        ...definedOnly({
+          name: flags.name,
+          address: flags.address,
+          podSubnet: flags.podSubnet,
+          logPort: flags.logPort,
+        }),
       });
     });
 }

@@ -809,6 +809,11 @@ export type GetPersistentVolumeClaimQueryVariables = Exact<{
 
 export type GetPersistentVolumeClaimQuery = { persistentVolumeClaim: { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { accessModes: Array<PersistentVolumeAccessMode> | null, storageClassName: string | null, volumeName: string | null, resources: { requests: { storage: string | null } | null } | null } | null, status: { phase: PersistentVolumeClaimPhase | null } | null } | null };
 
+export type WhoamiQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WhoamiQuery = { whoami: { role: TokenRole, tokenName: string, nodeName: string | null } };
+
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
   labelSelector?: string | null | undefined;
@@ -4961,6 +4966,15 @@ export const GetPersistentVolumeClaimDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GetPersistentVolumeClaimQuery, GetPersistentVolumeClaimQueryVariables>;
+export const WhoamiDocument = new TypedDocumentString(`
+    query Whoami {
+  whoami {
+    role
+    tokenName
+    nodeName
+  }
+}
+    `) as unknown as TypedDocumentString<WhoamiQuery, WhoamiQueryVariables>;
 export const WatchPodsDocument = new TypedDocumentString(`
     subscription WatchPods($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
   watch(

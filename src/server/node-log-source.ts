@@ -1,0 +1,228 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import type { Node, Pod } from '../api/types.ts';
+import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
+import type { Store } from '../store/store.ts';
+
+export interface NodeLogSourceOptions {
+  /** Where Node objects (address, log port) are read. */
+  store: Store;
+  /** The credential presented to node log endpoints: the control plane's admin token, once it has one. */
+  token: () => string | undefined;
+  /** How long a node may take to answer a log request (connect and status). Default 10 s. */
+  answerTimeoutMs?: number;
+}
+
+const CODES = new Set<string>([
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'INVALID',
+  'EXPIRED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'UNAVAILABLE',
+]);
+
+function podRef(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
+/**
+ * An iterator over `source` whose `return()` aborts first: a consumer that stops while the source waits for its
+ * next line (a quiet container being followed) releases the stream at once instead of after that line.
+ */
+function releasing<T>(source: AsyncIterable<T>, abort: AbortController): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    next: () => iterator.next(),
+    async return() {
+      abort.abort();
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function linkAbort(outer: AbortSignal | undefined): AbortController {
+  const abort = new AbortController();
+  if (outer?.aborted) abort.abort();
+  else outer?.addEventListener('abort', () => abort.abort(), { once: true });
+  return abort;
+}
+
+/**
+ * The API's LogSource for a whole cluster, as the API server proxies `kubectl logs` to the kubelet: a pod on a node
+ * whose agent runs in this process is read from that agent directly; any other from its node's log endpoint
+ * (log-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, with this server's
+ * admin credential.
+ */
+export class NodeLogSource implements LogSource {
+  private readonly local = new Map<string, LogSource>();
+
+  constructor(private readonly options: NodeLogSourceOptions) {}
+
+  /** Serves the pods of `nodeName` from an in-process agent's source; the returned function undoes it. */
+  attach(nodeName: string, source: LogSource): () => void {
+    this.local.set(nodeName, source);
+    return () => {
+      if (this.local.get(nodeName) === source) this.local.delete(nodeName);
+    };
+  }
+
+  async stream(pod: Pod, options: LogStreamOptions): Promise<AsyncIterable<LogLine>> {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) {
+      throw new CapstanError(
+        'NOT_FOUND',
+        `pod ${podRef(pod)} is ${pod.status?.phase ?? 'Pending'} and not scheduled to a node yet: it has no logs until it runs`,
+      );
+    }
+    const abort = linkAbort(options.signal);
+    const local = this.local.get(nodeName);
+    const source = local
+      ? await local.stream(pod, { ...options, signal: abort.signal })
+      : await this.fromNode(nodeName, pod, { ...options, signal: abort.signal });
+    return releasing(source, abort);
+  }
+
+  private async fromNode(nodeName: string, pod: Pod, options: LogStreamOptions): Promise<AsyncIterable<LogLine>> {
+    const unreachable = (why: string, cause?: unknown) =>
+      new CapstanError('UNAVAILABLE', `node ${nodeName} is not reachable for logs: ${why}`, { cause });
+    const node = await this.options.store.tryGet('Node', undefined, nodeName);
+    if (!node) throw unreachable(`pod ${podRef(pod)} is bound to it, but no such node is registered`);
+    const url = logUrl(node, pod, options);
+    if (typeof url === 'string') throw unreachable(url);
+    const token = this.options.token();
+    if (!token) throw unreachable('this API server has no credential for node log endpoints yet');
+
+    let res: IncomingMessage;
+    try {
+      res = await get(url, token, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+    } catch (err) {
+      throw unreachable(`${url.origin}: ${describe(err)}`, err);
+    }
+    if (res.statusCode !== 200) {
+      const body = await readSmall(res).catch(() => '');
+      const message = parseRecord(body)?.error?.message;
+      const detail = typeof message === 'string' ? message : body.trim().slice(0, 200) || 'no detail';
+      if (res.statusCode === 404 || res.statusCode === 400) {
+        throw new CapstanError(res.statusCode === 404 ? 'NOT_FOUND' : 'INVALID', detail);
+      }
+      if (res.statusCode === 401 || res.statusCode === 403) {
+        throw unreachable(`it refused this API server's credential (HTTP ${res.statusCode}): ${detail}`);
+      }
+      throw unreachable(`HTTP ${res.statusCode}: ${detail}`);
+    }
+    return readLines(res, options.container, options.signal!, unreachable);
+  }
+}
+
+/** The node's log URL for this request, or why there is none. */
+function logUrl(node: Node, pod: Pod, options: LogStreamOptions): URL | string {
+  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!address) return 'it publishes no InternalIP address';
+  if (!port) return 'it publishes no log endpoint (status.daemonEndpoints.kubeletEndpoint); is its agent up to date?';
+  const segments = [pod.metadata.namespace ?? 'default', pod.metadata.name, options.container].map(encodeURIComponent);
+  const host = address.includes(':') ? `[${address}]` : address;
+  const url = new URL(`http://${host}:${port}/containerLogs/${segments.join('/')}`);
+  if (options.follow) url.searchParams.set('follow', 'true');
+  if (options.tailLines !== undefined) url.searchParams.set('tailLines', String(options.tailLines));
+  return url;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof AggregateError && err.errors[0] instanceof Error) return err.errors[0].message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * GET with node:http rather than fetch: a followed stream may be quiet for hours, which fetch's body timeout
+ * would cut. Resolves with the response once its status arrives.
+ */
+function get(url: URL, token: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
+      signal,
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.once('response', (res) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}
+
+async function readSmall(res: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res as AsyncIterable<string>) {
+    text += chunk;
+    if (text.length > limit) break;
+  }
+  res.destroy();
+  return text;
+}
+
+/** A LogRecord as received: every field unchecked. */
+type ReceivedRecord = { [K in 'text' | 'timestamp']?: unknown } & { error?: { code?: unknown; message?: unknown } };
+
+function parseRecord(raw: string): ReceivedRecord | undefined {
+  try {
+    const value = JSON.parse(raw) as unknown;
+    return typeof value === 'object' && value !== null ? (value as ReceivedRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* readLines(
+  res: IncomingMessage,
+  container: string,
+  signal: AbortSignal,
+  unreachable: (why: string, cause?: unknown) => CapstanError,
+): AsyncGenerator<LogLine> {
+  res.setEncoding('utf8');
+  let buffer = '';
+  const toLine = (raw: string): LogLine => {
+    const record = parseRecord(raw);
+    if (record?.error) {
+      const { code, message } = record.error;
+      throw new CapstanError(
+        typeof code === 'string' && CODES.has(code) ? (code as CapstanErrorCode) : 'UNAVAILABLE',
+        typeof message === 'string' ? message : `node log stream failed: ${raw.slice(0, 200)}`,
+      );
+    }
+    if (typeof record?.text !== 'string') throw unreachable(`it sent a malformed log record: ${raw.slice(0, 200)}`);
+    const timestamp = typeof record.timestamp === 'string' ? { timestamp: record.timestamp } : {};
+    return { container, text: record.text, ...timestamp };
+  };
+  try {
+    for await (const chunk of res as AsyncIterable<string>) {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+        const raw = buffer.slice(0, end);
+        buffer = buffer.slice(end + 1);
+        if (raw.trim()) yield toLine(raw);
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) return;
+    if (err instanceof CapstanError) throw err;
+    throw unreachable(`the log stream broke: ${describe(err)}`, err);
+  } finally {
+    res.destroy();
+  }
+  if (buffer.trim()) yield toLine(buffer);
+}
