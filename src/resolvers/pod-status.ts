@@ -73,8 +73,21 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(hours / 24 / 365)}y`;
 }
 
+const parsedTimestamps = new Map<string, number>();
+
+/** Date.parse, remembered: a list shows the age of the same objects again and again. */
+function parseTimestamp(timestamp: string): number {
+  let parsed = parsedTimestamps.get(timestamp);
+  if (parsed === undefined) {
+    parsed = Date.parse(timestamp);
+    if (parsedTimestamps.size >= 50_000) parsedTimestamps.clear();
+    parsedTimestamps.set(timestamp, parsed);
+  }
+  return parsed;
+}
+
 /** The AGE column of an object created at `creationTimestamp`. */
 export function objectAge(creationTimestamp: string, now: number = Date.now()): string {
-  const created = Date.parse(creationTimestamp);
+  const created = parseTimestamp(creationTimestamp);
   return Number.isNaN(created) ? '<unknown>' : humanDuration(now - created);
 }

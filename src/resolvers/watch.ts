@@ -1,5 +1,5 @@
 import { isCapstanError } from '../api/errors.ts';
-import type { Kind, KindMap } from '../api/types.ts';
+import type { Kind, KindMap, KubeObject } from '../api/types.ts';
 import type { Store, Watch, WatchEventType } from '../store/store.ts';
 
 export type WatchDeltaType = WatchEventType | 'RESYNC' | 'BOOKMARK';
@@ -49,9 +49,7 @@ export function watchWithSnapshot<K extends Kind>(
     while (!closed) {
       if (since === undefined) {
         const list = await store.list(kind, filter);
-        for (const object of list.items) {
-          yield { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion };
-        }
+        for (const object of list.items) yield deltaOf('ADDED', object);
         since = list.resourceVersion;
         yield { type: 'BOOKMARK', object: null, resourceVersion: since };
       }
@@ -60,7 +58,7 @@ export function watchWithSnapshot<K extends Kind>(
       try {
         for await (const event of current) {
           since = event.object.metadata.resourceVersion;
-          yield { type: event.type, object: event.object, resourceVersion: since };
+          yield deltaOf(event.type, event.object);
         }
         return;
       } catch (err) {
@@ -88,6 +86,29 @@ export function watchWithSnapshot<K extends Kind>(
     },
   };
   return iterator;
+}
+
+type Deltas = Partial<Record<WatchEventType, WatchDelta<KubeObject>>>;
+const sharedDeltas = new WeakMap<KubeObject, Deltas>();
+
+/**
+ * The delta of an object's change. Objects from the store's watches and read cache are frozen and shared by every
+ * watcher of the process; their deltas are shared (and frozen) too, so the API executes a subscription's selection
+ * once per change for all subscribers with the same operation (see src/server/use-shared-subscriptions.ts), not once
+ * for each.
+ */
+function deltaOf<T extends KubeObject>(type: WatchEventType, object: T): WatchDelta<T> {
+  if (!Object.isFrozen(object)) return { type, object, resourceVersion: object.metadata.resourceVersion };
+  let deltas = sharedDeltas.get(object);
+  if (!deltas) {
+    deltas = {};
+    sharedDeltas.set(object, deltas);
+  }
+  return (deltas[type] ??= Object.freeze({
+    type,
+    object,
+    resourceVersion: object.metadata.resourceVersion,
+  })) as WatchDelta<T>;
 }
 
 /** Maps and filters an iterator, passing `return()` through so closing the result closes the source. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
+import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
 import { logContext, logger as defaultLogger } from '../util/logger.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
@@ -31,6 +32,23 @@ export interface ApiServer {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** HTTP requests (streaming ones included) in flight in this process, over every API server it runs. */
+let requestsInContext = 0;
+
+/**
+ * Runs `handle` with the request's log context. While any AsyncLocalStorage is enabled, Node 20 runs async hooks
+ * for every promise the process creates; a subscription fan-out creates a dozen per delivery, and the hooks
+ * doubled its cost. The log context is therefore enabled only while HTTP requests are in flight: it is switched
+ * off (`disable()`) when the last one ends, and `run()` switches it on again for the next.
+ */
+function inLogContext(requestId: string, res: ServerResponse, handle: () => void): void {
+  requestsInContext++;
+  res.once('close', () => {
+    if (--requestsInContext === 0) logContext.disable();
+  });
+  logContext.run({ requestId }, handle);
+}
+
 function isStreaming(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return accept.includes('text/event-stream') || accept.includes('multipart/mixed');
@@ -41,10 +59,13 @@ function isStreaming(req: IncomingMessage): boolean {
  * browser GET of /graphql, the live dashboard at /dashboard, /healthz, /readyz and /metrics. Resolves once listening.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { store, host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
+  const { host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
   const logger = options.logger ?? defaultLogger;
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
-  const yoga = createCapstanYoga({ store, ...yogaOptions, logger, maxBodyBytes });
+  // One read cache for HTTP and graphql-ws, so both see (and authenticate against) the same store.
+  const cache = options.readCache === false ? undefined : withReadCache(options.store);
+  const store = cache?.store ?? options.store;
+  const yoga = createCapstanYoga({ ...yogaOptions, store, logger, maxBodyBytes });
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -57,7 +78,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (--inFlight === 0) drained?.();
       });
     }
-    logContext.run({ requestId }, () => {
+    inLogContext(requestId, res, () => {
       void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
     });
   });
@@ -108,6 +129,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // Cuts SSE streams and anything still running after the grace period; yoga ends their subscriptions.
     server.closeAllConnections();
     await stopped;
+    cache?.stop();
     log.info({ url }, 'API server closed');
   }
 

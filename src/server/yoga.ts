@@ -9,11 +9,14 @@ import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
 import { useDashboard } from '../dashboard/use-dashboard.ts';
 import { schema as capstanSchema } from '../schema/index.ts';
 import { isExpectedError } from '../schema/errors.ts';
+import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
 import { logger as defaultLogger, type Logger } from '../util/logger.ts';
 import { toClientError } from './client-error.ts';
 import type { Context } from './context.ts';
 import { useAuth } from './use-auth.ts';
+import { useGraphQLJit } from './use-jit.ts';
+import { useSharedSubscriptionResults } from './use-shared-subscriptions.ts';
 import { useProbes, type MetricsAccess } from './use-probes.ts';
 import { useTelemetry, type ServerContext } from './use-telemetry.ts';
 
@@ -46,6 +49,13 @@ export interface CapstanYogaOptions {
   authCacheTtlMs?: number;
   /** Extra fields merged into every request context (e.g. ports the schema's resolvers can use). */
   contextExtras?: Record<string, unknown>;
+  /**
+   * Serve gets and lists from an in-memory cache kept current by the store's change feed, consistent with the
+   * store (see CachedReadStore). Only for stores with a change feed (the Redis store). Default true.
+   */
+  readCache?: boolean;
+  /** Execute repeated queries with graphql-jit (see use-jit.ts). Default true. */
+  jit?: boolean;
 }
 
 export type CapstanYoga = YogaServerInstance<ServerContext, Context>;
@@ -91,7 +101,6 @@ const graphiql = {
  */
 export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
   const {
-    store,
     schema = capstanSchema,
     logger = defaultLogger,
     maxDepth = DEFAULT_LIMITS.maxDepth,
@@ -101,7 +110,12 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     metricsAccess,
     authCacheTtlMs = AUTH_CACHE_TTL_MS,
     contextExtras = {},
+    readCache = true,
+    jit = true,
   } = options;
+  // startApiServer passes a store it has cached already (its graphql-ws server shares it): then this is a no-op.
+  const cache = readCache ? withReadCache(options.store) : { store: options.store, stop: () => undefined };
+  const store = cache.store;
   const log = logger.child({ component: 'api' });
   return createYoga<ServerContext, Context>({
     schema,
@@ -118,6 +132,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     cors: false,
     maxRequestBodySize: maxBodyBytes,
     plugins: [
+      { onDispose: () => cache.stop() },
       useTelemetry({ logger: log, graphqlEndpoint: GRAPHQL_PATH }),
       useProbes({ store, logger: log, ...(metricsAccess ? { metricsAccess } : {}) }),
       useDashboard({ logger: log }),
@@ -128,6 +143,8 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
       maxDepthPlugin({ n: maxDepth, flattenFragments: true }),
       costLimitPlugin({ maxCost, flattenFragments: true }),
       maxAliasesPlugin({ n: maxAliases }),
+      ...(jit ? [useGraphQLJit()] : []),
+      useSharedSubscriptionResults(),
     ],
   });
 }

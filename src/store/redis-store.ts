@@ -7,14 +7,16 @@ import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
+import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { buildFilter, matchView } from './object-filter.ts';
 import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
+  ChangeFeedStore,
+  ChangeSink,
   DeleteOptions,
   ListOptions,
   ListResult,
-  Store,
   Watch,
   WatchOptions,
   WriteOptions,
@@ -40,7 +42,7 @@ export interface StoreStats {
   roundTrips: number;
 }
 
-export interface RedisStore extends Store {
+export interface RedisStore extends ChangeFeedStore {
   stats(): StoreStats;
   /** The command connection, for health checks. */
   readonly redis: Redis;
@@ -326,6 +328,16 @@ class RedisStoreImpl implements RedisStore {
       }
     }
     return this.hub.watch(kind, filter, since) as unknown as Watch<KindMap[K]>;
+  }
+
+  feed<K extends Kind>(kind: K, sinceResourceVersion: string, sink: ChangeSink<KindMap[K]>): { close(): void } {
+    const since = Number(sinceResourceVersion);
+    if (!Number.isInteger(since) || since < 0) {
+      throw CapstanError.invalid([
+        { field: 'sinceResourceVersion', message: `must be a resourceVersion, got "${sinceResourceVersion}"` },
+      ]);
+    }
+    return this.hub.feed(kind, buildFilter(kind, {}), since, sink as unknown as ChangeSink<KubeObject>);
   }
 
   async currentResourceVersion(): Promise<string> {
@@ -618,20 +630,6 @@ function randomSuffix(): string {
   let out = '';
   for (let i = 0; i < 5; i++) out += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
   return out;
-}
-
-function encodeContinue(last: string): string {
-  return Buffer.from(JSON.stringify({ after: last })).toString('base64url');
-}
-
-function decodeContinue(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through to the error below
-  }
-  throw CapstanError.invalid([{ field: 'continue', message: 'is not a continue token returned by a list' }]);
 }
 
 function describe(kind: string, namespace: string | undefined, name: string): string {

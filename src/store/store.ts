@@ -115,13 +115,39 @@ export interface Store {
     options?: DeleteOptions,
   ): Promise<KindMap[K]>;
   /**
-   * Changes of one kind, in order. The objects of watch events are shared by every watcher of the process and are
-   * frozen: copy one (`structuredClone`) before changing it.
+   * Changes of one kind, in order. Watch events and their objects are shared by every watcher of the process and
+   * are frozen: copy one (`structuredClone`) before changing it.
    */
   watch<K extends Kind>(kind: K, options?: WatchOptions): Watch<KindMap[K]>;
   /** The current cluster-wide resourceVersion. */
   currentResourceVersion(): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * Receives the changes of one kind synchronously and in order, straight from a store's stream reader: what an
+ * in-process cache needs to serve consistent reads (see {@link ChangeFeedStore}).
+ */
+export interface ChangeSink<T> {
+  /** A change of an object of the kind. The object is frozen and shared with every watcher of the process. */
+  onEvent(event: WatchEvent<T>): void;
+  /** Every change up to this resourceVersion, of any kind, has been passed to `onEvent`. */
+  onProgress(resourceVersion: number): void;
+  /** The feed ended and delivers nothing more; EXPIRED means: re-list and feed again from the new list. */
+  onError(err: unknown): void;
+}
+
+/** A store whose process-local change stream reader can feed a cache and tell how far it has read. */
+export interface ChangeFeedStore extends Store {
+  /**
+   * Every change of `kind` after `sinceResourceVersion`, delivered synchronously as the stream reader sees it,
+   * with progress reports. A version older than the stream's retention ends the feed with EXPIRED.
+   */
+  feed<K extends Kind>(kind: K, sinceResourceVersion: string, sink: ChangeSink<KindMap[K]>): { close(): void };
+}
+
+export function hasChangeFeed(store: Store): store is ChangeFeedStore {
+  return typeof (store as Partial<ChangeFeedStore>).feed === 'function';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CapstanError } from '../api/errors.ts';
 import type { KubeObject } from '../api/types.ts';
-import type { Watch, WatchEvent, WatchEventType } from './store.ts';
+import type { ChangeSink, Watch, WatchEvent, WatchEventType } from './store.ts';
 import type { ObjectFilter, MatchView } from './object-filter.ts';
 
 /** One change as read from the stream. */
@@ -14,15 +14,26 @@ export interface ChangeEntry {
   previous?: MatchView;
   /** The decoded object, shared by every watcher of this process (see {@link objectOf}). */
   object?: KubeObject;
+  /** The events made of this change, one per type a watcher may see it as, shared like the object. */
+  events?: Partial<Record<WatchEventType, WatchEvent<KubeObject>>>;
 }
 
 /** Reads stream entries after `afterRv` (at most `count`), oldest first. */
 export type RangeReader = (afterRv: number, count: number) => Promise<ChangeEntry[]>;
 
+/** Where a subscriber's events go: an {@link EventChannel} (a watch) or a synchronous sink (a feed). */
+interface Delivery {
+  push(event: WatchEvent<KubeObject>): void;
+  fail(err: unknown): void;
+  close(): void;
+  /** Called after each change the subscriber has been shown, of any kind. */
+  progress?(rv: number): void;
+}
+
 interface Subscriber {
   kind: string;
   filter: ObjectFilter;
-  channel: EventChannel<KubeObject>;
+  channel: Delivery;
   lastRv: number;
   /** Live entries held back while the subscriber's history is still being replayed. */
   backlog: ChangeEntry[] | undefined;
@@ -67,6 +78,45 @@ export class WatchHub {
     return channel;
   }
 
+  /**
+   * Like {@link watch} from `sinceRv`, but delivers to `sink` synchronously, in stream order, and reports progress
+   * after every change of any kind: a cache fed this way knows exactly which resourceVersion it reflects.
+   */
+  feed(kind: string, filter: ObjectFilter, sinceRv: number, sink: ChangeSink<KubeObject>): { close(): void } {
+    let done = false;
+    const end = () => {
+      done = true;
+      this.subscribers.delete(sub);
+    };
+    const channel: Delivery = {
+      push: (event) => {
+        if (!done) guard(() => sink.onEvent(event));
+      },
+      progress: (rv) => {
+        if (!done) guard(() => sink.onProgress(rv));
+      },
+      fail: (err) => {
+        if (done) return;
+        end();
+        sink.onError(err);
+      },
+      close: end,
+    };
+    // A sink that throws must not break the stream reader's loop for every other subscriber: it loses its feed.
+    const guard = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        channel.fail(err);
+      }
+    };
+    const sub: Subscriber = { kind, filter, channel, lastRv: 0, backlog: [] };
+    this.subscribers.add(sub);
+    this.ensureRunning();
+    void this.begin(sub, sinceRv).catch((err: unknown) => channel.fail(err));
+    return { close: end };
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     for (const sub of this.subscribers) sub.channel.close();
@@ -107,9 +157,11 @@ export class WatchHub {
   private deliver(sub: Subscriber, entry: ChangeEntry): void {
     if (entry.rv <= sub.lastRv) return;
     sub.lastRv = entry.rv;
-    if (entry.kind !== sub.kind) return;
-    const event = toEvent(entry, sub.filter);
-    if (event) sub.channel.push(event);
+    if (entry.kind === sub.kind) {
+      const event = toEvent(entry, sub.filter);
+      if (event) sub.channel.push(event);
+    }
+    sub.channel.progress?.(entry.rv);
   }
 
   private ensureRunning(): void {
@@ -203,12 +255,21 @@ export function parseEntry([id, fields]: [string, string[]]): ChangeEntry {
 function toEvent(entry: ChangeEntry, filter: ObjectFilter): WatchEvent<KubeObject> | undefined {
   const object = objectOf(entry);
   const now = filter.matches(object);
-  if (entry.type !== 'MODIFIED') return now ? { type: entry.type, object } : undefined;
+  if (entry.type !== 'MODIFIED') return now ? eventOf(entry, entry.type, object) : undefined;
   const before = entry.previous ? filter.matchesView(entry.previous) : now;
-  if (now && before) return { type: 'MODIFIED', object };
-  if (now) return { type: 'ADDED', object };
-  if (before) return { type: 'DELETED', object };
+  if (now && before) return eventOf(entry, 'MODIFIED', object);
+  if (now) return eventOf(entry, 'ADDED', object);
+  if (before) return eventOf(entry, 'DELETED', object);
   return undefined;
+}
+
+/**
+ * One frozen event per change and type for every watcher of the process: besides saving an allocation per watcher,
+ * a shared event lets consumers (the API's subscriptions) compute what they derive from it once for all watchers.
+ */
+function eventOf(entry: ChangeEntry, type: WatchEventType, object: KubeObject): WatchEvent<KubeObject> {
+  entry.events ??= {};
+  return (entry.events[type] ??= Object.freeze({ type, object }));
 }
 
 /**
@@ -225,7 +286,8 @@ function objectOf(entry: ChangeEntry): KubeObject {
   return entry.object;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes an object and everything it holds, for objects shared between the consumers of a process. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

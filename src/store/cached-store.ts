@@ -1,0 +1,417 @@
+import { isCapstanError } from '../api/errors.ts';
+import { isNamespaced, KINDS, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
+import { logger } from '../util/logger.ts';
+import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { buildFilter, type ObjectFilter } from './object-filter.ts';
+import {
+  hasChangeFeed,
+  type ChangeFeedStore,
+  type DeleteOptions,
+  type ListOptions,
+  type ListResult,
+  type Store,
+  type Watch,
+  type WatchEvent,
+  type WatchOptions,
+  type WriteOptions,
+} from './store.ts';
+import { deepFreeze } from './watch-hub.ts';
+
+const log = logger.child({ component: 'read-cache' });
+
+export interface CachedReadStoreOptions {
+  /**
+   * How long a read waits for the cache to reach the store's current resourceVersion before it reads the store
+   * instead. Default 1 s.
+   */
+  syncTimeoutMs?: number;
+  /**
+   * First delay before re-listing a kind after its list or feed failed, doubling up to 30 s while it keeps failing
+   * (EXPIRED re-lists at once). Default 500 ms.
+   */
+  retryDelayMs?: number;
+}
+
+/** How many reads the cache answered and how many went to the store. */
+export interface ReadCacheStats {
+  hits: number;
+  fallbacks: number;
+}
+
+/**
+ * Consistent reads from an in-memory cache, as Kubernetes' API server serves them from its watch cache: every
+ * get, getMany and list first reads the store's current resourceVersion (one small round trip), waits until the
+ * cache of that kind has seen it, and answers from memory. A write that finished before a read started is
+ * therefore always in the answer (read-your-writes, across processes too), and nothing is parsed per request.
+ *
+ * The cache of a kind is filled by a full list, then kept current by the store's change feed from that list's
+ * version; it starts with `warm()` or on the kind's first read. Until it is ready, and whenever it cannot catch up within `syncTimeoutMs`, reads go to the store.
+ * Writes, watches and `currentResourceVersion` go to the store. Objects read are frozen and shared: copy one before
+ * changing it.
+ */
+export class CachedReadStore implements Store {
+  private readonly caches = new Map<Kind, KindCache>();
+  private readonly counters: ReadCacheStats = { hits: 0, fallbacks: 0 };
+  private readonly syncTimeoutMs: number;
+  private readonly retryDelayMs: number;
+  private stopped = false;
+
+  constructor(
+    readonly inner: ChangeFeedStore,
+    options: CachedReadStoreOptions = {},
+  ) {
+    this.syncTimeoutMs = options.syncTimeoutMs ?? 1_000;
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+  }
+
+  /** Starts filling the caches of these kinds now, so that the first reads need not go to the store. */
+  warm(kinds: readonly Kind[] = KINDS): this {
+    for (const kind of kinds) this.cacheOf(kind);
+    return this;
+  }
+
+  stats(): ReadCacheStats {
+    return { ...this.counters };
+  }
+
+  async get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]> {
+    const cache = await this.consistent(kind);
+    // A miss goes to the store, which answers with its own NOT_FOUND error.
+    return (cache?.get(namespace, name) as KindMap[K] | undefined) ?? this.inner.get(kind, namespace, name);
+  }
+
+  async tryGet<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K] | undefined> {
+    const cache = await this.consistent(kind);
+    if (!cache) return this.inner.tryGet(kind, namespace, name);
+    return cache.get(namespace, name) as KindMap[K] | undefined;
+  }
+
+  async getMany<K extends Kind>(
+    kind: K,
+    refs: readonly { namespace?: string; name: string }[],
+  ): Promise<(KindMap[K] | undefined)[]> {
+    if (refs.length === 0) return [];
+    const cache = await this.consistent(kind);
+    if (!cache) return this.inner.getMany(kind, refs);
+    return refs.map((ref) => cache.get(ref.namespace, ref.name) as KindMap[K] | undefined);
+  }
+
+  async list<K extends Kind>(kind: K, options: ListOptions = {}): Promise<ListResult<KindMap[K]>> {
+    const namespace = isNamespaced(kind) ? options.namespace || undefined : undefined;
+    // Bad selectors and tokens fail before anything is read, as they do in the store.
+    const filter = buildFilter(kind, { ...options, namespace });
+    const after = options.continue ? decodeContinue(options.continue) : undefined;
+    const cache = await this.consistent(kind);
+    if (!cache) return this.inner.list(kind, options);
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    return cache.list(namespace, filter, limit, after) as ListResult<KindMap[K]>;
+  }
+
+  create<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]> {
+    return this.inner.create(kind, object, options);
+  }
+
+  update<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]> {
+    return this.inner.update(kind, object, options);
+  }
+
+  updateStatus<K extends Kind>(kind: K, object: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]> {
+    return this.inner.updateStatus(kind, object, options);
+  }
+
+  mutate<K extends Kind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+    fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
+    options?: WriteOptions & { status?: boolean },
+  ): Promise<KindMap[K]> {
+    return this.inner.mutate(kind, namespace, name, fn, options);
+  }
+
+  delete<K extends Kind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): Promise<KindMap[K]> {
+    return this.inner.delete(kind, namespace, name, options);
+  }
+
+  watch<K extends Kind>(kind: K, options?: WatchOptions): Watch<KindMap[K]> {
+    return this.inner.watch(kind, options);
+  }
+
+  currentResourceVersion(): Promise<string> {
+    return this.inner.currentResourceVersion();
+  }
+
+  /** Drops the caches and their feeds; reads go to the store from now on. The store stays open. */
+  stop(): void {
+    this.stopped = true;
+    for (const cache of this.caches.values()) cache.stop();
+    this.caches.clear();
+  }
+
+  /** Stops the caches and closes the store. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.inner.close();
+  }
+
+  /** The kind's cache once it holds at least the store's current version; undefined: read the store. */
+  private async consistent(kind: Kind): Promise<KindCache | undefined> {
+    const cache = this.cacheOf(kind);
+    if (cache?.ready) {
+      const target = Number(await this.inner.currentResourceVersion());
+      const reached = cache.reached(target);
+      if (reached === true || (reached !== false && (await reached))) {
+        this.counters.hits++;
+        return cache;
+      }
+      log.debug({ kind, target, cached: cache.resourceVersion }, 'read cache behind the store: reading the store');
+    }
+    this.counters.fallbacks++;
+    return undefined;
+  }
+
+  private cacheOf(kind: Kind): KindCache | undefined {
+    if (this.stopped) return undefined;
+    let cache = this.caches.get(kind);
+    if (!cache) {
+      cache = new KindCache(this.inner, kind, this.syncTimeoutMs, this.retryDelayMs);
+      this.caches.set(kind, cache);
+      cache.start();
+    }
+    return cache;
+  }
+}
+
+/**
+ * Wraps a store in a {@link CachedReadStore} when it has a change feed and is not cached already. `stop` ends the
+ * cache made here (the store itself stays open); it does nothing when nothing was wrapped.
+ */
+export function withReadCache(store: Store, options?: CachedReadStoreOptions): { store: Store; stop(): void } {
+  if (store instanceof CachedReadStore || !hasChangeFeed(store)) return { store, stop: () => undefined };
+  const cached = new CachedReadStore(store, options).warm();
+  return { store: cached, stop: () => cached.stop() };
+}
+
+interface Waiter {
+  target: number;
+  resolve(reached: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Objects of one namespace (or of a cluster-scoped kind), sorted by name as the store's index is. */
+type Bucket = { byName: Map<string, KubeObject>; sorted: KubeObject[] };
+
+/** The cache of one kind: a full list, kept current by the store's change feed, and the version it reflects. */
+class KindCache {
+  ready = false;
+  /** Every change up to this resourceVersion is reflected. */
+  resourceVersion = 0;
+  private buckets = new Map<string, Bucket>();
+  /** Namespaces in the store's index order; undefined after one appeared or vanished. */
+  private order: string[] | undefined;
+  private waiters: Waiter[] = [];
+  private feed: { close(): void } | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly store: ChangeFeedStore,
+    private readonly kind: Kind,
+    private readonly syncTimeoutMs: number,
+    private readonly retryDelayMs: number,
+  ) {}
+
+  start(): void {
+    void this.load();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.feed?.close();
+    this.feed = undefined;
+    this.ready = false;
+    this.settleWaiters(false);
+  }
+
+  /** true, false, or a promise of either: whether the cache reached `target` within the sync timeout. */
+  reached(target: number): boolean | Promise<boolean> {
+    if (!this.ready) return false;
+    if (this.resourceVersion >= target) return true;
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        target,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, this.syncTimeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = isNamespaced(this.kind) ? namespace || 'default' : '';
+    return this.buckets.get(key)?.byName.get(name);
+  }
+
+  list(namespace: string | undefined, filter: ObjectFilter, limit: number, after: string | undefined) {
+    const items: KubeObject[] = [];
+    let more = false;
+    const take = (bucket: Bucket | undefined): boolean => {
+      for (const object of bucket?.sorted ?? []) {
+        if (after !== undefined && memberOf(object) <= after) continue;
+        if (!filter.matches(object)) continue;
+        if (items.length === limit) {
+          more = true;
+          return false;
+        }
+        items.push(object);
+      }
+      return true;
+    };
+    if (namespace !== undefined || !isNamespaced(this.kind)) {
+      take(this.buckets.get(namespace ?? ''));
+    } else {
+      for (const key of this.namespaceOrder()) if (!take(this.buckets.get(key))) break;
+    }
+    const result: ListResult<KubeObject> = { items, resourceVersion: String(this.resourceVersion) };
+    if (more) result.continue = encodeContinue(memberOf(items[items.length - 1]!));
+    return result;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const listed = await this.store.list(this.kind);
+      if (this.stopped) return;
+      this.buckets = new Map();
+      this.order = undefined;
+      for (const item of listed.items) this.put(deepFreeze(item));
+      this.resourceVersion = Number(listed.resourceVersion);
+      this.ready = true;
+      this.failures = 0;
+      this.feed = this.store.feed(this.kind, listed.resourceVersion, {
+        onEvent: (event) => this.apply(event),
+        onProgress: (rv) => this.progress(rv),
+        onError: (err) => this.failed(err),
+      });
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  private failed(err: unknown): void {
+    this.ready = false;
+    this.feed = undefined;
+    this.settleWaiters(false);
+    if (this.stopped) return;
+    const expired = isCapstanError(err, 'EXPIRED');
+    if (!expired && this.failures === 0) {
+      log.warn({ err, kind: this.kind }, 'read cache lost the store: reads go to the store until it lists again');
+    }
+    const delay = expired ? 0 : Math.min(this.retryDelayMs * 2 ** this.failures, 30_000);
+    if (!expired) this.failures++;
+    this.retry = setTimeout(() => void this.load(), delay);
+    // A cache must not keep a process alive whose store was closed under it.
+    this.retry.unref();
+  }
+
+  private progress(rv: number): void {
+    if (rv <= this.resourceVersion) return;
+    this.resourceVersion = rv;
+    if (this.waiters.length === 0) return;
+    const waiting: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (waiter.target <= rv) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(true);
+      } else {
+        waiting.push(waiter);
+      }
+    }
+    this.waiters = waiting;
+  }
+
+  private settleWaiters(reached: boolean): void {
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(reached);
+    }
+    this.waiters = [];
+  }
+
+  private apply(event: WatchEvent<KubeObject>): void {
+    const object = event.object;
+    const previous = this.get(object.metadata.namespace, object.metadata.name);
+    // Replayed changes the list already holds (a list read in several chunks) must not move an object back.
+    if (previous && Number(previous.metadata.resourceVersion) >= Number(object.metadata.resourceVersion)) return;
+    if (event.type === 'DELETED') this.remove(object);
+    else this.put(object);
+  }
+
+  private put(object: KubeObject): void {
+    const key = object.metadata.namespace ?? '';
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { byName: new Map(), sorted: [] };
+      this.buckets.set(key, bucket);
+      this.order = undefined;
+    }
+    const name = object.metadata.name;
+    const index = position(bucket.sorted, name);
+    if (bucket.byName.has(name)) bucket.sorted[index] = object;
+    else bucket.sorted.splice(index, 0, object);
+    bucket.byName.set(name, object);
+  }
+
+  private remove(object: KubeObject): void {
+    const key = object.metadata.namespace ?? '';
+    const bucket = this.buckets.get(key);
+    const name = object.metadata.name;
+    if (!bucket?.byName.delete(name)) return;
+    bucket.sorted.splice(position(bucket.sorted, name), 1);
+    if (bucket.byName.size === 0) {
+      this.buckets.delete(key);
+      this.order = undefined;
+    }
+  }
+
+  /**
+   * Namespaces in the order of the store's index, whose members are `namespace/name` compared bytewise: ordering
+   * by `namespace + '/'` gives exactly that order, since '/' never occurs in a namespace.
+   */
+  private namespaceOrder(): string[] {
+    this.order ??= [...this.buckets.keys()].sort((a, b) => compare(`${a}/`, `${b}/`));
+    return this.order;
+  }
+}
+
+/** The object's member in the store's index, which continue tokens point at. */
+function memberOf(object: KubeObject): string {
+  const { namespace, name } = object.metadata;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** Code-unit order, as Redis orders index members (names are ASCII, where the two agree). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of `name` in a name-sorted array, or where it would be inserted. */
+function position(sorted: readonly KubeObject[], name: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]!.metadata.name < name) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
