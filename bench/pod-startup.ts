@@ -36,11 +36,11 @@ const run = promisify(execFile);
 async function answers(port: number, deadline: number): Promise<void> {
   for (;;) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
       await res.text();
       if (res.ok) return;
     } catch {
-      // Not listening yet (docker-proxy accepts, then resets, until the container listens).
+      // Not listening yet: docker-proxy accepts, then resets (or holds) the connection until the container listens.
     }
     if (Date.now() > deadline) throw new Error(`container on port ${port} did not answer`);
     await new Promise((r) => setTimeout(r, 2));
@@ -225,7 +225,11 @@ export async function benchPodStartup(): Promise<void> {
       filters: { label: [`io.capstan.bench=${nodeName}`] },
     });
     await Promise.all(strays.map((c) => runtime.client.getContainer(c.Id).remove({ force: true })));
-    await runtime.removeNodeNetwork(nodeName);
+    // Docker 20.10 can keep counting endpoints of containers removed in parallel (moby/moby#42119): the network
+    // then stays, but the benchmark's keys and state dir still go.
+    await runtime
+      .removeNodeNetwork(nodeName)
+      .catch((err: unknown) => console.warn(`network of node ${nodeName} left behind: ${(err as Error).message}`));
     await store.close();
     await deletePrefix(prefix, url);
     await rm(stateRoot, { recursive: true, force: true });

@@ -198,6 +198,64 @@ describe('DockerRuntime pod with a web server and a client', () => {
     expect(byName['client']!.finishedAt).toBeDefined();
     expect(pods.every((p) => p.uid !== sandbox.uid || p.containers.every((c) => c.podUid === sandbox.uid))).toBe(true);
   });
+
+  it('lists what the caller knows of a container in the state it knew, and inspects the others', async () => {
+    await waitExited(clientId);
+    const first = (await runtime.listPodContainers(node)).find((p) => p.uid === sandbox.uid)!;
+    const helloInfo = first.containers.find((c) => c.id === helloId)!;
+    const clientInfo = first.containers.find((c) => c.id === clientId)!;
+    const known = new Map([
+      [helloId, { ...helloInfo, image: 'as-known' }],
+      [clientId, { ...clientInfo, state: 'running' as const, image: 'stale' }],
+      [sandbox.id, { ...first.sandbox!, podIP: '10.0.0.99' }],
+    ]);
+    const again = (await runtime.listPodContainers(node, (id) => known.get(id))).find((p) => p.uid === sandbox.uid)!;
+    expect(again.containers.find((c) => c.id === helloId)?.image).toBe('as-known');
+    expect(again.containers.find((c) => c.id === clientId)).toMatchObject({ state: 'exited', image: BUSYBOX });
+    expect(again.sandbox).toMatchObject({ id: sandbox.id, podIP: '10.0.0.99', hostPorts: sandbox.hostPorts });
+  });
+});
+
+describe('DockerRuntime sandbox created in two steps', () => {
+  it('creates app containers before the sandbox starts, and they run in its network with its hosts file', async () => {
+    const prepared = await runtime.prepareSandbox(newPod('early', { ports: [{ containerPort: 80 }] }));
+    expect((await runtime.inspectContainer(prepared.id)).state).toBe('created');
+    const helloId = await runtime.createContainer(prepared, { name: 'hello', image: HELLO });
+    const clientId = await runtime.createContainer(
+      prepared,
+      busybox('client', 'cat /etc/hosts; until timeout 2 wget -q -O- http://127.0.0.1:80/early; do sleep 0.2; done'),
+    );
+    const sandbox = await runtime.startSandbox(prepared);
+    expect(sandbox).toMatchObject({ id: prepared.id, uid: prepared.uid, name: 'early' });
+    await runtime.startContainer(helloId);
+    await runtime.startContainer(clientId);
+    expect(await waitExited(clientId)).toBe(0);
+    const out = await logText(clientId);
+    expect(out).toMatch(new RegExp(`${sandbox.podIP.replace(/\./g, '\\.')}\\s+early`));
+    expect(out).toContain(`Server address: ${sandbox.podIP}:80`);
+    expect(out).toContain('Request URI: /early');
+    await runtime.removePod(sandbox.uid);
+  });
+
+  it('removes a sandbox that cannot start, and names a missing sandbox image', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const prepared = await runtime.prepareSandbox(
+        newPod('blocked', { ports: [{ containerPort: 80, hostPort: port }] }),
+      );
+      await expect(runtime.startSandbox(prepared)).rejects.toBeInstanceOf(CapstanError);
+      await expect(runtime.inspectContainer(prepared.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+    const noPause = new DockerRuntime({ stateRoot, pauseImage: `capstan/absent-${node}:1` });
+    await expect(noPause.prepareSandbox(newPod('nopause'))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining(`sandbox image capstan/absent-${node}:1 is missing`),
+    });
+  });
 });
 
 describe('DockerRuntime volumes', () => {

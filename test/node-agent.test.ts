@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod } from '../src/api/types.ts';
 import { BUSYBOX, HELLO, NodeHarness, ready, waitForPod } from './support/node-harness.ts';
@@ -188,6 +190,34 @@ describe('node agent: running pods', () => {
     expect(Date.parse(condition!.lastTransitionTime!)).toBeGreaterThan(Date.parse(running.status!.startTime!));
     await h.runtime.exec(containerId(readyPod, 'main'), ['rm', '/tmp/ready'], 5_000);
     await waitForPod(h.store, 'gated', (p) => !ready(p), { what: 'unready after the probe fails' });
+  });
+
+  it('reports a sandbox that cannot start and leaves none of its containers behind', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await h.store.create(
+        'Pod',
+        h.pod('blocked', {
+          containers: [{ name: 'web', image: HELLO, ports: [{ containerPort: 80, hostPort: port }] }],
+        }),
+      );
+      const pod = await waitForPod(
+        h.store,
+        'blocked',
+        (p) => (p.status?.message ?? '').includes('failed to create the pod sandbox'),
+        { what: 'the sandbox failure' },
+      );
+      expect(pod.status?.phase).toBe('Pending');
+      expect((await events('blocked', 'FailedCreatePodSandBox')).length).toBeGreaterThan(0);
+      // The app container, created while the sandbox was starting, went with it.
+      const left = (await h.runtime.listPodContainers(h.nodeName)).find((p) => p.uid === pod.metadata.uid);
+      expect(left?.sandbox).toBeUndefined();
+      expect(left?.containers ?? []).toEqual([]);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('reports ErrImagePull / ImagePullBackOff for an image that cannot be pulled', async () => {

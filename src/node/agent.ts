@@ -16,7 +16,7 @@ import type { SyncContext } from './pod-sync.ts';
 import { PodWorkers, applyListing, newPodRecord } from './pod-worker.ts';
 import type { PodRecord } from './pod-worker.ts';
 import { Prober } from './prober.ts';
-import type { ContainerRuntime, NodeNetwork, RuntimeEvent } from './runtime.ts';
+import type { ContainerRuntime, KnownContainer, NodeNetwork, RuntimeEvent } from './runtime.ts';
 
 export interface NodeAgentOptions {
   /** Cluster state; the agent uses nothing else (a GraphQL-backed Store serves remote nodes). */
@@ -190,7 +190,12 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   /** Hands a full engine listing to every pod (applied only where nothing changed meanwhile); removes orphans. */
   const resync = async (): Promise<void> => {
     const versions = new Map([...podWorkers.records].map(([uid, rec]) => [uid, rec.version]));
-    const listing = await runtime.listPodContainers(nodeName);
+    const known = new Map<string, KnownContainer>();
+    for (const rec of podWorkers.records.values()) {
+      if (rec.sandbox) known.set(rec.sandbox.id, rec.sandbox);
+      for (const [id, c] of rec.containers) known.set(id, c);
+    }
+    const listing = await runtime.listPodContainers(nodeName, (id) => known.get(id));
     const byUid = new Map(listing.map((p) => [p.uid, p]));
     for (const [uid, version] of versions) {
       const rec = podWorkers.records.get(uid);

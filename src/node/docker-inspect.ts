@@ -1,24 +1,25 @@
 import type Docker from 'dockerode';
 import type { HostPortMapping } from '../api/types.ts';
 import { LABELS } from './runtime.ts';
-import type { ContainerInfo } from './runtime.ts';
+import type { ContainerInfo, ContainerRunState } from './runtime.ts';
 
 /** Pure readers of Docker inspect data. */
 
 /** Docker's "never" timestamp. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** The run state of an engine status (`State.Status` of an inspect, `State` of a listing). */
+export function runState(status: string): ContainerRunState {
+  if (status === 'running' || status === 'restarting' || status === 'paused') return 'running';
+  if (status === 'created') return 'created';
+  if (status === 'exited' || status === 'dead') return 'exited';
+  return 'unknown';
+}
+
 export function toContainerInfo(raw: Docker.ContainerInspectInfo): ContainerInfo {
   const labels = raw.Config.Labels ?? {};
   const s = raw.State;
-  const state =
-    s.Status === 'running' || s.Status === 'restarting' || s.Status === 'paused'
-      ? 'running'
-      : s.Status === 'created'
-        ? 'created'
-        : s.Status === 'exited' || s.Status === 'dead'
-          ? 'exited'
-          : 'unknown';
+  const state = runState(s.Status);
   return {
     id: raw.Id,
     name: labels[LABELS.containerName] ?? '',

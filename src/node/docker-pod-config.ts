@@ -4,7 +4,7 @@ import { CapstanError } from '../api/errors.ts';
 import type { FieldViolation } from '../api/errors.ts';
 import { parseBytes, parseCpuMillis } from '../api/quantity.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME, containerSpecHash } from './runtime.ts';
-import type { ContainerSpec, DnsConfig, SandboxConfig, SandboxInfo } from './runtime.ts';
+import type { ContainerSpec, DnsConfig, SandboxConfig, SandboxInfo, SandboxRef } from './runtime.ts';
 
 /** Pure translation of sandboxes and app containers into Docker create options. */
 
@@ -194,7 +194,7 @@ function resourceLimits(spec: ContainerSpec): { NanoCpus?: number; Memory?: numb
 }
 
 export function appContainerCreateOptions(
-  sandbox: SandboxInfo,
+  sandbox: SandboxRef,
   spec: ContainerSpec,
   restartCount: number,
   stateRoot: string,

@@ -16,7 +16,7 @@ import {
   resolvConf,
   sandboxCreateOptions,
 } from './docker-pod-config.ts';
-import { firstHost, portMappings, toContainerInfo } from './docker-inspect.ts';
+import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer } from './docker-io.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
 import type {
@@ -25,16 +25,19 @@ import type {
   ContainerSpec,
   ExecResult,
   ImageInfo,
+  KnownContainer,
   LogLine,
   LogOptions,
   NodeNetwork,
   NodeNetworkConfig,
   PodContainers,
+  PreparedSandbox,
   PullPolicy,
   RuntimeEvent,
   RuntimeVersion,
   SandboxConfig,
   SandboxInfo,
+  SandboxRef,
 } from './runtime.ts';
 
 export interface DockerRuntimeOptions {
@@ -149,27 +152,59 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {
+    return this.startSandbox(await this.prepareSandbox(config));
+  }
+
+  async prepareSandbox(config: SandboxConfig): Promise<PreparedSandbox> {
     const dir = podStateDir(this.stateRoot, config.uid);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'resolv.conf'), resolvConf(config.dns));
-    for (const volume of config.volumes ?? []) {
-      if (volume.emptyDir)
-        await mkdir(emptyDirPath(this.stateRoot, config.uid, volume.name), { recursive: true, mode: 0o777 });
-    }
-    if (!(await this.imagePresent(this.pauseImage))) {
-      throw new CapstanError('UNAVAILABLE', `sandbox image ${this.pauseImage} is missing; run 'bash scripts/setup.sh'`);
-    }
+    await Promise.all([
+      writeFile(join(dir, 'resolv.conf'), resolvConf(config.dns)),
+      // App containers bind-mount the hosts file when they are created, before the sandbox has an IP, so it must
+      // exist by then. An earlier sandbox's file is kept as it is until the new IP is known.
+      open(join(dir, 'hosts'), 'a').then((file) => file.close()),
+      ...(config.volumes ?? []).flatMap((volume) =>
+        volume.emptyDir
+          ? [mkdir(emptyDirPath(this.stateRoot, config.uid, volume.name), { recursive: true, mode: 0o777 })]
+          : [],
+      ),
+    ]);
     const options = sandboxCreateOptions(config, this.pauseImage, this.stateRoot);
-    const container = await docker(`create the sandbox of pod ${config.namespace}/${config.name}`, () =>
-      this.client.createContainer(options),
-    );
+    let id: string;
+    try {
+      id = (await this.client.createContainer(options)).id;
+    } catch (err) {
+      // The pause image is looked up only when the engine cannot create the sandbox: one round trip less per pod.
+      if (isDockerNotFound(err) && !(await this.imagePresent(this.pauseImage))) {
+        throw new CapstanError(
+          'UNAVAILABLE',
+          `sandbox image ${this.pauseImage} is missing; run 'bash scripts/setup.sh'`,
+        );
+      }
+      throw wrapDockerError(err, `create the sandbox of pod ${config.namespace}/${config.name}`);
+    }
+    return {
+      id,
+      uid: config.uid,
+      namespace: config.namespace,
+      name: config.name,
+      node: config.node,
+      volumes: config.volumes ?? [],
+      config,
+    };
+  }
+
+  async startSandbox(sandbox: PreparedSandbox): Promise<SandboxInfo> {
+    const { config } = sandbox;
+    const container = this.client.getContainer(sandbox.id);
     try {
       await docker(`start the sandbox of pod ${config.namespace}/${config.name}`, () => container.start());
       const info = await docker('inspect the sandbox', () => container.inspect());
       const podIP = info.NetworkSettings.Networks[networkName(config.node)]?.IPAddress ?? '';
       if (!podIP)
         throw new CapstanError('UNAVAILABLE', `sandbox of pod ${config.name} got no IP on ${networkName(config.node)}`);
-      await writeFile(join(dir, 'hosts'), hostsFile(podIP, podHostname(config)));
+      // Written in place (same inode): containers created already bind-mount this very file.
+      await writeFile(join(podStateDir(this.stateRoot, config.uid), 'hosts'), hostsFile(podIP, podHostname(config)));
       return {
         id: info.Id,
         uid: config.uid,
@@ -179,18 +214,18 @@ export class DockerRuntime implements ContainerRuntime {
         podIP,
         hostIP: config.hostIP,
         hostPorts: portMappings(info.NetworkSettings.Ports),
-        volumes: config.volumes ?? [],
+        volumes: sandbox.volumes,
         createdAt: info.Created,
       };
     } catch (err) {
       // A sandbox that could not start (e.g. its hostPort is taken) must not linger as a half-made pod.
-      await this.removeContainer(container.id).catch(() => undefined);
+      await this.removeContainer(sandbox.id).catch(() => undefined);
       throw err;
     }
   }
 
   async createContainer(
-    sandbox: SandboxInfo,
+    sandbox: SandboxRef,
     spec: ContainerSpec,
     options: { restartCount?: number } = {},
   ): Promise<string> {
@@ -271,23 +306,36 @@ export class DockerRuntime implements ContainerRuntime {
     await rm(podStateDir(this.stateRoot, uid), { recursive: true, force: true });
   }
 
-  async listPodContainers(node: string): Promise<PodContainers[]> {
+  async listPodContainers(node: string, known?: (id: string) => KnownContainer | undefined): Promise<PodContainers[]> {
     const list = await docker(`list containers of node ${node}`, () =>
       this.client.listContainers({ all: true, filters: { label: [`${LABELS.node}=${node}`] } }),
     );
-    const infos: (Docker.ContainerInspectInfo | undefined)[] = new Array(list.length);
+    const infos: (KnownContainer | undefined)[] = list.map((c) => {
+      const seen = known?.(c.Id);
+      return seen && seen.state === runState(c.State) ? seen : undefined;
+    });
+    const toInspect = infos.flatMap((info, i) => (info ? [] : [i]));
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < list.length) {
-        const i = next++;
-        infos[i] = await this.inspectRaw(list[i]!.Id);
+      while (next < toInspect.length) {
+        const i = toInspect[next++]!;
+        const raw = await this.inspectRaw(list[i]!.Id);
+        if (!raw) continue;
+        const info = toContainerInfo(raw);
+        infos[i] =
+          info.name === SANDBOX_CONTAINER_NAME
+            ? {
+                ...info,
+                podIP: raw.NetworkSettings.Networks[networkName(node)]?.IPAddress || undefined,
+                hostPorts: portMappings(raw.NetworkSettings.Ports),
+              }
+            : info;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, list.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, toInspect.length) }, worker));
     const pods = new Map<string, PodContainers>();
-    for (const raw of infos) {
-      if (!raw) continue;
-      const info = toContainerInfo(raw);
+    for (const info of infos) {
+      if (!info) continue;
       const pod = pods.get(info.podUid) ?? {
         uid: info.podUid,
         namespace: info.podNamespace,
@@ -298,8 +346,7 @@ export class DockerRuntime implements ContainerRuntime {
       if (info.name === SANDBOX_CONTAINER_NAME) {
         // Several sandboxes of one pod (attempts) can exist briefly; the newest one holds the pod's network.
         if (!pod.sandbox || pod.sandbox.createdAt < info.createdAt) {
-          const podIP = raw.NetworkSettings.Networks[networkName(node)]?.IPAddress || undefined;
-          pod.sandbox = { ...info, podIP, hostPorts: portMappings(raw.NetworkSettings.Ports) };
+          pod.sandbox = { ...info, hostPorts: info.hostPorts ?? [] };
         }
       } else {
         pod.containers.push(info);

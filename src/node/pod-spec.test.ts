@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../api/types.ts';
-import { containerSpec, expandVars, podDnsConfig, podPorts, resolveFieldRef } from './pod-spec.ts';
+import { containerSpec, expandVars, podDnsConfig, podPorts, resolveFieldRef, usesPodIP } from './pod-spec.ts';
 
 const pod: Pod = {
   apiVersion: 'v1',
@@ -61,6 +61,22 @@ describe('pod spec translation', () => {
       { name: 'GREETING', value: 'hello web-1' },
     ]);
     expect(spec.args).toEqual(['hello web-1']);
+  });
+
+  it('tells the containers whose spec depends on the pod IP', () => {
+    const env = (fieldPath: string) => [{ name: 'V', valueFrom: { fieldRef: { fieldPath } } }];
+    const plain = { name: 'a', image: 'x', env: [{ name: 'V', value: '$(POD_IP)' }] };
+    const withIP = { name: 'a', image: 'x', env: env('status.podIP'), args: ['$(V)'] };
+    expect(usesPodIP(plain)).toBe(false);
+    expect(usesPodIP({ name: 'a', image: 'x', env: env('status.hostIP') })).toBe(false);
+    expect(usesPodIP(withIP)).toBe(true);
+    // Exactly the containers whose spec comes out different for another pod IP.
+    for (const c of [plain, withIP]) {
+      const differs =
+        JSON.stringify(containerSpec(pod, c, ctx)) !==
+        JSON.stringify(containerSpec(pod, c, { ...ctx, podIP: '10.244.9.9' }));
+      expect(differs).toBe(usesPodIP(c));
+    }
   });
 
   it('publishes each container port once, keeping fixed host ports', () => {

@@ -137,6 +137,14 @@ export function containerSpec(pod: Pod, container: Container, ctx: FieldContext)
   return spec;
 }
 
+/**
+ * True when the container's runtime spec depends on the pod's IP (an env var from `status.podIP`, which `$(VAR)`
+ * references in command and args can only reach through such a var): it cannot be created before the sandbox runs.
+ */
+export function usesPodIP(container: Container): boolean {
+  return (container.env ?? []).some((e) => e.valueFrom?.fieldRef?.fieldPath === 'status.podIP');
+}
+
 /** Names of the PersistentVolumeClaims the pod mounts. */
 export function claimNames(pod: Pod): string[] {
   return [

@@ -5,7 +5,8 @@ import { crashKey, observed, refreshContainer, specFor } from './pod-context.ts'
 import type { SyncContext, WaitingReasons } from './pod-context.ts';
 import { reportStatus, terminatePod } from './pod-report.ts';
 import { claimNames } from './pod-spec.ts';
-import { createSandbox, ensureImage, startContainer } from './pod-steps.ts';
+import { createSandbox, ensureImage, startContainer, startCreated } from './pod-steps.ts';
+import type { CreatedContainer } from './pod-steps.ts';
 import type { PodRecord } from './pod-worker.ts';
 import { containerSpecHash } from './runtime.ts';
 import type { SandboxInfo } from './runtime.ts';
@@ -108,8 +109,11 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
   const starts = plan.actions.filter((a): a is Extract<ContainerAction, { type: 'start' }> => a.type === 'start');
   // Images are made available while the sandbox starts: the two are independent and both take round trips.
   const images = new Map(starts.map((a) => [a.name, ensureImage(ctx, rec, pod, a.name, waiting, later)]));
+  // A sync that fails before awaiting every image must not leave a rejected one unhandled (the awaits still see it).
+  for (const image of images.values()) image.catch(() => undefined);
+  let created = new Map<string, CreatedContainer>();
   if (plan.createSandbox) {
-    sb = await createSandbox(ctx, rec, pod, plan.createSandbox.attempt, later);
+    ({ sandbox: sb, created } = await createSandbox(ctx, rec, pod, plan.createSandbox.attempt, starts, images, later));
     if (!sb) {
       await Promise.allSettled(images.values());
       if (await reportStatus(ctx, rec, waiting)) later(0);
@@ -124,7 +128,9 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
           const image = await images.get(action.name);
           if (!image || !sb) return;
           const container = pod.spec!.containers.find((c) => c.name === action.name)!;
-          await startContainer(ctx, rec, pod, sb, container, action.restartCount, image, waiting, later);
+          const early = created.get(action.name);
+          if (early) await startCreated(ctx, rec, pod, container, early, action.restartCount, image, waiting, later);
+          else await startContainer(ctx, rec, pod, sb, container, action.restartCount, image, waiting, later);
           return;
         }
         case 'startCreated':

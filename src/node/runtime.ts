@@ -24,8 +24,16 @@ export interface ContainerRuntime {
 
   /** Writes the pod's state dir (resolv.conf, hosts, emptyDirs), creates and starts the sandbox holding its network. */
   createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
+  /**
+   * The first half of `createSandbox`: writes the pod's state dir (the hosts file still without the pod's IP) and
+   * creates the sandbox container without starting it. App containers can be created against the result while
+   * `startSandbox` runs; they must not be started before it has resolved.
+   */
+  prepareSandbox(config: SandboxConfig): Promise<PreparedSandbox>;
+  /** The second half: starts the sandbox and writes the pod's hosts file; removes the sandbox when it cannot start. */
+  startSandbox(sandbox: PreparedSandbox): Promise<SandboxInfo>;
   /** Creates (not starts) an app container joined to the sandbox's network namespace; returns its id. */
-  createContainer(sandbox: SandboxInfo, spec: ContainerSpec, options?: { restartCount?: number }): Promise<string>;
+  createContainer(sandbox: SandboxRef, spec: ContainerSpec, options?: { restartCount?: number }): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL once `graceSeconds` have passed. A container already stopped or gone is not an error. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
@@ -36,8 +44,12 @@ export interface ContainerRuntime {
   /** Removes the Docker volume backing a PersistentVolumeClaim; NOT_FOUND-safe, CONFLICT while a container uses it. */
   removeClaimVolume(namespace: string, claimName: string): Promise<void>;
 
-  /** Every Capstan container of the node, grouped by pod uid, with states, pod IP and port mappings. */
-  listPodContainers(node: string): Promise<PodContainers[]>;
+  /**
+   * Every Capstan container of the node, grouped by pod uid, with states, pod IP and port mappings. What `known`
+   * returns for a container is used as it is when the engine lists it in the same state: a container's details
+   * only change with its state, so a periodic listing costs one engine call, not one per container.
+   */
+  listPodContainers(node: string, known?: (id: string) => KnownContainer | undefined): Promise<PodContainers[]>;
   inspectContainer(id: string): Promise<ContainerInfo>;
 
   /** Log lines of a container; ends when the log ends (or on `signal` when following). */
@@ -151,6 +163,14 @@ export interface SandboxInfo {
   createdAt: string;
 }
 
+/** What creating an app container needs of its sandbox: a started one (`SandboxInfo`) or a prepared one. */
+export type SandboxRef = Pick<SandboxInfo, 'id' | 'uid' | 'namespace' | 'name' | 'node' | 'volumes'>;
+
+/** A sandbox container created but not started yet (see `ContainerRuntime.prepareSandbox`). */
+export interface PreparedSandbox extends SandboxRef {
+  config: SandboxConfig;
+}
+
 /** An app container as the runtime needs it: env already resolved (fieldRefs substituted by the caller). */
 export interface ContainerSpec {
   name: string;
@@ -185,6 +205,9 @@ export interface ContainerInfo {
   specHash?: string;
   restartCount: number;
 }
+
+/** A container as the caller last saw it; a sandbox with its pod IP and port mappings. */
+export type KnownContainer = ContainerInfo & { podIP?: string; hostPorts?: HostPortMapping[] };
 
 export interface PodContainers {
   uid: string;
