@@ -45,6 +45,31 @@ export const API_VERSIONS: Record<Kind, string> = {
 
 export type Labels = Record<string, string>;
 
+/** Finalizers Foreground and Orphan deletion add; the garbage collector acts on them and removes them. */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+
+/**
+ * Top-level fields that carry an object's data: the envelope plus the payload of kinds that keep it at the top
+ * level (Endpoints, Event), as Kubernetes does. Anything else a client sees (age, owner, displayStatus...) is derived.
+ */
+export const OBJECT_DATA_FIELDS: readonly string[] = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'status',
+  'subsets',
+  'involvedObject',
+  'reason',
+  'message',
+  'type',
+  'source',
+  'count',
+  'firstTimestamp',
+  'lastTimestamp',
+];
+
 export interface OwnerReference {
   apiVersion: string;
   kind: Kind;

@@ -1,3 +1,5 @@
+import { OBJECT_DATA_FIELDS } from '../api/types.ts';
+
 /**
  * Between the GraphQL shape of objects (string maps as `[{ key, value }]`, nulls for absent fields, computed
  * fields) and the Kubernetes shape users read and write in YAML.
@@ -8,23 +10,7 @@ type Json = unknown;
 /** Fields whose GraphQL form is a list of `{ key, value }` and whose Kubernetes form is a string map. */
 const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels', 'selector']);
 
-/** Top-level fields of the Kubernetes object model; the others (ready, displayStatus, revision...) are computed. */
-const OBJECT_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'metadata',
-  'spec',
-  'status',
-  'subsets',
-  'involvedObject',
-  'reason',
-  'message',
-  'type',
-  'source',
-  'count',
-  'firstTimestamp',
-  'lastTimestamp',
-]);
+const OBJECT_FIELDS = new Set(OBJECT_DATA_FIELDS);
 
 /** Metadata a client may write; the rest is assigned by the server. */
 const WRITABLE_METADATA = new Set([

@@ -1,8 +1,6 @@
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import type { PropagationPolicy } from '../store/store.ts';
-
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-export const ORPHAN_FINALIZER = 'orphan';
 
 /** Enough to address an object in a write, with its uid as a precondition. */
 export interface ObjectRef {

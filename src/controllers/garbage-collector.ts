@@ -1,12 +1,8 @@
 import { isCapstanError } from '../api/errors.ts';
+import { FOREGROUND_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import { errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
-import {
-  FOREGROUND_FINALIZER,
-  planGarbageCollection,
-  type GarbageCollectionAction,
-  type ObjectRef,
-} from './garbage-collection-plan.ts';
+import { planGarbageCollection, type GarbageCollectionAction, type ObjectRef } from './garbage-collection-plan.ts';
 import { canonicalJson } from './pod-status.ts';
 import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
 

@@ -8,6 +8,7 @@ import type {
   IntrospectionTypeRef,
 } from 'graphql';
 import { CapstanError } from '../api/errors.ts';
+import { OBJECT_DATA_FIELDS } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import { schema } from '../schema/index.ts';
 
@@ -39,25 +40,6 @@ function fieldType(ref: IntrospectionTypeRef): FieldType {
     }
   }
 }
-
-/** Top-level fields that carry an object's data; the others (age, owner, events, displayStatus...) are derived. */
-const DATA_FIELDS = [
-  'apiVersion',
-  'kind',
-  'metadata',
-  'spec',
-  'status',
-  // Kinds that carry their payload at the top level, as in Kubernetes.
-  'subsets',
-  'involvedObject',
-  'reason',
-  'message',
-  'type',
-  'source',
-  'count',
-  'firstTimestamp',
-  'lastTimestamp',
-];
 
 const KEY_VALUE = 'KeyValue';
 const KEY_VALUE_INPUT = 'KeyValueInput';
@@ -102,7 +84,7 @@ export class SchemaShapes {
   /** The selection set body (without braces) fetching every stored field of a kind's object. */
   kindSelection(kind: Kind): string {
     const type = this.requireObject(kind);
-    const fields = type.fields.filter((f) => DATA_FIELDS.includes(f.name));
+    const fields = type.fields.filter((f) => OBJECT_DATA_FIELDS.includes(f.name));
     return this.selectFields(fields, 1);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyDefaults } from '../api/defaults.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import { API_VERSIONS, isNamespaced } from '../api/types.ts';
+import { API_VERSIONS, FOREGROUND_FINALIZER, isNamespaced, ORPHAN_FINALIZER } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
@@ -53,9 +53,6 @@ const log = logger.child({ component: 'store' });
 const LIST_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-/** Finalizers the store adds for Foreground/Orphan deletion; the garbage collector removes them. */
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-export const ORPHAN_FINALIZER = 'orphan';
 
 /** Connects to Redis, loads the scripts and returns a Store over it. */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
