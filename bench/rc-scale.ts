@@ -7,6 +7,9 @@
  *   of the node is left.
  * - Swarm: `docker service scale` of the same image (by ID, `--init`) 0→50 until 50 tasks run, then →0 until its
  *   containers are gone.
+ * - Engine floor: the same pods' containers started straight through Capstan's Docker runtime with the agent's
+ *   calls and parallelism, without control plane or agent (support/engine-floor.ts): how far orchestration is from
+ *   what the engine allows for this pod model.
  * Neither side has a readiness probe: Ready means the containers run, as a Swarm task's "running" does. A Capstan pod
  * starts two containers (sandbox + app) where a Swarm task starts one. Target: Capstan faster than Swarm (ratio < 1).
  *
@@ -25,7 +28,9 @@ import { startLocalNode } from '../src/app/local-node.ts';
 import type { LocalNode } from '../src/app/local-node.ts';
 import { startControlPlane } from '../src/app/up.ts';
 import type { ControlPlane } from '../src/app/up.ts';
+import { networkName } from '../src/node/docker-pod-config.ts';
 import { DockerRuntime } from '../src/node/docker-runtime.ts';
+import { DEFAULT_POD_CONCURRENCY } from '../src/node/agent.ts';
 import { LABELS } from '../src/node/runtime.ts';
 import {
   createCapstanClient,
@@ -36,6 +41,7 @@ import {
 import type { CapstanClient } from '../src/sdk/index.ts';
 import { deletePrefix } from '../test/support/store.ts';
 import { report } from './report.ts';
+import { engineFloor, oneContainerFloor } from './support/engine-floor.ts';
 import { swarmScale } from './support/swarm.ts';
 
 const run = promisify(execFile);
@@ -45,6 +51,9 @@ const DEADLINE_MS = Number(process.env.BENCH_RC_DEADLINE_S ?? 180) * 1000;
 const RC_NAME = 'bench-hello';
 const SERVICE_CIDR = '10.96.200.0/24';
 const DNS_SERVICE_IP = '10.96.200.10';
+const NODE_ADDRESS = '127.0.200.1';
+/** The RC's pod template spec, also used for the engine floor. */
+const POD_SPEC = { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] };
 
 interface CapstanScaleResult {
   upSeconds: number;
@@ -186,7 +195,7 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
       serviceCidr: SERVICE_CIDR,
       dnsServiceIp: DNS_SERVICE_IP,
       loadBalancerCidr: '127.100.200.0/24',
-      nodeAddress: '127.0.200.1',
+      nodeAddress: NODE_ADDRESS,
     });
     node = await startLocalNode(plane);
     const store = plane.store;
@@ -203,7 +212,7 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
           replicas: 0,
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] },
+            spec: POD_SPEC,
           },
         },
       },
@@ -246,11 +255,67 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
   }
 }
 
+/** The engine floor (see support/engine-floor.ts) on a node network of its own, removed again afterwards. */
+async function floorScale(docker: Docker): Promise<{ pods: number; oneContainer: number }> {
+  const nodeName = `bench-floor-${randomBytes(3).toString('hex')}`;
+  const runtime = new DockerRuntime();
+  try {
+    await nodeSubnet(runtime, nodeName);
+    const pods = await engineFloor({
+      runtime,
+      node: { name: nodeName, address: NODE_ADDRESS },
+      dns: { dnsServerIp: DNS_SERVICE_IP, clusterDomain: 'cluster.local', ndots: 2 },
+      podSpec: POD_SPEC,
+      replicas: REPLICAS,
+      concurrency: DEFAULT_POD_CONCURRENCY,
+    });
+    await removeFloorContainers(docker, runtime, nodeName);
+    const oneContainer = await oneContainerFloor({
+      docker,
+      network: networkName(nodeName),
+      image: IMAGE,
+      hostIP: NODE_ADDRESS,
+      replicas: REPLICAS,
+      concurrency: DEFAULT_POD_CONCURRENCY,
+      labels: { [LABELS.node]: nodeName },
+    });
+    return { pods, oneContainer };
+  } finally {
+    await removeFloorContainers(docker, runtime, nodeName);
+    await runtime
+      .removeNodeNetwork(nodeName)
+      .catch((err: unknown) => console.error(`removing the floor's network: ${String(err)}`));
+  }
+}
+
+async function removeFloorContainers(docker: Docker, runtime: DockerRuntime, nodeName: string): Promise<void> {
+  const left = await docker
+    .listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } })
+    .catch(() => []);
+  const uids = new Set(left.flatMap((c) => c.Labels[LABELS.podUid] ?? []));
+  await Promise.all([...uids].map((uid) => runtime.removePod(uid).catch(() => undefined)));
+  await Promise.all(
+    left
+      .filter((c) => !c.Labels[LABELS.podUid])
+      .map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+  );
+}
+
 export async function benchRcScale(): Promise<void> {
   const docker = new Docker();
   const capstan = await capstanScale(docker);
   console.log(
     `capstan: 0→${REPLICAS} ready in ${capstan.upSeconds.toFixed(2)} s, →0 in ${capstan.downSeconds.toFixed(2)} s`,
+  );
+  const floor = await floorScale(docker);
+  console.log(
+    `engine floor: ${REPLICAS} pods' containers started through the runtime in ${floor.pods.toFixed(2)} s; ` +
+      `${REPLICAS} single containers (no sandbox) in ${floor.oneContainer.toFixed(2)} s`,
   );
   const swarm = await swarmScale({ docker, image: IMAGE, replicas: REPLICAS, deadlineMs: DEADLINE_MS });
   console.log(
@@ -264,7 +329,19 @@ export async function benchRcScale(): Promise<void> {
     allCreatedS: capstan.milestones.created,
     allBoundS: capstan.milestones.bound,
     allRunningS: capstan.milestones.running,
+    engineFloorS: floor.pods,
+    overFloor: capstan.upSeconds / floor.pods,
     target: '< 1x swarm',
+  });
+  report('rc_scale.engine_floor_s', floor.pods, {
+    swarmUpS: swarm.upSeconds,
+    ratio: floor.pods / swarm.upSeconds,
+    replicas: REPLICAS,
+  });
+  report('rc_scale.one_container_floor_s', floor.oneContainer, {
+    swarmUpS: swarm.upSeconds,
+    ratio: floor.oneContainer / swarm.upSeconds,
+    replicas: REPLICAS,
   });
   report('rc_scale.down_s', capstan.downSeconds, {
     swarmDownS: swarm.downSeconds,

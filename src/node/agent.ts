@@ -45,10 +45,13 @@ export interface NodeAgentOptions {
   kubeletPort?: number;
   /** Restart and retry back-off; default 10 s doubling to 5 min, as the kubelet. */
   backoff?: BackoffOptions;
-  /** Pods synced at once. Default 16. */
+  /** Pods synced at once. Default DEFAULT_POD_CONCURRENCY (16). */
   concurrency?: number;
   logger?: Logger;
 }
+
+/** Pods a node agent syncs at once unless told otherwise. */
+export const DEFAULT_POD_CONCURRENCY = 16;
 
 export interface NodeAgent {
   readonly nodeName: string;
@@ -118,7 +121,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const events = new EventRecorder(store, { component: 'capstan-node', host: nodeName, logger: log });
   // The sync reads `ctx` only when it runs, after everything here is set up.
   const podWorkers = new PodWorkers({
-    concurrency: options.concurrency ?? 16,
+    concurrency: options.concurrency ?? DEFAULT_POD_CONCURRENCY,
     logger: log,
     sync: async (rec) => {
       if (!rec.pod) {
