@@ -49,8 +49,8 @@ const IMAGE = 'capstan/hello:latest';
 const REPLICAS = Number(process.env.BENCH_RC_REPLICAS ?? 50);
 const DEADLINE_MS = Number(process.env.BENCH_RC_DEADLINE_S ?? 180) * 1000;
 const RC_NAME = 'bench-hello';
-const SERVICE_CIDR = '10.96.200.0/24';
-const DNS_SERVICE_IP = '10.96.200.10';
+const SERVICE_CIDR = '10.98.200.0/24';
+const DNS_SERVICE_IP = '10.98.200.10';
 const NODE_ADDRESS = '127.0.200.1';
 /** The RC's pod template spec, also used for the engine floor. */
 const POD_SPEC = { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] };

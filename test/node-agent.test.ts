@@ -79,7 +79,7 @@ describe('node agent: running pods', () => {
     const res = await fetch(`http://127.0.0.1:${mapping?.hostPort}/x`);
     expect(await res.text()).toContain('Request URI: /x');
     const resolv = await h.runtime.exec(webId, ['cat', '/etc/resolv.conf'], 5_000);
-    expect(resolv.output).toContain('nameserver 10.96.0.10');
+    expect(resolv.output).toContain('nameserver 10.97.0.10');
     expect(resolv.output).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');
     expect(resolv.output).toContain('options ndots:2');
     expect((await events('duo', 'Started')).length).toBeGreaterThan(0);

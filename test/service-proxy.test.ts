@@ -267,7 +267,7 @@ describe('pod DNS', () => {
     const index = new DnsIndex();
     const svc = await store.get('Service', 'default', 'web');
     index.upsertService(svc);
-    const address = `10.96.250.${10 + Math.floor(Math.random() * 200)}`;
+    const address = `10.97.250.${10 + Math.floor(Math.random() * 200)}`;
     dns = await startPodDns(index, { address });
     expect(dns.serving).toBe(true);
     const out = await execIn(backends[1]!.container, [

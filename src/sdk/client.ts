@@ -201,7 +201,9 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
         webSocketImpl,
         connectionParams: { ...authorization },
         retryAttempts: 0,
-        lazyCloseTimeout: 1_000,
+        // The socket closes as soon as the last subscription ends. A lazy-close delay would keep the process alive
+        // for that long even after close(): graphql-ws's dispose() does not clear its lazy-close timer.
+        lazyCloseTimeout: 0,
       }),
     );
     return ws;

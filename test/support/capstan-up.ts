@@ -93,7 +93,7 @@ function command(cmd: string, args: string[]): Promise<CliResult> {
 
 /**
  * Starts `node bin/capstan.mjs up` as a user would, on a claimed cluster number N: API and DNS on ephemeral ports,
- * node `tN-up` at 127.0.N.1 with pods in 10.250.N.0/24, services in 10.96.N.0/24 (DNS 10.96.N.10), LoadBalancers
+ * node `tN-up` at 127.0.N.1 with pods in 10.250.N.0/24, services in 10.97.N.0/24 (DNS 10.97.N.10), LoadBalancers
  * in 127.100.N.0/24, a fresh Redis prefix and CAPSTAN_CONFIG in a temp dir. Resolves once it printed that it is up.
  */
 export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<CapstanUp> {
@@ -104,8 +104,8 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     nodeName,
     nodeAddress: `127.0.${index}.1`,
     podSubnet: `10.250.${index}.0/24`,
-    serviceCidr: `10.96.${index}.0/24`,
-    dnsServiceIp: `10.96.${index}.10`,
+    serviceCidr: `10.97.${index}.0/24`,
+    dnsServiceIp: `10.97.${index}.10`,
     prefix: uniquePrefix(`up${index}`),
     configPath: join(home, 'config'),
   };

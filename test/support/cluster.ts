@@ -88,7 +88,7 @@ function processAlive(pid: number): boolean {
 export async function claimIndex(): Promise<number> {
   await mkdir(LOCK_DIR, { recursive: true });
   for (let attempt = 0; attempt < 200; attempt++) {
-    // 250 is left out: test/service-proxy.test.ts uses 10.96.250.x.
+    // 250 is left out: test/service-proxy.test.ts uses 10.97.250.x.
     const n = 100 + Math.floor(Math.random() * 150);
     const dir = join(LOCK_DIR, String(n));
     try {
@@ -124,7 +124,7 @@ const WORKLOAD_KINDS: NamespacedKind[] = ['Deployment', 'ReplicationController',
  * port, controllers with leader election) on a fresh Redis prefix, and `nodes` local nodes running pods on the real
  * Docker engine. Every address range is derived from a cluster number N that no other cluster on this machine
  * holds, so test files run in parallel without sharing ports or addresses:
- * services 10.96.N.0/24 (DNS 10.96.N.10), LoadBalancers 127.100.N.0/24, node i (1-based) `tN-ni` at 127.0.N.i
+ * services 10.97.N.0/24 (DNS 10.97.N.10), LoadBalancers 127.100.N.0/24, node i (1-based) `tN-ni` at 127.0.N.i
  * with pods in 10.(250+i).N.0/24.
  */
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
@@ -143,8 +143,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     redisUrl: REDIS_URL,
     prefix,
     clusterDomain: 'cluster.local',
-    serviceCidr: `10.96.${index}.0/24`,
-    dnsServiceIp: `10.96.${index}.10`,
+    serviceCidr: `10.97.${index}.0/24`,
+    dnsServiceIp: `10.97.${index}.10`,
     loadBalancerCidr: `127.100.${index}.0/24`,
     nodeName: `t${index}-n1`,
     nodeAddress: `127.0.${index}.1`,
@@ -158,8 +158,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const releaseMachineState = async (): Promise<void> => {
     // The pod DNS address and the service range guard outlive their owners by design (several owners may share
     // them); this cluster's range is its own, so remove them for the next cluster that draws this number.
-    await removeLoopbackAddress(`10.96.${index}.10`).catch(() => undefined);
-    await run('ip', ['route', 'del', 'unreachable', `10.96.${index}.0/24`]).catch(() => undefined);
+    await removeLoopbackAddress(`10.97.${index}.10`).catch(() => undefined);
+    await run('ip', ['route', 'del', 'unreachable', `10.97.${index}.0/24`]).catch(() => undefined);
     await rm(home, { recursive: true, force: true });
     await deletePrefix(prefix);
     await releaseIndex(index);

@@ -52,7 +52,7 @@ export class NodeHarness {
       nodeName: this.nodeName,
       nodeAddress: '127.0.0.1',
       podSubnet: this.subnet,
-      dnsServerIp: '10.96.0.10',
+      dnsServerIp: '10.97.0.10',
       renewIntervalMs: 250,
       resyncIntervalMs: 2_000,
       ...options,
