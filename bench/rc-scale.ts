@@ -197,7 +197,7 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
       loadBalancerCidr: '127.100.200.0/24',
       nodeAddress: NODE_ADDRESS,
     });
-    node = await startLocalNode(plane);
+    node = await startLocalNode(plane, { logPort: 0 });
     const store = plane.store;
     await until(`node ${nodeName} Ready`, async () => {
       const found = await store.tryGet('Node', undefined, nodeName);

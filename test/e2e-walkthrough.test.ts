@@ -151,7 +151,7 @@ describe('the README tour through the capstan binary against capstan up', () => 
 
     const row = (await getRows('services')).find((r) => r.NAME === 'hello-service');
     expect(row).toMatchObject({ TYPE: 'NodePort', 'EXTERNAL-IP': '<none>' });
-    expect(row!['CLUSTER-IP']).toMatch(new RegExp(`^10\\.96\\.${index}\\.\\d+$`));
+    expect(row!['CLUSTER-IP']).toMatch(new RegExp(`^10\\.97\\.${index}\\.\\d+$`));
     helloClusterIP = row!['CLUSTER-IP']!;
     helloNodePort = nodePortOf(row!['PORT(S)']);
     expect(helloNodePort).toBeGreaterThanOrEqual(30_000);
@@ -190,6 +190,19 @@ describe('the README tour through the capstan binary against capstan up', () => 
     );
     expect(last).toMatch(/^\S+ GET \/tour-\d+ 200\n$/);
     expect(whole).toContain(last);
+  });
+
+  it("prints the same pod log through a second control plane, read from the node's log endpoint", async () => {
+    const [name, ip] = [...helloPods][0]!;
+    const server = await cluster().startServer();
+    try {
+      // The admin credential of `capstan up` is valid on every server of the cluster (same Redis).
+      const result = await cluster().cli(['--server', server.apiUrl, 'logs', name]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.split('\n')[0]).toBe(`hello: ${name} listening on ${ip}:80`);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('resolves the service name to its ClusterIP with dig on the cluster DNS', async () => {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { CapstanError } from '../api/errors.ts';
+import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -28,6 +29,11 @@ export interface CapstanConfig {
   nodeAddress: string;
   /** The local node's pod subnet. Env CAPSTAN_POD_SUBNET, default 10.244.0.0/24. */
   podSubnet: string;
+  /**
+   * Port of the local node's log endpoint on `nodeAddress`, where other control-plane processes on the same Redis
+   * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
+   */
+  logPort: number;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -60,6 +66,7 @@ export function loadConfig(
     nodeName: (env.CAPSTAN_NODE_NAME || hostname()).toLowerCase(),
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
+    logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

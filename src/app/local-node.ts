@@ -1,8 +1,10 @@
+import { CapstanError } from '../api/errors.ts';
 import { AuthorizedStore } from '../auth/authorized-store.ts';
-import { createToken } from '../auth/tokens.ts';
+import { authenticate, createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
+import { startLogServer } from '../node/log-server.ts';
 import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
@@ -23,6 +25,8 @@ export interface LocalNodeOptions {
   nodeName?: string;
   nodeAddress?: string;
   podSubnet?: string;
+  /** Port of the node's log endpoint on its address; default the control plane's `logPort`, 0 a free port. */
+  logPort?: number;
   /** Default a DockerRuntime on the local engine. */
   runtime?: ContainerRuntime;
   /** Node agent tuning (lease renewal, resync and back-off periods). */
@@ -60,6 +64,23 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
   try {
     const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
     stops.push(() => podDns.stop());
+    // This process reads the node's logs in process (attachLogSource below); the endpoint is for the other
+    // control-plane processes on the same Redis, which find it in the Node's status as they find a joined node's.
+    const running: { agent?: NodeAgent } = {};
+    const logServer = await startLogServer({
+      host: config.nodeAddress,
+      port: options.logPort ?? config.logPort,
+      nodeName: config.nodeName,
+      target: () => running.agent,
+      authenticate: (token) => authenticate(store, token),
+    }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `the node's log port ${config.nodeAddress}:${options.logPort ?? config.logPort} is in use; set CAPSTAN_LOG_PORT to another port (0 picks a free one)`,
+      );
+    });
+    stops.push(() => logServer.close());
     const agent = await startNodeAgent({
       clusterDomain: config.clusterDomain,
       ...options.agent,
@@ -69,7 +90,9 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       nodeAddress: config.nodeAddress,
       podSubnet: config.podSubnet,
       dnsServerIp: podDns.address,
+      kubeletPort: logServer.port,
     });
+    running.agent = agent;
     stops.push(() => agent.stop());
     const detachLogs = plane.attachLogSource(agent.logSource, config.nodeName);
     stops.push(async () => detachLogs());

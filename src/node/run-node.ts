@@ -1,4 +1,3 @@
-import { CapstanError } from '../api/errors.ts';
 import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
@@ -10,7 +9,7 @@ import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
 import { DockerRuntime } from './docker-runtime.ts';
-import { DEFAULT_LOG_PORT, startLogServer, type LogServer } from './log-server.ts';
+import { startLogServer, type LogServer } from './log-server.ts';
 
 export interface RunNodeOptions {
   /** The API server, e.g. http://10.0.0.1:7070. */
@@ -107,7 +106,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     const reviewer = new ApiTokenReviewer({ server: options.server });
     const logServer = await startLogServer({
       host: config.nodeAddress,
-      port: options.logPort ?? logPortFromEnv(process.env),
+      port: options.logPort ?? config.logPort,
       nodeName,
       target: () => running.agent,
       authenticate: (token) => reviewer.review(token),
@@ -137,18 +136,6 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     await stopAll();
     throw err;
   }
-}
-
-function logPortFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.CAPSTAN_LOG_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_LOG_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw CapstanError.invalid([
-      { field: 'CAPSTAN_LOG_PORT', message: `must be a port from 0 to 65535, got "${raw}"` },
-    ]);
-  }
-  return port;
 }
 
 /** `capstan node` / `capstan join`: a node of a remote cluster until SIGINT/SIGTERM. */

@@ -30,7 +30,7 @@ export interface Exit {
 
 /** A real `capstan up` child process on addresses of its own, and the `capstan` CLI pointed at it. */
 export interface CapstanUp {
-  /** N: the claimed cluster number, 100–249. */
+  /** N: the claimed cluster number, 101–249. */
   readonly index: number;
   readonly nodeName: string;
   /** 127.0.N.1: NodePorts listen here. */
@@ -61,6 +61,20 @@ export interface CapstanUp {
    * Resolves with what had to be cleaned up by force or failed, so the caller can fail on it.
    */
   release(): Promise<string[]>;
+  /**
+   * A second control-plane process, `capstan server`, on this cluster's Redis prefix and ranges (API and DNS on free
+   * ports, an admin credential file of its own), as another machine's server would be. Resolves once it is up.
+   */
+  startServer(): Promise<SecondServer>;
+}
+
+/** A `capstan server` process started by `CapstanUp.startServer`. */
+export interface SecondServer {
+  /** As printed on the "API and GraphiQL:" line, without `/graphql`. */
+  readonly apiUrl: string;
+  output(): string;
+  /** SIGTERM, then SIGKILL after 30 s; removes its credential file. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -119,6 +133,7 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     CAPSTAN_SERVICE_CIDR: settings.serviceCidr,
     CAPSTAN_DNS_SERVICE_IP: settings.dnsServiceIp,
     CAPSTAN_LB_CIDR: `127.100.${index}.0/24`,
+    CAPSTAN_LOG_PORT: '0',
     CAPSTAN_CONFIG: settings.configPath,
     CAPSTAN_LOG_FORMAT: 'json',
   });
@@ -175,7 +190,7 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     // The pod DNS address, service addresses and the range's unreachable route outlive `capstan up` by design
     // (other processes may share them); this range is this test's own, so remove them for the next holder of N.
     const lo = await command('ip', ['-o', '-4', 'addr', 'show', 'dev', 'lo']);
-    const inRange = [...lo.stdout.matchAll(new RegExp(`inet (10\\.96\\.${index}\\.\\d+)/`, 'g'))].map((m) => m[1]!);
+    const inRange = [...lo.stdout.matchAll(new RegExp(`inet (10\\.97\\.${index}\\.\\d+)/`, 'g'))].map((m) => m[1]!);
     for (const ip of new Set([...inRange, settings.dnsServiceIp])) await removeLoopbackAddress(ip).catch(() => {});
     await command('ip', ['route', 'del', 'unreachable', settings.serviceCidr]);
     await deletePrefix(settings.prefix);
@@ -222,6 +237,56 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     terminate,
     containers,
     release,
+    startServer: async () => {
+      const dir = await mkdtemp(join(tmpdir(), `capstan-server-${index}-`));
+      const serverEnv = userEnv({
+        CAPSTAN_PORT: '0',
+        CAPSTAN_DNS_PORT: '0',
+        CAPSTAN_PREFIX: settings.prefix,
+        CAPSTAN_SERVICE_CIDR: settings.serviceCidr,
+        CAPSTAN_DNS_SERVICE_IP: settings.dnsServiceIp,
+        CAPSTAN_LB_CIDR: `127.100.${index}.0/24`,
+        CAPSTAN_CONFIG: join(dir, 'config'),
+        CAPSTAN_LOG_FORMAT: 'json',
+      });
+      const server = spawn(process.execPath, [BIN, 'server'], {
+        cwd: REPO,
+        env: serverEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const serverExited = exitOf(server);
+      let serverOutput = '';
+      let api = '';
+      server.stderr.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+      createInterface({ input: server.stdout }).on('line', (line) => {
+        serverOutput += `${line}\n`;
+        api ||= /^\s+API and GraphiQL: (\S+)\/graphql$/.exec(line)?.[1] ?? '';
+      });
+      const stop = async () => {
+        if (server.exitCode === null && server.signalCode === null) {
+          server.kill('SIGTERM');
+          const exit = await Promise.race([serverExited, sleep(30_000, undefined, { ref: false })]);
+          if (!exit) server.kill('SIGKILL');
+          await serverExited;
+        }
+        await rm(dir, { recursive: true, force: true });
+      };
+      try {
+        await waitFor(
+          async () => {
+            if (server.exitCode !== null || server.signalCode !== null) {
+              throw new Error(`capstan server ended (${server.exitCode ?? server.signalCode}) before it was up`);
+            }
+            return api !== '';
+          },
+          { timeoutMs: 60_000, intervalMs: 100, message: 'the API line of capstan server' },
+        );
+      } catch (err) {
+        await stop();
+        throw new Error(`${String(err)}\ncapstan server printed:\n${serverOutput}`);
+      }
+      return { apiUrl: api, output: () => serverOutput, stop };
+    },
   };
 }
 

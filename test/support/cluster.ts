@@ -88,8 +88,9 @@ function processAlive(pid: number): boolean {
 export async function claimIndex(): Promise<number> {
   await mkdir(LOCK_DIR, { recursive: true });
   for (let attempt = 0; attempt < 200; attempt++) {
-    // 250 is left out: test/service-proxy.test.ts uses 10.97.250.x.
-    const n = 100 + Math.floor(Math.random() * 150);
+    // 101-249: 100 is left out as 127.0.100.x is the default LoadBalancer pool of `capstan up`, 250 as
+    // test/service-proxy.test.ts uses 10.97.250.x.
+    const n = 101 + Math.floor(Math.random() * 149);
     const dir = join(LOCK_DIR, String(n));
     try {
       await mkdir(dir);
@@ -183,6 +184,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       const podSubnet = `10.${250 + i}.${index}.0/24`;
       const runtime = new DockerRuntime({ stateRoot: join(home, name) });
       const local = await startLocalNode(plane, {
+        logPort: 0,
         nodeName: name,
         nodeAddress: `127.0.${index}.${i}`,
         podSubnet,
