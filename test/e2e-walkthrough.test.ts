@@ -192,6 +192,16 @@ describe('the README tour through the capstan binary against capstan up', () => 
     expect(whole).toContain(last);
   });
 
+  it("prints the log of one of the deployment's pods for logs deployment/NAME, saying which", async () => {
+    const result = await cluster().cli(['logs', 'deployment/hello-world', '--tail', '1']);
+    expect(result.code).toBe(0);
+    const chosen = /^Found 3 pods, using pod\/(\S+)\n$/.exec(result.stderr)?.[1];
+    expect([...helloPods.keys()]).toContain(chosen);
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    const whole = await capstan('logs', chosen!);
+    expect(whole).toContain(result.stdout);
+  });
+
   it("prints the same pod log through a second control plane, read from the node's log endpoint", async () => {
     const [name, ip] = [...helloPods][0]!;
     const server = await cluster().startServer();

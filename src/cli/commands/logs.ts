@@ -1,20 +1,46 @@
 import type { Command } from 'commander';
 import * as sdk from '../../sdk/index.ts';
+import { CliError } from '../cli-error.ts';
+import { parseLogTarget, pickPod, workloadSelector } from '../log-target.ts';
 import { integerOption } from '../options.ts';
-import { withSession, type CliIo } from '../session.ts';
+import { KIND_API } from '../resources.ts';
+import { withSession, type CliIo, type Session } from '../session.ts';
+
+/**
+ * The pod to read: the named one, or for `deployment/NAME` and `rc/NAME` one of the workload's pods, picked as
+ * kubectl does and said on stderr when there was a choice.
+ */
+async function podToRead(session: Session, arg: string): Promise<string> {
+  const target = parseLogTarget(arg);
+  if (target.kind === 'Pod') return target.name;
+  const namespace = session.settings.namespace;
+  const workload = (await KIND_API[target.kind].get(session.api(), namespace, target.name)) as
+    sdk.DeploymentFieldsFragment | sdk.ReplicationControllerFieldsFragment | null;
+  const ref = `${target.kind === 'Deployment' ? 'deployment' : 'replicationcontroller'}/${target.name}`;
+  if (!workload) throw new CliError(`${ref} not found in namespace ${namespace}`);
+  const { items } = await KIND_API.Pod.list(session.api(), {
+    namespace,
+    labelSelector: workloadSelector(workload),
+  });
+  const pods = items as sdk.PodFieldsFragment[];
+  const pod = pickPod(pods);
+  if (!pod) throw new CliError(`${ref} has no pods in namespace ${namespace}`);
+  if (pods.length > 1) session.err(`Found ${pods.length} pods, using pod/${pod.metadata.name}`);
+  return pod.metadata.name;
+}
 
 export function registerLogsCommand(program: Command, io: CliIo): void {
   program
     .command('logs')
     .description("Print a pod container's output")
-    .argument('<pod>', 'pod name (or pod/NAME)')
+    .argument('<pod>', 'pod name, pod/NAME, or deployment/NAME or rc/NAME for one of its pods')
     .option('-c, --container <name>', 'container (required when the pod has several)')
     .option('-f, --follow', 'keep printing new lines until interrupted or the container stops')
     .option('--tail <lines>', 'start with only the last N lines', integerOption('--tail', 0))
     .option('--timestamps', 'prefix each line with its timestamp')
     .addHelpText(
       'after',
-      '\nExamples:\n  capstan logs web-7d4b9-x2x1\n  capstan logs web-7d4b9-x2x1 -c sidecar --tail 20\n  capstan logs -f pod/web-7d4b9-x2x1',
+      '\nExamples:\n  capstan logs web-7d4b9-x2x1\n  capstan logs web-7d4b9-x2x1 -c sidecar --tail 20\n  capstan logs -f pod/web-7d4b9-x2x1\n  capstan logs deployment/web --tail 5',
     )
     .action(
       withSession(
@@ -24,7 +50,7 @@ export function registerLogsCommand(program: Command, io: CliIo): void {
           pod: string,
           flags: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean },
         ) => {
-          const name = pod.replace(/^(po|pod|pods)\//, '');
+          const name = await podToRead(session, pod);
           const stream = session.api().subscribe(sdk.PodLogsDocument, {
             namespace: session.settings.namespace,
             name,
