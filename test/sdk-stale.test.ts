@@ -5,7 +5,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { generate } from '@graphql-codegen/cli';
 import { buildSchema, parse, specifiedRules, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import config, { GENERATED_FILE } from '../src/sdk/codegen.ts';
+import config, { GENERATED_FILE, INTROSPECTION_FILE } from '../src/sdk/codegen.ts';
 import * as sdk from '../src/sdk/generated/graphql.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -13,12 +13,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 describe('the generated SDK', () => {
   it('matches what codegen makes from schema.graphql and src/sdk/operations (run `npm run sdk:generate`)', async () => {
     const outputs = await generate({ ...config, cwd: root, silent: true }, false);
-    const generated = outputs.find((o: { filename: string }) => o.filename.endsWith(GENERATED_FILE));
-    expect(generated, `codegen produced ${GENERATED_FILE}`).toBeDefined();
-    const checkedIn = await readFile(new URL(`../${GENERATED_FILE}`, import.meta.url), 'utf8');
-    // A plain boolean keeps a stale SDK's failure message short instead of a 200 kB diff.
-    const upToDate = generated!.content === checkedIn;
-    expect(upToDate, `${GENERATED_FILE} is stale: run "npm run sdk:generate" and commit the result`).toBe(true);
+    for (const file of [GENERATED_FILE, INTROSPECTION_FILE]) {
+      const generated = outputs.find((o: { filename: string }) => o.filename.endsWith(file));
+      expect(generated, `codegen produced ${file}`).toBeDefined();
+      const checkedIn = await readFile(new URL(`../${file}`, import.meta.url), 'utf8');
+      // A plain boolean keeps a stale file's failure message short instead of a 200 kB diff.
+      const upToDate = generated!.content === checkedIn;
+      expect(upToDate, `${file} is stale: run "npm run sdk:generate" and commit the result`).toBe(true);
+    }
   });
 
   it("sends only operations within the server's default cost and depth limits", async () => {

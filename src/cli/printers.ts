@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import type * as sdk from '../sdk/index.ts';
+import { capstanShapes } from '../sdk/object-shapes.ts';
 import { CliError } from './cli-error.ts';
 import { KIND_INFO, type CliKind } from './kinds.ts';
-import { toManifest } from './objects.ts';
 import type { AnyObject } from './resources.ts';
 import { age, formatMap, orNone, renderTable } from './table.ts';
 
@@ -221,7 +221,7 @@ export function renderObjects(kind: CliKind, objects: readonly AnyObject[], opti
 
 /** Objects as YAML (documents separated by ---) or JSON (one object, or a v1 List for several). */
 export function renderStructured(objects: readonly AnyObject[], format: 'yaml' | 'json', asList: boolean): string {
-  const manifests = objects.map((o) => toManifest(o));
+  const manifests = objects.map((o) => capstanShapes().toManifest(o));
   const value = asList ? { apiVersion: 'v1', kind: 'List', items: manifests } : manifests[0];
   return format === 'json' ? JSON.stringify(value, null, 2) : stringify(value).trimEnd();
 }

@@ -4,6 +4,7 @@ import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { isNamespaced, type Kind, type KindMap, type ObjectInput } from '../api/types.ts';
 import { createCapstanClient, toClientError, type CapstanClient, type CapstanDocument } from '../sdk/client.ts';
 import { CapstanClientError } from '../sdk/errors.ts';
+import { capstanShapes, type SchemaShapes } from '../sdk/object-shapes.ts';
 import type {
   DeleteOptions,
   ListOptions,
@@ -14,7 +15,6 @@ import type {
   WriteOptions,
 } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
-import { localSchemaShapes, type SchemaShapes } from './convert.ts';
 import { toCapstanError } from './errors.ts';
 import { kindOperations, unsupported, type KindOperations } from './operations.ts';
 import { RemoteWatch, type MessageStream, type WatchMessage } from './remote-watch.ts';
@@ -68,7 +68,7 @@ export class GraphQLStore implements Store {
       token: options.token,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    this.shapes = options.shapes ?? localSchemaShapes();
+    this.shapes = options.shapes ?? capstanShapes();
   }
 
   /** The GraphQL endpoint this store talks to. */

@@ -1,6 +1,6 @@
 import { CapstanError } from '../api/errors.ts';
 import { isNamespaced, type Kind } from '../api/types.ts';
-import type { SchemaShapes } from './convert.ts';
+import type { SchemaShapes } from '../sdk/object-shapes.ts';
 
 /** The GraphQL documents the remote Store sends for one kind, built from the schema's shapes. */
 export interface KindOperations {

@@ -4,10 +4,14 @@ import { flattenFragmentsTransform } from './flatten-fragments.ts';
 /** Where the generated SDK is written, relative to the repository root. */
 export const GENERATED_FILE = 'src/sdk/generated/graphql.ts';
 
+/** Where the introspection of `schema.graphql` is written: the type information src/sdk/object-shapes.ts reads. */
+export const INTROSPECTION_FILE = 'src/sdk/generated/introspection.json';
+
 /**
  * GraphQL Code Generator configuration of the SDK: the checked-in `schema.graphql` plus the operations the project
- * ships give one file of typed documents (TypedDocumentNode) and their result and variable types.
- * `npm run sdk:generate` writes it; test/sdk-stale.test.ts fails when the checked-in file is out of date.
+ * ships give one file of typed documents (TypedDocumentNode) and their result and variable types, and the schema's
+ * introspection gives clients its types without loading the server's schema.
+ * `npm run sdk:generate` writes both; test/sdk-stale.test.ts fails when a checked-in file is out of date.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -27,6 +31,11 @@ const config: CodegenConfig = {
         dedupeFragments: true,
         scalars: { IntOrString: 'number | string', JSON: 'unknown' },
       },
+    },
+    // Not minified, so that a schema change shows as a readable diff; descriptions are left out as no client reads them.
+    [INTROSPECTION_FILE]: {
+      plugins: ['introspection'],
+      config: { descriptions: false },
     },
   },
 };

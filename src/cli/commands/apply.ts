@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import * as sdk from '../../sdk/index.ts';
 import { CapstanClientError, type CapstanDocument } from '../../sdk/index.ts';
+import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
-import { toInput } from '../objects.ts';
 import { collect } from '../options.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
@@ -102,7 +102,7 @@ async function createCommand(session: Session, flags: FileFlags) {
     const kind = kindOf(object);
     const create = CREATE[kind];
     if (!create) throw new CliError(`${object.source}:${object.line}: ${object.kind} objects cannot be created`);
-    const input = toInput(object.object);
+    const input = capstanShapes().manifestToInput(kind, object.object);
     const namespace = namespaceOf(session, kind, object);
     if (namespace) input.metadata = { ...(input.metadata as object), namespace };
     try {

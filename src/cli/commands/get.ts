@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
-import { toManifest } from '../objects.ts';
 import {
   parseOutputFormat,
   qualifiedName,
@@ -117,8 +117,10 @@ async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format
   const printer = new RowPrinter(session);
   const emit = (objects: AnyObject[], header: boolean) => {
     if (format === 'name') objects.forEach((o) => session.out(qualifiedName(ref.kind, o.metadata.name)));
-    else if (format === 'json') objects.forEach((o) => session.out(JSON.stringify(toManifest(o), null, 2)));
-    else if (format === 'yaml') objects.forEach((o) => session.out(`---\n${stringify(toManifest(o)).trimEnd()}`));
+    else if (format === 'json')
+      objects.forEach((o) => session.out(JSON.stringify(capstanShapes().toManifest(o), null, 2)));
+    else if (format === 'yaml')
+      objects.forEach((o) => session.out(`---\n${stringify(capstanShapes().toManifest(o)).trimEnd()}`));
     else {
       printer.print([
         ...(header ? [tableHeaders(ref.kind, options)] : []),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as sdk from '../../sdk/index.ts';
+import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
-import { toInput, toManifest } from '../objects.ts';
 import { integerOption } from '../options.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { renderTable } from '../table.ts';
@@ -27,7 +27,8 @@ async function setPaused(session: Session, name: string, paused: boolean): Promi
     session.out(`deployment.apps/${name} ${paused ? 'is already paused' : 'is not paused'}`);
     return;
   }
-  const input = toInput(toManifest(deployment)) as unknown as sdk.DeploymentInput;
+  const shapes = capstanShapes();
+  const input = shapes.manifestToInput('Deployment', shapes.toManifest(deployment)) as unknown as sdk.DeploymentInput;
   input.spec.paused = paused;
   await session.api().request(sdk.UpdateDeploymentDocument, {
     deployment: input,
