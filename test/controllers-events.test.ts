@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordEvent } from '../src/controllers/event-recorder.ts';
+import { AuthorizedStore } from '../src/auth/authorized-store.ts';
+import { EventRecorder, recordEvent } from '../src/events/event-recorder.ts';
 import type { Store } from '../src/store/store.ts';
 import { newTestStore } from './support/store.ts';
 
@@ -41,6 +42,29 @@ describe('event recorder', () => {
     await recordEvent(store, { kind: 'Node', name: 'n1' }, 'Warning', 'NodeNotReady', 'gone', { component: 'x' });
     const events = (await store.list('Event', { namespace: 'default' })).items;
     expect(events.some((e) => e.involvedObject.kind === 'Node' && e.reason === 'NodeNotReady')).toBe(true);
+  });
+
+  it('aggregates by creating Events when writing with a node credential, which may not update them', async () => {
+    const pod = await store.create('Pod', {
+      kind: 'Pod',
+      metadata: { name: 'crasher', namespace: 'default' },
+      spec: { nodeName: 'n1', containers: [{ name: 'web', image: 'capstan/hello:1' }] },
+    });
+    const nodeStore = new AuthorizedStore(store, { role: 'node', nodeName: 'n1', tokenName: 'node-n1' });
+    const events = new EventRecorder(
+      nodeStore,
+      { component: 'capstan-node', host: 'n1' },
+      { aggregation: 'create', aggregateWindowMs: 60_000 },
+    );
+    for (let i = 0; i < 3; i++) events.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    await events.flush();
+    await events.close();
+    const backOffs = (await store.list('Event', { namespace: 'default' })).items.filter(
+      (e) => e.involvedObject.name === 'crasher',
+    );
+    expect(backOffs.map((e) => e.count).sort()).toEqual([1, 3]);
+    expect(backOffs.every((e) => e.source?.host === 'n1' && e.metadata.name.startsWith('crasher.'))).toBe(true);
+    expect(new Set(backOffs.map((e) => e.firstTimestamp)).size).toBe(1);
   });
 
   it('never fails the caller when the event cannot be written', async () => {

@@ -3,7 +3,7 @@ import { CapstanError } from '../src/api/errors.ts';
 import type { Event, ReplicationController } from '../src/api/types.ts';
 import { ReplicationControllerController } from '../src/controllers/replication-controller.ts';
 import { SharedInformers } from '../src/controllers/controller-context.ts';
-import { EventRecorder } from '../src/controllers/event-recorder.ts';
+import { EventRecorder } from '../src/events/event-recorder.ts';
 import { logger } from '../src/util/logger.ts';
 import { isReady, startControlPlane, type ControlPlane } from './support/control-plane.ts';
 import { newPod, newReplicationController } from './support/fixtures.ts';

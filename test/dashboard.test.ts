@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../src/api/types.ts';
 import { createToken } from '../src/auth/tokens.ts';
-import { recordEvent } from '../src/controllers/event-recorder.ts';
+import { recordEvent } from '../src/events/event-recorder.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
 import { ServiceAllocator } from '../src/services/allocator.ts';
 import { createLogger } from '../src/util/logger.ts';

@@ -1,9 +1,9 @@
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Kind, KindMap, KubeObject } from '../api/types.ts';
+import type { EventRecorder } from '../events/event-recorder.ts';
 import { Informer, type InformerOptions } from '../store/informer.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
-import type { EventRecorder } from './event-recorder.ts';
 import type { PodRef } from './pod-status.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
+import { EventRecorder } from '../events/event-recorder.ts';
 import type { Store } from '../store/store.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { SharedInformers, type Controller, type ControllerContext } from './controller-context.ts';
 import { DeploymentController, type DeploymentControllerOptions } from './deployment-controller.ts';
 import { EndpointsController } from './endpoints-controller.ts';
-import { EventRecorder } from './event-recorder.ts';
 import { GarbageCollector, type GarbageCollectorOptions } from './garbage-collector.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.ts';

@@ -1,12 +1,12 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
+import { EventRecorder } from '../events/event-recorder.ts';
 import { Informer } from '../store/informer.ts';
 import type { Store } from '../store/store.ts';
 import { logger as rootLogger } from '../util/logger.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
-import { EventRecorder } from './event-recorder.ts';
 import { RuntimeLogSource } from './log-source.ts';
 import { ensureLeaseNamespace, refreshNodeStatus, registerNode, renewLease } from './node-registration.ts';
 import type { NodeIdentity } from './node-registration.ts';
@@ -118,7 +118,12 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const acquireTime = new Date().toISOString();
   await renewLease(store, nodeName, leaseDurationSeconds, acquireTime);
 
-  const events = new EventRecorder(store, { component: 'capstan-node', host: nodeName, logger: log });
+  // A node credential may only create Events; repeats (a crash loop, a failing probe) are batched for 5 s.
+  const events = new EventRecorder(
+    store,
+    { component: 'capstan-node', host: nodeName },
+    { aggregation: 'create', aggregateWindowMs: 5_000, logger: log },
+  );
   // The sync reads `ctx` only when it runs, after everything here is set up.
   const podWorkers = new PodWorkers({
     concurrency: options.concurrency ?? DEFAULT_POD_CONCURRENCY,

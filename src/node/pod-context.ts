@@ -1,9 +1,9 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Container, Pod } from '../api/types.ts';
+import type { EventRecorder } from '../events/event-recorder.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Backoff } from './backoff.ts';
-import type { EventRecorder } from './event-recorder.ts';
 import type { ObservedContainers } from './pod-plan.ts';
 import { containerSpec } from './pod-spec.ts';
 import type { PodDnsOptions } from './pod-spec.ts';
