@@ -101,6 +101,7 @@ afterAll(async () => {
   if (up.running()) {
     // Whatever a failed step left behind goes the way a user would remove it, so the node agent stops the pods.
     await up.cli(['delete', 'deployment', 'hello-world', '--ignore-not-found']);
+    await up.cli(['delete', 'pods', '-l', 'run=debug']);
     await up.cli(['delete', 'services', 'hello-service', '--ignore-not-found']);
     await up.cli(['delete', '-f', MULTI_TIER, '--ignore-not-found']);
     await waitFor(async () => (await up!.containers()).length === 0, {
@@ -230,6 +231,50 @@ describe('the README tour through the capstan binary against capstan up', () => 
       { timeout: 15_000 },
     );
     expect(stdout).toBe(`${helloClusterIP}\n`);
+  });
+
+  it('labels a pod out of the selector: its ReplicationController lets it go and starts a replacement', async () => {
+    const [name] = [...helloPods.keys()];
+    const refused = await cluster().cli(['label', 'pod', name!, 'run=debug']);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: Pod default/${name}: 'run' already has a value (hello-world), and --overwrite is false\n`,
+    });
+    expect(await capstan('label', 'pod', name!, 'run=debug', '--overwrite')).toBe(`pod/${name} labeled\n`);
+
+    // The released pod keeps running beside three pods that match the selector again.
+    const rows = await waitForRunningPods({ 'hello-world': 4 });
+    expect((await getRows('pods', '-l', 'run=debug')).map((r) => r.NAME)).toEqual([name]);
+    const selected = (await getRows('pods', '-l', 'run=hello-world')).map((r) => r.NAME);
+    expect(selected).toHaveLength(3);
+    expect(selected).not.toContain(name);
+    expect(rows.map((r) => r.NAME).sort()).toEqual([name, ...selected].sort());
+
+    expect(await capstan('delete', 'pods', '-l', 'run=debug')).toBe(`pod "${name}" deleted\n`);
+    await waitFor(async () => !(await getRows('pods')).some((r) => r.NAME === name), {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      message: `the released pod ${name} to go`,
+    });
+  });
+
+  it('sets a new image: the Deployment rolls it out as revision 2, followed by rollout status', async () => {
+    const before = new Set((await getRows('pods')).map((r) => r.NAME));
+    expect(await capstan('set', 'image', 'deployment/hello-world', 'hello-world=capstan/hello:latest')).toBe(
+      'deployment.apps/hello-world image updated\n',
+    );
+    const status = await capstan('rollout', 'status', 'deployment/hello-world', '--timeout', '45s');
+    expect(status).toMatch(/deployment "hello-world" successfully rolled out\n$/);
+    const [heading, ...table] = (await capstan('rollout', 'history', 'deployment/hello-world')).split('\n');
+    expect(heading).toBe('deployment.apps/hello-world');
+    const history = parseTable(table.join('\n'));
+    expect(history.map((r) => [r.REVISION, r.IMAGES])).toEqual([
+      ['1', 'capstan/hello'],
+      ['2', 'capstan/hello:latest'],
+    ]);
+    const rows = await waitForRunningPods({ 'hello-world': 3 });
+    expect(rows.filter((r) => before.has(r.NAME))).toEqual([]);
   });
 
   it('deletes the service and the deployment, and their pods and containers go', async () => {

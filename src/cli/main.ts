@@ -5,10 +5,12 @@ import { registerCompletionCommand } from './commands/completion.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerGetCommand } from './commands/get.ts';
+import { registerLabelCommands } from './commands/label.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { registerNodeCommands } from './commands/nodes.ts';
 import { registerRolloutCommand } from './commands/rollout.ts';
 import { registerServerCommands } from './commands/server.ts';
+import { registerSetCommands } from './commands/set.ts';
 import { registerWorkloadCommands } from './commands/workloads.ts';
 import type { CliIo } from './session.ts';
 
@@ -42,6 +44,8 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerDescribeCommand(program, io);
   registerApplyCommands(program, io);
   registerWorkloadCommands(program, io);
+  registerLabelCommands(program, io);
+  registerSetCommands(program, io);
   registerRolloutCommand(program, io);
   registerLogsCommand(program, io);
   registerNodeCommands(program, io);

@@ -13,6 +13,7 @@ import './event.ts';
 import './persistent-volume-claim.ts';
 import './watch.ts';
 import './apply.ts';
+import './metadata.ts';
 import './token.ts';
 import './whoami.ts';
 import './lease.ts';

@@ -8,6 +8,12 @@ export type ApplyAction =
   | 'CREATED'
   | 'UNCHANGED';
 
+export type ContainerImageInput = {
+  /** A container name, or "*" for every container. */
+  container: string;
+  image: string;
+};
+
 export type ContainerInput = {
   args?: Array<string> | null | undefined;
   command?: Array<string> | null | undefined;
@@ -134,6 +140,12 @@ export type HostPathVolumeSourceInput = {
   type?: string | null | undefined;
 };
 
+/** The kinds setImage changes. */
+export type ImageKind =
+  | 'Deployment'
+  | 'Pod'
+  | 'ReplicationController';
+
 export type ImagePullPolicy =
   | 'Always'
   | 'IfNotPresent'
@@ -160,6 +172,19 @@ export type LabelSelectorRequirementInput = {
   operator: LabelSelectorOperator;
   values?: Array<string> | null | undefined;
 };
+
+/** The kinds label and annotate change. */
+export type LabelableKind =
+  | 'Deployment'
+  | 'Endpoints'
+  | 'Event'
+  | 'Lease'
+  | 'Namespace'
+  | 'Node'
+  | 'PersistentVolumeClaim'
+  | 'Pod'
+  | 'ReplicationController'
+  | 'Service';
 
 export type NamespaceInput = {
   metadata: ObjectMetaInput;
@@ -1059,6 +1084,76 @@ export type CreateTokenMutationVariables = Exact<{
 
 
 export type CreateTokenMutation = { createToken: { token: string, name: string, expiresAt: string | null } };
+
+export type LabelMutationVariables = Exact<{
+  kind: LabelableKind;
+  namespace: string;
+  name: string;
+  set?: Array<KeyValueInput> | KeyValueInput | null | undefined;
+  remove?: Array<string> | string | null | undefined;
+  overwrite?: boolean | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type LabelMutation = { label: { changed: boolean, notFound: Array<string>, object:
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+     } };
+
+export type AnnotateMutationVariables = Exact<{
+  kind: LabelableKind;
+  namespace: string;
+  name: string;
+  set?: Array<KeyValueInput> | KeyValueInput | null | undefined;
+  remove?: Array<string> | string | null | undefined;
+  overwrite?: boolean | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type AnnotateMutation = { annotate: { changed: boolean, notFound: Array<string>, object:
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+     } };
+
+export type SetImageMutationVariables = Exact<{
+  kind: ImageKind;
+  namespace: string;
+  name: string;
+  images: Array<ContainerImageInput> | ContainerImageInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type SetImageMutation = { setImage: { changed: boolean, object:
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+     } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -6748,3 +6843,70 @@ export const CreateTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateTokenMutation, CreateTokenMutationVariables>;
+export const LabelDocument = new TypedDocumentString(`
+    mutation Label($kind: LabelableKind!, $namespace: String!, $name: String!, $set: [KeyValueInput!], $remove: [String!], $overwrite: Boolean, $dryRun: Boolean) {
+  label(
+    kind: $kind
+    namespace: $namespace
+    name: $name
+    set: $set
+    remove: $remove
+    overwrite: $overwrite
+    dryRun: $dryRun
+  ) {
+    changed
+    notFound
+    object {
+      kind
+      metadata {
+        name
+        namespace
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LabelMutation, LabelMutationVariables>;
+export const AnnotateDocument = new TypedDocumentString(`
+    mutation Annotate($kind: LabelableKind!, $namespace: String!, $name: String!, $set: [KeyValueInput!], $remove: [String!], $overwrite: Boolean, $dryRun: Boolean) {
+  annotate(
+    kind: $kind
+    namespace: $namespace
+    name: $name
+    set: $set
+    remove: $remove
+    overwrite: $overwrite
+    dryRun: $dryRun
+  ) {
+    changed
+    notFound
+    object {
+      kind
+      metadata {
+        name
+        namespace
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnnotateMutation, AnnotateMutationVariables>;
+export const SetImageDocument = new TypedDocumentString(`
+    mutation SetImage($kind: ImageKind!, $namespace: String!, $name: String!, $images: [ContainerImageInput!]!, $dryRun: Boolean) {
+  setImage(
+    kind: $kind
+    namespace: $namespace
+    name: $name
+    images: $images
+    dryRun: $dryRun
+  ) {
+    changed
+    object {
+      kind
+      metadata {
+        name
+        namespace
+        generation
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetImageMutation, SetImageMutationVariables>;
