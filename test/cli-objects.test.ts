@@ -174,6 +174,43 @@ describe('capstan apply, get, delete', () => {
     expect(gone.stderr).toMatch(/^error: .*not found\n$/);
   });
 
+  it('creates a namespace and a deployment by name, as kubectl create does', async () => {
+    expect(await ok(['create', 'namespace', 'cli-made'])).toBe('namespace/cli-made created\n');
+    expect(await store.tryGet('Namespace', undefined, 'cli-made')).toBeDefined();
+    expect(
+      await ok([
+        'create',
+        'deployment',
+        'made',
+        '--image=capstan/hello',
+        '--replicas=2',
+        '--port=80',
+        '-n',
+        'cli-made',
+      ]),
+    ).toBe('deployment.apps/made created\n');
+    const made = await store.get('Deployment', 'cli-made', 'made');
+    expect(made.spec?.replicas).toBe(2);
+    expect(made.spec?.selector.matchLabels).toEqual({ app: 'made' });
+    expect(made.spec?.template.spec?.containers).toMatchObject([
+      { name: 'made', image: 'capstan/hello', ports: [{ containerPort: 80 }] },
+    ]);
+    expect(await ok(['create', 'deployment', 'dry', '--image=capstan/hello', '--dry-run'])).toBe(
+      'deployment.apps/dry created (server dry run)\n',
+    );
+    expect(await store.tryGet('Deployment', 'default', 'dry')).toBeUndefined();
+    for (const [args, message] of [
+      [['create', 'deployment', 'noimage'], /^error: create deployment needs --image=IMAGE\n$/],
+      [['create', 'secret', 'x'], /^error: create takes -f FILE, or one of: "create namespace NAME"/],
+      [['create', 'namespace', 'cli-made'], /^error: .*already exists\n$/],
+    ] as const) {
+      const run = await capstan([...args]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+    }
+    await ok(['delete', 'namespace', 'cli-made']);
+  });
+
   it('deletes what a manifest names', async () => {
     expect(lines(await ok(['delete', '-f', join(dir, 'web.yaml')]))).toEqual([
       'deployment.apps "web" deleted',

@@ -124,3 +124,24 @@ describe('graceful close', () => {
     }
   });
 });
+
+describe('start-up', () => {
+  it('refuses a port in use with an error naming the address and the setting, and without a stray message', async () => {
+    const first = await startApiServer({ store, port: 0, logger, readCache: false });
+    const port = Number(new URL(first.url).port);
+    const printed: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args);
+    try {
+      await expect(startApiServer({ store, port, logger, readCache: false })).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: the address is in use.*CAPSTAN_PORT`)),
+      });
+    } finally {
+      console.error = original;
+      await first.close();
+    }
+    // graphql-ws reports a WebSocket server's error on the console; none may come from a listen that failed.
+    expect(printed).toEqual([]);
+  });
+});

@@ -70,9 +70,11 @@ export class DnsServer {
     } catch (err) {
       await this.stop();
       const code = (err as NodeJS.ErrnoException).code;
-      throw new CapstanError('UNAVAILABLE', `DNS server cannot listen on ${host}:${port} (${code ?? String(err)})`, {
-        cause: err,
-      });
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `DNS server cannot listen on ${host}:${port} (${code ?? String(err)}); choose another port with CAPSTAN_DNS_PORT / --dns-port`,
+        { cause: err },
+      );
     }
     return this.address;
   }

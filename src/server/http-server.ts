@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CapstanError } from '../api/errors.ts';
 import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
@@ -82,6 +83,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
     });
   });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    cache?.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not on this machine';
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `the API cannot listen on ${host}:${port}: the address ${why}; choose another with CAPSTAN_PORT / --port or CAPSTAN_HOST / --host`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  // Attached once listening: a WebSocket server on a server that failed to listen reports that as its own error.
   const ws = attachGraphQLWebSocket({
     server,
     yoga,
@@ -91,13 +114,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostPart}:${address.port}`;

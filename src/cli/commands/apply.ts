@@ -5,10 +5,11 @@ import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
-import { collect } from '../options.ts';
+import { collect, integerOption } from '../options.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { parseDuration, readiness, waitUntil } from '../wait.ts';
+import { createFromArguments, type GeneratorFlags } from './create-generators.ts';
 import { listArgs } from './get.ts';
 
 interface FileFlags {
@@ -204,11 +205,31 @@ Examples:
     );
 
   fileOptions(
-    program.command('create').description('Create objects from Kubernetes YAML; fails if one exists'),
+    program
+      .command('create')
+      .description('Create objects from Kubernetes YAML, or a namespace or deployment by name; fails if one exists')
+      .argument('[args...]', 'namespace NAME, or deployment NAME --image=IMAGE (instead of -f)'),
     'create',
   )
-    .addHelpText('after', '\nExamples:\n  capstan create -f examples/multi-tier.yaml\n  capstan create -f - < pod.yaml')
-    .action(withSession(io, (session, flags: FileFlags) => createCommand(session, flags)));
+    .option('--image <image>', 'create deployment: the image of its one container')
+    .option('--replicas <n>', 'create deployment: replicas (default 1)', integerOption('--replicas', 0))
+    .option('--port <port>', 'create deployment: the container port', integerOption('--port', 1, 65_535))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  capstan create -f examples/multi-tier.yaml
+  capstan create -f - < pod.yaml
+  capstan create namespace shop
+  capstan create deployment web --image=capstan/hello --replicas=2 --port=80`,
+    )
+    .action(
+      withSession(io, (session, args: string[], flags: FileFlags & GeneratorFlags) => {
+        if (args.length === 0) return createCommand(session, flags);
+        if (flags.filename) throw new CliError('create takes either -f FILE or TYPE NAME, not both');
+        return createFromArguments(session, args, flags);
+      }),
+    );
 
   fileOptions(
     program
