@@ -203,6 +203,23 @@ describe('the README tour through the capstan binary against capstan up', () => 
     expect(whole).toContain(result.stdout);
   });
 
+  it("runs a command in a pod with exec: the pod's resolv.conf, and the command's exit code", async () => {
+    const [name] = [...helloPods.keys()];
+    const resolv = await capstan('exec', name!, '--', 'cat', '/etc/resolv.conf');
+    expect(resolv.split('\n')).toEqual(
+      expect.arrayContaining([
+        `nameserver ${cluster().dnsServiceIp}`,
+        'search default.svc.cluster.local svc.cluster.local cluster.local',
+      ]),
+    );
+    const failed = await cluster().cli(['exec', name!, '--', 'sh', '-c', 'echo to stdout; echo to stderr >&2; exit 7']);
+    expect(failed).toEqual({
+      code: 7,
+      stdout: 'to stdout\n',
+      stderr: 'to stderr\ncommand terminated with exit code 7\n',
+    });
+  });
+
   it("prints the same pod log through a second control plane, read from the node's log endpoint", async () => {
     const [name, ip] = [...helloPods][0]!;
     const server = await cluster().startServer();

@@ -12,6 +12,7 @@ import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import * as sdk from '../src/sdk/index.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
+import { NodeExecSource, shortLivedAdminCredentials } from '../src/server/node-exec-source.ts';
 import { NodeLogSource } from '../src/server/node-log-source.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { newTestStore, waitFor } from './support/store.ts';
@@ -109,11 +110,12 @@ beforeAll(async () => {
   await store.create('Namespace', { kind: 'Namespace', metadata: { name: NODE_LEASE_NAMESPACE } });
   ({ token: adminToken } = await createToken(store, { role: 'admin', description: 'remote logs test' }));
   const logSource = new NodeLogSource({ store, token: () => adminToken });
+  const execSource = new NodeExecSource({ store, credential: shortLivedAdminCredentials(store) });
   api = await startApiServer({
     store,
     port: 0,
     logger: createLogger({ level: 'silent' }),
-    contextExtras: { logSource },
+    contextExtras: { logSource, execSource },
   });
   admin = new GraphQLStore({ server: api.url, token: adminToken });
   client = sdk.createCapstanClient({ url: api.url, token: adminToken });
@@ -289,6 +291,38 @@ describe("the node's log endpoint", () => {
       signal: AbortSignal.timeout(10_000),
     });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('exec in a pod on a joined node', () => {
+  const execTokens = async () =>
+    (await store.list('Token')).items.filter((t) => t.spec?.description?.includes('one exec on a node'));
+
+  it("runs commands through the node's endpoint and revokes the credential it sent", async () => {
+    const exec = (command: string[]) =>
+      client.request(sdk.ExecDocument, { namespace: 'default', name: podName, command });
+    expect((await exec(['cat', '/etc/hostname'])).exec).toMatchObject({ stdout: `${podName}\n`, exitCode: 0 });
+    expect((await exec(['sh', '-c', 'echo out; echo err >&2; exit 3'])).exec).toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      exitCode: 3,
+      timedOut: false,
+      truncated: false,
+    });
+    expect(await execTokens()).toEqual([]);
+  });
+
+  it("refuses the API server's read-only log credential at the node's exec endpoint with 403", async () => {
+    const viewer = await createToken(store, { role: 'viewer', description: 'remote exec test viewer' });
+    const res = await fetch(`${logEndpoint}/exec/default/${podName}/hello`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ command: ['touch', '/tmp/pwned'] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/role viewer.*admin credential/) });
   });
 });
 

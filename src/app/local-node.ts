@@ -64,8 +64,9 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
   try {
     const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
     stops.push(() => podDns.stop());
-    // This process reads the node's logs in process (attachLogSource below); the endpoint is for the other
-    // control-plane processes on the same Redis, which find it in the Node's status as they find a joined node's.
+    // This process reads the node's logs and runs its execs in process (attach* below); the endpoint is for the
+    // other control-plane processes on the same Redis, which find it in the Node's status as they find a joined
+    // node's.
     const running: { agent?: NodeAgent } = {};
     const logServer = await startLogServer({
       host: config.nodeAddress,
@@ -96,6 +97,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     stops.push(() => agent.stop());
     const detachLogs = plane.attachLogSource(agent.logSource, config.nodeName);
     stops.push(async () => detachLogs());
+    const detachExec = plane.attachExecSource(agent.execSource, config.nodeName);
+    stops.push(async () => detachExec());
     const proxy = await startServiceProxy({
       store: nodeStore,
       nodeName: config.nodeName,

@@ -3,10 +3,12 @@ import { DnsIndex } from '../dns/dns-index.ts';
 import { startDnsServer } from '../dns/dns-server.ts';
 import type { DnsServer } from '../dns/dns-server.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
+import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
 import { createToken } from '../auth/tokens.ts';
 import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
+import { NodeExecSource, shortLivedAdminCredentials } from '../server/node-exec-source.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
@@ -41,6 +43,8 @@ export interface ControlPlane {
    * the returned function undoes it. Pods on other nodes are read from their nodes' log endpoints.
    */
   attachLogSource(source: LogSource, nodeName?: string): () => void;
+  /** As attachLogSource, for commands run in containers (`exec`). */
+  attachExecSource(source: ExecSource, nodeName?: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -87,11 +91,14 @@ export async function startControlPlane(
     });
     stops.push(() => store.delete('Token', undefined, logReader.name).then(() => undefined));
     const logs = new NodeLogSource({ store, token: () => logReader.token });
+    // Running a command needs admin rights on the node too; each exec gets its own admin credential that lives
+    // only while it runs (see shortLivedAdminCredentials and docs/architecture.md, Known gaps).
+    const execs = new NodeExecSource({ store, credential: shortLivedAdminCredentials(store) });
     const api = await startApiServer({
       store,
       host: config.host,
       port: config.port,
-      contextExtras: { logSource: logs },
+      contextExtras: { logSource: logs, execSource: execs },
     });
     stops.push(() => api.close());
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
@@ -117,6 +124,9 @@ export async function startControlPlane(
       configPath: credentials.configPath,
       attachLogSource(source, nodeName = config.nodeName) {
         return logs.attach(nodeName, source);
+      },
+      attachExecSource(source, nodeName = config.nodeName) {
+        return execs.attach(nodeName, source);
       },
       stop: stopAll,
     };

@@ -3,11 +3,14 @@ import { CapstanClientError } from '../sdk/errors.ts';
 /** A user-facing failure of a command: printed as one line (`error: ...`) and turned into a non-zero exit code. */
 export class CliError extends Error {
   readonly exitCode: number;
+  /** Printed as it is, without `error: ` (kubectl's `command terminated with exit code N`). */
+  readonly bare: boolean;
 
-  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { exitCode?: number; cause?: unknown; bare?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
     this.exitCode = options.exitCode ?? 1;
+    this.bare = options.bare ?? false;
   }
 }
 
@@ -17,7 +20,7 @@ function oneLine(text: string): string {
 
 /** The one line printed for a failure of any kind, with advice where the cause is known. */
 export function errorLine(err: unknown): string {
-  if (err instanceof CliError) return `error: ${oneLine(err.message)}`;
+  if (err instanceof CliError) return err.bare ? oneLine(err.message) : `error: ${oneLine(err.message)}`;
   if (err instanceof CapstanClientError) {
     switch (err.code) {
       case 'UNREACHABLE':

@@ -7,8 +7,11 @@ import { lookupKind, type CliKind } from './kinds.ts';
 /** What `capstan logs` was asked for: a pod by name, or a workload whose pods to pick one from. */
 export type LogTarget = { kind: 'Pod'; name: string } | { kind: 'Deployment' | 'ReplicationController'; name: string };
 
-/** Reads `NAME`, `pod/NAME`, `deployment/NAME` or `rc/NAME` (any kubectl alias of these kinds). */
-export function parseLogTarget(arg: string): LogTarget {
+/**
+ * Reads `NAME`, `pod/NAME`, `deployment/NAME` or `rc/NAME` (any kubectl alias of these kinds). `action` says what
+ * the command does with it in errors.
+ */
+export function parseLogTarget(arg: string, action = 'print logs of'): LogTarget {
   const slash = arg.indexOf('/');
   if (slash < 0) return { kind: 'Pod', name: arg };
   const kind: CliKind | undefined = lookupKind(arg.slice(0, slash));
@@ -16,7 +19,7 @@ export function parseLogTarget(arg: string): LogTarget {
   if (!name) throw new CliError(`"${arg}" names no object: use TYPE/NAME, e.g. pod/web-1 or deployment/web`);
   if (kind === 'Pod' || kind === 'Deployment' || kind === 'ReplicationController') return { kind, name };
   throw new CliError(
-    `cannot print logs of "${arg}": use a pod name, pod/NAME, deployment/NAME or replicationcontroller/NAME`,
+    `cannot ${action} "${arg}": use a pod name, pod/NAME, deployment/NAME or replicationcontroller/NAME`,
   );
 }
 

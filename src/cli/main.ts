@@ -4,6 +4,7 @@ import { registerApplyCommands } from './commands/apply.ts';
 import { registerCompletionCommand } from './commands/completion.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
+import { registerExecCommand } from './commands/exec.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerLabelCommands } from './commands/label.ts';
 import { registerLogsCommand } from './commands/logs.ts';
@@ -48,6 +49,7 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerSetCommands(program, io);
   registerRolloutCommand(program, io);
   registerLogsCommand(program, io);
+  registerExecCommand(program, io);
   registerNodeCommands(program, io);
   registerConfigCommand(program, io);
   registerServerCommands(program, io);

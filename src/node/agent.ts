@@ -7,7 +7,9 @@ import { logger as rootLogger } from '../util/logger.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { RuntimeExecSource } from './exec-source.ts';
 import { RuntimeLogSource } from './log-source.ts';
+import type { PodContainerLookup } from './log-source.ts';
 import { ensureLeaseNamespace, refreshNodeStatus, registerNode, renewLease } from './node-registration.ts';
 import type { NodeIdentity } from './node-registration.ts';
 import { removeGonePod } from './pod-report.ts';
@@ -58,6 +60,8 @@ export interface NodeAgent {
   readonly network: NodeNetwork;
   /** Container logs of pods on this node, for the API's `podLogs`. */
   readonly logSource: RuntimeLogSource;
+  /** Commands in containers of pods on this node, for the API's `exec`. */
+  readonly execSource: RuntimeExecSource;
   /** The pod of that name bound to this node, as the agent last saw it; undefined if none. */
   findPod(namespace: string, name: string): Pod | undefined;
   /** Resolves when no pod sync is running (tests). */
@@ -272,20 +276,19 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   every(options.nodeStatusIntervalMs ?? 60_000, 'refreshing the node status', () => refreshNodeStatus(store, identity));
   every(options.resyncIntervalMs ?? 10_000, 'resyncing pods with the engine', resync);
 
-  const logSource = new RuntimeLogSource(
-    runtime,
-    (pod) => {
-      const rec = podWorkers.records.get(pod.metadata.uid);
-      return rec ? [...rec.containers.values()] : undefined;
-    },
-    nodeName,
-  );
+  const podContainers: PodContainerLookup = (pod) => {
+    const rec = podWorkers.records.get(pod.metadata.uid);
+    return rec ? [...rec.containers.values()] : undefined;
+  };
+  const logSource = new RuntimeLogSource(runtime, podContainers, nodeName);
+  const execSource = new RuntimeExecSource(runtime, podContainers, nodeName);
 
   log.info({ pods: podWorkers.records.size, adopted: listing.length }, 'node agent started');
   return {
     nodeName,
     network,
     logSource,
+    execSource,
     findPod(namespace, name) {
       for (const rec of podWorkers.records.values()) {
         if (rec.pod && rec.name === name && rec.namespace === namespace) return rec.pod;

@@ -1,8 +1,14 @@
 import type Docker from 'dockerode';
 import { docker, wrapDockerError } from './docker-errors.ts';
-import { JsonLinesDecoder, MultiplexedLineDecoder, chunks, toLogLine } from './docker-streams.ts';
+import {
+  JsonLinesDecoder,
+  MultiplexedFrameDecoder,
+  MultiplexedLineDecoder,
+  chunks,
+  toLogLine,
+} from './docker-streams.ts';
 import { LABELS } from './runtime.ts';
-import type { ExecResult, LogLine, LogOptions, RuntimeEvent } from './runtime.ts';
+import type { CommandOptions, CommandResult, ExecResult, LogLine, LogOptions, RuntimeEvent } from './runtime.ts';
 
 /** Streaming engine calls of DockerRuntime: logs, exec and events. */
 
@@ -62,16 +68,81 @@ export async function execInContainer(
     for await (const chunk of chunks(stream, abort.signal)) append(decoder.push(chunk));
     append(decoder.end());
     output = output.slice(0, EXEC_OUTPUT_LIMIT);
-    if (abort.signal.aborted) return { exitCode: null, output, timedOut: true };
-    // The attach stream can close a moment before the engine records the exit code.
-    while (!abort.signal.aborted) {
-      const info = await docker(`inspect exec in container ${short}`, () => exec.inspect());
-      if (!info.Running) return { exitCode: info.ExitCode ?? null, output, timedOut: false };
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return { exitCode: null, output, timedOut: true };
+    const exitCode = await execExitCode(exec, short, abort.signal);
+    return { exitCode, output, timedOut: exitCode === null };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The exit code of a finished exec, or null if `signal` aborts first. */
+async function execExitCode(exec: Docker.Exec, short: string, signal: AbortSignal): Promise<number | null> {
+  // The attach stream can close a moment before the engine records the exit code.
+  while (!signal.aborted) {
+    const info = await docker(`inspect exec in container ${short}`, () => exec.inspect());
+    if (!info.Running) return info.ExitCode ?? null;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return null;
+}
+
+/** One stream's bytes up to a limit. */
+class BoundedOutput {
+  private readonly parts: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly limit: number) {}
+
+  add(payload: Buffer): void {
+    const room = this.limit - this.size;
+    if (payload.length > room) this.truncated = true;
+    const kept = payload.subarray(0, Math.max(0, room));
+    if (kept.length === 0) return;
+    this.parts.push(kept);
+    this.size += kept.length;
+  }
+
+  /** The text; when cut, a character split by the limit is left out rather than mangled. */
+  text(): string {
+    return new TextDecoder().decode(Buffer.concat(this.parts), { stream: this.truncated });
+  }
+}
+
+/** Runs a command for a user, stdout and stderr apart (see ContainerRuntime.execCommand). */
+export async function runInContainer(
+  client: Docker,
+  id: string,
+  cmd: string[],
+  options: CommandOptions,
+): Promise<CommandResult> {
+  const short = id.slice(0, 12);
+  const exec = await docker(`exec in container ${short}`, () =>
+    client.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true }),
+  );
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  const timer = setTimeout(stop, options.timeoutMs);
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const output = { stdout: new BoundedOutput(options.limitBytes), stderr: new BoundedOutput(options.limitBytes) };
+  try {
+    const stream = await docker(`exec in container ${short}`, () => exec.start({ hijack: true, stdin: false }));
+    const decoder = new MultiplexedFrameDecoder();
+    for await (const chunk of chunks(stream, abort.signal)) {
+      for (const frame of decoder.push(chunk)) output[frame.stream].add(frame.payload);
+    }
+    const exitCode = await execExitCode(exec, short, abort.signal);
+    return {
+      exitCode,
+      stdout: output.stdout.text(),
+      stderr: output.stderr.text(),
+      truncated: output.stdout.truncated || output.stderr.truncated,
+      timedOut: exitCode === null,
+    };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
   }
 }
 

@@ -17,9 +17,11 @@ import {
   sandboxCreateOptions,
 } from './docker-pod-config.ts';
 import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
-import { containerEvents, containerLogs, execInContainer } from './docker-io.ts';
+import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
 import type {
+  CommandOptions,
+  CommandResult,
   ContainerInfo,
   ContainerRuntime,
   ContainerSpec,
@@ -376,6 +378,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
     return execInContainer(this.client, id, cmd, timeoutMs);
+  }
+
+  execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult> {
+    return runInContainer(this.client, id, cmd, options);
   }
 
   events(node: string, signal?: AbortSignal): AsyncGenerator<RuntimeEvent> {

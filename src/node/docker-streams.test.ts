@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonLinesDecoder, MultiplexedLineDecoder, toLogLine } from './docker-streams.ts';
+import { JsonLinesDecoder, MultiplexedFrameDecoder, MultiplexedLineDecoder, toLogLine } from './docker-streams.ts';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
@@ -8,6 +8,22 @@ function frame(stream: 1 | 2, text: string): Buffer {
   header.writeUInt32BE(payload.length, 4);
   return Buffer.concat([header, payload]);
 }
+
+describe('MultiplexedFrameDecoder', () => {
+  it('returns each frame payload with its stream, byte-exact, whatever the chunk boundaries', () => {
+    const bytes = Buffer.concat([frame(1, 'no newline'), frame(2, 'é\n'), frame(1, '')]);
+    for (const size of [1, 5, 8, bytes.length]) {
+      const decoder = new MultiplexedFrameDecoder();
+      const frames = [];
+      for (let i = 0; i < bytes.length; i += size) frames.push(...decoder.push(bytes.subarray(i, i + size)));
+      expect(frames.map((f) => [f.stream, f.payload.toString('utf8')])).toEqual([
+        ['stdout', 'no newline'],
+        ['stderr', 'é\n'],
+        ['stdout', ''],
+      ]);
+    }
+  });
+});
 
 describe('MultiplexedLineDecoder', () => {
   it('splits frames into lines per stream, whatever the chunk boundaries', () => {

@@ -37,6 +37,23 @@ export class MultiplexedLineDecoder {
   }
 }
 
+/** Splits Docker's multiplexed stream (see MultiplexedLineDecoder) into frame payloads, bytes as they came. */
+export class MultiplexedFrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): { stream: StreamName; payload: Buffer }[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const frames: { stream: StreamName; payload: Buffer }[] = [];
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) break;
+      frames.push({ stream: this.pending[0] === 2 ? 'stderr' : 'stdout', payload: this.pending.subarray(8, 8 + size) });
+      this.pending = this.pending.subarray(8 + size);
+    }
+    return frames;
+  }
+}
+
 /** Splits `2024-05-01T10:00:00.123456789Z text` as Docker prefixes lines with `timestamps=true`. */
 export function toLogLine(raw: { stream: StreamName; text: string }, timestamps: boolean): LogLine {
   const text = raw.text.endsWith('\r') ? raw.text.slice(0, -1) : raw.text;

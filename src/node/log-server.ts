@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
+import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
 import type { LogLine, LogSource } from '../resolvers/logs.ts';
 import type { Identity } from '../server/context.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
@@ -19,10 +20,18 @@ export const LOG_STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
  */
 export type LogRecord = { text: string; timestamp?: string } | { error: { code: CapstanErrorCode; message: string } };
 
+/** The JSON body of `POST /exec/<namespace>/<pod>/<container>`; the answer is an ExecOutput. */
+export interface ExecBody {
+  command: string[];
+  /** Default DEFAULT_EXEC_TIMEOUT_SECONDS, at most MAX_EXEC_TIMEOUT_SECONDS. */
+  timeoutSeconds?: number;
+}
+
 /** What the endpoint serves from: the node agent, once started. */
 export interface LogServerTarget {
   findPod(namespace: string, name: string): Pod | undefined;
   readonly logSource: LogSource;
+  readonly execSource: ExecSource;
 }
 
 export interface LogServerOptions {
@@ -57,7 +66,10 @@ const STATUS: Record<CapstanErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
-const PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
+const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
+const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
+/** An exec body is a command line; anything bigger is not one. */
+const EXEC_BODY_LIMIT_BYTES = 256 * 1024;
 
 function bearerToken(header: string | undefined): string | undefined {
   return /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
@@ -80,83 +92,102 @@ function parseQuery(url: URL): { follow: boolean; tailLines?: number } {
   return { follow, tailLines };
 }
 
+/** Reads a small JSON request body: INVALID when it is not JSON or is too big. */
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  let size = 0;
+  const parts: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw CapstanError.invalid([{ field: 'body', message: `must be at most ${limit} bytes` }]);
+    parts.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown;
+  } catch {
+    throw CapstanError.invalid([{ field: 'body', message: 'must be JSON: {"command": [...], "timeoutSeconds": N}' }]);
+  }
+}
+
+function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: number } {
+  const { command, timeoutSeconds } = (typeof body === 'object' && body !== null ? body : {}) as Partial<
+    Record<keyof ExecBody, unknown>
+  >;
+  if (!Array.isArray(command) || !command.every((word): word is string => typeof word === 'string')) {
+    throw CapstanError.invalid([{ field: 'command', message: 'must be a list of strings' }], 'exec');
+  }
+  if (timeoutSeconds !== undefined && typeof timeoutSeconds !== 'number') {
+    throw CapstanError.invalid([{ field: 'timeoutSeconds', message: 'must be a number' }], 'exec');
+  }
+  return { command, timeoutSeconds: validateExecRequest(command, timeoutSeconds) };
+}
+
 /**
- * The node agent's HTTP endpoint for container logs, as the kubelet's: `GET
- * /containerLogs/<namespace>/<pod>/<container>?follow=true&tailLines=N` answers 200 with an NDJSON stream of
- * LogRecords (chunked) that ends when the container's log ends (at once unless following) or the client goes away,
- * which releases the runtime's log stream. Errors before the stream starts are a status code (400, 401, 403, 404,
- * 503) with one JSON `{ error: { code, message } }` body.
+ * The node agent's HTTP endpoint, as the kubelet's, for what the API server proxies to the node:
  *
- * The caller's bearer token is checked with `authenticate` (the API's `whoami`). Read-only (viewer) and admin
- * credentials are accepted: whoever may read logs through the API may read them here. The API server calls with a
- * viewer credential of its own, so a node never receives a credential that can change the cluster. Node and
- * bootstrap tokens get 403: one node has no business reading another's containers.
+ * - `GET /containerLogs/<namespace>/<pod>/<container>?follow=true&tailLines=N` answers 200 with an NDJSON stream
+ *   of LogRecords (chunked) that ends when the container's log ends (at once unless following) or the client goes
+ *   away, which releases the runtime's log stream.
+ * - `POST /exec/<namespace>/<pod>/<container>` with an ExecBody runs the command in the running container and
+ *   answers 200 with its ExecOutput (stdout, stderr, exitCode, timedOut, truncated) once it ended or timed out.
+ *
+ * Errors before an answer starts are a status code (400, 401, 403, 404, 409, 503) with one JSON
+ * `{ error: { code, message } }` body.
+ *
+ * The caller's bearer token is checked with `authenticate` (the API's `whoami`). Logs: read-only (viewer) and admin
+ * credentials are accepted, whoever may read logs through the API; the API server reads them with a viewer
+ * credential of its own. Exec: admin credentials only, as through the API; the API server sends a short-lived admin
+ * credential with each exec (see NodeExecSource). Node and bootstrap tokens get 403: one node has no business
+ * reading or running anything in another's containers.
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const { nodeName } = options;
   const log = (options.logger ?? rootLogger).child({ component: 'log-server' });
 
-  const authorize = async (req: IncomingMessage): Promise<void> => {
+  const authorize = async (req: IncomingMessage, action: 'logs' | 'exec'): Promise<void> => {
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       throw new CapstanError(
         'UNAUTHENTICATED',
-        `node ${nodeName} serves logs only to the API server: send "Authorization: Bearer <token>"`,
+        `node ${nodeName} serves only the API server: send "Authorization: Bearer <token>"`,
       );
     }
     const identity = await options.authenticate(token);
-    if (identity.role !== 'admin' && identity.role !== 'viewer') {
+    if (action === 'logs' && identity.role !== 'admin' && identity.role !== 'viewer') {
       throw new CapstanError(
         'FORBIDDEN',
         `token "${identity.tokenName}" (role ${identity.role}) may not read container logs on node ${nodeName}: ` +
           'ask the API (capstan logs) instead',
       );
     }
+    if (action === 'exec' && identity.role !== 'admin') {
+      throw new CapstanError(
+        'FORBIDDEN',
+        `token "${identity.tokenName}" (role ${identity.role}) may not run commands in containers on node ` +
+          `${nodeName}: that needs an admin credential`,
+      );
+    }
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://node');
-    const match = PATH.exec(url.pathname);
-    if (!match) {
-      sendError(
-        res,
-        new CapstanError(
-          'NOT_FOUND',
-          `no such endpoint ${url.pathname}: try /containerLogs/<namespace>/<pod>/<container>`,
-        ),
-      );
-      return;
+  /** The pod and container a request names, as this node runs them; throws NOT_FOUND or UNAVAILABLE. */
+  const resolve = (namespace: string, name: string, container: string): { target: LogServerTarget; pod: Pod } => {
+    const target = options.target();
+    if (!target) throw new CapstanError('UNAVAILABLE', `the node agent of ${nodeName} is starting; try again`);
+    const pod = target.findPod(namespace, name);
+    if (!pod) throw new CapstanError('NOT_FOUND', `pod ${namespace}/${name} is not on node ${nodeName}`);
+    if (!pod.spec?.containers.some((c) => c.name === container)) {
+      throw new CapstanError('NOT_FOUND', `container not found ("${container}") in pod ${namespace}/${name}`);
     }
-    if (req.method !== 'GET') {
-      res.writeHead(405, { allow: 'GET' }).end();
-      return;
-    }
-    try {
-      await authorize(req);
-    } catch (err) {
-      const error = isCapstanError(err)
-        ? err
-        : new CapstanError('UNAVAILABLE', 'cannot check the token', { cause: err });
-      sendError(
-        res,
-        error,
-        error.code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="capstan-node"' } : {},
-      );
-      return;
-    }
-    const [namespace, name, container] = match.slice(1).map((s) => decodeURIComponent(s)) as [string, string, string];
+    return { target, pod };
+  };
+
+  const serveLogs = async (req: IncomingMessage, res: ServerResponse, url: URL, ref: string[]): Promise<void> => {
+    const [namespace, name, container] = ref as [string, string, string];
     const abort = new AbortController();
     res.once('close', () => abort.abort());
     let lines: AsyncIterable<LogLine>;
     try {
       const query = parseQuery(url);
-      const target = options.target();
-      if (!target) throw new CapstanError('UNAVAILABLE', `the node agent of ${nodeName} is starting; try again`);
-      const pod = target.findPod(namespace, name);
-      if (!pod) throw new CapstanError('NOT_FOUND', `pod ${namespace}/${name} is not on node ${nodeName}`);
-      if (!pod.spec?.containers.some((c) => c.name === container)) {
-        throw new CapstanError('NOT_FOUND', `pod ${namespace}/${name} has no container ${container}`);
-      }
+      const { target, pod } = resolve(namespace, name, container);
       lines = await target.logSource.stream(pod, { container, ...query, signal: abort.signal });
     } catch (err) {
       if (!isCapstanError(err)) throw err;
@@ -184,17 +215,68 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     }
   };
 
+  const serveExec = async (req: IncomingMessage, res: ServerResponse, ref: string[]): Promise<void> => {
+    const [namespace, name, container] = ref as [string, string, string];
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    let output: ExecOutput;
+    try {
+      const { command, timeoutSeconds } = parseExecBody(await readJson(req, EXEC_BODY_LIMIT_BYTES));
+      const { target, pod } = resolve(namespace, name, container);
+      log.info({ pod: `${namespace}/${name}`, container, program: command[0] }, 'running a command in a container');
+      output = await target.execSource.exec(pod, { container, command, timeoutSeconds, signal: abort.signal });
+    } catch (err) {
+      if (!isCapstanError(err)) throw err;
+      sendError(res, err);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(output));
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://node');
+    const logs = LOGS_PATH.exec(url.pathname);
+    const exec = logs ? null : EXEC_PATH.exec(url.pathname);
+    const match = logs ?? exec;
+    if (!match) {
+      const hint = '/containerLogs/<namespace>/<pod>/<container> or /exec/<namespace>/<pod>/<container>';
+      sendError(res, new CapstanError('NOT_FOUND', `no such endpoint ${url.pathname}: try ${hint}`));
+      return;
+    }
+    const method = logs ? 'GET' : 'POST';
+    if (req.method !== method) {
+      res.writeHead(405, { allow: method }).end();
+      return;
+    }
+    try {
+      await authorize(req, logs ? 'logs' : 'exec');
+    } catch (err) {
+      const error = isCapstanError(err)
+        ? err
+        : new CapstanError('UNAVAILABLE', 'cannot check the token', { cause: err });
+      sendError(
+        res,
+        error,
+        error.code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="capstan-node"' } : {},
+      );
+      return;
+    }
+    const ref = match.slice(1).map((s) => decodeURIComponent(s));
+    if (logs) await serveLogs(req, res, url, ref);
+    else await serveExec(req, res, ref);
+  };
   const server = createServer((req, res) => {
     serve(req, res).catch((err: unknown) => {
-      log.error({ err }, 'log request failed');
-      if (!res.headersSent) sendError(res, new CapstanError('UNAVAILABLE', 'the node failed to serve the logs'));
+      log.error({ err }, 'node endpoint request failed');
+      if (!res.headersSent) sendError(res, new CapstanError('UNAVAILABLE', 'the node failed to serve the request'));
       else res.destroy();
     });
   });
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  log.info({ address: `${options.host}:${port}` }, 'serving container logs');
+  log.info({ address: `${options.host}:${port}` }, 'serving container logs and exec');
 
   return {
     host: options.host,

@@ -56,6 +56,11 @@ export interface ContainerRuntime {
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Runs a command in a running container; a timeout yields `timedOut: true` (the process may live on). */
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs a command for a user (`capstan exec`): stdout and stderr apart and byte-exact, each cut at
+   * `limitBytes`. A timeout or `signal` stops the reading, not the process (the engine cannot kill an exec).
+   */
+  execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult>;
   /** Container start/die/oom events of the node's containers until `signal` aborts. */
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
 }
@@ -238,6 +243,24 @@ export interface ExecResult {
   exitCode: number | null;
   /** stdout and stderr interleaved, cut to the first 64 KiB. */
   output: string;
+  timedOut: boolean;
+}
+
+export interface CommandOptions {
+  timeoutMs: number;
+  /** Bytes kept of each stream; what follows is dropped and `truncated` set. */
+  limitBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface CommandResult {
+  /** Null when the command did not finish within the timeout (or the caller went away). */
+  exitCode: number | null;
+  /** UTF-8 text; a character cut by the limit is dropped whole. */
+  stdout: string;
+  stderr: string;
+  /** Some output was dropped: a stream went over `limitBytes`. */
+  truncated: boolean;
   timedOut: boolean;
 }
 

@@ -2,13 +2,15 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import { GraphQLError, Kind as AstKind } from 'graphql';
 import type { Context } from '../server/context.ts';
+import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
 
 /**
  * The context the schema's resolvers see: the edge's request context plus optional ports that other parts of the
- * program may plug in. `logSource` is set by whoever runs a node agent that can stream container logs.
+ * program may plug in. `logSource` and `execSource` are set by whoever can reach node agents, to stream container
+ * logs and run commands in containers.
  */
-export type SchemaContext = Context & { logSource?: LogSource };
+export type SchemaContext = Context & { logSource?: LogSource; execSource?: ExecSource };
 
 function parseIntOrString(value: unknown): number | string {
   if (typeof value === 'string') return value;

@@ -2,6 +2,7 @@ import { builder } from './builder.ts';
 import './common.ts';
 import './pod-spec.ts';
 import './pod.ts';
+import './exec.ts';
 import './node.ts';
 import './replication-controller.ts';
 import './deployment.ts';

@@ -54,6 +54,7 @@ async function nodeWith(source: LogSource): Promise<NodeLogSource> {
     nodeName: 'n1',
     target: () => ({
       logSource: source,
+      execSource: { exec: () => Promise.reject(new CapstanError('UNAVAILABLE', 'no exec in this test')) },
       findPod: (ns, name) => (ns === 'default' && name === 'web' ? pod : undefined),
     }),
     authenticate: async (token): Promise<Identity> => {

@@ -13,7 +13,8 @@ export interface NodeLogSourceOptions {
   answerTimeoutMs?: number;
 }
 
-const CODES = new Set<string>([
+/** The CapstanError codes a node may send back. */
+export const CODES = new Set<string>([
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'CONFLICT',
@@ -103,7 +104,7 @@ export class NodeLogSource implements LogSource {
     try {
       res = await get(url, token, options.signal!, this.options.answerTimeoutMs ?? 10_000);
     } catch (err) {
-      throw unreachable(`${url.origin}: ${describe(err)}`, err);
+      throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
     if (res.statusCode !== 200) {
       const body = await readSmall(res).catch(() => '');
@@ -121,21 +122,31 @@ export class NodeLogSource implements LogSource {
   }
 }
 
-/** The node's log URL for this request, or why there is none. */
-function logUrl(node: Node, pod: Pod, options: LogStreamOptions): URL | string {
+/**
+ * The URL of `/<path>/<namespace>/<pod>/<container>` on the node's endpoint (log-server.ts), at its InternalIP and
+ * `status.daemonEndpoints.kubeletEndpoint.Port`; or why there is none.
+ */
+export function nodeEndpointUrl(node: Node, path: string, pod: Pod, container: string): URL | string {
   const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   if (!address) return 'it publishes no InternalIP address';
-  if (!port) return 'it publishes no log endpoint (status.daemonEndpoints.kubeletEndpoint); is its agent up to date?';
-  const segments = [pod.metadata.namespace ?? 'default', pod.metadata.name, options.container].map(encodeURIComponent);
+  if (!port) return 'it publishes no endpoint (status.daemonEndpoints.kubeletEndpoint); is its agent up to date?';
+  const segments = [pod.metadata.namespace ?? 'default', pod.metadata.name, container].map(encodeURIComponent);
   const host = address.includes(':') ? `[${address}]` : address;
-  const url = new URL(`http://${host}:${port}/containerLogs/${segments.join('/')}`);
+  return new URL(`http://${host}:${port}/${path}/${segments.join('/')}`);
+}
+
+/** The node's log URL for this request, or why there is none. */
+function logUrl(node: Node, pod: Pod, options: LogStreamOptions): URL | string {
+  const url = nodeEndpointUrl(node, 'containerLogs', pod, options.container);
+  if (typeof url === 'string') return url;
   if (options.follow) url.searchParams.set('follow', 'true');
   if (options.tailLines !== undefined) url.searchParams.set('tailLines', String(options.tailLines));
   return url;
 }
 
-function describe(err: unknown): string {
+/** An error's message, the first of an AggregateError's (a refused connection to every address). */
+export function describeError(err: unknown): string {
   if (err instanceof AggregateError && err.errors[0] instanceof Error) return err.errors[0].message;
   return err instanceof Error ? err.message : String(err);
 }
@@ -164,7 +175,8 @@ function get(url: URL, token: string, signal: AbortSignal, timeoutMs: number): P
   });
 }
 
-async function readSmall(res: IncomingMessage, limit = 64 * 1024): Promise<string> {
+/** The first `limit` characters of a response body; the rest is not read. */
+export async function readSmall(res: IncomingMessage, limit = 64 * 1024): Promise<string> {
   res.setEncoding('utf8');
   let text = '';
   for await (const chunk of res as AsyncIterable<string>) {
@@ -175,10 +187,12 @@ async function readSmall(res: IncomingMessage, limit = 64 * 1024): Promise<strin
   return text;
 }
 
-/** A LogRecord as received: every field unchecked. */
-type ReceivedRecord = { [K in 'text' | 'timestamp']?: unknown } & { error?: { code?: unknown; message?: unknown } };
+/** A LogRecord (or an error body) as received: every field unchecked. */
+export type ReceivedRecord = { [K in 'text' | 'timestamp']?: unknown } & {
+  error?: { code?: unknown; message?: unknown };
+};
 
-function parseRecord(raw: string): ReceivedRecord | undefined {
+export function parseRecord(raw: string): ReceivedRecord | undefined {
   try {
     const value = JSON.parse(raw) as unknown;
     return typeof value === 'object' && value !== null ? (value as ReceivedRecord) : undefined;
@@ -220,7 +234,7 @@ async function* readLines(
   } catch (err) {
     if (signal.aborted) return;
     if (err instanceof CapstanError) throw err;
-    throw unreachable(`the log stream broke: ${describe(err)}`, err);
+    throw unreachable(`the log stream broke: ${describeError(err)}`, err);
   } finally {
     res.destroy();
   }

@@ -8,10 +8,10 @@ import { withSession, type CliIo, type Session } from '../session.ts';
 
 /**
  * The pod to read: the named one, or for `deployment/NAME` and `rc/NAME` one of the workload's pods, picked as
- * kubectl does and said on stderr when there was a choice.
+ * kubectl does and said on stderr when there was a choice. `action` names what is done with it in errors.
  */
-async function podToRead(session: Session, arg: string): Promise<string> {
-  const target = parseLogTarget(arg);
+export async function podToRead(session: Session, arg: string, action?: string): Promise<string> {
+  const target = parseLogTarget(arg, action);
   if (target.kind === 'Pod') return target.name;
   const namespace = session.settings.namespace;
   const workload = (await KIND_API[target.kind].get(session.api(), namespace, target.name)) as

@@ -1155,6 +1155,17 @@ export type SetImageMutation = { setImage: { changed: boolean, object:
       | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
      } };
 
+export type ExecMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+  container?: string | null | undefined;
+  command: Array<string> | string;
+  timeoutSeconds?: number | null | undefined;
+}>;
+
+
+export type ExecMutation = { exec: { stdout: string, stderr: string, exitCode: number | null, timedOut: boolean, truncated: boolean } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -6910,3 +6921,20 @@ export const SetImageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetImageMutation, SetImageMutationVariables>;
+export const ExecDocument = new TypedDocumentString(`
+    mutation Exec($namespace: String!, $name: String!, $container: String, $command: [String!]!, $timeoutSeconds: Int) {
+  exec(
+    namespace: $namespace
+    name: $name
+    container: $container
+    command: $command
+    timeoutSeconds: $timeoutSeconds
+  ) {
+    stdout
+    stderr
+    exitCode
+    timedOut
+    truncated
+  }
+}
+    `) as unknown as TypedDocumentString<ExecMutation, ExecMutationVariables>;

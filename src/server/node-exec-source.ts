@@ -1,0 +1,173 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import type { Pod } from '../api/types.ts';
+import { createToken } from '../auth/tokens.ts';
+import type { ExecBody } from '../node/log-server.ts';
+import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
+import type { Store } from '../store/store.ts';
+import { CODES, describeError, nodeEndpointUrl, parseRecord, readSmall } from './node-log-source.ts';
+
+/** A credential for the calls of one exec on a node, revoked once the exec has ended. */
+export interface NodeCredential {
+  token: string;
+  release(): Promise<void>;
+}
+
+export interface NodeExecSourceOptions {
+  /** Where Node objects (address, endpoint port) are read. */
+  store: Store;
+  /** An admin credential that must stay valid for `ttlSeconds`; see `shortLivedAdminCredentials`. */
+  credential(ttlSeconds: number): Promise<NodeCredential>;
+  /** How long a node may take to answer beyond the command's own timeout. Default 15 s. */
+  answerMarginMs?: number;
+}
+
+/** Answers bigger than this are not an ExecOutput: 1 MiB per stream is at most ~12 MiB of escaped JSON. */
+const ANSWER_LIMIT_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Credentials for exec calls to nodes: a fresh admin token per exec, expiring shortly after the command's
+ * timeout and deleted as soon as the exec ends. Nodes need an admin credential to run commands (a viewer one
+ * would let anything that reads logs run commands too); keeping each one alive only while its exec runs bounds
+ * what a node, or anyone reading the unencrypted node traffic, can do with it.
+ */
+export function shortLivedAdminCredentials(store: Store): (ttlSeconds: number) => Promise<NodeCredential> {
+  return async (ttlSeconds) => {
+    const created = await createToken(store, {
+      role: 'admin',
+      ttlSeconds,
+      description: 'control plane: one exec on a node; deleted when it ends',
+    });
+    return {
+      token: created.token,
+      release: () =>
+        store.delete('Token', undefined, created.name).then(
+          () => undefined,
+          () => undefined,
+        ),
+    };
+  };
+}
+
+function podRef(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
+/**
+ * The API's ExecSource for a whole cluster, as the API server proxies `kubectl exec` to the kubelet: a pod on a
+ * node whose agent runs in this process runs the command through that agent directly; any other through its node's
+ * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) with a short-lived admin credential.
+ */
+export class NodeExecSource implements ExecSource {
+  private readonly local = new Map<string, ExecSource>();
+
+  constructor(private readonly options: NodeExecSourceOptions) {}
+
+  /** Serves the pods of `nodeName` from an in-process agent's source; the returned function undoes it. */
+  attach(nodeName: string, source: ExecSource): () => void {
+    this.local.set(nodeName, source);
+    return () => {
+      if (this.local.get(nodeName) === source) this.local.delete(nodeName);
+    };
+  }
+
+  async exec(pod: Pod, request: ExecRequest): Promise<ExecOutput> {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) {
+      throw new CapstanError('CONFLICT', `pod ${podRef(pod)} is not scheduled to a node yet: nothing runs to exec in`);
+    }
+    const local = this.local.get(nodeName);
+    return local ? local.exec(pod, request) : this.onNode(nodeName, pod, request);
+  }
+
+  private async onNode(nodeName: string, pod: Pod, request: ExecRequest): Promise<ExecOutput> {
+    const unreachable = (why: string, cause?: unknown) =>
+      new CapstanError('UNAVAILABLE', `node ${nodeName} is not reachable for exec: ${why}`, { cause });
+    const node = await this.options.store.tryGet('Node', undefined, nodeName);
+    if (!node) throw unreachable(`pod ${podRef(pod)} is bound to it, but no such node is registered`);
+    const url = nodeEndpointUrl(node, 'exec', pod, request.container);
+    if (typeof url === 'string') throw unreachable(url);
+
+    const answerMs = request.timeoutSeconds * 1000 + (this.options.answerMarginMs ?? 15_000);
+    const credential = await this.options.credential(Math.ceil(answerMs / 1000) + 5);
+    const body: ExecBody = { command: request.command, timeoutSeconds: request.timeoutSeconds };
+    let status: number;
+    let text: string;
+    try {
+      ({ status, text } = await post(url, credential.token, JSON.stringify(body), answerMs, request.signal));
+    } catch (err) {
+      throw unreachable(`${url.origin}: ${describeError(err)}`, err);
+    } finally {
+      await credential.release();
+    }
+    const record = parseRecord(text);
+    if (status === 200) return toOutput(record, () => unreachable(`it sent a malformed answer: ${text.slice(0, 200)}`));
+    const message = record?.error?.message;
+    const detail = typeof message === 'string' ? message : text.trim().slice(0, 200) || 'no detail';
+    if (status === 401 || status === 403) {
+      throw unreachable(`it refused this API server's credential (HTTP ${status}): ${detail}`);
+    }
+    const code = record?.error?.code;
+    if (typeof code === 'string' && CODES.has(code) && status < 500) {
+      throw new CapstanError(code as CapstanErrorCode, detail);
+    }
+    throw unreachable(`HTTP ${status}: ${detail}`);
+  }
+}
+
+function toOutput(record: Record<string, unknown> | undefined, malformed: () => CapstanError): ExecOutput {
+  const { stdout, stderr, exitCode, timedOut, truncated } = record ?? {};
+  if (
+    typeof stdout !== 'string' ||
+    typeof stderr !== 'string' ||
+    (exitCode !== null && typeof exitCode !== 'number') ||
+    typeof timedOut !== 'boolean' ||
+    typeof truncated !== 'boolean'
+  ) {
+    throw malformed();
+  }
+  return { stdout, stderr, exitCode, timedOut, truncated };
+}
+
+/**
+ * POST with node:http rather than fetch: fetch gives up on response headers after 300 s, and a command may run
+ * for up to 600. Resolves with the whole (bounded) answer.
+ */
+function post(
+  url: URL,
+  token: string,
+  body: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        accept: 'application/json',
+      },
+      ...(signal ? { signal } : {}),
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.once('response', (res: IncomingMessage) => {
+      readSmall(res, ANSWER_LIMIT_CHARS).then(
+        (text) => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text });
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(body);
+  });
+}
