@@ -12,7 +12,7 @@ import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import * as sdk from '../src/sdk/index.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
-import { NodeExecSource, shortLivedAdminCredentials } from '../src/server/node-exec-source.ts';
+import { NodeExecSource, shortLivedExecCredentials } from '../src/server/node-exec-source.ts';
 import { NodeLogSource } from '../src/server/node-log-source.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { newTestStore, waitFor } from './support/store.ts';
@@ -110,7 +110,7 @@ beforeAll(async () => {
   await store.create('Namespace', { kind: 'Namespace', metadata: { name: NODE_LEASE_NAMESPACE } });
   ({ token: adminToken } = await createToken(store, { role: 'admin', description: 'remote logs test' }));
   const logSource = new NodeLogSource({ store, token: () => adminToken });
-  const execSource = new NodeExecSource({ store, credential: shortLivedAdminCredentials(store) });
+  const execSource = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
   api = await startApiServer({
     store,
     port: 0,
@@ -322,7 +322,39 @@ describe('exec in a pod on a joined node', () => {
     });
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/role viewer.*admin credential/) });
+    expect(body.error).toEqual({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/role viewer.*exec or admin credential/),
+    });
+  });
+
+  it('gives the node a credential that runs commands there and is refused everything by the API', async () => {
+    // What the API server sends with each exec: a token of role exec.
+    const credential = await shortLivedExecCredentials(store)(60);
+    try {
+      const res = await fetch(`${logEndpoint}/exec/default/${podName}/hello`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${credential.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ command: ['cat', '/etc/hostname'] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ stdout: `${podName}\n`, exitCode: 0 });
+      const asNode = sdk.createCapstanClient({ url: api.url, token: credential.token });
+      try {
+        await expect(asNode.request(sdk.ListPodsDocument, { namespace: 'default' })).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
+        await expect(asNode.request(sdk.CreateTokenDocument, { role: 'admin' })).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
+      } finally {
+        await asNode.close();
+      }
+    } finally {
+      await credential.release();
+    }
+    expect(await execTokens()).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import type { LogSource } from '../resolvers/logs.ts';
 import { createToken } from '../auth/tokens.ts';
 import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
-import { NodeExecSource, shortLivedAdminCredentials } from '../server/node-exec-source.ts';
+import { NodeExecSource, shortLivedExecCredentials } from '../server/node-exec-source.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
@@ -91,9 +91,9 @@ export async function startControlPlane(
     });
     stops.push(() => store.delete('Token', undefined, logReader.name).then(() => undefined));
     const logs = new NodeLogSource({ store, token: () => logReader.token });
-    // Running a command needs admin rights on the node too; each exec gets its own admin credential that lives
-    // only while it runs (see shortLivedAdminCredentials and docs/architecture.md, Known gaps).
-    const execs = new NodeExecSource({ store, credential: shortLivedAdminCredentials(store) });
+    // Each exec on a joined node gets its own credential of role exec (node endpoints accept it to run commands, the
+    // API refuses it everything), living only while it runs: see shortLivedExecCredentials.
+    const execs = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
     const api = await startApiServer({
       store,
       host: config.host,

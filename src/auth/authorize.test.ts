@@ -8,6 +8,7 @@ const admin: Identity = { role: 'admin', tokenName: 'adm000' };
 const viewer: Identity = { role: 'viewer', tokenName: 'vwr000' };
 const bootstrap: Identity = { role: 'bootstrap', tokenName: 'bst000' };
 const node1: Identity = { role: 'node', tokenName: 'nod001', nodeName: 'n1' };
+const exec: Identity = { role: 'exec', tokenName: 'exe000' };
 
 function newPod(nodeName?: string): Pod {
   return {
@@ -51,6 +52,22 @@ describe('authorizeRead', () => {
     expect(() => authorizeRead(viewer)).not.toThrow();
     expect(() => authorizeRead(node1)).not.toThrow();
     expect(refusal(() => authorizeRead(bootstrap)).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('an exec token (what an API server hands a node for one exec)', () => {
+  it('may neither read nor write anything through the API', () => {
+    const read = refusal(() => authorizeRead(exec));
+    expect(read.code).toBe('FORBIDDEN');
+    expect(read.message).toBe(
+      'exec token "exe000" may only run commands through node endpoints, not read cluster state',
+    );
+    for (const verb of ['create', 'update', 'updateStatus', 'delete'] as const) {
+      const write = refusal(() => authorizeWrite(exec, podWrite(verb, newPod('n1'))));
+      expect(write.code).toBe('FORBIDDEN');
+      expect(write.message).toMatch(/^exec token "exe000" may only run commands through node endpoints, not /);
+    }
+    expect(refusal(() => authorizeWrite(exec, { kind: 'Token', name: 't', verb: 'create' })).code).toBe('FORBIDDEN');
   });
 });
 

@@ -47,6 +47,14 @@ export function authorizeRead(identity: Identity | null): asserts identity is Id
       `bootstrap token "${identity.tokenName}" may only be exchanged for a node credential (joinNode), not read cluster state`,
     );
   }
+  if (identity.role === 'exec') throw execRefusal(identity, 'read cluster state');
+}
+
+function execRefusal(identity: Identity, what: string): CapstanError {
+  return new CapstanError(
+    'FORBIDDEN',
+    `exec token "${identity.tokenName}" may only run commands through node endpoints, not ${what}`,
+  );
 }
 
 function nodeMayWrite(nodeName: string, req: WriteRequest): boolean {
@@ -87,7 +95,7 @@ function nodeRefusal(nodeName: string, req: WriteRequest): string {
 
 /**
  * Throws UNAUTHENTICATED when there is no identity and FORBIDDEN when the identity may not make this write.
- * admin: everything. viewer: nothing. bootstrap: nothing (its one use is the joinNode exchange).
+ * admin: everything. viewer: nothing. bootstrap: nothing (its one use is the joinNode exchange). exec: nothing.
  * node N: create/update/updateStatus of Node N and Lease capstan-node-lease/N; updateStatus and delete of pods
  * whose stored spec.nodeName is N; create Events.
  */
@@ -106,6 +114,8 @@ export function authorizeWrite(identity: Identity | null, req: WriteRequest): as
         'FORBIDDEN',
         `bootstrap token "${identity.tokenName}" may only be exchanged for a node credential (joinNode): it may not ${VERB_TEXT[req.verb]} ${describe(req)}`,
       );
+    case 'exec':
+      throw execRefusal(identity, `${VERB_TEXT[req.verb]} ${describe(req)}`);
     case 'node': {
       const nodeName = identity.nodeName;
       if (nodeName && nodeMayWrite(nodeName, req)) return;

@@ -135,9 +135,9 @@ function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: numb
  *
  * The caller's bearer token is checked with `authenticate` (the API's `whoami`). Logs: read-only (viewer) and admin
  * credentials are accepted, whoever may read logs through the API; the API server reads them with a viewer
- * credential of its own. Exec: admin credentials only, as through the API; the API server sends a short-lived admin
- * credential with each exec (see NodeExecSource). Node and bootstrap tokens get 403: one node has no business
- * reading or running anything in another's containers.
+ * credential of its own. Exec: exec and admin credentials only; the API server sends a short-lived exec credential
+ * with each exec (see NodeExecSource), which the API itself refuses everything. Node and bootstrap tokens get 403:
+ * one node has no business reading or running anything in another's containers.
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const { nodeName } = options;
@@ -159,11 +159,11 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
           'ask the API (capstan logs) instead',
       );
     }
-    if (action === 'exec' && identity.role !== 'admin') {
+    if (action === 'exec' && identity.role !== 'admin' && identity.role !== 'exec') {
       throw new CapstanError(
         'FORBIDDEN',
         `token "${identity.tokenName}" (role ${identity.role}) may not run commands in containers on node ` +
-          `${nodeName}: that needs an admin credential`,
+          `${nodeName}: that needs an exec or admin credential`,
       );
     }
   };

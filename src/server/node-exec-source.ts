@@ -16,7 +16,7 @@ export interface NodeCredential {
 export interface NodeExecSourceOptions {
   /** Where Node objects (address, endpoint port) are read. */
   store: Store;
-  /** An admin credential that must stay valid for `ttlSeconds`; see `shortLivedAdminCredentials`. */
+  /** A credential node endpoints accept for exec, valid for `ttlSeconds`; see `shortLivedExecCredentials`. */
   credential(ttlSeconds: number): Promise<NodeCredential>;
   /** How long a node may take to answer beyond the command's own timeout. Default 15 s. */
   answerMarginMs?: number;
@@ -26,15 +26,16 @@ export interface NodeExecSourceOptions {
 const ANSWER_LIMIT_CHARS = 16 * 1024 * 1024;
 
 /**
- * Credentials for exec calls to nodes: a fresh admin token per exec, expiring shortly after the command's
- * timeout and deleted as soon as the exec ends. Nodes need an admin credential to run commands (a viewer one
- * would let anything that reads logs run commands too); keeping each one alive only while its exec runs bounds
- * what a node, or anyone reading the unencrypted node traffic, can do with it.
+ * Credentials for exec calls to nodes: a fresh token of role `exec` per exec, expiring shortly after the command's
+ * timeout and deleted as soon as the exec ends. Node endpoints run commands only for exec (or admin) tokens, so the
+ * viewer credential that reads logs cannot; the API refuses an exec token every read and write, so the node, or
+ * anyone reading the unencrypted node traffic, can use it for nothing but running commands in containers, and only
+ * while its exec runs.
  */
-export function shortLivedAdminCredentials(store: Store): (ttlSeconds: number) => Promise<NodeCredential> {
+export function shortLivedExecCredentials(store: Store): (ttlSeconds: number) => Promise<NodeCredential> {
   return async (ttlSeconds) => {
     const created = await createToken(store, {
-      role: 'admin',
+      role: 'exec',
       ttlSeconds,
       description: 'control plane: one exec on a node; deleted when it ends',
     });
@@ -56,7 +57,7 @@ function podRef(pod: Pod): string {
 /**
  * The API's ExecSource for a whole cluster, as the API server proxies `kubectl exec` to the kubelet: a pod on a
  * node whose agent runs in this process runs the command through that agent directly; any other through its node's
- * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) with a short-lived admin credential.
+ * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) with a short-lived exec credential.
  */
 export class NodeExecSource implements ExecSource {
   private readonly local = new Map<string, ExecSource>();
