@@ -327,3 +327,99 @@ describe('capstan errors', () => {
     });
   });
 });
+
+describe('capstan get -o jsonpath and -o custom-columns', () => {
+  const NS = 'cli-jsonpath';
+  let nodePort: number;
+
+  beforeAll(async () => {
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name: NS } });
+    const service = await store.create('Service', {
+      kind: 'Service',
+      metadata: { name: 'jp', namespace: NS },
+      spec: { type: 'NodePort', selector: { app: 'jp' }, ports: [{ port: 80, targetPort: 80 }] },
+    });
+    nodePort = service.spec!.ports![0]!.nodePort!;
+    for (const [name, phase, podIP] of [
+      ['jp-1', 'Running', '10.1.0.2'],
+      ['jp-2', 'Pending', undefined],
+    ] as const) {
+      const pod = await store.create('Pod', {
+        kind: 'Pod',
+        metadata: { name, namespace: NS, labels: { app: 'jp' } },
+        spec: { containers: [{ name: 'c', image: 'capstan/hello' }] },
+      });
+      await store.updateStatus('Pod', { ...pod, status: { phase, ...(podIP ? { podIP } : {}) } });
+    }
+  });
+
+  it('prints one field of one object, with no newline added', async () => {
+    expect(nodePort).toBeGreaterThanOrEqual(30000);
+    expect(await ok(['get', 'svc', 'jp', '-n', NS, '-o', 'jsonpath={.spec.ports[0].nodePort}'])).toBe(`${nodePort}`);
+    expect(await ok(['get', 'svc/jp', '-n', NS, '-o=jsonpath={.kind}/{.metadata.name}'])).toBe('Service/jp');
+  });
+
+  it('runs on the very document -o json prints', async () => {
+    const json: unknown = JSON.parse(await ok(['get', 'pods', '-n', NS, '-o', 'json']));
+    expect(JSON.parse(await ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={@}']))).toEqual(json);
+    expect(await ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={.apiVersion} {.kind} {.items[*].metadata.name}'])).toBe(
+      'v1 List jp-1 jp-2',
+    );
+  });
+
+  it('ranges over a list and filters it', async () => {
+    const range = '{range .items[*]}{.metadata.name}{"\\t"}{.status.podIP}{"\\n"}{end}';
+    expect(await ok(['get', 'pods', '-n', NS, '-o', `jsonpath=${range}`])).toBe('jp-1\t10.1.0.2\njp-2\t\n');
+    const running = '{.items[?(@.status.phase=="Running")].metadata.name}';
+    expect(await ok(['get', 'pods', '-n', NS, '-o', `jsonpath=${running}`])).toBe('jp-1');
+  });
+
+  it('prints custom columns, with or without headers', async () => {
+    const spec = 'custom-columns=NAME:.metadata.name,IP:.status.podIP,PHASE:.status.phase';
+    expect(lines(await ok(['get', 'pods', '-n', NS, '-o', spec]))).toEqual([
+      'NAME   IP         PHASE',
+      'jp-1   10.1.0.2   Running',
+      'jp-2   <none>     Pending',
+    ]);
+    expect(await ok(['get', 'pods', '-n', NS, '-o', 'custom-columns=NAME:.metadata.name', '--no-headers'])).toBe(
+      'jp-1\njp-2\n',
+    );
+    expect(lines(await ok(['get', 'pods', '-n', NS, '--no-headers']))).toEqual([
+      expect.stringMatching(/^jp-1\s+0\/1\s+Running\s+0\s+\d+s$/),
+      expect.stringMatching(/^jp-2\s+0\/1\s+Pending\s+0\s+\d+s$/),
+    ]);
+  });
+
+  it('prints an empty list through the template instead of "No resources found"', async () => {
+    expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('');
+    expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'custom-columns=NAME:.metadata.name'])).toBe(
+      'NAME\n',
+    );
+  });
+
+  it('fails in one line on a bad template, a missing key when asked to, and with --watch', async () => {
+    for (const [args, stderr] of [
+      [['-o', 'jsonpath={.items[0'], 'error: error parsing jsonpath {.items[0, unterminated array\n'],
+      [
+        ['-o', 'jsonpath={.items[5]}'],
+        'error: error executing jsonpath "{.items[5]}": Error executing template: array index out of bounds: index 5, length 2\n',
+      ],
+      [
+        ['-o', 'jsonpath={.items[0].status.hostIP}', '--allow-missing-template-keys=false'],
+        'error: error executing jsonpath "{.items[0].status.hostIP}": Error executing template: hostIP is not found\n',
+      ],
+      [
+        ['-o', 'custom-columns=NAME'],
+        'error: unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>\n',
+      ],
+      [
+        ['-w', '-o', 'jsonpath={.kind}'],
+        'error: --watch does not support -o jsonpath; use a table, -o wide, yaml, json or name\n',
+      ],
+    ] as const) {
+      const run = await capstan(['get', 'pods', '-n', NS, ...args]);
+      expect(run, args.join(' ')).toMatchObject({ code: 1, stdout: '', stderr });
+    }
+    expect(await ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={.items[0].status.hostIP}'])).toBe('');
+  });
+});

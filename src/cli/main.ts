@@ -4,6 +4,7 @@ import { registerApplyCommands } from './commands/apply.ts';
 import { registerCompletionCommand } from './commands/completion.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
+import { registerEditCommand } from './commands/edit.ts';
 import { registerExecCommand } from './commands/exec.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerLabelCommands } from './commands/label.ts';
@@ -47,6 +48,7 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerWorkloadCommands(program, io);
   registerLabelCommands(program, io);
   registerSetCommands(program, io);
+  registerEditCommand(program, io);
   registerRolloutCommand(program, io);
   registerLogsCommand(program, io);
   registerExecCommand(program, io);

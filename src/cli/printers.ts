@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type * as sdk from '../sdk/index.ts';
 import { capstanShapes } from '../sdk/object-shapes.ts';
 import { CliError } from './cli-error.ts';
+import { parseCustomColumns, parseCustomColumnsFile, type CustomColumn } from './custom-columns.ts';
+import { JsonPathError, parseJsonPath, type JsonPath } from './jsonpath.ts';
 import { KIND_INFO, type CliKind } from './kinds.ts';
 import type { AnyObject } from './resources.ts';
 import { age, formatMap, orNone, renderTable } from './table.ts';
@@ -14,6 +17,59 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   throw new CliError(`unknown output format "${value}" (use wide, yaml, json or name)`);
 }
 
+/** What `get -o` asks for: a fixed format, a JSONPath template or custom columns. */
+export type OutputSpec =
+  | { format: OutputFormat }
+  | { format: 'jsonpath'; template: JsonPath }
+  | { format: 'custom-columns'; columns: CustomColumn[] };
+
+const TEMPLATE_FORMATS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'];
+
+function readTemplateFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Reads `-o` as kubectl does: `wide|yaml|json|name`, `jsonpath=TEMPLATE`, `jsonpath-file=FILE`,
+ * `custom-columns=SPEC` or `custom-columns-file=FILE`; templates are parsed here, so a bad one fails before any request.
+ */
+export function parseOutputSpec(value: string | undefined, options: { allowMissingKeys?: boolean } = {}): OutputSpec {
+  // `-o=json` reaches commander as "=json"; kubectl's flag parser reads it as "json".
+  const output = value?.startsWith('=') ? value.slice(1) : value;
+  if (output === undefined || output === '') return { format: 'table' };
+  const eq = output.indexOf('=');
+  const name = eq === -1 ? output : output.slice(0, eq);
+  if (!TEMPLATE_FORMATS.includes(name)) {
+    if (['wide', 'yaml', 'json', 'name'].includes(output)) return { format: output as OutputFormat };
+    throw new CliError(
+      `unknown output format "${output}" (use wide, yaml, json, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC or custom-columns-file=FILE)`,
+    );
+  }
+  const argument = eq === -1 ? '' : output.slice(eq + 1);
+  if (name === 'custom-columns') return { format: 'custom-columns', columns: parseCustomColumns(argument) };
+  if (argument === '') {
+    throw new CliError(
+      name === 'custom-columns-file'
+        ? 'custom-columns-file format specified but no file given'
+        : 'template format specified but no template given',
+    );
+  }
+  if (name === 'custom-columns-file') {
+    return { format: 'custom-columns', columns: parseCustomColumnsFile(readTemplateFile(argument)) };
+  }
+  const template = name === 'jsonpath-file' ? readTemplateFile(argument) : argument;
+  try {
+    return { format: 'jsonpath', template: parseJsonPath(template, options) };
+  } catch (err) {
+    if (err instanceof JsonPathError) throw new CliError(`error parsing jsonpath ${template}, ${err.message}`);
+    throw err;
+  }
+}
+
 export interface TableOptions {
   wide: boolean;
   /** Prefix a NAMESPACE column (with -A). */
@@ -21,6 +77,8 @@ export interface TableOptions {
   /** Print names as `pod/web-1`, as kubectl does when several kinds are listed. */
   withKind: boolean;
   showLabels: boolean;
+  /** Leave out the header row (--no-headers). */
+  noHeaders?: boolean;
   now?: number;
 }
 
@@ -219,9 +277,28 @@ export function renderObjects(kind: CliKind, objects: readonly AnyObject[], opti
   );
 }
 
+/** The document `-o json` prints: the Kubernetes shape of one object, or of a v1 List holding several. */
+export function structuredDocument(objects: readonly AnyObject[], asList: boolean): unknown {
+  const manifests = objects.map((o) => capstanShapes().toManifest(o));
+  return asList ? { apiVersion: 'v1', kind: 'List', items: manifests } : manifests[0];
+}
+
 /** Objects as YAML (documents separated by ---) or JSON (one object, or a v1 List for several). */
 export function renderStructured(objects: readonly AnyObject[], format: 'yaml' | 'json', asList: boolean): string {
-  const manifests = objects.map((o) => capstanShapes().toManifest(o));
-  const value = asList ? { apiVersion: 'v1', kind: 'List', items: manifests } : manifests[0];
+  const value = structuredDocument(objects, asList);
   return format === 'json' ? JSON.stringify(value, null, 2) : stringify(value).trimEnd();
+}
+
+/** A JSONPath template executed on the document `-o json` would print; kubectl adds no newline after it. */
+export function renderJsonPath(template: JsonPath, objects: readonly AnyObject[], asList: boolean): string {
+  try {
+    return template.execute(structuredDocument(objects, asList));
+  } catch (err) {
+    if (err instanceof JsonPathError) {
+      throw new CliError(
+        `error executing jsonpath ${JSON.stringify(template.template)}: Error executing template: ${err.message}`,
+      );
+    }
+    throw err;
+  }
 }

@@ -4,7 +4,7 @@ import { kindNames } from '../kinds.ts';
 import type { CliIo } from '../session.ts';
 
 /** Verbs whose first argument is a kind, and whose next arguments are names of that kind. */
-const KIND_VERBS = ['get', 'describe', 'delete', 'scale', 'expose', 'label', 'annotate'];
+const KIND_VERBS = ['get', 'describe', 'delete', 'scale', 'expose', 'label', 'annotate', 'edit'];
 
 function flagsOf(command: Command): string[] {
   return command.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));

@@ -2,15 +2,18 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
+import { renderCustomColumns } from '../custom-columns.ts';
 import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
 import {
-  parseOutputFormat,
+  parseOutputSpec,
   qualifiedName,
+  renderJsonPath,
   renderObjects,
   renderStructured,
   tableHeaders,
   tableRow,
   type OutputFormat,
+  type OutputSpec,
   type TableOptions,
 } from '../printers.ts';
 import { KIND_API, type AnyObject, type ListArgs } from '../resources.ts';
@@ -23,6 +26,9 @@ interface GetFlags {
   output?: string;
   watch?: boolean;
   showLabels?: boolean;
+  /** false with --no-headers (commander's negated option). */
+  headers?: boolean;
+  allowMissingTemplateKeys?: string | boolean;
 }
 
 /** Objects of one kind read for `get`, in the order asked. */
@@ -68,14 +74,34 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
   return result;
 }
 
-function print(
-  session: Session,
-  fetched: Fetched[],
-  format: OutputFormat,
-  options: TableOptions,
-  single: boolean,
-): void {
+/** A boolean flag given as `--flag` (true) or `--flag=VALUE`, with the values Go's flag parser accepts. */
+function parseBooleanFlag(flag: string, value: string | boolean | undefined): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new CliError(`invalid argument "${value}" for "${flag}" flag: use true or false`);
+}
+
+/** A table without its header row, for --no-headers. */
+function withoutHeader(table: string): string {
+  const newline = table.indexOf('\n');
+  return newline === -1 ? '' : table.slice(newline + 1);
+}
+
+function print(session: Session, fetched: Fetched[], output: OutputSpec, options: TableOptions, single: boolean): void {
   const all = fetched.flatMap((f) => f.objects);
+  if (output.format === 'jsonpath') {
+    // As kubectl: the template runs on the document -o json prints, and nothing is added after its output.
+    session.io.stdout.write(renderJsonPath(output.template, all, !single));
+    return;
+  }
+  if (output.format === 'custom-columns') {
+    const manifests = all.map((o) => capstanShapes().toManifest(o));
+    const table = renderCustomColumns(output.columns, manifests, { noHeaders: options.noHeaders });
+    if (table !== '') session.out(table);
+    return;
+  }
+  const format = output.format;
   if (format === 'name') {
     for (const f of fetched) for (const o of f.objects) session.out(qualifiedName(f.kind, o.metadata.name));
     return;
@@ -84,7 +110,10 @@ function print(
     if (all.length > 0 || !single) session.out(renderStructured(all, format, !single));
     return;
   }
-  const tables = fetched.filter((f) => f.objects.length > 0).map((f) => renderObjects(f.kind, f.objects, options));
+  const tables = fetched
+    .filter((f) => f.objects.length > 0)
+    .map((f) => renderObjects(f.kind, f.objects, options))
+    .map((table) => (options.noHeaders ? withoutHeader(table) : table));
   if (tables.length > 0) session.out(tables.join('\n\n'));
 }
 
@@ -123,7 +152,7 @@ async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format
       objects.forEach((o) => session.out(`---\n${stringify(capstanShapes().toManifest(o)).trimEnd()}`));
     else {
       printer.print([
-        ...(header ? [tableHeaders(ref.kind, options)] : []),
+        ...(header && !options.noHeaders ? [tableHeaders(ref.kind, options)] : []),
         ...objects.map((o) => tableRow(ref.kind, o, options)),
       ]);
     }
@@ -153,15 +182,23 @@ async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format
 export function registerGetCommand(program: Command, io: CliIo): void {
   program
     .command('get')
-    .description('List objects in kubectl-style tables, or print them as YAML, JSON or names')
+    .description('List objects in kubectl-style tables, or print them as YAML, JSON, names, JSONPath or custom columns')
     .argument('<types>', `kind(s), comma-separated, or "all": ${kindNames().join(', ')}`)
     .argument('[names...]', 'names of objects (or give KIND/NAME)')
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier in (front,back)')
     .option('--field-selector <selector>', 'field selector, e.g. status.phase=Running or spec.nodeName=node-1')
-    .option('-o, --output <format>', 'wide | yaml | json | name')
+    .option(
+      '-o, --output <format>',
+      'wide | yaml | json | name | jsonpath=TEMPLATE | jsonpath-file=FILE | custom-columns=SPEC | custom-columns-file=FILE',
+    )
     .option('-w, --watch', 'after listing, print every change as it happens (through a subscription)')
     .option('--show-labels', 'add a LABELS column')
+    .option('--no-headers', 'print tables and custom columns without their header row')
+    .option(
+      '--allow-missing-template-keys [bool]',
+      'with -o jsonpath, print nothing for a missing key (true, the default) or fail (false)',
+    )
     .addHelpText(
       'after',
       `
@@ -173,33 +210,46 @@ Examples:
   capstan get svc/web ep/web
   capstan get pods --field-selector spec.nodeName=node-1
   capstan get pods -w
-  capstan get all`,
+  capstan get all
+  capstan get svc web -o jsonpath='{.spec.ports[0].nodePort}'
+  capstan get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.podIP}{"\\n"}{end}'
+  capstan get pods -o jsonpath='{.items[?(@.status.phase=="Running")].metadata.name}'
+  capstan get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP --no-headers`,
     )
     .action(
       withSession(io, async (session, types: string, names: string[], flags: GetFlags) => {
         const refs = parseResourceArgs([types, ...names]);
-        const format = parseOutputFormat(flags.output);
+        const output = parseOutputSpec(flags.output, {
+          allowMissingKeys: parseBooleanFlag('--allow-missing-template-keys', flags.allowMissingTemplateKeys),
+        });
+        const format = output.format;
         const kinds = [...new Set(refs.map((r) => r.kind))];
         const options: TableOptions = {
           wide: format === 'wide',
           withNamespace: Boolean(flags.allNamespaces),
           withKind: kinds.length > 1,
           showLabels: Boolean(flags.showLabels),
+          noHeaders: flags.headers === false,
         };
         if (flags.watch) {
           if (refs.length !== 1) throw new CliError('--watch works on one kind (and at most one name) at a time');
+          if (format === 'jsonpath' || format === 'custom-columns') {
+            throw new CliError(`--watch does not support -o ${format}; use a table, -o wide, yaml, json or name`);
+          }
           await watch(session, refs[0]!, flags, format, options);
           return;
         }
         const single = refs.length === 1 && refs[0]!.name !== undefined;
         const fetched = await fetchAll(session, refs, flags);
-        if (fetched.every((f) => f.objects.length === 0) && format !== 'json' && format !== 'yaml') {
+        // kubectl says "No resources found" only for tables; a template or custom columns print for the empty list.
+        const quietWhenEmpty = ['json', 'yaml', 'jsonpath', 'custom-columns'].includes(format);
+        if (fetched.every((f) => f.objects.length === 0) && !quietWhenEmpty) {
           const where = flags.allNamespaces ? '' : ` in ${session.settings.namespace} namespace`;
           const clusterOnly = kinds.every((k) => !KIND_INFO[k].namespaced);
           session.err(`No resources found${clusterOnly ? '' : where}.`);
           return;
         }
-        print(session, fetched, format, options, single);
+        print(session, fetched, output, options, single);
       }),
     );
 }

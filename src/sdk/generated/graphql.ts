@@ -108,6 +108,23 @@ export type EnvVarSourceInput = {
   fieldRef?: ObjectFieldSelectorInput | null | undefined;
 };
 
+export type EventInput = {
+  count?: number | null | undefined;
+  firstTimestamp?: string | null | undefined;
+  involvedObject: ObjectReferenceInput;
+  lastTimestamp?: string | null | undefined;
+  message: string;
+  metadata: ObjectMetaInput;
+  reason: string;
+  source?: EventSourceInput | null | undefined;
+  type: EventType;
+};
+
+export type EventSourceInput = {
+  component?: string | null | undefined;
+  host?: string | null | undefined;
+};
+
 export type EventType =
   | 'Normal'
   | 'Warning';
@@ -194,6 +211,17 @@ export type NamespacePhase =
   | 'Active'
   | 'Terminating';
 
+export type NodeInput = {
+  metadata: ObjectMetaInput;
+  spec?: NodeSpecInput | null | undefined;
+};
+
+export type NodeSpecInput = {
+  podCIDR?: string | null | undefined;
+  taints?: Array<TaintInput> | null | undefined;
+  unschedulable?: boolean | null | undefined;
+};
+
 export type ObjectFieldSelectorInput = {
   fieldPath: string;
 };
@@ -206,6 +234,14 @@ export type ObjectMetaInput = {
   name?: string | null | undefined;
   namespace?: string | null | undefined;
   ownerReferences?: Array<OwnerReferenceInput> | null | undefined;
+};
+
+export type ObjectReferenceInput = {
+  kind: string;
+  name: string;
+  namespace?: string | null | undefined;
+  resourceVersion?: string | null | undefined;
+  uid?: string | null | undefined;
 };
 
 export type OwnerReferenceInput = {
@@ -372,6 +408,12 @@ export type TaintEffect =
   | 'NoExecute'
   | 'NoSchedule'
   | 'PreferNoSchedule';
+
+export type TaintInput = {
+  effect: TaintEffect;
+  key: string;
+  value?: string | null | undefined;
+};
 
 export type TemplateMetaInput = {
   annotations?: Array<KeyValueInput> | null | undefined;
@@ -679,6 +721,78 @@ export type DeletePersistentVolumeClaimMutationVariables = Exact<{
 
 
 export type DeletePersistentVolumeClaimMutation = { deletePersistentVolumeClaim: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type UpdatePodMutationVariables = Exact<{
+  pod: PodInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdatePodMutation = { updatePod: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateReplicationControllerMutationVariables = Exact<{
+  replicationController: ReplicationControllerInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateReplicationControllerMutation = { updateReplicationController: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateServiceMutationVariables = Exact<{
+  service: ServiceInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateServiceMutation = { updateService: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateEndpointsMutationVariables = Exact<{
+  endpoints: EndpointsInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateEndpointsMutation = { updateEndpoints: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateNodeMutationVariables = Exact<{
+  node: NodeInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateNodeMutation = { updateNode: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateNamespaceMutationVariables = Exact<{
+  namespace: NamespaceInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateNamespaceMutation = { updateNamespace: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateEventMutationVariables = Exact<{
+  event: EventInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateEventMutation = { updateEvent: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdatePersistentVolumeClaimMutationVariables = Exact<{
+  persistentVolumeClaim: PersistentVolumeClaimInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdatePersistentVolumeClaimMutation = { updatePersistentVolumeClaim: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
 
 export type ListPodsQueryVariables = Exact<{
   namespace?: string | null | undefined;
@@ -2940,6 +3054,134 @@ export const DeletePersistentVolumeClaimDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeletePersistentVolumeClaimMutation, DeletePersistentVolumeClaimMutationVariables>;
+export const UpdatePodDocument = new TypedDocumentString(`
+    mutation UpdatePod($pod: PodInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updatePod(
+    pod: $pod
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdatePodMutation, UpdatePodMutationVariables>;
+export const UpdateReplicationControllerDocument = new TypedDocumentString(`
+    mutation UpdateReplicationController($replicationController: ReplicationControllerInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateReplicationController(
+    replicationController: $replicationController
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateReplicationControllerMutation, UpdateReplicationControllerMutationVariables>;
+export const UpdateServiceDocument = new TypedDocumentString(`
+    mutation UpdateService($service: ServiceInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateService(
+    service: $service
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateServiceMutation, UpdateServiceMutationVariables>;
+export const UpdateEndpointsDocument = new TypedDocumentString(`
+    mutation UpdateEndpoints($endpoints: EndpointsInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateEndpoints(
+    endpoints: $endpoints
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateEndpointsMutation, UpdateEndpointsMutationVariables>;
+export const UpdateNodeDocument = new TypedDocumentString(`
+    mutation UpdateNode($node: NodeInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateNode(
+    node: $node
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateNodeMutation, UpdateNodeMutationVariables>;
+export const UpdateNamespaceDocument = new TypedDocumentString(`
+    mutation UpdateNamespace($namespace: NamespaceInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateNamespace(
+    namespace: $namespace
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateNamespaceMutation, UpdateNamespaceMutationVariables>;
+export const UpdateEventDocument = new TypedDocumentString(`
+    mutation UpdateEvent($event: EventInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateEvent(
+    event: $event
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateEventMutation, UpdateEventMutationVariables>;
+export const UpdatePersistentVolumeClaimDocument = new TypedDocumentString(`
+    mutation UpdatePersistentVolumeClaim($persistentVolumeClaim: PersistentVolumeClaimInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updatePersistentVolumeClaim(
+    persistentVolumeClaim: $persistentVolumeClaim
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdatePersistentVolumeClaimMutation, UpdatePersistentVolumeClaimMutationVariables>;
 export const ListPodsDocument = new TypedDocumentString(`
     query ListPods($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
   pods(
