@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,8 +54,8 @@ function capstan(args: string[], env: Record<string, string> = {}): Promise<Run>
   });
 }
 
-async function ok(args: string[]): Promise<string> {
-  const run = await capstan(args);
+async function ok(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const run = await capstan(args, env);
   expect(run, `capstan ${args.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
   return run.stdout;
 }
@@ -273,6 +273,33 @@ describe('capstan run, scale, expose, rollout status', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('capstan version, cluster-info, api-resources', () => {
+  it("prints the CLI's and the server's version, and where the API is", async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(await ok(['version'])).toBe(`Client Version: capstan/${version}\nServer Version: capstan/${version}\n`);
+    expect(await ok(['version', '--client'], { CAPSTAN_SERVER: 'http://127.0.0.1:9' })).toBe(
+      `Client Version: capstan/${version}\n`,
+    );
+    // This test's server runs no DNS responder and has no ranges configured: only the API lines.
+    expect(await ok(['cluster-info'])).toBe(
+      `Capstan API (GraphQL and GraphiQL) is running at ${api.url}/graphql\nDashboard is running at ${api.url}/dashboard\n`,
+    );
+  });
+
+  it('lists the kinds with their short names, as kubectl api-resources', async () => {
+    const rows = lines(await ok(['api-resources']));
+    expect(rows[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
+    expect(rows).toContainEqual(expect.stringMatching(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/));
+    expect(
+      lines(await ok(['api-resources', '--namespaced=false']))
+        .slice(1)
+        .map((r) => r.split(/\s+/)[0]),
+    ).toEqual(['nodes', 'namespaces']);
   });
 });
 

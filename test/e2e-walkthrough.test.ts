@@ -233,6 +233,20 @@ describe('the README tour through the capstan binary against capstan up', () => 
     }
   });
 
+  it('says where the API and the cluster DNS are, with capstan cluster-info', async () => {
+    const up = cluster();
+    expect(await capstan('cluster-info')).toBe(
+      [
+        `Capstan API (GraphQL and GraphiQL) is running at ${up.apiUrl}/graphql`,
+        `Dashboard is running at ${up.apiUrl}/dashboard`,
+        `Cluster DNS is running at 127.0.0.1:${up.dnsPort} (UDP and TCP, zone cluster.local; pods query ${up.dnsServiceIp}:53)`,
+        `Service ClusterIPs come from ${up.serviceCidr}`,
+        `LoadBalancer addresses come from 127.100.${up.index}.0/24`,
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('resolves the service name to its ClusterIP with dig on the cluster DNS', async () => {
     const { stdout } = await run(
       'dig',

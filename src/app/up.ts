@@ -8,6 +8,7 @@ import type { LogSource } from '../resolvers/logs.ts';
 import { createToken } from '../auth/tokens.ts';
 import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
+import type { ClusterInfo } from '../schema/cluster-info.ts';
 import { NodeExecSource, shortLivedExecCredentials } from '../server/node-exec-source.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
@@ -94,11 +95,18 @@ export async function startControlPlane(
     // Each exec on a joined node gets its own credential of role exec (node endpoints accept it to run commands, the
     // API refuses it everything), living only while it runs: see shortLivedExecCredentials.
     const execs = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
+    // Completed with the DNS address once that listens; resolvers see this very object.
+    const clusterInfo: ClusterInfo = {
+      clusterDomain: config.clusterDomain,
+      serviceCidr: config.serviceCidr,
+      dnsServiceIp: config.dnsServiceIp,
+      loadBalancerCidr: config.loadBalancerCidr,
+    };
     const api = await startApiServer({
       store,
       host: config.host,
       port: config.port,
-      contextExtras: { logSource: logs, execSource: execs },
+      contextExtras: { logSource: logs, execSource: execs, clusterInfo },
     });
     stops.push(() => api.close());
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
@@ -108,6 +116,7 @@ export async function startControlPlane(
     stops.push(() => dnsSync.stop());
     const dns = await startDnsServer(dnsIndex, { host: config.dnsHost, port: config.dnsPort });
     stops.push(() => dns.stop());
+    clusterInfo.dns = `${dns.address.host}:${dns.address.port}`;
 
     const manager = startControllerManager({ leaderElection: {}, ...options.controllers, store });
     stops.push(() => manager.stop());

@@ -7,6 +7,7 @@ import { registerDescribeCommand } from './commands/describe.ts';
 import { registerEditCommand } from './commands/edit.ts';
 import { registerExecCommand } from './commands/exec.ts';
 import { registerGetCommand } from './commands/get.ts';
+import { registerInfoCommands } from './commands/info.ts';
 import { registerLabelCommands } from './commands/label.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { registerNodeCommands } from './commands/nodes.ts';
@@ -55,6 +56,7 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerNodeCommands(program, io);
   registerConfigCommand(program, io);
   registerServerCommands(program, io);
+  registerInfoCommands(program, io);
   registerCompletionCommand(program, io);
   applyToAll(program, (command) => {
     command.exitOverride();

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, totalmem } from 'node:os';
 import { isCapstanError } from '../api/errors.ts';
 import type { Lease, Node, NodeCondition, NodeStatus } from '../api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { Store } from '../store/store.ts';
+import { CAPSTAN_VERSION } from '../util/version.ts';
 
 export interface NodeIdentity {
   nodeName: string;
@@ -18,18 +18,7 @@ export interface NodeIdentity {
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-export const KUBELET_VERSION = `capstan/${packageVersion()}`;
+export const KUBELET_VERSION = CAPSTAN_VERSION;
 
 export function nodeLabels(identity: Pick<NodeIdentity, 'nodeName' | 'labels'>): Record<string, string> {
   return {

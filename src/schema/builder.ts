@@ -4,13 +4,14 @@ import { GraphQLError, Kind as AstKind } from 'graphql';
 import type { Context } from '../server/context.ts';
 import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
+import type { ClusterInfo } from './cluster-info.ts';
 
 /**
  * The context the schema's resolvers see: the edge's request context plus optional ports that other parts of the
  * program may plug in. `logSource` and `execSource` are set by whoever can reach node agents, to stream container
  * logs and run commands in containers.
  */
-export type SchemaContext = Context & { logSource?: LogSource; execSource?: ExecSource };
+export type SchemaContext = Context & { logSource?: LogSource; execSource?: ExecSource; clusterInfo?: ClusterInfo };
 
 function parseIntOrString(value: unknown): number | string {
   if (typeof value === 'string') return value;

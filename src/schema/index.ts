@@ -17,6 +17,7 @@ import './apply.ts';
 import './metadata.ts';
 import './token.ts';
 import './whoami.ts';
+import './cluster-info.ts';
 import './lease.ts';
 import './status.ts';
 

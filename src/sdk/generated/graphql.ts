@@ -955,6 +955,11 @@ export type WhoamiQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WhoamiQuery = { whoami: { role: TokenRole, tokenName: string, nodeName: string | null } };
 
+export type ClusterInfoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null } };
+
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
   labelSelector?: string | null | undefined;
@@ -5325,6 +5330,18 @@ export const WhoamiDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WhoamiQuery, WhoamiQueryVariables>;
+export const ClusterInfoDocument = new TypedDocumentString(`
+    query ClusterInfo {
+  clusterInfo {
+    version
+    clusterDomain
+    serviceCidr
+    dnsServiceIp
+    loadBalancerCidr
+    dns
+  }
+}
+    `) as unknown as TypedDocumentString<ClusterInfoQuery, ClusterInfoQueryVariables>;
 export const WatchPodsDocument = new TypedDocumentString(`
     subscription WatchPods($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
   watch(
