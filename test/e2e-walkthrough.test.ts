@@ -308,6 +308,21 @@ describe('the README tour through the capstan binary against capstan up', () => 
     expect(rows.filter((r) => before.has(r.NAME))).toEqual([]);
   });
 
+  it('restarts every pod of the deployment with rollout restart, as revision 3', async () => {
+    const before = new Set((await getRows('pods')).map((r) => r.NAME));
+    expect(await capstan('rollout', 'restart', 'deployment/hello-world')).toBe(
+      'deployment.apps/hello-world restarted\n',
+    );
+    const status = await capstan('rollout', 'status', 'deployment/hello-world', '--timeout', '45s');
+    expect(status).toMatch(/deployment "hello-world" successfully rolled out\n$/);
+    const revisions = parseTable(
+      (await capstan('rollout', 'history', 'deployment/hello-world')).split('\n').slice(1).join('\n'),
+    );
+    expect(revisions.map((r) => r.REVISION)).toEqual(['1', '2', '3']);
+    const rows = await waitForRunningPods({ 'hello-world': 3 });
+    expect(rows.filter((r) => before.has(r.NAME))).toEqual([]);
+  });
+
   it('deletes the service and the deployment, and their pods and containers go', async () => {
     expect(await capstan('delete', 'services', 'hello-service')).toBe('service "hello-service" deleted\n');
     expect((await getRows('services')).map((r) => r.NAME)).not.toContain('hello-service');

@@ -37,10 +37,44 @@ async function setPaused(session: Session, name: string, paused: boolean): Promi
   session.out(`deployment.apps/${name} ${verb}`);
 }
 
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/**
+ * kubectl rollout restart: stamps the pod template with the time, so the Deployment rolls every pod over to a new
+ * ReplicationController under its rollout strategy. A compare-and-set against the version read, re-read on conflict.
+ */
+async function restart(session: Session, name: string): Promise<void> {
+  const namespace = session.settings.namespace;
+  for (let attempt = 1; ; attempt++) {
+    const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
+    if (!deployment) throw new CliError(`deployment "${name}" not found`);
+    if (deployment.spec?.paused) {
+      throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
+    }
+    const shapes = capstanShapes();
+    const manifest = shapes.toManifest(deployment) as {
+      spec: { template: { metadata?: { annotations?: Record<string, string> } } };
+    };
+    const metadata = (manifest.spec.template.metadata ??= {});
+    metadata.annotations = { ...metadata.annotations, [RESTARTED_AT]: new Date().toISOString() };
+    const input = shapes.manifestToInput('Deployment', manifest) as unknown as sdk.DeploymentInput;
+    try {
+      await session.api().request(sdk.UpdateDeploymentDocument, {
+        deployment: input,
+        expectedResourceVersion: deployment.metadata.resourceVersion,
+      });
+      session.out(`deployment.apps/${name} restarted`);
+      return;
+    } catch (err) {
+      if (!(err instanceof sdk.CapstanClientError && err.code === 'CONFLICT') || attempt >= 5) throw err;
+    }
+  }
+}
+
 export function registerRolloutCommand(program: Command, io: CliIo): void {
   const rollout = program
     .command('rollout')
-    .description('Manage the rollout of a Deployment: status, history, undo, pause, resume');
+    .description('Manage the rollout of a Deployment: status, history, undo, pause, resume, restart');
 
   rollout
     .command('status')
@@ -136,4 +170,11 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
       .addHelpText('after', `\nExamples:\n  capstan rollout ${verb} deploy/web`)
       .action(withSession(io, (session, args: string[]) => setPaused(session, deploymentName(args, verb), paused)));
   }
+
+  rollout
+    .command('restart')
+    .description('Replace every pod of a Deployment through a rolling update (its template gets restartedAt)')
+    .argument('<args...>', 'deploy NAME or deploy/NAME')
+    .addHelpText('after', '\nExamples:\n  capstan rollout restart deploy/web\n  capstan rollout status deploy/web')
+    .action(withSession(io, (session, args: string[]) => restart(session, deploymentName(args, 'restart'))));
 }
