@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types.ts';
+import { NAMESPACED_KINDS, type KubeObject } from '../api/types.ts';
 import { setImage, type ImageUpdate } from '../resolvers/images.ts';
 import { changeMetadata, type MetadataField, type MetadataUpdate } from '../resolvers/metadata.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
@@ -8,18 +8,8 @@ import { authorizeMutation } from './kind-fields.ts';
 
 const LabelableKindEnum = builder.enumType('LabelableKind', {
   description: 'The kinds label and annotate change.',
-  values: [
-    'Pod',
-    'ReplicationController',
-    'Deployment',
-    'Service',
-    'Endpoints',
-    'Event',
-    'PersistentVolumeClaim',
-    'Lease',
-    'Node',
-    'Namespace',
-  ] as const,
+  // Every kind the API serves except Token.
+  values: [...NAMESPACED_KINDS, 'Node', 'Namespace'] as const,
 });
 
 const ImageKindEnum = builder.enumType('ImageKind', {

@@ -59,7 +59,7 @@ function linkAbort(outer: AbortSignal | undefined): AbortController {
  * The API's LogSource for a whole cluster, as the API server proxies `kubectl logs` to the kubelet: a pod on a node
  * whose agent runs in this process is read from that agent directly; any other from its node's log endpoint
  * (log-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, with this server's
- * admin credential.
+ * read-only (viewer) credential.
  */
 export class NodeLogSource implements LogSource {
   private readonly local = new Map<string, LogSource>();
