@@ -49,6 +49,11 @@ command -v iptables >/dev/null || missing+=(iptables)
 [[ -x $(command -v docker-init || true) ]] || missing+=(tini)
 # The dashboard's browser test (test/dashboard.test.ts) drives Debian's Chromium; nothing downloads a browser.
 command -v chromium >/dev/null || missing+=(chromium)
+# Pod networking: the CNI reference plugins (bridge, host-local, loopback, portmap), called by the node agent.
+[[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] || missing+=(containernetworking-plugins)
+# A real registry on loopback with htpasswd authentication, for the private-registry tests.
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v htpasswd >/dev/null || missing+=(apache2-utils)
 # The benchmarks (`npm run bench`) measure against real peers: dnsmasq with dnsperf, wrk, redis-benchmark.
 if [[ ${CAPSTAN_SETUP_BENCH:-} == 1 ]]; then
   command -v dnsperf >/dev/null || missing+=(dnsperf)
