@@ -74,7 +74,7 @@ describe('sandboxCreateOptions', () => {
 
 describe('planMounts', () => {
   it('maps emptyDir, hostPath and PVC volumes, honouring readOnly and subPath', () => {
-    const { mounts, ensure } = planMounts(
+    const { mounts, ensure, subPaths } = planMounts(
       sandbox,
       {
         name: 'app',
@@ -89,11 +89,14 @@ describe('planMounts', () => {
       new Map(),
     );
     expect(mounts).toEqual([
-      { Type: 'bind', Source: '/state/pods/u1/volumes/cache/tmp', Target: '/cache', ReadOnly: false },
+      { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/cache/app/0', Target: '/cache', ReadOnly: false },
       { Type: 'bind', Source: '/srv/data', Target: '/host', ReadOnly: true },
       { Type: 'volume', Source: 'capstan-pvc-default-pg', Target: '/db', ReadOnly: true },
     ]);
-    expect(ensure).toEqual([{ path: '/state/pods/u1/volumes/cache/tmp', kind: 'dir' }]);
+    expect(ensure).toEqual([]);
+    expect(subPaths).toEqual([
+      { root: '/state/pods/u1/volumes/cache', subPath: 'tmp', target: '/state/pods/u1/volume-subpaths/cache/app/0' },
+    ]);
   });
 
   it('rejects unknown volumes and escaping subPaths with the field named', () => {

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import type { FieldViolation } from '../api/errors.ts';
 import { parseBytes, parseCpuMillis } from '../api/quantity.ts';
+import { subPathMountTarget } from './subpath.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME, containerSpecHash } from './runtime.ts';
 import type { ContainerSpec, DnsConfig, SandboxConfig, SandboxInfo, SandboxRef } from './runtime.ts';
 
@@ -109,22 +110,30 @@ export interface HostPathToEnsure {
   kind: 'dir' | 'file';
 }
 
+/** A subPath the runtime resolves beneath its volume's root and bind-mounts onto `target` (see subpath.ts). */
+export interface SubPathToMount {
+  root: string;
+  subPath: string;
+  target: string;
+}
+
 type Mount = NonNullable<NonNullable<Docker.ContainerCreateOptions['HostConfig']>['Mounts']>[number];
 
 /**
  * Docker mounts for a container's volumeMounts. `claimMountpoints` maps PVC claim names to their Docker volume's
- * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory).
+ * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory). A subPath mount's
+ * source is a mount point of the runtime's own, prepared from `subPaths` before the container is created.
  */
 export function planMounts(
   sandbox: Pick<SandboxInfo, 'uid' | 'namespace' | 'volumes'>,
   spec: ContainerSpec,
   stateRoot: string,
   claimMountpoints: ReadonlyMap<string, string>,
-): { mounts: Mount[]; ensure: HostPathToEnsure[] } {
+): { mounts: Mount[]; ensure: HostPathToEnsure[]; subPaths: SubPathToMount[] } {
   const mounts: Mount[] = [];
   const ensure: HostPathToEnsure[] = [];
+  const subPaths: SubPathToMount[] = [];
   const violations: FieldViolation[] = [];
-  const subPathOf = (base: string, subPath: string | undefined): string => (subPath ? join(base, subPath) : base);
   (spec.volumeMounts ?? []).forEach((vm, i) => {
     const field = `containers[${spec.name}].volumeMounts[${i}]`;
     const volume = sandbox.volumes.find((v) => v.name === vm.name);
@@ -136,25 +145,29 @@ export function planMounts(
       violations.push({ field: `${field}.name`, message: `no volume named "${vm.name}" in the pod` });
       return;
     }
+    const bind = (root: string, readOnly: boolean): void => {
+      let source = root;
+      if (vm.subPath) {
+        source = subPathMountTarget(podStateDir(stateRoot, sandbox.uid), volume.name, spec.name, i);
+        subPaths.push({ root, subPath: vm.subPath, target: source });
+      }
+      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+    };
     const readOnly = vm.readOnly === true;
     if (volume.emptyDir) {
-      const source = subPathOf(emptyDirPath(stateRoot, sandbox.uid, volume.name), vm.subPath);
-      ensure.push({ path: source, kind: 'dir' });
-      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+      bind(emptyDirPath(stateRoot, sandbox.uid, volume.name), readOnly);
     } else if (volume.hostPath) {
-      const source = subPathOf(volume.hostPath.path, vm.subPath);
+      const path = volume.hostPath.path;
       const type = volume.hostPath.type ?? '';
-      if (type === '' || type === 'DirectoryOrCreate') ensure.push({ path: source, kind: 'dir' });
-      if (type === 'FileOrCreate') ensure.push({ path: source, kind: 'file' });
-      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+      if (type === '' || type === 'DirectoryOrCreate') ensure.push({ path, kind: 'dir' });
+      if (type === 'FileOrCreate' && !vm.subPath) ensure.push({ path, kind: 'file' });
+      bind(path, readOnly);
     } else if (volume.persistentVolumeClaim) {
       const claim = volume.persistentVolumeClaim;
       const ro = readOnly || claim.readOnly === true;
       const mountpoint = claimMountpoints.get(claim.claimName);
       if (vm.subPath && mountpoint) {
-        const source = join(mountpoint, vm.subPath);
-        ensure.push({ path: source, kind: 'dir' });
-        mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: ro });
+        bind(mountpoint, ro);
       } else {
         mounts.push({
           Type: 'volume',
@@ -168,7 +181,7 @@ export function planMounts(
     }
   });
   if (violations.length > 0) throw CapstanError.invalid(violations, `container ${spec.name}`);
-  return { mounts, ensure };
+  return { mounts, ensure, subPaths };
 }
 
 function subPathInvalid(subPath: string | undefined): boolean {

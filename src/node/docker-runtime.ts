@@ -1,4 +1,4 @@
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
@@ -19,6 +19,7 @@ import {
 import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
+import { SUBPATH_DIR_MODE, mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -238,14 +239,15 @@ export class DockerRuntime implements ContainerRuntime {
         claimMountpoints.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
       }
     }
-    const { mounts, ensure } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
+    const { mounts, ensure, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
     for (const p of ensure) {
-      if (p.kind === 'dir') await mkdir(p.path, { recursive: true, mode: 0o777 });
+      if (p.kind === 'dir') await mkdir(p.path, { recursive: true, mode: SUBPATH_DIR_MODE });
       else {
         await mkdir(dirname(p.path), { recursive: true });
         await (await open(p.path, 'a')).close();
       }
     }
+    for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, true);
     const create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
     const container = await docker(`create container ${spec.name} of pod ${sandbox.namespace}/${sandbox.name}`, () =>
       this.client.createContainer(create),
@@ -305,7 +307,7 @@ export class DockerRuntime implements ContainerRuntime {
     const isSandbox = (c: Docker.ContainerInfo): boolean => c.Labels[LABELS.containerName] === SANDBOX_CONTAINER_NAME;
     await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.removeContainer(c.Id)));
     await Promise.all(list.filter(isSandbox).map((c) => this.removeContainer(c.Id)));
-    await rm(podStateDir(this.stateRoot, uid), { recursive: true, force: true });
+    await removePodDir(podStateDir(this.stateRoot, uid));
   }
 
   async listPodContainers(node: string, known?: (id: string) => KnownContainer | undefined): Promise<PodContainers[]> {
