@@ -176,3 +176,38 @@ describe('subPath mounts stay inside their volume', () => {
     }
   });
 });
+
+describe('hostPath mounts and container privileges', () => {
+  it('refuses a hostPath through a link that an earlier pod planted under an allowed directory', async () => {
+    const shared = await mkdtemp(join(tmpdir(), 'capstan-hostpath-'));
+    try {
+      const first = await runtime.createSandbox(newPod('planter', [{ name: 'data', hostPath: { path: shared } }]));
+      const planted = await runToEnd(
+        first,
+        busybox('planter', 'ln -s / /data/evil', { volumeMounts: [{ name: 'data', mountPath: '/data' }] }),
+      );
+      expect(planted.exitCode).toBe(0);
+      const second = await runtime.createSandbox(
+        newPod('victim', [{ name: 'data', hostPath: { path: join(shared, 'evil'), type: 'Directory' } }]),
+      );
+      const reader = busybox('reader', `cat /escape${hostSecretDir}/secret`, {
+        volumeMounts: [{ name: 'data', mountPath: '/escape' }],
+      });
+      await expect(runtime.createContainer(second, reader)).rejects.toThrow(/symbolic link/);
+      await runtime.removePod(first.uid);
+      await runtime.removePod(second.uid);
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+
+  it('runs app containers with no-new-privileges and without NET_RAW', async () => {
+    const sandbox = await runtime.createSandbox(newPod('privs', []));
+    const out = await runToEnd(sandbox, busybox('app', 'grep -E "^(NoNewPrivs|CapEff)" /proc/self/status'));
+    expect(out.text).toMatch(/NoNewPrivs:\s+1/);
+    const capEff = BigInt(`0x${/CapEff:\s+([0-9a-f]+)/.exec(out.text)![1]}`);
+    const NET_RAW = 13n;
+    expect((capEff >> NET_RAW) & 1n).toBe(0n);
+    await runtime.removePod(sandbox.uid);
+  });
+});

@@ -74,7 +74,7 @@ describe('sandboxCreateOptions', () => {
 
 describe('planMounts', () => {
   it('maps emptyDir, hostPath and PVC volumes, honouring readOnly and subPath', () => {
-    const { mounts, ensure, subPaths } = planMounts(
+    const { mounts, subPaths } = planMounts(
       sandbox,
       {
         name: 'app',
@@ -90,12 +90,17 @@ describe('planMounts', () => {
     );
     expect(mounts).toEqual([
       { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/cache/app/0', Target: '/cache', ReadOnly: false },
-      { Type: 'bind', Source: '/srv/data', Target: '/host', ReadOnly: true },
+      { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/host/app/1', Target: '/host', ReadOnly: true },
       { Type: 'volume', Source: 'capstan-pvc-default-pg', Target: '/db', ReadOnly: true },
     ]);
-    expect(ensure).toEqual([]);
     expect(subPaths).toEqual([
-      { root: '/state/pods/u1/volumes/cache', subPath: 'tmp', target: '/state/pods/u1/volume-subpaths/cache/app/0' },
+      {
+        root: '/state/pods/u1/volumes/cache',
+        subPath: 'tmp',
+        target: '/state/pods/u1/volume-subpaths/cache/app/0',
+        create: 'dir',
+      },
+      { root: '/', subPath: '/srv/data', target: '/state/pods/u1/volume-subpaths/host/app/1', create: 'none' },
     ]);
   });
 

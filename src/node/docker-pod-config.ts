@@ -104,34 +104,33 @@ export function sandboxCreateOptions(
   };
 }
 
-/** A host directory or file the runtime must create before the container can bind-mount it. */
-export interface HostPathToEnsure {
-  path: string;
-  kind: 'dir' | 'file';
-}
-
-/** A subPath the runtime resolves beneath its volume's root and bind-mounts onto `target` (see subpath.ts). */
+/**
+ * A path the runtime resolves beneath `root` without following links and bind-mounts onto `target` (see
+ * subpath.ts), creating what is missing as `create` says: subPaths of every volume, and every hostPath.
+ */
 export interface SubPathToMount {
   root: string;
   subPath: string;
   target: string;
+  create: 'dir' | 'file' | 'none';
 }
 
 type Mount = NonNullable<NonNullable<Docker.ContainerCreateOptions['HostConfig']>['Mounts']>[number];
 
 /**
  * Docker mounts for a container's volumeMounts. `claimMountpoints` maps PVC claim names to their Docker volume's
- * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory). A subPath mount's
- * source is a mount point of the runtime's own, prepared from `subPaths` before the container is created.
+ * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory). The source of a
+ * subPath or hostPath mount is a mount point of the runtime's own, prepared from `subPaths` before the container is
+ * created: a hostPath too is opened from `/` without following links, so a pod that may write under an allowed
+ * prefix cannot plant a link there that takes the next pod's hostPath elsewhere.
  */
 export function planMounts(
   sandbox: Pick<SandboxInfo, 'uid' | 'namespace' | 'volumes'>,
   spec: ContainerSpec,
   stateRoot: string,
   claimMountpoints: ReadonlyMap<string, string>,
-): { mounts: Mount[]; ensure: HostPathToEnsure[]; subPaths: SubPathToMount[] } {
+): { mounts: Mount[]; subPaths: SubPathToMount[] } {
   const mounts: Mount[] = [];
-  const ensure: HostPathToEnsure[] = [];
   const subPaths: SubPathToMount[] = [];
   const violations: FieldViolation[] = [];
   (spec.volumeMounts ?? []).forEach((vm, i) => {
@@ -145,29 +144,27 @@ export function planMounts(
       violations.push({ field: `${field}.name`, message: `no volume named "${vm.name}" in the pod` });
       return;
     }
-    const bind = (root: string, readOnly: boolean): void => {
-      let source = root;
-      if (vm.subPath) {
-        source = subPathMountTarget(podStateDir(stateRoot, sandbox.uid), volume.name, spec.name, i);
-        subPaths.push({ root, subPath: vm.subPath, target: source });
-      }
-      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+    const beneath = (root: string, subPath: string, create: SubPathToMount['create'], readOnly: boolean): void => {
+      const target = subPathMountTarget(podStateDir(stateRoot, sandbox.uid), volume.name, spec.name, i);
+      subPaths.push({ root, subPath, target, create });
+      mounts.push({ Type: 'bind', Source: target, Target: vm.mountPath, ReadOnly: readOnly });
     };
     const readOnly = vm.readOnly === true;
     if (volume.emptyDir) {
-      bind(emptyDirPath(stateRoot, sandbox.uid, volume.name), readOnly);
+      const root = emptyDirPath(stateRoot, sandbox.uid, volume.name);
+      if (vm.subPath) beneath(root, vm.subPath, 'dir', readOnly);
+      else mounts.push({ Type: 'bind', Source: root, Target: vm.mountPath, ReadOnly: readOnly });
     } else if (volume.hostPath) {
-      const path = volume.hostPath.path;
       const type = volume.hostPath.type ?? '';
-      if (type === '' || type === 'DirectoryOrCreate') ensure.push({ path, kind: 'dir' });
-      if (type === 'FileOrCreate' && !vm.subPath) ensure.push({ path, kind: 'file' });
-      bind(path, readOnly);
+      const path = join(volume.hostPath.path, vm.subPath ?? '');
+      const create = vm.subPath || type === '' || type === 'DirectoryOrCreate' ? 'dir' : 'none';
+      beneath('/', path, type === 'FileOrCreate' && !vm.subPath ? 'file' : create, readOnly);
     } else if (volume.persistentVolumeClaim) {
       const claim = volume.persistentVolumeClaim;
       const ro = readOnly || claim.readOnly === true;
       const mountpoint = claimMountpoints.get(claim.claimName);
       if (vm.subPath && mountpoint) {
-        bind(mountpoint, ro);
+        beneath(mountpoint, vm.subPath, 'dir', ro);
       } else {
         mounts.push({
           Type: 'volume',
@@ -181,7 +178,7 @@ export function planMounts(
     }
   });
   if (violations.length > 0) throw CapstanError.invalid(violations, `container ${spec.name}`);
-  return { mounts, ensure, subPaths };
+  return { mounts, subPaths };
 }
 
 function subPathInvalid(subPath: string | undefined): boolean {
@@ -229,6 +226,10 @@ export function appContainerCreateOptions(
       // docker-init forwards SIGTERM to the app, so images whose PID 1 has no TERM handler still stop at once.
       Init: true,
       RestartPolicy: { Name: 'no' },
+      // Pod Security Standards "baseline": no setuid gain of privileges, and no raw sockets (ARP/IP spoofing on
+      // the pod network). See docs/security.md.
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['NET_RAW'],
       Mounts: [
         { Type: 'bind', Source: join(dir, 'resolv.conf'), Target: '/etc/resolv.conf' },
         { Type: 'bind', Source: join(dir, 'hosts'), Target: '/etc/hosts' },

@@ -1,5 +1,5 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
@@ -19,7 +19,7 @@ import {
 import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
-import { SUBPATH_DIR_MODE, mountSubPath, removePodDir } from './subpath.ts';
+import { mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -239,15 +239,8 @@ export class DockerRuntime implements ContainerRuntime {
         claimMountpoints.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
       }
     }
-    const { mounts, ensure, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
-    for (const p of ensure) {
-      if (p.kind === 'dir') await mkdir(p.path, { recursive: true, mode: SUBPATH_DIR_MODE });
-      else {
-        await mkdir(dirname(p.path), { recursive: true });
-        await (await open(p.path, 'a')).close();
-      }
-    }
-    for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, true);
+    const { mounts, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
+    for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, p.create);
     const create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
     const container = await docker(`create container ${spec.name} of pod ${sandbox.namespace}/${sandbox.name}`, () =>
       this.client.createContainer(create),

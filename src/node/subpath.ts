@@ -18,9 +18,12 @@ import { CapstanError } from '../api/errors.ts';
  */
 
 const execFileAsync = promisify(execFile);
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
-/** Directories the runtime creates for a subPath: not world-writable, whatever the process' umask. */
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_EXCL, O_WRONLY } = constants;
+/** Linux' O_PATH (x86-64 and arm64): a descriptor that names a file without opening it (sockets, devices too). */
+const O_PATH = 0o10000000;
+/** Directories the runtime creates for a subPath or hostPath: not world-writable, whatever the process' umask. */
 export const SUBPATH_DIR_MODE = 0o755;
+const FILE_MODE = 0o644;
 
 function components(subPath: string): string[] {
   const parts = subPath.split('/').filter((p) => p !== '' && p !== '.');
@@ -36,32 +39,31 @@ function escape(subPath: string, component: string): CapstanError {
 }
 
 /**
- * Opens `root/subPath` without following a symbolic link in any component of subPath. `create` makes missing
- * directories (0755) on the way, each also beneath its parent's descriptor.
+ * Opens `root/subPath` without following a symbolic link in any component of subPath. `create` makes what is
+ * missing on the way, each beneath its parent's descriptor: directories (0755), and with `file` the last component
+ * as an empty file (0644).
  */
-export async function openBeneath(root: string, subPath: string, create: boolean): Promise<FileHandle> {
+export async function openBeneath(root: string, subPath: string, create: 'dir' | 'file' | 'none'): Promise<FileHandle> {
   const parts = components(subPath);
-  let current = await open(root, O_RDONLY | O_DIRECTORY);
+  let current = await open(root, O_PATH | O_DIRECTORY);
   try {
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
       const path = `/proc/self/fd/${current.fd}/${part}`;
-      // mkdir never follows a link in its last component: a planted link makes it fail with EEXIST.
-      const made = create ? await mkdir(path, { mode: SUBPATH_DIR_MODE }).then(() => true, ignoreExists) : false;
+      const shown = parts.slice(0, i + 1).join('/');
       let next: FileHandle;
       try {
-        next = await open(path, O_RDONLY | O_NOFOLLOW | (last ? 0 : O_DIRECTORY));
+        next = await openComponent(path, last, create);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP' || code === 'ENOTDIR') throw escape(subPath, parts.slice(0, i + 1).join('/'));
-        if (code === 'ENOENT') {
-          throw new CapstanError('INVALID', `subPath ${subPath}: ${parts.slice(0, i + 1).join('/')} does not exist`);
-        }
+        if (code === 'ELOOP' || code === 'ENOTDIR') throw escape(subPath, shown);
+        if (code === 'ENOENT') throw new CapstanError('INVALID', `subPath ${subPath}: ${shown} does not exist`);
         throw err;
       }
-      if (made) await next.chmod(SUBPATH_DIR_MODE);
       await current.close();
       current = next;
+      // O_PATH with O_NOFOLLOW opens a link itself rather than failing: refuse it here.
+      if ((await current.stat()).isSymbolicLink()) throw escape(subPath, shown);
     }
     return current;
   } catch (err) {
@@ -70,8 +72,29 @@ export async function openBeneath(root: string, subPath: string, create: boolean
   }
 }
 
-function ignoreExists(err: NodeJS.ErrnoException): false {
-  if (err.code === 'EEXIST') return false;
+/** One component beneath the descriptor in `path`, made first when missing and `create` says so. */
+async function openComponent(path: string, last: boolean, create: 'dir' | 'file' | 'none'): Promise<FileHandle> {
+  if (create === 'file' && last) {
+    // O_EXCL never follows a link in the last component: a planted link fails with EEXIST and is opened (and
+    // refused) below.
+    const made = await open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, FILE_MODE).catch(ignoreExists);
+    if (made) {
+      await made.chmod(FILE_MODE);
+      await made.close();
+    }
+  } else if (create !== 'none') {
+    // mkdir never follows a link in its last component either.
+    if (await mkdir(path, { mode: SUBPATH_DIR_MODE }).then(() => true, ignoreExists)) {
+      const made = await open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+      await made.chmod(SUBPATH_DIR_MODE);
+      return made;
+    }
+  }
+  return open(path, O_PATH | O_NOFOLLOW | (last ? 0 : O_DIRECTORY));
+}
+
+function ignoreExists(err: NodeJS.ErrnoException): undefined {
+  if (err.code === 'EEXIST') return undefined;
   throw err;
 }
 
@@ -84,7 +107,12 @@ export function subPathMountTarget(podDir: string, volume: string, container: st
  * Bind-mounts `root/subPath`, resolved beneath root, onto `target` and returns target. An earlier mount there (a
  * restarted container's) is replaced.
  */
-export async function mountSubPath(root: string, subPath: string, target: string, create: boolean): Promise<string> {
+export async function mountSubPath(
+  root: string,
+  subPath: string,
+  target: string,
+  create: 'dir' | 'file' | 'none',
+): Promise<string> {
   const handle = await openBeneath(root, subPath, create);
   try {
     const isDir = (await handle.stat()).isDirectory();
