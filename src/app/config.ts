@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
+import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -34,6 +35,13 @@ export interface CapstanConfig {
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
    */
   logPort: number;
+  /**
+   * Pod security: host path prefixes pods may mount. Env CAPSTAN_HOSTPATH_ALLOWED (comma-separated), default
+   * /srv,/mnt,/tmp; the protected paths of docs/security.md stay refused under any prefix.
+   */
+  hostPathAllowed: string[];
+  /** Pod security: host ports pods may ask for. Env CAPSTAN_HOST_PORT_RANGE, `MIN-MAX` or `none`; default 1024-65535. */
+  hostPortRange: string;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -67,6 +75,13 @@ export function loadConfig(
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    hostPathAllowed:
+      env.CAPSTAN_HOSTPATH_ALLOWED !== undefined
+        ? env.CAPSTAN_HOSTPATH_ALLOWED.split(',')
+            .map((p) => p.trim())
+            .filter((p) => p !== '')
+        : DEFAULT_HOST_PATH_ALLOWED,
+    hostPortRange: env.CAPSTAN_HOST_PORT_RANGE || DEFAULT_HOST_PORT_RANGE,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

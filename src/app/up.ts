@@ -13,6 +13,7 @@ import { NodeExecSource, shortLivedExecCredentials } from '../server/node-exec-s
 import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
+import { ClusterPolicy } from '../security/cluster-policy.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
 import type { RedisStore } from '../store/redis-store.ts';
@@ -72,7 +73,16 @@ export async function startControlPlane(
     dnsAddress: config.dnsServiceIp,
     loadBalancerCidr: config.loadBalancerCidr,
   });
-  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  const policy = new ClusterPolicy({
+    serviceCidr: config.serviceCidr,
+    hostPathAllowed: config.hostPathAllowed,
+    hostPortRange: config.hostPortRange,
+  });
+  const store = await createRedisStore({
+    url: config.redisUrl,
+    prefix: config.prefix,
+    admission: [allocator, policy],
+  });
   allocator.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
