@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appContainerCreateOptions,
+  claimVolumeName,
   hostsFile,
   planMounts,
   podHostname,
@@ -91,7 +92,7 @@ describe('planMounts', () => {
     expect(mounts).toEqual([
       { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/cache/app/0', Target: '/cache', ReadOnly: false },
       { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/host/app/1', Target: '/host', ReadOnly: true },
-      { Type: 'volume', Source: 'capstan-pvc-default-pg', Target: '/db', ReadOnly: true },
+      { Type: 'volume', Source: 'capstan-pvc-default_pg', Target: '/db', ReadOnly: true },
     ]);
     expect(subPaths).toEqual([
       {
@@ -165,5 +166,15 @@ describe('containerSpecHash', () => {
     const b = containerSpecHash({ env: [{ value: '1', name: 'A' }], image: 'i', name: 'x' });
     expect(a).toBe(b);
     expect(containerSpecHash({ name: 'x', image: 'i', env: [{ name: 'A', value: '2' }] })).not.toBe(a);
+  });
+});
+
+describe('claimVolumeName', () => {
+  it('gives claims whose namespace and name join to the same text different volumes', () => {
+    expect(claimVolumeName('a-b', 'c')).not.toBe(claimVolumeName('a', 'b-c'));
+    expect(claimVolumeName('a-b', 'c')).toBe('capstan-pvc-a-b_c');
+    const long = claimVolumeName('ns', 'x'.repeat(253));
+    expect(long).toMatch(/^capstan-pvc-h-[0-9a-f]{64}$/);
+    expect(long).not.toBe(claimVolumeName('ns', `${'x'.repeat(252)}y`));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
@@ -13,8 +14,26 @@ export function networkName(node: string): string {
   return `capstan-${node}`;
 }
 
+/**
+ * The Docker volume of a claim. `_` occurs in neither a namespace (DNS label) nor a claim name (DNS subdomain), so
+ * the name is injective: `a-b`/`c` and `a`/`b-c` no longer share `capstan-pvc-a-b-c`. Names too long for a
+ * directory name get a hash instead (no `_`: they cannot equal a plain one).
+ */
 export function claimVolumeName(namespace: string, claimName: string): string {
+  const plain = `capstan-pvc-${namespace}_${claimName}`;
+  if (plain.length <= 200) return plain;
+  return `capstan-pvc-h-${createHash('sha256').update(`${namespace}/${claimName}`).digest('hex')}`;
+}
+
+/** The name releases before this one gave a claim's volume (not injective); read only to adopt such volumes. */
+export function legacyClaimVolumeName(namespace: string, claimName: string): string {
   return `capstan-pvc-${namespace}-${claimName}`;
+}
+
+/** A claim's Docker volume as the runtime found or made it. */
+export interface ClaimVolume {
+  name: string;
+  mountpoint: string;
 }
 
 /** Per-pod host directory: resolv.conf, hosts and emptyDir volumes live here and go with the pod. */
@@ -118,7 +137,7 @@ export interface SubPathToMount {
 type Mount = NonNullable<NonNullable<Docker.ContainerCreateOptions['HostConfig']>['Mounts']>[number];
 
 /**
- * Docker mounts for a container's volumeMounts. `claimMountpoints` maps PVC claim names to their Docker volume's
+ * Docker mounts for a container's volumeMounts. `claimVolumes` maps PVC claim names to their Docker volume and its
  * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory). The source of a
  * subPath or hostPath mount is a mount point of the runtime's own, prepared from `subPaths` before the container is
  * created: a hostPath too is opened from `/` without following links, so a pod that may write under an allowed
@@ -128,7 +147,7 @@ export function planMounts(
   sandbox: Pick<SandboxInfo, 'uid' | 'namespace' | 'volumes'>,
   spec: ContainerSpec,
   stateRoot: string,
-  claimMountpoints: ReadonlyMap<string, string>,
+  claimVolumes: ReadonlyMap<string, ClaimVolume>,
 ): { mounts: Mount[]; subPaths: SubPathToMount[] } {
   const mounts: Mount[] = [];
   const subPaths: SubPathToMount[] = [];
@@ -162,13 +181,13 @@ export function planMounts(
     } else if (volume.persistentVolumeClaim) {
       const claim = volume.persistentVolumeClaim;
       const ro = readOnly || claim.readOnly === true;
-      const mountpoint = claimMountpoints.get(claim.claimName);
-      if (vm.subPath && mountpoint) {
-        beneath(mountpoint, vm.subPath, 'dir', ro);
+      const found = claimVolumes.get(claim.claimName);
+      if (vm.subPath && found) {
+        beneath(found.mountpoint, vm.subPath, 'dir', ro);
       } else {
         mounts.push({
           Type: 'volume',
-          Source: claimVolumeName(sandbox.namespace, claim.claimName),
+          Source: found?.name ?? claimVolumeName(sandbox.namespace, claim.claimName),
           Target: vm.mountPath,
           ReadOnly: ro,
         });

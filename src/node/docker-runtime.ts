@@ -7,6 +7,7 @@ import { ensureImage, imageId } from './docker-images.ts';
 import {
   appContainerCreateOptions,
   claimVolumeName,
+  legacyClaimVolumeName,
   emptyDirPath,
   hostsFile,
   networkName,
@@ -16,6 +17,7 @@ import {
   resolvConf,
   sandboxCreateOptions,
 } from './docker-pod-config.ts';
+import type { ClaimVolume } from './docker-pod-config.ts';
 import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
@@ -232,14 +234,14 @@ export class DockerRuntime implements ContainerRuntime {
     spec: ContainerSpec,
     options: { restartCount?: number } = {},
   ): Promise<string> {
-    const claimMountpoints = new Map<string, string>();
+    const claimVolumes = new Map<string, ClaimVolume>();
     for (const vm of spec.volumeMounts ?? []) {
       const claim = sandbox.volumes.find((v) => v.name === vm.name)?.persistentVolumeClaim;
-      if (claim && !claimMountpoints.has(claim.claimName)) {
-        claimMountpoints.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
+      if (claim && !claimVolumes.has(claim.claimName)) {
+        claimVolumes.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
       }
     }
-    const { mounts, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
+    const { mounts, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimVolumes);
     for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, p.create);
     const create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
     const container = await docker(`create container ${spec.name} of pod ${sandbox.namespace}/${sandbox.name}`, () =>
@@ -248,8 +250,20 @@ export class DockerRuntime implements ContainerRuntime {
     return container.id;
   }
 
-  /** Creates the claim's named volume if missing (Docker's create is idempotent) and returns its host mountpoint. */
-  private async ensureClaimVolume(namespace: string, claimName: string): Promise<string> {
+  /**
+   * Creates the claim's named volume if missing (Docker's create is idempotent) and returns it with its host
+   * mountpoint. A volume made by an earlier release under the old, colliding name is adopted when its labels say it
+   * is this very claim's, so data survives the upgrade; one whose labels name another claim is never used.
+   */
+  private async ensureClaimVolume(namespace: string, claimName: string): Promise<ClaimVolume> {
+    const legacy = await this.claimVolumeInfo(legacyClaimVolumeName(namespace, claimName));
+    if (
+      legacy?.Labels?.['io.capstan.pvc.namespace'] === namespace &&
+      legacy.Labels['io.capstan.pvc.name'] === claimName &&
+      !(await this.claimVolumeInfo(claimVolumeName(namespace, claimName)))
+    ) {
+      return { name: legacy.Name, mountpoint: legacy.Mountpoint };
+    }
     const name = claimVolumeName(namespace, claimName);
     const volume = (await docker(`create volume ${name}`, () =>
       this.client.createVolume({
@@ -257,12 +271,32 @@ export class DockerRuntime implements ContainerRuntime {
         Labels: { 'io.capstan.pvc.namespace': namespace, 'io.capstan.pvc.name': claimName },
       }),
     )) as unknown as { Mountpoint: string };
-    return volume.Mountpoint;
+    return { name, mountpoint: volume.Mountpoint };
+  }
+
+  private async claimVolumeInfo(
+    name: string,
+  ): Promise<{ Name: string; Mountpoint: string; Labels?: Record<string, string> } | undefined> {
+    try {
+      return (await this.client.getVolume(name).inspect()) as { Name: string; Mountpoint: string };
+    } catch (err) {
+      if (isDockerNotFound(err)) return undefined;
+      throw wrapDockerError(err, `inspect volume ${name}`);
+    }
   }
 
   async removeClaimVolume(namespace: string, claimName: string): Promise<void> {
-    const name = claimVolumeName(namespace, claimName);
-    await this.ignoreNotFound(`remove volume ${name}`, () => this.client.getVolume(name).remove());
+    const legacy = await this.claimVolumeInfo(legacyClaimVolumeName(namespace, claimName));
+    const names = [claimVolumeName(namespace, claimName)];
+    if (
+      legacy?.Labels?.['io.capstan.pvc.namespace'] === namespace &&
+      legacy.Labels['io.capstan.pvc.name'] === claimName
+    ) {
+      names.push(legacy.Name);
+    }
+    for (const name of names) {
+      await this.ignoreNotFound(`remove volume ${name}`, () => this.client.getVolume(name).remove());
+    }
   }
 
   async startContainer(id: string): Promise<void> {

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyDefaults } from '../api/defaults.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import { API_VERSIONS, FOREGROUND_FINALIZER, isNamespaced, ORPHAN_FINALIZER } from '../api/types.ts';
+import {
+  API_VERSIONS,
+  FOREGROUND_FINALIZER,
+  isNamespaced,
+  NAMESPACE_FINALIZER,
+  ORPHAN_FINALIZER,
+} from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
@@ -294,7 +300,6 @@ class RedisStoreImpl implements RedisStore {
       if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, options.resourceVersion, current.metadata.resourceVersion);
       }
-      if (kind === 'Namespace' && !options.dryRun) await this.deleteNamespaceContents(name);
       const desired = markDeleted(current, options);
       try {
         if (options.dryRun) return desired as KindMap[K];
@@ -471,28 +476,6 @@ class RedisStoreImpl implements RedisStore {
     return admitted;
   }
 
-  private async deleteNamespaceContents(namespace: string): Promise<void> {
-    for (const kind of [
-      'Deployment',
-      'ReplicationController',
-      'Pod',
-      'Service',
-      'Endpoints',
-      'PersistentVolumeClaim',
-      'Event',
-      'Lease',
-    ] as const) {
-      const { items } = await this.list(kind, { namespace });
-      for (const item of items) {
-        try {
-          await this.delete(kind, namespace, item.metadata.name);
-        } catch (err) {
-          if (!isCapstanError(err, 'NOT_FOUND')) throw err;
-        }
-      }
-    }
-  }
-
   private async readRange(afterRv: number, count: number): Promise<ChangeEntry[]> {
     const raw = (await this.call('watch', 'Stream', () =>
       this.redis.xrange(this.streamKey, `(${afterRv}-0`, '+', 'COUNT', count),
@@ -599,6 +582,14 @@ function markDeleted(current: KubeObject, options: DeleteOptions): KubeObject {
   if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
   if (finalizers.size > 0) meta.finalizers = [...finalizers];
   meta.deletionTimestamp ??= new Date().toISOString();
+  if (object.kind === 'Namespace') {
+    // Terminating first: from this write on the create script refuses new objects in it; the namespace controller
+    // empties it and removes the finalizer, which removes the namespace.
+    if (!finalizers.has(NAMESPACE_FINALIZER) && !current.metadata.deletionTimestamp) {
+      meta.finalizers = [...(meta.finalizers ?? []), NAMESPACE_FINALIZER];
+    }
+    object.status = { ...(object.status as object), phase: 'Terminating' };
+  }
   if (object.kind === 'Pod') {
     const spec = object.spec as KindMap['Pod']['spec'];
     // A repeated delete may shorten the grace period, never lengthen it.
