@@ -1,18 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import {
+  DEFAULT_REDIS_URL,
+  isRedisAuthError,
+  redactRedisUrl,
+  redisAuthError,
+  redisConnectionUrl,
+} from '../src/store/redis-url.ts';
 
 /**
  * Integration and end-to-end tests need the real Redis and Docker engine that `scripts/setup.sh` installs and
  * starts (`npm test` runs it first). Fail fast with a clear message instead of a hundred timeouts.
  */
 export default async function setup(): Promise<void> {
-  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const url = redisConnectionUrl(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`Redis is not reachable at ${url}: run 'bash scripts/setup.sh' first (${String(err)})`);
+    if (isRedisAuthError(err)) throw redisAuthError(url, err);
+    throw new Error(
+      `Redis is not reachable at ${redactRedisUrl(url)}: run 'bash scripts/setup.sh' first (${String(err)})`,
+    );
   } finally {
     redis.disconnect();
   }

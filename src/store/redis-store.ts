@@ -15,6 +15,13 @@ import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { buildFilter, matchView } from './object-filter.ts';
+import {
+  DEFAULT_REDIS_URL,
+  isRedisAuthError,
+  redactRedisUrl,
+  redisAuthError,
+  redisConnectionUrl,
+} from './redis-url.ts';
 import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
@@ -62,18 +69,30 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Connects to Redis, loads the scripts and returns a Store over it. */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const given = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const url = redisConnectionUrl(given);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   // Connection errors surface as UNAVAILABLE on the calls they affect, and ioredis reconnects by itself; the
   // listener keeps ioredis from reporting them as unhandled.
-  redis.on('error', (err: Error) => log.debug({ err }, 'Redis connection error'));
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastError = err;
+    log.debug({ err }, 'Redis connection error');
+  });
   try {
     await redis.connect();
+    // A Redis that wants a password answers the first command with NOAUTH: ask now, not in the middle of a write.
+    await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new CapstanError('UNAVAILABLE', `cannot connect to Redis at ${url}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    // A refused AUTH arrives as an error event; the connect itself then only says "Connection is closed".
+    if (isRedisAuthError(err)) throw redisAuthError(url, err);
+    if (isRedisAuthError(lastError)) throw redisAuthError(url, lastError);
+    throw new CapstanError(
+      'UNAVAILABLE',
+      `cannot connect to Redis at ${redactRedisUrl(url)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const store = new RedisStoreImpl(
     redis,
