@@ -506,6 +506,10 @@ export interface TokenSpec {
   nodeName?: string;
   expiresAt?: string;
   description?: string;
+  /** For role bootstrap: how many nodes it may join; unset: any number until it expires. */
+  maxUses?: number;
+  /** For role bootstrap: how many nodes it has joined. */
+  uses?: number;
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 

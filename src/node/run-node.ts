@@ -2,7 +2,7 @@ import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
-import { obtainNodeCredential } from '../remote/node-credentials.ts';
+import { obtainNodeCredential, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { ApiTokenReviewer } from '../remote/token-review.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
@@ -79,8 +79,17 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     logger: log,
   });
 
-  const store = new GraphQLStore({ server: options.server, token: credential, logger: log });
+  const store = new GraphQLStore({ server: options.server, token: credential.token, logger: log });
   const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopRenewal = startCredentialRenewal({
+    server: options.server,
+    nodeName,
+    credential,
+    ...(options.credentialDir ? { dir: options.credentialDir } : {}),
+    onRenewed: (renewed) => store.setToken(renewed.token),
+    logger: log,
+  });
+  stops.push(() => Promise.resolve(stopRenewal()));
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
   };

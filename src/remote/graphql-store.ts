@@ -55,7 +55,8 @@ function document<R, V>(query: string): CapstanDocument<R, V> {
  * UNAVAILABLE.
  */
 export class GraphQLStore implements Store {
-  private readonly http: CapstanClient;
+  private http: CapstanClient;
+  private token: string;
   private readonly shapes: SchemaShapes;
   private readonly operations = new Map<Kind, KindOperations>();
   private ws: WsClient | undefined;
@@ -63,12 +64,28 @@ export class GraphQLStore implements Store {
   private closed = false;
 
   constructor(private readonly options: GraphQLStoreOptions) {
-    this.http = createCapstanClient({
-      url: options.server,
-      token: options.token,
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    this.token = options.token;
+    this.http = this.httpClient();
     this.shapes = options.shapes ?? capstanShapes();
+  }
+
+  private httpClient(): CapstanClient {
+    return createCapstanClient({
+      url: this.options.server,
+      token: this.token,
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+    });
+  }
+
+  /**
+   * Switches to a renewed credential: new requests carry it at once, the watch connection on its next connect
+   * (the server closes sockets of a credential that expired, and watches resume from where they were).
+   */
+  setToken(token: string): void {
+    this.token = token;
+    const previous = this.http;
+    this.http = this.httpClient();
+    void previous.close();
   }
 
   /** The GraphQL endpoint this store talks to. */
@@ -132,7 +149,12 @@ export class GraphQLStore implements Store {
     );
     const result = this.shapes.toObject<KindMap[K]>(kind, created);
     if (object.status === undefined || !ops.updateStatus || options.dryRun) return result;
-    return this.updateStatus(kind, { ...result, status: object.status } as ObjectInput<KindMap[K]>);
+    // A controller may write the new object before its status is written (the node lifecycle controller taints a
+    // Node without a lease): a read-modify-write, retried on CONFLICT, never fails the create over that.
+    const status = object.status as KindMap[K]['status'];
+    return this.mutate(kind, result.metadata.namespace, result.metadata.name, (current) => ({ ...current, status }), {
+      status: true,
+    });
   }
 
   async update<K extends Kind>(
@@ -318,7 +340,7 @@ export class GraphQLStore implements Store {
     this.ws = createWsClient({
       url: this.http.endpoint.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${this.options.token}` },
+      connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
       lazy: true,
       lazyCloseTimeout: 1_000,
       keepAlive,

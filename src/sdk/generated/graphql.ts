@@ -1201,6 +1201,7 @@ export type CreateTokenMutationVariables = Exact<{
   ttlSeconds?: number | null | undefined;
   description?: string | null | undefined;
   nodeName?: string | null | undefined;
+  maxUses?: number | null | undefined;
 }>;
 
 
@@ -7102,12 +7103,13 @@ export const DrainDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DrainMutation, DrainMutationVariables>;
 export const CreateTokenDocument = new TypedDocumentString(`
-    mutation CreateToken($role: TokenRole!, $ttlSeconds: Int, $description: String, $nodeName: String) {
+    mutation CreateToken($role: TokenRole!, $ttlSeconds: Int, $description: String, $nodeName: String, $maxUses: Int) {
   createToken(
     role: $role
     ttlSeconds: $ttlSeconds
     description: $description
     nodeName: $nodeName
+    maxUses: $maxUses
   ) {
     token
     name
