@@ -34,6 +34,16 @@ export interface CapstanConfig {
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
    */
   logPort: number;
+  /**
+   * Whether nodes may report loopback and link-local addresses (a cluster on one machine). Env
+   * CAPSTAN_LOOPBACK_NODES (true/false); default true exactly when the API listens on loopback only, as `capstan up`
+   * does with its node on 127.0.0.1.
+   */
+  loopbackNodes: boolean;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -67,9 +77,19 @@ export function loadConfig(
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    loopbackNodes: false,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (overrides.loopbackNodes === undefined) {
+    const flag = env.CAPSTAN_LOOPBACK_NODES;
+    if (flag !== undefined && flag !== '' && flag !== 'true' && flag !== 'false') {
+      throw CapstanError.invalid([
+        { field: 'CAPSTAN_LOOPBACK_NODES', message: `must be true or false, got "${flag}"` },
+      ]);
+    }
+    config.loopbackNodes = flag ? flag === 'true' : isLoopbackHost(config.host);
   }
   return config;
 }

@@ -1,4 +1,5 @@
 import { isCapstanError } from '../api/errors.ts';
+import { NodeStatusAdmission } from '../api/node-status-admission.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { startDnsServer } from '../dns/dns-server.ts';
 import type { DnsServer } from '../dns/dns-server.ts';
@@ -72,8 +73,14 @@ export async function startControlPlane(
     dnsAddress: config.dnsServiceIp,
     loadBalancerCidr: config.loadBalancerCidr,
   });
-  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  const nodeStatus = new NodeStatusAdmission({ allowLoopback: config.loopbackNodes });
+  const store = await createRedisStore({
+    url: config.redisUrl,
+    prefix: config.prefix,
+    admission: [allocator, nodeStatus],
+  });
   allocator.attach(store);
+  nodeStatus.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
