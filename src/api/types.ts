@@ -510,6 +510,9 @@ export interface TokenSpec {
   maxUses?: number;
   /** For role bootstrap: how many nodes it has joined. */
   uses?: number;
+  /** For role bootstrap: its detached JWS over the cluster-info document (discovery), and that document's digest. */
+  discoverySignature?: string;
+  discoveryDigest?: string;
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 

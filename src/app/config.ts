@@ -1,4 +1,5 @@
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
 
@@ -40,9 +41,23 @@ export interface CapstanConfig {
    * does with its node on 127.0.0.1.
    */
   loopbackNodes: boolean;
+  /**
+   * Port of the TLS listener on `host` (kubeadm's 6443). Env CAPSTAN_SECURE_PORT; default 6443 when `host` is
+   * beyond loopback (the plain listener then moves to 127.0.0.1), none on loopback (0: a free port).
+   */
+  securePort?: number;
+  /** Where the cluster CA is kept. Env CAPSTAN_PKI_DIR, default ~/.capstan/pki. */
+  pkiDir: string;
+  /**
+   * The address nodes reach the API on, in cluster-info and the join command. Env CAPSTAN_ADVERTISE_ADDRESS;
+   * default `host` unless it is a wildcard, else the first non-internal IPv4 address of this machine.
+   */
+  advertiseAddress?: string;
+  /** More names and addresses the API's certificate covers. Env CAPSTAN_CERT_SANS, comma-separated. */
+  certSans: string[];
 }
 
-function isLoopbackHost(host: string): boolean {
+export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
@@ -78,6 +93,15 @@ export function loadConfig(
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
     loopbackNodes: false,
+    ...(env.CAPSTAN_SECURE_PORT
+      ? { securePort: integer('CAPSTAN_SECURE_PORT', env.CAPSTAN_SECURE_PORT, 6443, 0, 65535) }
+      : {}),
+    pkiDir: env.CAPSTAN_PKI_DIR || join(homedir(), '.capstan', 'pki'),
+    ...(env.CAPSTAN_ADVERTISE_ADDRESS ? { advertiseAddress: env.CAPSTAN_ADVERTISE_ADDRESS } : {}),
+    certSans: (env.CAPSTAN_CERT_SANS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
@@ -91,5 +115,6 @@ export function loadConfig(
     }
     config.loopbackNodes = flag ? flag === 'true' : isLoopbackHost(config.host);
   }
+  if (config.securePort === undefined && !isLoopbackHost(config.host)) config.securePort = 6443;
   return config;
 }

@@ -18,7 +18,10 @@ import { ServiceAllocator } from '../services/allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
-import { loadConfig } from './config.ts';
+import { advertiseAddress, clusterInfoDocument, issueApiCertificate } from './api-tls.ts';
+import { isLoopbackHost, loadConfig } from './config.ts';
+import { loadOrCreateClusterCa } from '../pki/cluster-ca.ts';
+import { clusterInfoKubeconfig } from '../pki/discovery.ts';
 import type { CapstanConfig } from './config.ts';
 import { syncDnsIndex } from './dns-sync.ts';
 import { startControllerManager } from '../controllers/controller-manager.ts';
@@ -109,13 +112,30 @@ export async function startControlPlane(
       dnsServiceIp: config.dnsServiceIp,
       loadBalancerCidr: config.loadBalancerCidr,
     };
+    // The CA is made on first start and kept beside the admin credential; TLS only where the API leaves loopback.
+    const ca = await loadOrCreateClusterCa(config.pkiDir);
+    clusterInfo.caCertHash = ca.hash;
+    const secure = config.securePort !== undefined;
     const api = await startApiServer({
       store,
-      host: config.host,
+      host: isLoopbackHost(config.host) ? config.host : '127.0.0.1',
       port: config.port,
       contextExtras: { logSource: logs, execSource: execs, clusterInfo },
+      ...(secure
+        ? {
+            tls: { host: config.host, port: config.securePort!, ...(await issueApiCertificate(config, ca)) },
+            clusterInfoDocument: async () =>
+              clusterInfo.discoveryKubeconfig ? clusterInfoDocument(store, clusterInfo.discoveryKubeconfig) : undefined,
+          }
+        : {}),
     });
     stops.push(() => api.close());
+    if (api.secureUrl) {
+      const port = new URL(api.secureUrl).port;
+      const address = advertiseAddress(config);
+      clusterInfo.apiServer = `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+      clusterInfo.discoveryKubeconfig = clusterInfoKubeconfig(clusterInfo.apiServer, ca.certPem);
+    }
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
 
     const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
@@ -185,6 +205,7 @@ function printReady(plane: ControlPlane, withNode: boolean): void {
   const lines = [
     `Capstan is up${withNode ? ` with node ${plane.config.nodeName}` : ''}.`,
     `  API and GraphiQL: ${plane.api.url}/graphql`,
+    ...(plane.api.secureUrl ? [`  API over TLS:     ${plane.api.secureUrl}/graphql (nodes join here)`] : []),
     `  Dashboard:        ${plane.api.url}/dashboard`,
     `  DNS:              ${plane.dns.address.host}:${plane.dns.address.port} (UDP and TCP), zone ${plane.config.clusterDomain}`,
     `  Admin credential: ${plane.configPath} (the capstan CLI reads it)`,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Token, TokenSpec } from '../api/types.ts';
 import type { Identity } from '../server/context.ts';
+import { documentDigest, signClusterInfo } from '../pki/discovery.ts';
 import type { Store } from '../store/store.ts';
 import { authentications } from '../util/metrics.ts';
 
@@ -124,6 +125,8 @@ export interface CreateTokenOptions {
   description?: string;
   /** For role bootstrap: how many nodes it may join. Omitted: any number until it expires. */
   maxUses?: number;
+  /** For role bootstrap: the cluster-info kubeconfig to sign with the secret, for discovery (see pki/discovery). */
+  discoveryKubeconfig?: string;
 }
 
 export interface CreatedToken {
@@ -136,7 +139,7 @@ export interface CreatedToken {
 
 /** Creates a Token object and returns the credential. Bootstrap tokens use kubeadm's 6.16 format, others 6.32. */
 export async function createToken(store: Store, options: CreateTokenOptions): Promise<CreatedToken> {
-  const { role, ttlSeconds, nodeName, description, maxUses } = options;
+  const { role, ttlSeconds, nodeName, description, maxUses, discoveryKubeconfig } = options;
   validateTtl(ttlSeconds);
   if (maxUses !== undefined && (role !== 'bootstrap' || !Number.isInteger(maxUses) || maxUses <= 0)) {
     throw CapstanError.invalid(
@@ -161,6 +164,12 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       ...(expiresAt !== undefined ? { expiresAt } : {}),
       ...(description !== undefined ? { description } : {}),
       ...(maxUses !== undefined ? { maxUses, uses: 0 } : {}),
+      ...(role === 'bootstrap' && discoveryKubeconfig !== undefined
+        ? {
+            discoverySignature: await signClusterInfo(discoveryKubeconfig, id, secret),
+            discoveryDigest: documentDigest(discoveryKubeconfig),
+          }
+        : {}),
     };
     try {
       await store.create('Token', {
@@ -178,12 +187,13 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
 /** A kubeadm-style bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`), valid for one day unless told otherwise. */
 export function createBootstrapToken(
   store: Store,
-  options: { ttlSeconds?: number; description?: string; maxUses?: number } = {},
+  options: { ttlSeconds?: number; description?: string; maxUses?: number; discoveryKubeconfig?: string } = {},
 ): Promise<CreatedToken> {
-  const { ttlSeconds = 86_400, description, maxUses } = options;
+  const { ttlSeconds = 86_400, description, maxUses, discoveryKubeconfig } = options;
   return createToken(store, {
     role: 'bootstrap',
     ttlSeconds,
+    ...(discoveryKubeconfig !== undefined ? { discoveryKubeconfig } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(maxUses !== undefined ? { maxUses } : {}),
   });

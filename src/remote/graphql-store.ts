@@ -17,6 +17,7 @@ import type {
 import type { Logger } from '../util/logger.ts';
 import { toCapstanError } from './errors.ts';
 import { kindOperations, unsupported, type KindOperations } from './operations.ts';
+import { trustedTransport, type TrustedTransport } from './tls-transport.ts';
 import { RemoteWatch, type MessageStream, type WatchMessage } from './remote-watch.ts';
 
 export interface GraphQLStoreOptions {
@@ -24,6 +25,8 @@ export interface GraphQLStoreOptions {
   server: string;
   /** Bearer token: a node credential for a node agent. */
   token: string;
+  /** For an https server: the one CA (PEM) to trust, pinned at join. */
+  ca?: string;
   /** How often the subscription connection is pinged; no pong within `pongTimeoutMs` drops it. Default 10 s. */
   keepAliveMs?: number;
   pongTimeoutMs?: number;
@@ -63,8 +66,11 @@ export class GraphQLStore implements Store {
   private readonly watches = new Set<RemoteWatch<unknown>>();
   private closed = false;
 
+  private readonly transport: TrustedTransport | undefined;
+
   constructor(private readonly options: GraphQLStoreOptions) {
     this.token = options.token;
+    this.transport = options.ca ? trustedTransport(options.ca) : undefined;
     this.http = this.httpClient();
     this.shapes = options.shapes ?? capstanShapes();
   }
@@ -73,6 +79,7 @@ export class GraphQLStore implements Store {
     return createCapstanClient({
       url: this.options.server,
       token: this.token,
+      ...(this.transport ? { fetch: this.transport.fetch, webSocketImpl: this.transport.webSocketImpl } : {}),
       ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
     });
   }
@@ -339,7 +346,7 @@ export class GraphQLStore implements Store {
     let pongTimer: NodeJS.Timeout | undefined;
     this.ws = createWsClient({
       url: this.http.endpoint.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: this.transport?.webSocketImpl ?? WebSocket,
       connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
       lazy: true,
       lazyCloseTimeout: 1_000,

@@ -6,7 +6,9 @@ import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { BOOTSTRAP_TOKEN_PATTERN } from '../auth/tokens.ts';
 import { createCapstanClient, graphqlEndpoint, type CapstanDocument } from '../sdk/client.ts';
 import type { Logger } from '../util/logger.ts';
+import { discoverClusterCa, type DiscoveryOptions } from './discovery-client.ts';
 import { toCapstanError } from './errors.ts';
+import { trustedTransport } from './tls-transport.ts';
 import { JOIN_NODE, RENEW_NODE_CREDENTIAL } from './operations.ts';
 
 export interface NodeCredentialOptions {
@@ -18,7 +20,11 @@ export interface NodeCredentialOptions {
   /** Where node credentials are kept. Default ~/.capstan. */
   dir?: string;
   /** Whether a credential works; a saved one that does not is replaced by a new join. */
-  verify?: (credential: string) => Promise<void>;
+  verify?: (credential: string, ca: string | undefined) => Promise<void>;
+  /** For an https server: `--discovery-token-ca-cert-hash` values. */
+  caCertHashes?: string[];
+  /** For an https server: `--discovery-token-unsafe-skip-ca-verification`. */
+  unsafeSkipCaVerification?: boolean;
   logger?: Logger;
 }
 
@@ -28,13 +34,16 @@ interface SavedCredential {
   token: string;
   tokenName?: string;
   expiresAt?: string;
+  /** The cluster CA pinned at join (https servers). */
+  ca?: string;
 }
 
-/** A node credential and when it expires (none: never). */
+/** A node credential, when it expires (none: never) and the cluster CA to trust (https servers). */
 export interface NodeCredential {
   token: string;
   name?: string;
   expiresAt?: string;
+  ca?: string;
 }
 
 /** `~/.capstan/node-<name>.yaml`: the credential a node got when it joined, reused when its agent restarts. */
@@ -66,8 +75,12 @@ async function save(path: string, dir: string, credential: SavedCredential): Pro
 
 type IssuedCredential = { token: string; name: string; expiresAt?: string | null };
 
-async function joinCluster(options: NodeCredentialOptions): Promise<IssuedCredential> {
-  const client = createCapstanClient({ url: options.server, token: options.token });
+async function joinCluster(options: NodeCredentialOptions, ca: string | undefined): Promise<IssuedCredential> {
+  const client = createCapstanClient({
+    url: options.server,
+    token: options.token,
+    ...(ca ? { fetch: trustedTransport(ca).fetch } : {}),
+  });
   try {
     const { joinNode } = await client.request(
       new String(JOIN_NODE) as CapstanDocument<{ joinNode: IssuedCredential }, { nodeName: string }>,
@@ -101,10 +114,11 @@ export async function obtainNodeCredential(options: NodeCredentialOptions): Prom
   const saved = await readSaved(path);
   if (saved && saved.server === server && saved.nodeName === options.nodeName) {
     try {
-      await options.verify?.(saved.token);
+      await options.verify?.(saved.token, saved.ca);
       options.logger?.info({ path }, 'using the saved node credential');
       return {
         token: saved.token,
+        ...(saved.ca ? { ca: saved.ca } : {}),
         ...(saved.tokenName ? { name: saved.tokenName } : {}),
         ...(saved.expiresAt ? { expiresAt: saved.expiresAt } : {}),
       };
@@ -113,11 +127,14 @@ export async function obtainNodeCredential(options: NodeCredentialOptions): Prom
       options.logger?.warn({ path }, 'the saved node credential was refused; joining again with the bootstrap token');
     }
   }
-  const credential = await joinCluster(options);
+  // Over https the server is trusted only once kubeadm's discovery has pinned its CA; nothing is saved before.
+  const ca = new URL(server).protocol === 'https:' ? await discoverClusterCa(discoveryOptions(options)) : undefined;
+  const credential = await joinCluster(options, ca);
   const issued = {
     token: credential.token,
     name: credential.name,
     ...(credential.expiresAt ? { expiresAt: credential.expiresAt } : {}),
+    ...(ca ? { ca } : {}),
   };
   await save(path, dir, {
     server,
@@ -125,9 +142,20 @@ export async function obtainNodeCredential(options: NodeCredentialOptions): Prom
     token: issued.token,
     tokenName: issued.name,
     ...(issued.expiresAt ? { expiresAt: issued.expiresAt } : {}),
+    ...(ca ? { ca } : {}),
   });
   options.logger?.info({ path, token: credential.name }, 'joined the cluster; node credential saved');
   return issued;
+}
+
+function discoveryOptions(options: NodeCredentialOptions): DiscoveryOptions {
+  return {
+    server: options.server,
+    token: options.token.trim(),
+    caCertHashes: options.caCertHashes ?? [],
+    ...(options.unsafeSkipCaVerification ? { unsafeSkipCaVerification: true } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
 }
 
 export interface CredentialRenewalOptions {
@@ -164,12 +192,17 @@ export function startCredentialRenewal(options: CredentialRenewalOptions): () =>
     timer.unref();
   };
   const renew = async (): Promise<void> => {
-    const client = createCapstanClient({ url: options.server, token: current.token });
+    const client = createCapstanClient({
+      url: options.server,
+      token: current.token,
+      ...(current.ca ? { fetch: trustedTransport(current.ca).fetch } : {}),
+    });
     try {
       const { renewNodeCredential } = await client.request(
         new String(RENEW_NODE_CREDENTIAL) as CapstanDocument<{ renewNodeCredential: IssuedCredential }, never>,
       );
       const next: NodeCredential = {
+        ...(current.ca ? { ca: current.ca } : {}),
         token: renewNodeCredential.token,
         name: renewNodeCredential.name,
         ...(renewNodeCredential.expiresAt ? { expiresAt: renewNodeCredential.expiresAt } : {}),
@@ -180,6 +213,7 @@ export function startCredentialRenewal(options: CredentialRenewalOptions): () =>
         token: next.token,
         tokenName: renewNodeCredential.name,
         ...(next.expiresAt ? { expiresAt: next.expiresAt } : {}),
+        ...(next.ca ? { ca: next.ca } : {}),
       });
       current = next;
       options.onRenewed(next);

@@ -57,6 +57,9 @@ builder.mutationFields((t) => ({
         ...(args.description ? { description: args.description } : {}),
         ...(args.nodeName ? { nodeName: args.nodeName } : {}),
         ...(args.maxUses != null ? { maxUses: args.maxUses } : {}),
+        ...(context.clusterInfo?.discoveryKubeconfig
+          ? { discoveryKubeconfig: context.clusterInfo.discoveryKubeconfig }
+          : {}),
       });
     },
   }),

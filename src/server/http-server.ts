@@ -4,9 +4,10 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CapstanError } from '../api/errors.ts';
 import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
+import { CLUSTER_INFO_PATH, type ClusterInfoDocument } from '../pki/discovery.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
-import { logContext, logger as defaultLogger } from '../util/logger.ts';
+import { logContext, logger as defaultLogger, type Logger } from '../util/logger.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
 import { isLoopbackAddress } from './use-probes.ts';
 import { createCapstanYoga, GRAPHQL_PATH, type CapstanYoga, type CapstanYogaOptions } from './yoga.ts';
@@ -24,6 +25,8 @@ export interface ApiServerOptions extends CapstanYogaOptions {
    * listener (`host`, `port`) should then be on loopback: see startControlPlane.
    */
   tls?: { host: string; port: number; certPem: string; keyPem: string };
+  /** The public cluster-info document served at GET /cluster-info without authentication (kubeadm discovery). */
+  clusterInfoDocument?: () => Promise<ClusterInfoDocument | undefined>;
 }
 
 export interface ApiServer {
@@ -80,6 +83,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method === 'GET' && req.url === CLUSTER_INFO_PATH) {
+      serveClusterInfo(res, options.clusterInfoDocument, logger);
+      return;
+    }
     const fromClient = req.headers['x-request-id'];
     const requestId = typeof fromClient === 'string' && REQUEST_ID.test(fromClient) ? fromClient : randomUUID();
     if (!isStreaming(req)) {
@@ -169,6 +176,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     yoga,
     close: () => (closing ??= close()),
   };
+}
+
+function serveClusterInfo(
+  res: ServerResponse,
+  document: ApiServerOptions['clusterInfoDocument'],
+  logger: Logger,
+): void {
+  const send = (status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  if (!document) return send(404, { error: { code: 'NOT_FOUND', message: 'this server publishes no cluster-info' } });
+  document().then(
+    (doc) =>
+      doc
+        ? send(200, doc)
+        : send(404, { error: { code: 'NOT_FOUND', message: 'this server publishes no cluster-info' } }),
+    (err: unknown) => {
+      logger.warn({ err }, 'cannot build the cluster-info document');
+      send(503, { error: { code: 'UNAVAILABLE', message: 'the cluster-info document is not available right now' } });
+    },
+  );
 }
 
 function urlOf(scheme: 'http' | 'https', address: AddressInfo): string {

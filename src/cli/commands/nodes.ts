@@ -102,7 +102,15 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
             maxUses: flags.uses,
           });
           if (flags.printJoinCommand) {
-            session.out(`capstan node --server ${session.settings.server} --token ${createToken.token}`);
+            const { clusterInfo } = await session.api().request(sdk.ClusterInfoDocument, {});
+            if (clusterInfo.apiServer && clusterInfo.caCertHash) {
+              session.out(
+                `capstan node --server ${clusterInfo.apiServer} --token ${createToken.token} --discovery-token-ca-cert-hash ${clusterInfo.caCertHash}`,
+              );
+            } else {
+              // A server on loopback only: nodes on this machine join it over plain HTTP.
+              session.out(`capstan node --server ${session.settings.server} --token ${createToken.token}`);
+            }
           } else {
             session.out(createToken.token);
           }

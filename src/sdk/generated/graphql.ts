@@ -958,7 +958,7 @@ export type WhoamiQuery = { whoami: { role: TokenRole, tokenName: string, nodeNa
 export type ClusterInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null } };
+export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null, apiServer: string | null, caCertHash: string | null } };
 
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
@@ -5340,6 +5340,8 @@ export const ClusterInfoDocument = new TypedDocumentString(`
     dnsServiceIp
     loadBalancerCidr
     dns
+    apiServer
+    caCertHash
   }
 }
     `) as unknown as TypedDocumentString<ClusterInfoQuery, ClusterInfoQueryVariables>;
