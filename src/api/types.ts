@@ -508,6 +508,13 @@ export interface TokenSpec {
   nodeName?: string;
   expiresAt?: string;
   description?: string;
+  /** For role bootstrap: how many nodes it may join; unset: any number until it expires. */
+  maxUses?: number;
+  /** For role bootstrap: how many nodes it has joined. */
+  uses?: number;
+  /** For role bootstrap: its detached JWS over the cluster-info document (discovery), and that document's digest. */
+  discoverySignature?: string;
+  discoveryDigest?: string;
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 

@@ -1,4 +1,5 @@
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
 import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
@@ -42,6 +43,30 @@ export interface CapstanConfig {
   hostPathAllowed: string[];
   /** Pod security: host ports pods may ask for. Env CAPSTAN_HOST_PORT_RANGE, `MIN-MAX` or `none`; default 1024-65535. */
   hostPortRange: string;
+  /**
+   * Whether nodes may report loopback and link-local addresses (a cluster on one machine). Env
+   * CAPSTAN_LOOPBACK_NODES (true/false); default true exactly when the API listens on loopback only, as `capstan up`
+   * does with its node on 127.0.0.1.
+   */
+  loopbackNodes: boolean;
+  /**
+   * Port of the TLS listener on `host` (kubeadm's 6443). Env CAPSTAN_SECURE_PORT; default 6443 when `host` is
+   * beyond loopback (the plain listener then moves to 127.0.0.1), none on loopback (0: a free port).
+   */
+  securePort?: number;
+  /** Where the cluster CA is kept. Env CAPSTAN_PKI_DIR, default ~/.capstan/pki. */
+  pkiDir: string;
+  /**
+   * The address nodes reach the API on, in cluster-info and the join command. Env CAPSTAN_ADVERTISE_ADDRESS;
+   * default `host` unless it is a wildcard, else the first non-internal IPv4 address of this machine.
+   */
+  advertiseAddress?: string;
+  /** More names and addresses the API's certificate covers. Env CAPSTAN_CERT_SANS, comma-separated. */
+  certSans: string[];
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -82,9 +107,29 @@ export function loadConfig(
             .filter((p) => p !== '')
         : DEFAULT_HOST_PATH_ALLOWED,
     hostPortRange: env.CAPSTAN_HOST_PORT_RANGE || DEFAULT_HOST_PORT_RANGE,
+    loopbackNodes: false,
+    ...(env.CAPSTAN_SECURE_PORT
+      ? { securePort: integer('CAPSTAN_SECURE_PORT', env.CAPSTAN_SECURE_PORT, 6443, 0, 65535) }
+      : {}),
+    pkiDir: env.CAPSTAN_PKI_DIR || join(homedir(), '.capstan', 'pki'),
+    ...(env.CAPSTAN_ADVERTISE_ADDRESS ? { advertiseAddress: env.CAPSTAN_ADVERTISE_ADDRESS } : {}),
+    certSans: (env.CAPSTAN_CERT_SANS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
+  if (overrides.loopbackNodes === undefined) {
+    const flag = env.CAPSTAN_LOOPBACK_NODES;
+    if (flag !== undefined && flag !== '' && flag !== 'true' && flag !== 'false') {
+      throw CapstanError.invalid([
+        { field: 'CAPSTAN_LOOPBACK_NODES', message: `must be true or false, got "${flag}"` },
+      ]);
+    }
+    config.loopbackNodes = flag ? flag === 'true' : isLoopbackHost(config.host);
+  }
+  if (config.securePort === undefined && !isLoopbackHost(config.host)) config.securePort = 6443;
   return config;
 }

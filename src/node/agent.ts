@@ -73,13 +73,18 @@ export interface NodeAgent {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries `fn` while the engine or the store is UNAVAILABLE, for up to `timeoutMs`. */
+/**
+ * Retries `fn` with back-off while it fails with UNAVAILABLE (the engine or API not reachable yet) or CONFLICT (a
+ * controller wrote the same object in between: re-read and try again, as a controller does), for `timeoutMs`.
+ */
 async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!isCapstanError(err, 'UNAVAILABLE') || Date.now() > deadline) throw err;
+      const retriable = isCapstanError(err, 'UNAVAILABLE') || isCapstanError(err, 'CONFLICT');
+      if (!retriable || Date.now() > deadline) throw err;
       log.warn({ err }, `${what} failed; retrying`);
       await sleep(Math.min(2_000, 100 * 2 ** attempt));
     }
@@ -117,10 +122,10 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.kubeletPort !== undefined ? { kubeletPort: options.kubeletPort } : {}),
   };
-  await registerNode(store, identity);
-  await ensureLeaseNamespace(store);
+  await withRetry('registering the node', () => registerNode(store, identity), log);
+  await withRetry('creating the lease namespace', () => ensureLeaseNamespace(store), log);
   const acquireTime = new Date().toISOString();
-  await renewLease(store, nodeName, leaseDurationSeconds, acquireTime);
+  await withRetry('renewing the node lease', () => renewLease(store, nodeName, leaseDurationSeconds, acquireTime), log);
 
   // A node credential may only create Events; repeats (a crash loop, a failing probe) are batched for 5 s.
   const events = new EventRecorder(

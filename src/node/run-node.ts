@@ -2,8 +2,9 @@ import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
-import { obtainNodeCredential } from '../remote/node-credentials.ts';
+import { obtainNodeCredential, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { ApiTokenReviewer } from '../remote/token-review.ts';
+import { trustedTransport } from '../remote/tls-transport.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
@@ -16,6 +17,10 @@ export interface RunNodeOptions {
   server: string;
   /** A bootstrap token (`capstan token create --bootstrap`) or a node credential. */
   token: string;
+  /** `--discovery-token-ca-cert-hash` values, for an https server. */
+  caCertHashes?: string[];
+  /** `--discovery-token-unsafe-skip-ca-verification`. */
+  unsafeSkipCaVerification?: boolean;
   /** Node name. Default CAPSTAN_NODE_NAME, else the host name. */
   name?: string;
   /** Where this node publishes NodePorts and pod ports. Default CAPSTAN_NODE_ADDRESS, else 127.0.0.1. */
@@ -68,8 +73,10 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     token: options.token,
     nodeName,
     ...(options.credentialDir ? { dir: options.credentialDir } : {}),
-    verify: async (token) => {
-      const probe = new GraphQLStore({ server: options.server, token });
+    ...(options.caCertHashes ? { caCertHashes: options.caCertHashes } : {}),
+    ...(options.unsafeSkipCaVerification ? { unsafeSkipCaVerification: true } : {}),
+    verify: async (token, ca) => {
+      const probe = new GraphQLStore({ server: options.server, token, ...(ca ? { ca } : {}) });
       try {
         await probe.currentResourceVersion();
       } finally {
@@ -79,8 +86,22 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     logger: log,
   });
 
-  const store = new GraphQLStore({ server: options.server, token: credential, logger: log });
+  const store = new GraphQLStore({
+    server: options.server,
+    token: credential.token,
+    ...(credential.ca ? { ca: credential.ca } : {}),
+    logger: log,
+  });
   const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopRenewal = startCredentialRenewal({
+    server: options.server,
+    nodeName,
+    credential,
+    ...(options.credentialDir ? { dir: options.credentialDir } : {}),
+    onRenewed: (renewed) => store.setToken(renewed.token),
+    logger: log,
+  });
+  stops.push(() => Promise.resolve(stopRenewal()));
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
   };
@@ -103,7 +124,10 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     // Listening before the agent registers the Node, so that its status can say where; requests that come before
     // the agent is up get 503.
     const running: { agent?: NodeAgent } = {};
-    const reviewer = new ApiTokenReviewer({ server: options.server });
+    const reviewer = new ApiTokenReviewer({
+      server: options.server,
+      ...(credential.ca ? { fetch: trustedTransport(credential.ca).fetch } : {}),
+    });
     const logServer = await startLogServer({
       host: config.nodeAddress,
       port: options.logPort ?? config.logPort,

@@ -33,6 +33,8 @@ type RunNodeEntry = (options: {
   address?: string;
   podSubnet?: string;
   logPort?: number;
+  caCertHashes?: string[];
+  unsafeSkipCaVerification?: boolean;
 }) => Promise<void>;
 
 interface NodeFlags {
@@ -40,6 +42,8 @@ interface NodeFlags {
   address?: string;
   podSubnet?: string;
   logPort?: number;
+  discoveryTokenCaCertHash?: string[];
+  discoveryTokenUnsafeSkipCaVerification?: boolean;
 }
 
 interface ServerFlags {
@@ -50,6 +54,8 @@ interface ServerFlags {
   prefix?: string;
   nodeName?: string;
   nodeAddress?: string;
+  securePort?: number;
+  advertiseAddress?: string;
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
@@ -62,7 +68,13 @@ function serverOptions(command: Command): Command {
     .option('-p, --port <port>', 'API port (default 7070)', integerOption('--port', 0, 65_535))
     .option('--dns-port <port>', 'port of the cluster DNS responder', integerOption('--dns-port', 0, 65_535))
     .option('--redis-url <url>', 'Redis holding the cluster state (default: REDIS_URL, redis://127.0.0.1:6379)')
-    .option('--prefix <prefix>', 'key prefix in Redis, so that several clusters can share one (default "capstan:")');
+    .option('--prefix <prefix>', 'key prefix in Redis, so that several clusters can share one (default "capstan:")')
+    .option(
+      '--secure-port <port>',
+      'TLS port of the API (default 6443 when --host is beyond loopback; plain HTTP then stays on 127.0.0.1)',
+      integerOption('--secure-port', 0, 65_535),
+    )
+    .option('--advertise-address <address>', 'address nodes reach the API on (default --host, or the first address)');
 }
 
 export function registerServerCommands(program: Command, io: CliIo): void {
@@ -109,9 +121,19 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
       integerOption('--log-port', 0, 65_535),
     )
+    .option(
+      '--discovery-token-ca-cert-hash <sha256:hex>',
+      "for an https server: the cluster CA's public key hash to trust (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--discovery-token-unsafe-skip-ca-verification',
+      'for an https server: trust the CA the server names without checking its hash (only the token then proves the server; anyone holding the token could pose as the cluster)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  capstan token create --bootstrap\n' +
+      '\nExamples:\n  capstan token create --print-join-command\n' +
+        '  capstan node --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:... --name node-2 --address 10.0.0.2\n' +
         '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
     )
     .action(async (flags: NodeFlags, command: Command) => {
@@ -132,6 +154,8 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           address: flags.address,
           podSubnet: flags.podSubnet,
           logPort: flags.logPort,
+          caCertHashes: flags.discoveryTokenCaCertHash,
+          unsafeSkipCaVerification: flags.discoveryTokenUnsafeSkipCaVerification,
         }),
       });
     });
