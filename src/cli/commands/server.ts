@@ -33,6 +33,8 @@ type RunNodeEntry = (options: {
   address?: string;
   podSubnet?: string;
   logPort?: number;
+  stateRoot?: string;
+  credentialDir?: string;
 }) => Promise<void>;
 
 interface NodeFlags {
@@ -40,6 +42,8 @@ interface NodeFlags {
   address?: string;
   podSubnet?: string;
   logPort?: number;
+  stateRoot?: string;
+  credentialDir?: string;
 }
 
 interface ServerFlags {
@@ -109,6 +113,11 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
       integerOption('--log-port', 0, 65_535),
     )
+    .option(
+      '--state-root <dir>',
+      "host folder for the pods' state: resolv.conf, hosts, emptyDirs (default /var/lib/capstan)",
+    )
+    .option('--credential-dir <dir>', 'where the node keeps its credential after joining (default ~/.capstan)')
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --bootstrap\n' +
@@ -132,6 +141,8 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           address: flags.address,
           podSubnet: flags.podSubnet,
           logPort: flags.logPort,
+          stateRoot: flags.stateRoot,
+          credentialDir: flags.credentialDir,
         }),
       });
     });
