@@ -4,7 +4,8 @@ import Docker from 'dockerode';
 import { BED, CLIENT_CONFIG, hostLayout, netnsPath, type HostLayout } from './layout.ts';
 import { capstanOnServer } from './up.ts';
 import { readState } from './state.ts';
-import { BedError, bedNetns, isAlive } from './system.ts';
+import { readFile } from 'node:fs/promises';
+import { BedError, bedCgroups, bedNetns, cgroupPids, isAlive, markedProcesses } from './system.ts';
 
 export interface HostStatus {
   name: string;
@@ -53,16 +54,38 @@ export async function bedStatus(say: (line: string) => void): Promise<{ up: bool
     say(`  ${h.name}  ${h.address}  netns ${h.netns ? `capstan-${h.name}` : 'MISSING'}  ${h.engine}  ${processes}`);
   }
   if (state.phase === 'up') {
-    const nodes = await capstanOnServer('list the nodes', ['get', 'nodes', '-o', 'wide'], 15_000).catch(
+    const nodes = await capstanOnServer('list the nodes', ['get', 'nodes', '-o', 'wide'], 60_000).catch(
       (err: unknown) => ({ stdout: `  cannot list the nodes: ${(err as Error).message}` }),
     );
     say(`Nodes:\n${nodes.stdout.trimEnd()}`);
+    const memory = await bedMemory();
+    say(`Memory (RSS): ${memory.processesMiB} MiB in the bed's processes, ${memory.containersMiB} MiB in containers`);
     say(`export CAPSTAN_CONFIG=${CLIENT_CONFIG}`);
   }
   const healthy = hosts.every(
     (h) => h.netns && h.engine.startsWith('docker') && Object.values(h.processes).every(Boolean),
   );
   return { up: state.phase === 'up' && healthy, hosts };
+}
+
+/** Resident memory of the bed's processes (engines, containerd, agents, server, Redis) and of its containers, MiB. */
+export async function bedMemory(): Promise<{ processesMiB: number; containersMiB: number }> {
+  const rss = async (pid: number): Promise<number> => {
+    const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(text)?.[1] ?? 0);
+  };
+  const marked = new Set((await markedProcesses()).map((p) => p.pid));
+  const inContainers = new Set<number>();
+  for (const dir of await bedCgroups()) {
+    if (!dir.startsWith('/sys/fs/cgroup/memory/')) continue;
+    for (const pid of await cgroupPids(dir)) if (!marked.has(pid)) inContainers.add(pid);
+  }
+  const sum = async (pids: Iterable<number>): Promise<number> => {
+    let total = 0;
+    for (const pid of pids) total += await rss(pid);
+    return Math.round(total / 1024);
+  };
+  return { processesMiB: await sum(marked), containersMiB: await sum(inContainers) };
 }
 
 function hostIndex(name: string): number {
