@@ -47,7 +47,11 @@ async function startNode(name: string, runtime?: DockerRuntime): Promise<TestNod
   return { name, runtime, agent, stateRoot };
 }
 
-function sleeper(name: string, node: string, command = 'exec sleep 3600'): { kind: 'Pod'; metadata: { name: string; namespace: string }; spec: Pod['spec'] } {
+function sleeper(
+  name: string,
+  node: string,
+  command = 'exec sleep 3600',
+): { kind: 'Pod'; metadata: { name: string; namespace: string }; spec: Pod['spec'] } {
   return {
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
@@ -64,13 +68,18 @@ function containerId(pod: Pod): string {
 }
 
 async function veths(node: TestNode): Promise<number> {
-  const { stdout } = await run('ip', ['-o', 'link', 'show', 'master', bridgeName(node.name)]).catch(() => ({ stdout: '' }));
+  const { stdout } = await run('ip', ['-o', 'link', 'show', 'master', bridgeName(node.name)]).catch(() => ({
+    stdout: '',
+  }));
   return stdout.split('\n').filter((l) => l.includes('veth')).length;
 }
 
 async function deletePod(name: string): Promise<void> {
   await store.delete('Pod', 'default', name).catch(() => undefined);
-  await waitFor(async () => !(await store.tryGet('Pod', 'default', name)), { timeoutMs: 30_000, message: `pod ${name} gone` });
+  await waitFor(async () => !(await store.tryGet('Pod', 'default', name)), {
+    timeoutMs: 30_000,
+    message: `pod ${name} gone`,
+  });
 }
 
 beforeAll(async () => {
@@ -165,7 +174,11 @@ describe('pod network: a flat network between nodes', () => {
     expect(server.status?.hostPorts ?? []).toEqual([]);
     const answer = await waitFor(
       async () => {
-        const r = await a.runtime.exec(containerId(client), ['sh', '-c', `echo | timeout 5 nc ${server.status!.podIP} 9000`], 10_000);
+        const r = await a.runtime.exec(
+          containerId(client),
+          ['sh', '-c', `echo | timeout 5 nc ${server.status!.podIP} 9000`],
+          10_000,
+        );
         return r.output.includes(':9000') ? r.output : undefined;
       },
       { timeoutMs: 30_000, message: 'an answer from the server pod' },
@@ -183,7 +196,9 @@ describe('pod network: a flat network between nodes', () => {
     const chains = nodeChains(a.name);
     expect(await iptablesHas(['-t', 'filter', '-C', 'FORWARD', '-j', chains.forward])).toBe(true);
     expect(await iptablesHas(['-t', 'filter', '-C', chains.forward, '-s', cidr, '-j', 'ACCEPT'])).toBe(true);
-    expect(await iptablesHas(['-t', 'nat', '-C', chains.masquerade, '-s', cidr, '-d', CLUSTER_CIDR, '-j', 'RETURN'])).toBe(true);
+    expect(
+      await iptablesHas(['-t', 'nat', '-C', chains.masquerade, '-s', cidr, '-d', CLUSTER_CIDR, '-j', 'RETURN']),
+    ).toBe(true);
   });
 
   it('releases every address and veth over many pod creations and deletions', async () => {
@@ -221,15 +236,20 @@ describe('pod network: a flat network between nodes', () => {
     const client = await waitForPod(store, 'client', ready);
     await a.agent.stop();
     // Behind the stopped agent's back: the sandbox goes without a CNI DEL.
-    const sandbox = (await a.runtime.client.listContainers({
-      all: true,
-      filters: { label: [`${LABELS.podUid}=${lost.metadata.uid}`, `${LABELS.containerName}=POD`] },
-    }))[0]!;
+    const sandbox = (
+      await a.runtime.client.listContainers({
+        all: true,
+        filters: { label: [`${LABELS.podUid}=${lost.metadata.uid}`, `${LABELS.containerName}=POD`] },
+      })
+    )[0]!;
     await a.runtime.client.getContainer(sandbox.Id).remove({ force: true });
     await store.delete('Pod', 'default', 'lost', { gracePeriodSeconds: 0 }).catch(() => undefined);
     const restarted = await startNode(a.name, a.runtime);
     nodes[0] = restarted;
-    await waitFor(async () => !(await store.tryGet('Pod', 'default', 'lost')), { timeoutMs: 30_000, message: 'lost pod gone' });
+    await waitFor(async () => !(await store.tryGet('Pod', 'default', 'lost')), {
+      timeoutMs: 30_000,
+      message: 'lost pod gone',
+    });
     const reservations = await restarted.runtime.networkReservations(a.name);
     expect(reservations.addresses).not.toContain(lost.status!.podIP);
     expect(reservations.addresses).toContain(client.status!.podIP);

@@ -108,9 +108,7 @@ export function pluginStdin(
 
 /** The pod's IPv4 address (without prefix length) from a result: the address on the interface inside the netns. */
 export function podIPFromResult(result: CniResult): string {
-  const inSandbox = new Set(
-    (result.interfaces ?? []).flatMap((iface, i) => (iface.sandbox ? [i] : [])),
-  );
+  const inSandbox = new Set((result.interfaces ?? []).flatMap((iface, i) => (iface.sandbox ? [i] : [])));
   const ips = result.ips ?? [];
   const ip = ips.find((a) => a.interface !== undefined && inSandbox.has(a.interface)) ?? ips[0];
   if (!ip) throw new CapstanError('UNAVAILABLE', 'the CNI result holds no IP address');
@@ -211,7 +209,11 @@ export async function execList(
   }
   let prev = invocation.command === 'CHECK' ? options.prevResult : undefined;
   for (const plugin of list.plugins) {
-    const result = await execPlugin(plugin.type, invocation, pluginStdin(list, plugin, { ...options, ...(prev ? { prevResult: prev } : {}) }));
+    const result = await execPlugin(
+      plugin.type,
+      invocation,
+      pluginStdin(list, plugin, { ...options, ...(prev ? { prevResult: prev } : {}) }),
+    );
     if (invocation.command === 'ADD') prev = result;
   }
   return prev ?? {};

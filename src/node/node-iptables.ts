@@ -66,7 +66,8 @@ async function ensureChain(table: string, chain: string, from: string, rules: st
   // Our own chain only: rewritten whole, so a changed podCIDR leaves no stale rule.
   await iptables(['-t', table, '-F', chain]);
   for (const rule of rules) await iptables(['-t', table, '-A', chain, ...rule]);
-  if (!(await exists(['-t', table, '-C', from, '-j', chain]))) await iptables(['-t', table, '-I', from, '1', '-j', chain]);
+  if (!(await exists(['-t', table, '-C', from, '-j', chain])))
+    await iptables(['-t', table, '-I', from, '1', '-j', chain]);
 }
 
 async function removeChain(table: string, chain: string, from: string): Promise<void> {

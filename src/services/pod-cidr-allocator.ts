@@ -160,7 +160,11 @@ export class PodCidrAllocator implements AdmissionPlugin {
     const redis = this.connected();
     const key = `${this.keyPrefix}${index}`;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const raw = dryRun ? await redis.get(key) : (await redis.set(key, JSON.stringify(holder), 'NX')) ? null : await redis.get(key);
+      const raw = dryRun
+        ? await redis.get(key)
+        : (await redis.set(key, JSON.stringify(holder), 'NX'))
+          ? null
+          : await redis.get(key);
       if (raw === null) return;
       if (await this.takeOver(key, raw, holder, dryRun)) return;
       const current = JSON.parse(raw) as Holder;
@@ -198,7 +202,14 @@ export class PodCidrAllocator implements AdmissionPlugin {
   private async allocate(holder: Holder, dryRun: boolean): Promise<number> {
     const redis = this.connected();
     const index = Number(
-      await redis.eval(ALLOCATE_SCRIPT, 0, this.keyPrefix, this.cluster.count, JSON.stringify(holder), dryRun ? '1' : '0'),
+      await redis.eval(
+        ALLOCATE_SCRIPT,
+        0,
+        this.keyPrefix,
+        this.cluster.count,
+        JSON.stringify(holder),
+        dryRun ? '1' : '0',
+      ),
     );
     if (index >= 0) return index;
     // Every block was handed out once: take over the first one whose Node is gone.
@@ -214,7 +225,11 @@ export class PodCidrAllocator implements AdmissionPlugin {
     throw new CapstanError(
       'CONFLICT',
       `spec.podCIDR: the cluster CIDR ${this.cluster.text} is exhausted: all ${this.cluster.count} /${this.cluster.nodeMaskSize} blocks belong to nodes; delete unused Nodes or start the control plane with a larger CAPSTAN_CLUSTER_CIDR`,
-      { violations: [{ field: 'spec.podCIDR', message: `no free /${this.cluster.nodeMaskSize} left in ${this.cluster.text}` }] },
+      {
+        violations: [
+          { field: 'spec.podCIDR', message: `no free /${this.cluster.nodeMaskSize} left in ${this.cluster.text}` },
+        ],
+      },
     );
   }
 }
