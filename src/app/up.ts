@@ -14,6 +14,7 @@ import { NodeLogSource } from '../server/node-log-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
+import { PodCidrAllocator } from '../services/pod-cidr-allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
@@ -72,8 +73,14 @@ export async function startControlPlane(
     dnsAddress: config.dnsServiceIp,
     loadBalancerCidr: config.loadBalancerCidr,
   });
-  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  const podCidrs = new PodCidrAllocator({ clusterCidr: config.clusterCidr });
+  const store = await createRedisStore({
+    url: config.redisUrl,
+    prefix: config.prefix,
+    admission: [allocator, podCidrs],
+  });
   allocator.attach(store);
+  podCidrs.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));

@@ -32,6 +32,7 @@ type RunNodeEntry = (options: {
   name?: string;
   address?: string;
   podSubnet?: string;
+  clusterCidr?: string;
   logPort?: number;
   stateRoot?: string;
   credentialDir?: string;
@@ -41,6 +42,7 @@ interface NodeFlags {
   name?: string;
   address?: string;
   podSubnet?: string;
+  clusterCidr?: string;
   logPort?: number;
   stateRoot?: string;
   credentialDir?: string;
@@ -107,7 +109,11 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     )
     .option('--name <name>', 'node name (default: the host name)')
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
-    .option('--pod-subnet <cidr>', "this node's pod network, unique per node (default 10.244.0.0/24)")
+    .option(
+      '--pod-subnet <cidr>',
+      "the podCIDR this node asks for (default: the control plane assigns a /24 of the cluster CIDR)",
+    )
+    .option('--cluster-cidr <cidr>', 'the cluster CIDR of all pods: not masqueraded (default 10.244.0.0/16)')
     .option(
       '--log-port <port>',
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
@@ -121,7 +127,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --bootstrap\n' +
-        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
+        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2',
     )
     .action(async (flags: NodeFlags, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
@@ -140,6 +146,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           name: flags.name,
           address: flags.address,
           podSubnet: flags.podSubnet,
+          clusterCidr: flags.clusterCidr,
           logPort: flags.logPort,
           stateRoot: flags.stateRoot,
           credentialDir: flags.credentialDir,
