@@ -274,7 +274,7 @@ export async function bringUp(options: UpOptions = {}): Promise<BedState> {
 
   const printed = await capstanOnServer('create a bootstrap token', ['token', 'create', '--print-join-command']);
   const joinArgs = parseJoinCommand(printed.stdout);
-  const nodes = hosts.map((h) => pids(h, 'node', startNode(h, joinArgs, options.podSubnets ?? true)));
+  const nodes = hosts.map((h) => pids(h, 'node', startNode(h, joinArgs, options.podSubnets ?? false)));
   await writeState(state);
   await Promise.all(
     hosts.map((h, i) =>
