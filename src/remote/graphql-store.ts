@@ -132,7 +132,15 @@ export class GraphQLStore implements Store {
     );
     const result = this.shapes.toObject<KindMap[K]>(kind, created);
     if (object.status === undefined || !ops.updateStatus || options.dryRun) return result;
-    return this.updateStatus(kind, { ...result, status: object.status } as ObjectInput<KindMap[K]>);
+    try {
+      return await this.updateStatus(kind, { ...result, status: object.status } as ObjectInput<KindMap[K]>);
+    } catch (err) {
+      // A controller may write the new object between the two calls (the node lifecycle controller taints a Node
+      // that has no Ready condition yet): the status still belongs on it, on top of the newer version.
+      if (!isCapstanError(err, 'CONFLICT')) throw err;
+      const { namespace, name } = result.metadata as { namespace?: string; name: string };
+      return this.mutate(kind, namespace, name, (current) => ({ ...current, status: object.status }), { status: true });
+    }
   }
 
   async update<K extends Kind>(

@@ -34,6 +34,8 @@ type RunNodeEntry = (options: {
   podSubnet?: string;
   clusterCidr?: string;
   logPort?: number;
+  stateRoot?: string;
+  credentialDir?: string;
 }) => Promise<void>;
 
 interface NodeFlags {
@@ -42,6 +44,8 @@ interface NodeFlags {
   podSubnet?: string;
   clusterCidr?: string;
   logPort?: number;
+  stateRoot?: string;
+  credentialDir?: string;
 }
 
 interface ServerFlags {
@@ -115,6 +119,11 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
       integerOption('--log-port', 0, 65_535),
     )
+    .option(
+      '--state-root <dir>',
+      "host folder for the pods' state: resolv.conf, hosts, emptyDirs (default /var/lib/capstan)",
+    )
+    .option('--credential-dir <dir>', 'where the node keeps its credential after joining (default ~/.capstan)')
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --bootstrap\n' +
@@ -139,6 +148,8 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           podSubnet: flags.podSubnet,
           clusterCidr: flags.clusterCidr,
           logPort: flags.logPort,
+          stateRoot: flags.stateRoot,
+          credentialDir: flags.credentialDir,
         }),
       });
     });
