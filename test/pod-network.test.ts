@@ -205,8 +205,8 @@ describe('pod network: a flat network between nodes', () => {
     const a = nodes[0]!;
     const before = await a.runtime.networkReservations(a.name);
     const vethsBefore = await veths(a);
-    for (let round = 0; round < 4; round++) {
-      const names = Array.from({ length: 5 }, (_, i) => `churn-${round}-${i}`);
+    for (let round = 0; round < 3; round++) {
+      const names = Array.from({ length: 4 }, (_, i) => `churn-${round}-${i}`);
       await Promise.all(names.map((name) => store.create('Pod', sleeper(name, a.name))));
       const pods = await Promise.all(names.map((name) => waitForPod(store, name, ready, { timeoutMs: 60_000 })));
       expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(names.length);

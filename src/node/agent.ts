@@ -18,7 +18,10 @@ import { syncPod } from './pod-sync.ts';
 import type { SyncContext } from './pod-sync.ts';
 import { PodWorkers, applyListing, newPodRecord } from './pod-worker.ts';
 import type { PodRecord } from './pod-worker.ts';
+import { startOverlay } from './overlay.ts';
+import type { Overlay } from './overlay.ts';
 import { Prober } from './prober.ts';
+import { isLoopbackAddress } from './vxlan.ts';
 import type { ContainerRuntime, KnownContainer, NodeNetwork, RuntimeEvent } from './runtime.ts';
 
 export interface NodeAgentOptions {
@@ -125,6 +128,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   });
   const podSubnet = registered.spec?.podCIDR;
   let network: NodeNetwork;
+  let overlay: Overlay | undefined;
   try {
     if (!podSubnet) {
       throw new CapstanError(
@@ -142,6 +146,11 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
         }),
       log,
     );
+    // Between hosts: a node on a loopback address has no other host to reach (nodes on one machine share routes).
+    if (!isLoopbackAddress(nodeAddress)) {
+      overlay = await startOverlay({ store, nodeName, nodeAddress, logger: log });
+      await overlay.synced;
+    }
   } catch (err) {
     const message = `pod network setup failed: ${(err as Error).message}`;
     await refreshNodeStatus(store, identity, { reason: 'NetworkPluginNotReady', message }).catch(() => undefined);
@@ -335,6 +344,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       await podWorkers.stop();
       prober.stop();
       await engineLoop;
+      await overlay?.stop();
       await events.close();
     },
   };

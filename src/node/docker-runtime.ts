@@ -21,6 +21,7 @@ import {
 } from './cni.ts';
 import type { CniConfList, CniPortMapping, CniResult } from './cni.ts';
 import { ensureNodeChains, removeNodeChains } from './node-iptables.ts';
+import { removeVxlanDeviceIfUnused } from './vxlan.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
 import { ensureImage, imageId } from './docker-images.ts';
 import {
@@ -87,6 +88,14 @@ interface CachedNetwork {
   list: CniConfList;
   portMappings: CniPortMapping[];
   result?: CniResult;
+}
+
+async function createBridge(name: string, address: string): Promise<void> {
+  await run('ip', ['link', 'add', name, 'type', 'bridge']).catch(async (err: unknown) => {
+    if ((await bridgeAddresses(name)) === undefined) throw err;
+  });
+  await run('ip', ['addr', 'replace', address, 'dev', name]);
+  await run('ip', ['link', 'set', name, 'up']);
 }
 
 /** The IPv4 addresses (with prefix length) of an interface; undefined when it does not exist. */
@@ -195,6 +204,10 @@ export class DockerRuntime implements ContainerRuntime {
       // The node's podCIDR changed (a re-created Node): the bridge of the old one goes, pods of it are gone anyway.
       await run('ip', ['link', 'del', bridge]).catch(() => undefined);
     }
+    // Made here rather than by the bridge plugin's first ADD: the bridge marks this podCIDR as local to this
+    // namespace (no VXLAN tunnel to it) from the start.
+    if (!(await bridgeAddresses(bridge))?.length)
+      await createBridge(bridge, `${gateway}/${config.subnet.split('/')[1]}`);
     await mkdir(this.ipamDir(config.node), { recursive: true });
     await mkdir(this.resultsDir(), { recursive: true });
     await ensureNodeChains(config.node, config.subnet, config.clusterCidr ?? config.subnet);
@@ -238,6 +251,7 @@ export class DockerRuntime implements ContainerRuntime {
   async removeNodeNetwork(node: string): Promise<void> {
     await removeNodeChains(node);
     await run('ip', ['link', 'del', bridgeName(node)]).catch(() => undefined);
+    await removeVxlanDeviceIfUnused();
     await rm(join(this.stateRoot, 'cni', node), { recursive: true, force: true });
     this.networks.delete(node);
     await this.removeLegacyNetwork(node).catch(() => undefined);
@@ -262,7 +276,11 @@ export class DockerRuntime implements ContainerRuntime {
     // portmap's DNAT would silently take a port a host process listens on: refuse it as the engine did.
     for (const m of portMappings) await checkHostPortFree(m);
     const base = { containerId: id, netns, cniPath: this.cniPath };
-    await execPlugin('loopback', { ...base, command: 'ADD', ifname: 'lo' }, pluginStdin({ cniVersion: CNI_VERSION, name: 'capstan-lo' }, LOOPBACK_CONF));
+    await execPlugin(
+      'loopback',
+      { ...base, command: 'ADD', ifname: 'lo' },
+      pluginStdin({ cniVersion: CNI_VERSION, name: 'capstan-lo' }, LOOPBACK_CONF),
+    );
     // The cache is written before ADD, so a crash half-way leaves what the repair needs to release the address.
     const cached: CachedNetwork = { node: config.node, list, portMappings };
     await writeFile(this.resultPath(id), JSON.stringify(cached));
@@ -301,7 +319,9 @@ export class DockerRuntime implements ContainerRuntime {
    * cached results and host-local reservations of container ids `live` does not name. `live` must be listed after
    * this reads the state (a reservation is only ever made for a container created before it).
    */
-  private async readNetworkState(node: string): Promise<{ results: Map<string, CachedNetwork>; reserved: Map<string, string> }> {
+  private async readNetworkState(
+    node: string,
+  ): Promise<{ results: Map<string, CachedNetwork>; reserved: Map<string, string> }> {
     const results = new Map<string, CachedNetwork>();
     for (const file of await readdir(this.resultsDir()).catch(() => [] as string[])) {
       if (!file.endsWith('.json')) continue;
@@ -335,11 +355,14 @@ export class DockerRuntime implements ContainerRuntime {
     for (const id of stale) {
       if (state.results.has(id)) {
         await this.detachSandbox(id).catch((err: unknown) => log.warn({ err, container: id }, 'CNI DEL failed'));
-      }
-      else if (list) {
-        await execList(list, { command: 'DEL', containerId: id, netns: '', ifname: 'eth0', cniPath: this.cniPath }).catch(
-          () => undefined,
-        );
+      } else if (list) {
+        await execList(list, {
+          command: 'DEL',
+          containerId: id,
+          netns: '',
+          ifname: 'eth0',
+          cniPath: this.cniPath,
+        }).catch(() => undefined);
       }
     }
   }
