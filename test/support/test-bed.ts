@@ -1,3 +1,4 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import {
   CAPSTAN_BIN,
   CLIENT_CONFIG,
@@ -9,7 +10,7 @@ import {
 import { teardown, type TeardownReport } from '../../scripts/cluster/down.ts';
 import { readState, type BedState } from '../../scripts/cluster/state.ts';
 import { bedStatus } from '../../scripts/cluster/status.ts';
-import { run, type RunResult } from '../../scripts/cluster/system.ts';
+import { isAlive, run, type RunResult } from '../../scripts/cluster/system.ts';
 import { bringUp } from '../../scripts/cluster/up.ts';
 
 /**
@@ -37,6 +38,36 @@ export interface TestBedOptions {
   nodes?: number;
 }
 
+/**
+ * One test file at a time uses the bed (its names and addresses are fixed): held from start to release, taken
+ * over when its holder is dead. Outside the bed's folders, so that a teardown does not remove it.
+ */
+const LOCK_FILE = '/run/capstan-cluster.lock';
+
+async function acquireLock(timeoutMs = 15 * 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      await writeFile(LOCK_FILE, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number((await readFile(LOCK_FILE, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+      await rm(LOCK_FILE, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`the test bed is in use by process ${holder} (${LOCK_FILE})`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+async function releaseLock(): Promise<void> {
+  const holder = Number((await readFile(LOCK_FILE, 'utf8').catch(() => '')).trim());
+  if (holder === process.pid) await rm(LOCK_FILE, { force: true });
+}
+
 function cliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CAPSTAN_CONFIG: CLIENT_CONFIG };
   delete env.CAPSTAN_SERVER;
@@ -50,6 +81,7 @@ function cliEnv(): NodeJS.ProcessEnv {
  */
 export async function startTestBed(options: TestBedOptions = {}): Promise<TestBed> {
   const nodes = options.nodes ?? 3;
+  await acquireLock();
   const existing = await readState();
   let state: BedState;
   let reused = false;
@@ -61,6 +93,7 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       state = await bringUp({ nodes, replace: true });
     } catch (err) {
       if (process.env.CAPSTAN_BED_KEEP !== '1') await teardown();
+      await releaseLock();
       throw err;
     }
   }
@@ -97,8 +130,12 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       );
     },
     async release() {
-      if (reused || process.env.CAPSTAN_BED_KEEP === '1') return undefined;
-      return teardown();
+      try {
+        if (reused || process.env.CAPSTAN_BED_KEEP === '1') return undefined;
+        return await teardown();
+      } finally {
+        await releaseLock();
+      }
     },
   };
 }
