@@ -31,7 +31,10 @@ export interface LocalNodeOptions {
   runtime?: ContainerRuntime;
   /** Node agent tuning (lease renewal, resync and back-off periods). */
   agent?: Partial<
-    Omit<NodeAgentOptions, 'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'clusterCidr' | 'dnsServerIp'>
+    Omit<
+      NodeAgentOptions,
+      'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'clusterCidr' | 'dnsServerIp'
+    >
   >;
 }
 

@@ -171,7 +171,19 @@ export async function ensureVxlanDevice(
     }
     throw new CapstanError('UNAVAILABLE', `cannot create the VXLAN device ${VXLAN_DEVICE}: ${stderr.trim()}`);
   }
-  await run('ip', ['link', 'set', VXLAN_DEVICE, 'up']);
+  // The kernel opens the UDP socket when the device goes up: that is where a taken port shows.
+  try {
+    await run('ip', ['link', 'set', VXLAN_DEVICE, 'up']);
+  } catch (err) {
+    await run('ip', ['link', 'del', VXLAN_DEVICE]).catch(() => undefined);
+    const stderr = String((err as { stderr?: string }).stderr ?? '');
+    throw new CapstanError(
+      'UNAVAILABLE',
+      /in use/i.test(stderr)
+        ? `UDP port ${VXLAN_PORT} (VXLAN) is already in use on this host by another device or program; the node cannot carry pod traffic to other hosts until it is free`
+        : `cannot bring the VXLAN device ${VXLAN_DEVICE} up: ${stderr.trim()}`,
+    );
+  }
   const mac = await deviceMac();
   if (!mac) throw new CapstanError('UNAVAILABLE', `the VXLAN device ${VXLAN_DEVICE} vanished right after its creation`);
   return mac;

@@ -111,7 +111,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
     .option(
       '--pod-subnet <cidr>',
-      "the podCIDR this node asks for (default: the control plane assigns a /24 of the cluster CIDR)",
+      'the podCIDR this node asks for (default: the control plane assigns a /24 of the cluster CIDR)',
     )
     .option('--cluster-cidr <cidr>', 'the cluster CIDR of all pods: not masqueraded (default 10.244.0.0/16)')
     .option(
