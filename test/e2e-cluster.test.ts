@@ -244,8 +244,10 @@ describe('a flat pod network across the three hosts', { timeout: STEP_TIMEOUT_MS
       const peers = [...mesh.values()].filter((p) => p !== client).map((p) => p.status!.podIP!);
       const out = await inPod(name, peers.map((ip) => `timeout 5 nc ${ip} 9000 </dev/null`).join('; '));
       for (const peer of peers) {
-        // The server's netstat line for this connection: local <peer>:9000, foreign <client pod IP>:<port>.
-        const seen = new RegExp(`${peer.replace(/\./g, '\\.')}:9000\\s+(?:::ffff:)?(\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+`);
+        // The server's netstat line for this (still open) connection: local <peer>:9000, foreign <client pod IP>:<port>.
+        const seen = new RegExp(
+          `${peer.replace(/\./g, '\\.')}:9000\\s+(?:::ffff:)?(\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+\\s+(?:ESTABLISHED|CLOSE_WAIT)`,
+        );
         expect(seen.exec(out)?.[1], `${name} -> ${peer}:\n${out}`).toBe(client.status!.podIP);
       }
     }

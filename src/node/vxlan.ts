@@ -219,7 +219,17 @@ export async function syncVxlan(nodes: readonly Node[]): Promise<VxlanAction[]> 
   const localBridges = new Set(
     (await json<{ ifname: string }>('ip', ['-j', 'link', 'show', 'type', 'bridge'])).map((l) => l.ifname),
   );
-  const peers = vxlanPeers(nodes, (node) => localBridges.has(bridgeName(node.metadata.name)));
+  const isLocal = (node: Node): boolean => localBridges.has(bridgeName(node.metadata.name));
+  // The local VTEP address (the podCIDR's network address, as flannel's) on the device: traffic from this host to a
+  // peer's pods then leaves from it, and the replies come back over VXLAN. Without it the kernel picks another
+  // local address, such as the cluster DNS address on lo, which every host has, and the replies never return.
+  for (const node of nodes) {
+    const podCidr = node.spec?.podCIDR;
+    if (podCidr && isLocal(node) && !node.metadata.deletionTimestamp) {
+      await run('ip', ['addr', 'replace', `${podCidr.split('/')[0]!}/32`, 'dev', VXLAN_DEVICE]);
+    }
+  }
+  const peers = vxlanPeers(nodes, isLocal);
   const actions = planVxlan(peers, await readVxlanState());
   for (const action of actions) {
     const [cmd, args] = actionArgs(action);
