@@ -138,7 +138,9 @@ describe('node agent: node and pod lifecycle', () => {
       { what: 'running again in a new sandbox' },
     );
     expect(ids(after)).not.toEqual(ids(pod));
-    const res = await fetch(`http://127.0.0.1:${after.status?.hostPorts?.[0]?.hostPort}/`);
+    // The new sandbox has an address of its own from the node's podCIDR, and the pod answers on it.
+    expect(after.status?.podIP).toBeDefined();
+    const res = await fetch(`http://${after.status?.podIP}:80/`);
     expect(res.status).toBe(200);
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
 import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
+import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -29,8 +30,13 @@ export interface CapstanConfig {
   nodeName: string;
   /** Address of the local node: NodePorts listen here. Env CAPSTAN_NODE_ADDRESS, default 127.0.0.1. */
   nodeAddress: string;
-  /** The local node's pod subnet. Env CAPSTAN_POD_SUBNET, default 10.244.0.0/24. */
-  podSubnet: string;
+  /**
+   * The podCIDR a node asks for. Env CAPSTAN_POD_SUBNET; by default none, and the control plane assigns the node a
+   * block of the cluster CIDR (the first node gets 10.244.0.0/24).
+   */
+  podSubnet?: string;
+  /** Where the control plane takes nodes' podCIDRs from, one /24 each. Env CAPSTAN_CLUSTER_CIDR, default 10.244.0.0/16. */
+  clusterCidr: string;
   /**
    * Port of the local node's log endpoint on `nodeAddress`, where other control-plane processes on the same Redis
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
@@ -98,7 +104,8 @@ export function loadConfig(
     loadBalancerCidr: env.CAPSTAN_LB_CIDR || '127.0.100.0/24',
     nodeName: (env.CAPSTAN_NODE_NAME || hostname()).toLowerCase(),
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
-    podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
+    ...(env.CAPSTAN_POD_SUBNET ? { podSubnet: env.CAPSTAN_POD_SUBNET } : {}),
+    clusterCidr: env.CAPSTAN_CLUSTER_CIDR || DEFAULT_CLUSTER_CIDR,
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
     hostPathAllowed:
       env.CAPSTAN_HOSTPATH_ALLOWED !== undefined

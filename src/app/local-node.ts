@@ -31,7 +31,10 @@ export interface LocalNodeOptions {
   runtime?: ContainerRuntime;
   /** Node agent tuning (lease renewal, resync and back-off periods). */
   agent?: Partial<
-    Omit<NodeAgentOptions, 'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'dnsServerIp'>
+    Omit<
+      NodeAgentOptions,
+      'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'clusterCidr' | 'dnsServerIp'
+    >
   >;
 }
 
@@ -46,8 +49,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     ...plane.config,
     nodeName: options.nodeName ?? plane.config.nodeName,
     nodeAddress: options.nodeAddress ?? plane.config.nodeAddress,
-    podSubnet: options.podSubnet ?? plane.config.podSubnet,
   };
+  const podSubnet = options.podSubnet ?? plane.config.podSubnet;
   const credential = await createToken(store, {
     role: 'node',
     nodeName: config.nodeName,
@@ -89,7 +92,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       runtime: options.runtime ?? new DockerRuntime(),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
-      podSubnet: config.podSubnet,
+      ...(podSubnet ? { podSubnet } : {}),
+      clusterCidr: config.clusterCidr,
       dnsServerIp: podDns.address,
       kubeletPort: logServer.port,
     });

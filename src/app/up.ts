@@ -16,6 +16,7 @@ import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ClusterPolicy } from '../security/cluster-policy.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
+import { PodCidrAllocator } from '../services/pod-cidr-allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
@@ -83,12 +84,14 @@ export async function startControlPlane(
     hostPortRange: config.hostPortRange,
   });
   const nodeStatus = new NodeStatusAdmission({ allowLoopback: config.loopbackNodes });
+  const podCidrs = new PodCidrAllocator({ clusterCidr: config.clusterCidr });
   const store = await createRedisStore({
     url: config.redisUrl,
     prefix: config.prefix,
-    admission: [allocator, policy, nodeStatus],
+    admission: [allocator, podCidrs, policy, nodeStatus],
   });
   allocator.attach(store);
+  podCidrs.attach(store);
   nodeStatus.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {

@@ -48,7 +48,7 @@ describe('resolvConf and hostsFile', () => {
 });
 
 describe('sandboxCreateOptions', () => {
-  it('publishes every pod port on the host address, fixed or engine-chosen', () => {
+  it('starts the sandbox without a network (CNI wires it) and publishes no port through Docker', () => {
     const options = sandboxCreateOptions(
       {
         node: 'n1',
@@ -63,11 +63,9 @@ describe('sandboxCreateOptions', () => {
       'capstan/pause:latest',
       '/state',
     );
-    expect(options.HostConfig?.PortBindings).toEqual({
-      '80/tcp': [{ HostIp: '127.0.1.2', HostPort: '' }],
-      '53/udp': [{ HostIp: '127.0.1.2', HostPort: '5353' }],
-    });
-    expect(options.HostConfig?.NetworkMode).toBe('capstan-n1');
+    expect(options.HostConfig?.NetworkMode).toBe('none');
+    expect(options.HostConfig?.PortBindings).toBeUndefined();
+    expect(options.ExposedPorts).toBeUndefined();
     expect(options.Hostname).toBe('web');
     expect(options.Labels).toMatchObject({ app: 'web', 'io.capstan.node': 'n1', 'io.capstan.container.name': 'POD' });
   });

@@ -79,22 +79,15 @@ function podLabels(p: { node: string; uid: string; namespace: string; name: stri
   };
 }
 
-function portKey(port: { containerPort: number; protocol?: 'TCP' | 'UDP' }): string {
-  return `${port.containerPort}/${(port.protocol ?? 'TCP').toLowerCase()}`;
-}
-
+/**
+ * The sandbox holds the pod's namespaces. Its network namespace starts empty (NetworkMode `none`): the runtime
+ * wires it with CNI once it runs, so Docker sets up no network (nor its embedded DNS) for pods.
+ */
 export function sandboxCreateOptions(
   config: SandboxConfig,
   image: string,
   stateRoot: string,
 ): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of config.ports) {
-    const key = portKey(port);
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: config.hostIP, HostPort: port.hostPort ? String(port.hostPort) : '' });
-  }
   const extra = Object.fromEntries(Object.entries(config.labels ?? {}).filter(([k]) => !k.startsWith('io.capstan.')));
   return {
     name: `capstan_${config.node}_${config.namespace}_${config.name}_${config.uid}_${SANDBOX_CONTAINER_NAME}_${config.attempt ?? 0}`,
@@ -106,10 +99,8 @@ export function sandboxCreateOptions(
       [LABELS.containerName]: SANDBOX_CONTAINER_NAME,
       [LABELS.restartCount]: String(config.attempt ?? 0),
     },
-    ExposedPorts: exposed,
     HostConfig: {
-      NetworkMode: networkName(config.node),
-      PortBindings: bindings,
+      NetworkMode: 'none',
       RestartPolicy: { Name: 'no' },
       Mounts: [
         {

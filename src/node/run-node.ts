@@ -25,8 +25,13 @@ export interface RunNodeOptions {
   name?: string;
   /** Where this node publishes NodePorts and pod ports. Default CAPSTAN_NODE_ADDRESS, else 127.0.0.1. */
   address?: string;
-  /** This node's pod network. Default CAPSTAN_POD_SUBNET, else 10.244.0.0/24; unique per node. */
+  /**
+   * The podCIDR this node asks for. Default CAPSTAN_POD_SUBNET, else none: the control plane assigns one from its
+   * cluster CIDR.
+   */
   podSubnet?: string;
+  /** The cluster CIDR (pod traffic leaving it is masqueraded). Default CAPSTAN_CLUSTER_CIDR, else 10.244.0.0/16. */
+  clusterCidr?: string;
   /** Where node credentials are kept. Default ~/.capstan. */
   credentialDir?: string;
   /** Host directory for per-pod state. Default /var/lib/capstan. */
@@ -65,6 +70,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     ...(options.name ? { nodeName: options.name.toLowerCase() } : {}),
     ...(options.address ? { nodeAddress: options.address } : {}),
     ...(options.podSubnet ? { podSubnet: options.podSubnet } : {}),
+    ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}),
   });
   const nodeName = config.nodeName;
   const log = (options.logger ?? rootLogger).child({ component: 'capstan-node', node: nodeName });
@@ -142,7 +148,8 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
       nodeName,
       nodeAddress: config.nodeAddress,
-      podSubnet: config.podSubnet,
+      ...(config.podSubnet ? { podSubnet: config.podSubnet } : {}),
+      clusterCidr: config.clusterCidr,
       dnsServerIp: config.dnsServiceIp,
       clusterDomain: config.clusterDomain,
       kubeletPort: logServer.port,
@@ -152,7 +159,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     stops.push(() => started.stop());
     await proxy.synced;
     log.info(
-      { server: store.endpoint, address: config.nodeAddress, podSubnet: config.podSubnet, logPort: logServer.port },
+      { server: store.endpoint, address: config.nodeAddress, podCIDR: started.network.subnet, logPort: logServer.port },
       'node joined',
     );
     return { nodeName, store, agent: started, logServer, stop: stopAll };

@@ -32,18 +32,24 @@ type RunNodeEntry = (options: {
   name?: string;
   address?: string;
   podSubnet?: string;
+  clusterCidr?: string;
   logPort?: number;
   caCertHashes?: string[];
   unsafeSkipCaVerification?: boolean;
+  stateRoot?: string;
+  credentialDir?: string;
 }) => Promise<void>;
 
 interface NodeFlags {
   name?: string;
   address?: string;
   podSubnet?: string;
+  clusterCidr?: string;
   logPort?: number;
   discoveryTokenCaCertHash?: string[];
   discoveryTokenUnsafeSkipCaVerification?: boolean;
+  stateRoot?: string;
+  credentialDir?: string;
 }
 
 interface ServerFlags {
@@ -115,7 +121,11 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     )
     .option('--name <name>', 'node name (default: the host name)')
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
-    .option('--pod-subnet <cidr>', "this node's pod network, unique per node (default 10.244.0.0/24)")
+    .option(
+      '--pod-subnet <cidr>',
+      'the podCIDR this node asks for (default: the control plane assigns a /24 of the cluster CIDR)',
+    )
+    .option('--cluster-cidr <cidr>', 'the cluster CIDR of all pods: not masqueraded (default 10.244.0.0/16)')
     .option(
       '--log-port <port>',
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
@@ -130,11 +140,16 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       '--discovery-token-unsafe-skip-ca-verification',
       'for an https server: trust the CA the server names without checking its hash (only the token then proves the server; anyone holding the token could pose as the cluster)',
     )
+    .option(
+      '--state-root <dir>',
+      "host folder for the pods' state: resolv.conf, hosts, emptyDirs (default /var/lib/capstan)",
+    )
+    .option('--credential-dir <dir>', 'where the node keeps its credential after joining (default ~/.capstan)')
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --print-join-command\n' +
         '  capstan node --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:... --name node-2 --address 10.0.0.2\n' +
-        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
+        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2',
     )
     .action(async (flags: NodeFlags, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
@@ -153,9 +168,12 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           name: flags.name,
           address: flags.address,
           podSubnet: flags.podSubnet,
+          clusterCidr: flags.clusterCidr,
           logPort: flags.logPort,
           caCertHashes: flags.discoveryTokenCaCertHash,
           unsafeSkipCaVerification: flags.discoveryTokenUnsafeSkipCaVerification,
+          stateRoot: flags.stateRoot,
+          credentialDir: flags.credentialDir,
         }),
       });
     });
