@@ -256,6 +256,9 @@ export class DockerRuntime implements ContainerRuntime {
     await run('ip', ['link', 'del', bridgeName(node)]).catch(() => undefined);
     await removeVxlanDeviceIfUnused();
     await rm(join(this.stateRoot, 'cni', node), { recursive: true, force: true });
+    // Cached results of the node's sandboxes (removed behind the runtime's back): their addresses went with its IPAM.
+    const { results } = await this.readNetworkState(node);
+    await Promise.all([...results.keys()].map((id) => rm(this.resultPath(id), { force: true })));
     this.networks.delete(node);
     await this.removeLegacyNetwork(node).catch(() => undefined);
   }
