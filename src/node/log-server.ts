@@ -64,6 +64,7 @@ const STATUS: Record<CapstanErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   UNAVAILABLE: 503,
+  TOO_MANY_REQUESTS: 429,
 };
 
 const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
