@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
+import { limitsFromEnv, type Limits } from '../util/limits.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -34,6 +35,8 @@ export interface CapstanConfig {
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
    */
   logPort: number;
+  /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
+  limits: Limits;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -67,6 +70,7 @@ export function loadConfig(
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    limits: limitsFromEnv(env),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
