@@ -27,7 +27,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   subscriptionsPerConnection: 100,
-  subscriptionsPerToken: 500,
+  subscriptionsPerToken: 1000,
   logFollowsPerToken: 20,
   dnsTcpConnections: 256,
   dnsTcpIdleMs: 10_000,
