@@ -102,33 +102,35 @@ describe('subscription limits over graphql-ws (real server and WebSocket)', () =
 class QuietLogSource implements LogSource {
   open = 0;
   stream(_pod: Pod, options: LogStreamOptions): AsyncIterable<LogLine> {
-    const source = this;
-    source.open++;
+    this.open++;
     let closed = false;
     let sent = false;
-    return {
-      [Symbol.asyncIterator]() {
-        return {
-          async next() {
-            if (!options.follow && !closed && !sent) {
-              sent = true;
-              return { done: false, value: { container: options.container, text: 'old line' } };
-            }
-            if (!options.follow || closed) {
-              if (!closed) source.open--;
-              closed = true;
-              return { done: true, value: undefined };
-            }
-            return { done: false, value: { container: options.container, text: 'started' } };
-          },
-          async return() {
-            if (!closed) source.open--;
-            closed = true;
-            return { done: true, value: undefined };
-          },
-        } as AsyncIterator<LogLine>;
-      },
+    let wake: (() => void) | undefined;
+    const close = (): IteratorResult<LogLine> => {
+      if (!closed) this.open--;
+      closed = true;
+      wake?.();
+      return { done: true, value: undefined };
     };
+    const line = (text: string): IteratorResult<LogLine> => ({
+      done: false,
+      value: { container: options.container, text },
+    });
+    const iterator: AsyncIterator<LogLine> = {
+      next: async () => {
+        if (closed) return close();
+        if (sent && options.follow) {
+          // A followed container that prints nothing more: wait until the stream is closed.
+          await new Promise<void>((resolve) => (wake = resolve));
+          return close();
+        }
+        if (sent) return close();
+        sent = true;
+        return line(options.follow ? 'started' : 'old line');
+      },
+      return: async () => close(),
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
   }
 }
 
