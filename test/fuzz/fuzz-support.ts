@@ -41,8 +41,9 @@ export class StallProbe {
   }
 
   stop(): void {
-    clearInterval(this.timer);
     this.tick();
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private tick(): void {
@@ -59,7 +60,7 @@ export class StallProbe {
 
   /** After one input of a target: the stall seen since the previous mark is charged to `input`. */
   mark(input: unknown): void {
-    this.tick();
+    if (this.timer) this.tick();
     if (this.windowBusy > this.longestBusy) {
       this.longestBusy = this.windowBusy;
       this.slowestInput = describeInput(input);
@@ -68,7 +69,10 @@ export class StallProbe {
     this.windowWall = 0;
   }
 
-  /** Times one synchronous step (a parse, a DNS answer), charged to `input` like `mark`. */
+  /**
+   * Times one synchronous step (a parse, a DNS answer), charged to `input` like `mark`: for targets driven in a
+   * synchronous loop, where the timer cannot tick, each step's own time is the stall it causes.
+   */
   time<T>(input: unknown, step: () => T): T {
     const started = performance.now();
     const startedCpu = cpuMs();
