@@ -4,7 +4,7 @@ import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsIndex } from '../src/dns/dns-index.ts';
 import { newEndpoints, newService, podAddresses } from '../src/dns/dns-fixtures.ts';
-import type { DnsServer} from '../src/dns/dns-server.ts';
+import type { DnsServer } from '../src/dns/dns-server.ts';
 import { startDnsServer } from '../src/dns/dns-server.ts';
 import { registry } from '../src/util/metrics.ts';
 
