@@ -4,6 +4,7 @@ import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
 import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
 import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
+import { limitsFromEnv, type Limits } from '../util/limits.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -69,6 +70,8 @@ export interface CapstanConfig {
   advertiseAddress?: string;
   /** More names and addresses the API's certificate covers. Env CAPSTAN_CERT_SANS, comma-separated. */
   certSans: string[];
+  /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
+  limits: Limits;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -124,6 +127,7 @@ export function loadConfig(
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
+    limits: limitsFromEnv(env),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

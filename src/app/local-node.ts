@@ -65,7 +65,11 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
+    const podDns = await startPodDns(plane.dnsIndex, {
+      address: config.dnsServiceIp,
+      maxTcpConnections: config.limits.dnsTcpConnections,
+      tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+    });
     stops.push(() => podDns.stop());
     // This process reads the node's logs and runs its execs in process (attach* below); the endpoint is for the
     // other control-plane processes on the same Redis, which find it in the Node's status as they find a joined
@@ -109,6 +113,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       nodeAddress: config.nodeAddress,
       dnsAddress: config.dnsServiceIp,
       serviceCidr: config.serviceCidr,
+      udpIdleTimeoutMs: config.limits.udpProxyIdleMs,
+      maxUdpSessions: config.limits.udpProxySessions,
     });
     stops.push(() => proxy.stop());
     return { nodeName: config.nodeName, agent, stop: stopAll };

@@ -129,6 +129,7 @@ export async function startControlPlane(
       store,
       host: isLoopbackHost(config.host) ? config.host : '127.0.0.1',
       port: config.port,
+      limits: config.limits,
       contextExtras: { logSource: logs, execSource: execs, clusterInfo },
       ...(secure
         ? {
@@ -150,7 +151,12 @@ export async function startControlPlane(
     const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
     const dnsSync = syncDnsIndex(store, dnsIndex);
     stops.push(() => dnsSync.stop());
-    const dns = await startDnsServer(dnsIndex, { host: config.dnsHost, port: config.dnsPort });
+    const dns = await startDnsServer(dnsIndex, {
+      host: config.dnsHost,
+      port: config.dnsPort,
+      maxTcpConnections: config.limits.dnsTcpConnections,
+      tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+    });
     stops.push(() => dns.stop());
     clusterInfo.dns = `${dns.address.host}:${dns.address.port}`;
 

@@ -116,7 +116,11 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       const index = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
       const dnsSync = syncDnsIndex(store, index);
       stops.push(() => dnsSync.stop());
-      const podDns = await startPodDns(index, { address: config.dnsServiceIp });
+      const podDns = await startPodDns(index, {
+        address: config.dnsServiceIp,
+        maxTcpConnections: config.limits.dnsTcpConnections,
+        tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+      });
       stops.push(() => podDns.stop());
     }
     const proxy = startServiceProxy({
@@ -125,6 +129,8 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       nodeAddress: config.nodeAddress,
       dnsAddress: config.dnsServiceIp,
       serviceCidr: config.serviceCidr,
+      udpIdleTimeoutMs: config.limits.udpProxyIdleMs,
+      maxUdpSessions: config.limits.udpProxySessions,
     });
     stops.push(() => proxy.stop());
     // Listening before the agent registers the Node, so that its status can say where; requests that come before
