@@ -7,7 +7,7 @@
  *   exec HOST -- CMD...          runs CMD in HOST's namespace (h0, h1, ...) with DOCKER_HOST at its engine
  */
 import { parseArgs } from 'node:util';
-import { CLIENT_CONFIG, parseHostName } from './cluster/layout.ts';
+import { CA_FILE, CLIENT_CONFIG, parseHostName } from './cluster/layout.ts';
 import { teardown } from './cluster/down.ts';
 import { bedStatus, execOnHost } from './cluster/status.ts';
 import { bringUp } from './cluster/up.ts';
@@ -29,10 +29,10 @@ async function main(argv: string[]): Promise<number> {
         say('up failed; "npm run cluster -- down" removes what it made.');
         throw err;
       });
-      say(`The bed is up: ${state.nodes} hosts in ${state.upSeconds} s, API on http://${state.server}.`);
+      say(`The bed is up: ${state.nodes} hosts in ${state.upSeconds} s, API on ${state.server}.`);
       say('Point capstan at it with:');
-      say(`  export CAPSTAN_CONFIG=${CLIENT_CONFIG}`);
-      say('  npx capstan get nodes');
+      say(`  export CAPSTAN_CONFIG=${CLIENT_CONFIG} NODE_EXTRA_CA_CERTS=${CA_FILE}`);
+      say('  capstan get nodes');
       return 0;
     }
     case 'down':

@@ -24,6 +24,8 @@ export const BED = {
   /** Redis of host 0, on its loopback: no other host and not the machine's own Redis. */
   redisPort: 6390,
   apiPort: 7070,
+  /** The API's TLS port on the LAN (kubeadm's 6443). */
+  securePort: 6443,
   dnsPort: 1053,
   logPort: 10250,
   maxNodes: 20,
@@ -36,8 +38,12 @@ export const BED = {
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CAPSTAN_BIN = join(REPO_ROOT, 'bin', 'capstan.mjs');
 export const STATE_FILE = join(BED.stateDir, 'state.json');
-/** The client configuration `capstan server` of host 0 writes (server URL and admin token). */
+/** The client configuration `capstan server` of host 0 writes (its loopback URL and the admin token), used on h0. */
+export const SERVER_CONFIG = join(BED.stateDir, 'h0-config');
+/** The client configuration for the machine itself: the API over TLS on the LAN, with the admin token. */
 export const CLIENT_CONFIG = join(BED.stateDir, 'config');
+/** The cluster CA's certificate, for clients of the machine itself (NODE_EXTRA_CA_CERTS). */
+export const CA_FILE = join(BED.stateDir, 'ca.crt');
 export const IMAGES_TAR = join(BED.stateDir, 'images.tar');
 
 /** One host of the bed: a network namespace with its own engine and node agent. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
-import { BED, CLIENT_CONFIG, hostLayout, netnsPath, type HostLayout } from './layout.ts';
+import { BED, CA_FILE, CLIENT_CONFIG, hostLayout, netnsPath, type HostLayout } from './layout.ts';
 import { capstanOnServer } from './up.ts';
 import { readState } from './state.ts';
 import { readFile } from 'node:fs/promises';
@@ -60,7 +60,7 @@ export async function bedStatus(say: (line: string) => void): Promise<{ up: bool
     say(`Nodes:\n${nodes.stdout.trimEnd()}`);
     const memory = await bedMemory();
     say(`Memory (RSS): ${memory.processesMiB} MiB in the bed's processes, ${memory.containersMiB} MiB in containers`);
-    say(`export CAPSTAN_CONFIG=${CLIENT_CONFIG}`);
+    say(`export CAPSTAN_CONFIG=${CLIENT_CONFIG} NODE_EXTRA_CA_CERTS=${CA_FILE}`);
   }
   const healthy = hosts.every(
     (h) => h.netns && h.engine.startsWith('docker') && Object.values(h.processes).every(Boolean),

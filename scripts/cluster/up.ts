@@ -1,8 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { BED, CAPSTAN_BIN, CLIENT_CONFIG, IMAGES_TAR, REPO_ROOT, hostLayout, type HostLayout } from './layout.ts';
+import {
+  BED,
+  CAPSTAN_BIN,
+  CA_FILE,
+  CLIENT_CONFIG,
+  IMAGES_TAR,
+  SERVER_CONFIG,
+  REPO_ROOT,
+  hostLayout,
+  type HostLayout,
+} from './layout.ts';
 import { leftoversExist, teardown } from './down.ts';
 import { parseJoinCommand } from './join-command.ts';
 import { readState, writeState, type BedState } from './state.ts';
@@ -153,9 +163,30 @@ function startServer(host: HostLayout): Daemon {
       '--redis-url',
       `redis://127.0.0.1:${BED.redisPort}`,
     ],
-    { ...baseEnv(join(host.dataDir, 'home')), CAPSTAN_CONFIG: CLIENT_CONFIG },
+    {
+      ...baseEnv(join(host.dataDir, 'home')),
+      CAPSTAN_CONFIG: SERVER_CONFIG,
+      CAPSTAN_PKI_DIR: join(host.dataDir, 'pki'),
+      CAPSTAN_SECURE_PORT: String(BED.securePort),
+    },
     join(host.logDir, 'server.log'),
     REPO_ROOT,
+  );
+}
+
+/**
+ * The machine's own client reaches the API only as another machine would: over TLS on the LAN, trusting the cluster
+ * CA (the server's loopback listener is h0's own loopback). The admin token is the one the server wrote for h0.
+ */
+async function writeMachineClientConfig(server: HostLayout): Promise<void> {
+  const token = /^token:\s*(\S+)/m.exec(await readFile(SERVER_CONFIG, 'utf8'))?.[1];
+  if (!token) throw new BedError(`write the client config`, `${SERVER_CONFIG} holds no token`);
+  await copyFile(join(server.dataDir, 'pki', 'ca.crt'), CA_FILE);
+  await writeFile(
+    CLIENT_CONFIG,
+    `# Capstan client configuration of the test bed (NODE_EXTRA_CA_CERTS=${CA_FILE}). Keep it private.\n` +
+      `server: https://${server.address}:${BED.securePort}\ntoken: ${token}\n`,
+    { mode: 0o600 },
   );
 }
 
@@ -163,7 +194,7 @@ function startServer(host: HostLayout): Daemon {
 export function capstanOnServer(step: string, args: string[], timeoutMs = 30_000): ReturnType<typeof run> {
   const server = hostLayout(0);
   return run(step, 'nsenter', [`--net=/var/run/netns/${server.netns}`, '--', process.execPath, CAPSTAN_BIN, ...args], {
-    env: { ...baseEnv(join(server.dataDir, 'home')), CAPSTAN_CONFIG: CLIENT_CONFIG, [BED.processMarker]: 'h0/cli' },
+    env: { ...baseEnv(join(server.dataDir, 'home')), CAPSTAN_CONFIG: SERVER_CONFIG, [BED.processMarker]: 'h0/cli' },
     cwd: REPO_ROOT,
     timeoutMs,
   });
@@ -268,9 +299,10 @@ export async function bringUp(options: UpOptions = {}): Promise<BedState> {
   await waitUntil(
     'start capstan server on h0',
     SERVER_TIMEOUT_MS,
-    () => (logContains(server.logFile, 'Capstan is up') && existsSync(CLIENT_CONFIG) ? true : undefined),
+    () => (logContains(server.logFile, 'Capstan is up') && existsSync(SERVER_CONFIG) ? true : undefined),
     { daemon: server },
   );
+  await writeMachineClientConfig(serverHost);
 
   const printed = await capstanOnServer('create a bootstrap token', ['token', 'create', '--print-join-command']);
   const joinArgs = parseJoinCommand(printed.stdout);
@@ -294,7 +326,7 @@ export async function bringUp(options: UpOptions = {}): Promise<BedState> {
   );
   state.phase = 'up';
   state.upSeconds = Math.round((Date.now() - started) / 100) / 10;
-  state.server = `${serverHost.address}:${BED.apiPort}`;
+  state.server = `https://${serverHost.address}:${BED.securePort}`;
   await writeState(state);
   return state;
 }

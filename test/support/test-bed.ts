@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import {
   CAPSTAN_BIN,
+  CA_FILE,
   CLIENT_CONFIG,
   REPO_ROOT,
   hostLayout,
@@ -69,7 +70,7 @@ async function releaseLock(): Promise<void> {
 }
 
 function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CAPSTAN_CONFIG: CLIENT_CONFIG };
+  const env: NodeJS.ProcessEnv = { ...process.env, CAPSTAN_CONFIG: CLIENT_CONFIG, NODE_EXTRA_CA_CERTS: CA_FILE };
   delete env.CAPSTAN_SERVER;
   delete env.CAPSTAN_TOKEN;
   return env;
