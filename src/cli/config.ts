@@ -46,7 +46,7 @@ export function parseFlatConfig(text: string): Record<string, string> | undefine
 }
 
 async function parseYaml(text: string): Promise<unknown> {
-  return (await import('yaml')).parse(text);
+  return (await import('./yaml-lib.ts')).parse(text);
 }
 
 /** Reads the config file; an empty config when it does not exist. */
@@ -89,7 +89,7 @@ export async function setConfigValue(path: string, key: ConfigKey, value: string
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(
     temporary,
-    `# Capstan client configuration: API server and credential. Keep it private.\n${(await import('yaml')).stringify(doc)}`,
+    `# Capstan client configuration: API server and credential. Keep it private.\n${(await import('./yaml-lib.ts')).stringify(doc)}`,
     {
       mode: 0o600,
     },

@@ -292,7 +292,9 @@ export async function renderStructured(
   asList: boolean,
 ): Promise<string> {
   const value = structuredDocument(objects, asList);
-  return format === 'json' ? JSON.stringify(value, null, 2) : (await import('yaml')).stringify(value).trimEnd();
+  return format === 'json'
+    ? JSON.stringify(value, null, 2)
+    : (await import('./yaml-lib.ts')).stringify(value).trimEnd();
 }
 
 /** A JSONPath template executed on the document `-o json` would print; kubectl adds no newline after it. */

@@ -149,7 +149,7 @@ async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format
     fieldSelector: ref.name ? `metadata.name=${ref.name}` : flags.fieldSelector,
   });
   const printer = new RowPrinter(session);
-  const { stringify } = format === 'yaml' ? await import('yaml') : { stringify: undefined };
+  const { stringify } = format === 'yaml' ? await import('../yaml-lib.ts') : { stringify: undefined };
   const emit = (objects: AnyObject[], header: boolean) => {
     if (format === 'name') objects.forEach((o) => session.out(qualifiedName(ref.kind, o.metadata.name)));
     else if (format === 'json')
