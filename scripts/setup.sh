@@ -77,6 +77,23 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --loglevel=error || die 'npm ci failed'
 fi
 
+# --- The build bin/capstan.mjs runs, and capstan on the PATH ------------------------------------------------------
+# scripts/build.mjs builds dist/current only when a source changed since the last build (a check of file times).
+node scripts/build.mjs || die 'building dist/ (node scripts/build.mjs) failed'
+# As `npm link` does: a symlink in /usr/local/bin to this clone's bin/capstan.mjs (the clone set up last wins). A
+# capstan there that is not a symlink was installed some other way and is left alone.
+capstan_link=/usr/local/bin/capstan
+capstan_bin=$PWD/bin/capstan.mjs
+if [[ $(readlink "$capstan_link" 2>/dev/null) != "$capstan_bin" ]]; then
+  if [[ -e $capstan_link && ! -L $capstan_link ]]; then
+    log "warning: $capstan_link is not a symlink; leaving it (run this clone's CLI as node bin/capstan.mjs)"
+  elif [[ $(id -u) == 0 || -w $(dirname "$capstan_link") ]]; then
+    ln -sfn "$capstan_bin" "$capstan_link" && log "capstan on the PATH: $capstan_link -> $capstan_bin"
+  else
+    log "not root: $capstan_link not made; run this clone's CLI as node bin/capstan.mjs"
+  fi
+fi
+
 # --- Docker engine --------------------------------------------------------------------------------------------
 docker_version=''
 docker_ok() {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
   DEFAULT_REDIS_URL,
@@ -26,6 +27,11 @@ export default async function setup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  // Tests that run `bin/capstan.mjs` run the build in dist/current: make it the build of these sources.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], {
+    stdio: 'inherit',
+    timeout: 120_000,
+  });
   try {
     execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 20_000 });
   } catch (err) {

@@ -3,43 +3,6 @@ import { CliError } from '../cli-error.ts';
 import type { CliIo, GlobalOptions } from '../session.ts';
 import { integerOption } from '../options.ts';
 
-/**
- * Loads a module that may be missing from this build (the node agent's entry point) only when a command needs it,
- * so that every other verb still runs; the path is a variable so that the CLI typechecks without that module.
- */
-async function loadEntry<F>(path: string, exportName: string, what: string): Promise<F> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(path)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(path.replace(/^(\.\.\/)+/, ''))) {
-      throw new CliError(`${what} is not available in this build (${path} is missing)`);
-    }
-    throw err;
-  }
-  const entry = module[exportName];
-  if (typeof entry !== 'function')
-    throw new CliError(`${what} is not available in this build (${path} has no ${exportName})`);
-  return entry as F;
-}
-
-const RUN_NODE_MODULE: string = '../../node/run-node.ts';
-
-type RunNodeEntry = (options: {
-  server: string;
-  token: string;
-  name?: string;
-  address?: string;
-  podSubnet?: string;
-  clusterCidr?: string;
-  logPort?: number;
-  caCertHashes?: string[];
-  unsafeSkipCaVerification?: boolean;
-  stateRoot?: string;
-  credentialDir?: string;
-}) => Promise<void>;
-
 interface NodeFlags {
   name?: string;
   address?: string;
@@ -160,7 +123,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           'capstan node needs --server URL and --token TOKEN (a bootstrap token from "capstan token create")',
         );
       }
-      const runNode = await loadEntry<RunNodeEntry>(RUN_NODE_MODULE, 'runNode', 'capstan node');
+      const { runNode } = await import('../../node/run-node.ts');
       await runNode({
         server,
         token,
