@@ -17,6 +17,8 @@ export interface BedState {
   phase: 'starting' | 'up';
   nodes: number;
   startedAt: string;
+  /** The checkout whose `bin/capstan.mjs` the bed's processes run (several worktrees may share one machine). */
+  repoRoot?: string;
   /** Seconds `up` took. */
   upSeconds?: number;
   server?: string;

@@ -265,6 +265,7 @@ export async function bringUp(options: UpOptions = {}): Promise<BedState> {
     phase: 'starting',
     nodes: count,
     startedAt: new Date().toISOString(),
+    repoRoot: REPO_ROOT,
     hosts: hosts.map((h) => ({ name: h.name, netns: h.netns, address: h.address, dockerHost: h.dockerHost, pids: {} })),
   };
   await mkdir(BED.stateDir, { recursive: true });

@@ -86,7 +86,13 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
   const existing = await readState();
   let state: BedState;
   let reused = false;
-  if (existing && existing.phase === 'up' && existing.nodes >= nodes && (await bedStatus(() => undefined)).up) {
+  if (
+    existing &&
+    existing.phase === 'up' &&
+    existing.nodes >= nodes &&
+    existing.repoRoot === REPO_ROOT &&
+    (await bedStatus(() => undefined)).up
+  ) {
     state = existing;
     reused = true;
   } else {
