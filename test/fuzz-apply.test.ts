@@ -156,6 +156,10 @@ const manifest = fc.oneof(
       `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${'n'.repeat(5000)}\n`,
       'apiVersion: v1\nkind: Pod\nmetadata: !!binary aGVsbG8=\n',
       'apiVersion: v1\nkind: Pod\nmetadata: {name: x, name: y}\n',
+      // Slow for the yaml package (parsed in the API server's worker, off its loop: test/hostile-yaml.test.ts).
+      'a: '.repeat(2000),
+      '['.repeat(5000),
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: deep\nspec: ${'{a: '.repeat(70)}1${'}'.repeat(70)}\n`,
     ),
   },
 );

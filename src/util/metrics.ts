@@ -75,7 +75,8 @@ export const authentications = new Counter({
 
 /**
  * Requests refused by one of Capstan's limits (docs/security.md, "Limits"), by limit: subscriptionsPerConnection,
- * subscriptionsPerToken, logFollowsPerToken, dnsTcpConnections, udpProxySessions, eventsPerNodePerMinute.
+ * subscriptionsPerToken, logFollowsPerToken, dnsTcpConnections, udpProxySessions, eventsPerNodePerMinute,
+ * manifestParseMs, queuedManifestParses.
  */
 export const limitRejections = new Counter({
   name: 'capstan_limit_rejections_total',
