@@ -77,25 +77,30 @@ export class ManifestParser {
   }
 
   private pump(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (!this.worker) this.startWorker();
-    if (!this.ready) return;
-    const job = this.queue.shift()!;
-    limitInUse.dec({ limit: 'queuedManifestParses' });
-    const timer = setTimeout(() => this.timedOut(), this.timeoutMs);
-    this.running = { job, timer };
-    this.worker!.postMessage({ id: ++this.nextId, text: job.text });
+    if (!this.running && this.queue.length > 0) {
+      if (!this.worker) this.startWorker();
+      if (this.ready) {
+        const job = this.queue.shift()!;
+        limitInUse.dec({ limit: 'queuedManifestParses' });
+        const timer = setTimeout(() => this.timedOut(), this.timeoutMs);
+        this.running = { job, timer };
+        this.worker!.postMessage({ id: ++this.nextId, text: job.text });
+      }
+    }
+    // The worker keeps the process alive only while a manifest waits for it (an idle parser never does).
+    if (this.running || this.queue.length > 0) this.worker?.ref();
+    else this.worker?.unref();
   }
 
   private startWorker(): void {
     const worker = new Worker(WORKER_URL, {
       workerData: { capstanYamlReader: true },
+      // Not the parent's flags (loaders, --input-type, ...): the worker is plain JavaScript and imports only `yaml`.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
       stdout: false,
       stderr: false,
     });
-    // An idle parser never keeps the process alive; a running parse does (its timer).
-    worker.unref();
     this.worker = worker;
     this.ready = false;
     const startup = setTimeout(() => {
@@ -137,6 +142,8 @@ export class ManifestParser {
       if (worker !== this.worker) return;
       this.fail(new CapstanError('UNAVAILABLE', 'the manifest parser stopped; try again'));
     });
+    // After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
   }
 
   private timedOut(): void {
@@ -169,6 +176,8 @@ export class ManifestParser {
         job.reject(unavailable);
       }
     } else if (!this.closed) {
+      // The next manifest should not wait for a worker to load `yaml`: start its replacement now.
+      this.startWorker();
       this.pump();
     }
   }
