@@ -6,20 +6,50 @@
  * IPC: sends { type: 'ready', graphqlUrl, wsUrl, token } once serving; answers { type: 'sample' } with
  * { type: 'sample', heapUsed, rss, cpuMicros } after a full GC (run with --expose-gc), and exits on { type: 'stop' }.
  */
+import { Session } from 'node:inspector/promises';
 import { createToken } from '../../src/auth/tokens.ts';
 import { startControllerManager } from '../../src/controllers/controller-manager.ts';
 import { startApiServer } from '../../src/server/http-server.ts';
 import { createRedisStore } from '../../src/store/redis-store.ts';
 import { createLogger } from '../../src/util/logger.ts';
 
-export type ToServer = { type: 'sample'; gc: boolean } | { type: 'stop' };
+export type ToServer = { type: 'sample'; gc: boolean } | { type: 'profile'; seconds: number } | { type: 'stop' };
 export type FromServer =
   | { type: 'ready'; graphqlUrl: string; wsUrl: string; token: string }
-  | { type: 'sample'; heapUsed: number; rss: number; cpuMicros: number };
+  | { type: 'sample'; heapUsed: number; rss: number; cpuMicros: number }
+  | { type: 'profile'; top: { fn: string; pct: number }[] };
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+}
+
+/** A CPU profile of this process over `seconds`: the functions with the most self time, in % of samples. */
+async function profile(seconds: number): Promise<{ fn: string; pct: number }[]> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const { profile: result } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+  session.disconnect();
+  const byId = new Map(result.nodes.map((n) => [n.id, n.callFrame]));
+  const counts = new Map<string, number>();
+  for (const id of result.samples) {
+    const frame = byId.get(id)!;
+    const file = frame.url.split('/').slice(-2).join('/');
+    const fn = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    counts.set(fn, (counts.get(fn) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([fn, n]) => ({ fn, pct: Math.round((1000 * n) / result.samples.length) / 10 }));
+}
 
 const prefix = process.env.SCALE_PREFIX!;
 const store = await createRedisStore({ url: process.env.REDIS_URL, prefix, streamMaxLen: 60_000 });
-const logger = createLogger({ level: 'error' });
+const logger = createLogger({ level: (process.env.CAPSTAN_LOG_LEVEL as 'error' | undefined) ?? 'error' });
 const api = await startApiServer({ store, host: '127.0.0.1', port: 0, logger });
 const manager = startControllerManager({ store, leaderElection: false, logger });
 const { token } = await createToken(store, { role: 'admin', description: 'scale benchmark' });
@@ -35,6 +65,8 @@ process.on('message', (message: ToServer) => {
       rss: process.memoryUsage().rss,
       cpuMicros: user + system,
     });
+  } else if (message.type === 'profile') {
+    void profile(message.seconds).then((top) => send({ type: 'profile', top }));
   } else {
     void (async () => {
       await manager.stop();
