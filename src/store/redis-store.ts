@@ -22,9 +22,11 @@ import {
   redisAuthError,
   redisConnectionUrl,
 } from './redis-url.ts';
-import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
+import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
+  BatchDeleteResult,
+  BatchDeleteStore,
   ChangeFeedStore,
   ChangeSink,
   DeleteOptions,
@@ -55,7 +57,7 @@ export interface StoreStats {
   roundTrips: number;
 }
 
-export interface RedisStore extends ChangeFeedStore {
+export interface RedisStore extends ChangeFeedStore, BatchDeleteStore {
   stats(): StoreStats;
   /** The command connection, for health checks. */
   readonly redis: Redis;
@@ -64,6 +66,8 @@ export interface RedisStore extends ChangeFeedStore {
 
 const log = logger.child({ component: 'store' });
 const LIST_CHUNK = 500;
+/** Objects per DELETE_BATCH_SCRIPT call: big enough to spare round trips, small enough not to stall Redis. */
+const DELETE_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -124,6 +128,7 @@ class RedisStoreImpl implements RedisStore {
     redis.defineCommand('capstanCreate', { numberOfKeys: 5, lua: CREATE_SCRIPT });
     redis.defineCommand('capstanUpdate', { numberOfKeys: 4, lua: UPDATE_SCRIPT });
     redis.defineCommand('capstanList', { numberOfKeys: 2, lua: LIST_SCRIPT });
+    redis.defineCommand('capstanDeleteBatch', { numberOfKeys: 3, lua: DELETE_BATCH_SCRIPT });
     this.scripts = redis as unknown as ScriptCommands;
     const reader = redis.duplicate({ maxRetriesPerRequest: null });
     reader.on('error', (err: Error) => log.debug({ err }, 'Redis stream reader connection error'));
@@ -333,6 +338,51 @@ class RedisStoreImpl implements RedisStore {
     );
   }
 
+  async deleteBatch(
+    kind: Kind,
+    objects: readonly KubeObject[],
+    options: DeleteOptions = {},
+  ): Promise<BatchDeleteResult> {
+    const result: BatchDeleteResult = { written: 0, skipped: 0 };
+    const pending: (string | number)[][] = [];
+    let chunk: (string | number)[] = [];
+    for (const current of objects) {
+      const object = finalize(current, markDeleted(current, options));
+      const remove = !(object.metadata.finalizers?.length ?? 0) && !keepsForGrace(object);
+      const json = encode(object);
+      if (!remove && json === encode(current)) continue;
+      const { namespace, name } = current.metadata;
+      chunk.push(
+        this.objectKey(kind, namespace, name),
+        current.metadata.resourceVersion,
+        json,
+        member(namespace, name),
+        JSON.stringify(matchView(current)),
+        remove ? '1' : '0',
+      );
+      if (chunk.length >= DELETE_CHUNK * 6) {
+        pending.push(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) pending.push(chunk);
+    for (const args of pending) {
+      const [written, skipped] = await this.call('delete', kind, () =>
+        this.scripts.capstanDeleteBatch(
+          `${this.prefix}i:${kind}`,
+          this.rvKey,
+          this.streamKey,
+          kind,
+          this.streamMaxLen,
+          ...args,
+        ),
+      );
+      result.written += written;
+      result.skipped += skipped;
+    }
+    return result;
+  }
+
   watch<K extends Kind>(kind: K, options: WatchOptions = {}): Watch<KindMap[K]> {
     const namespace = isNamespaced(kind) ? options.namespace || undefined : undefined;
     const filter = buildFilter(kind, { ...options, namespace });
@@ -526,6 +576,7 @@ interface ScriptCommands {
   capstanCreate(...args: (string | number)[]): Promise<number>;
   capstanUpdate(...args: (string | number)[]): Promise<number>;
   capstanList(...args: (string | number)[]): Promise<(string | number)[]>;
+  capstanDeleteBatch(...args: (string | number)[]): Promise<[number, number]>;
 }
 
 /** Index member and key suffix: `namespace/name`, or `name` for cluster-scoped kinds. */
