@@ -23,6 +23,19 @@ export const TokenRoleEnum = builder.enumType('TokenRole', {
   } as const satisfies Record<TokenSpec['role'], unknown>,
 });
 
+const NodeCertificateRef = builder
+  .objectRef<{ certificate: string; caCertificate: string }>('NodeCertificate')
+  .implement({
+    description: "A node endpoint's serving certificate, issued by the cluster CA from the node's CSR.",
+    fields: (t) => ({
+      certificate: t.exposeString('certificate', { nullable: false, description: 'PEM.' }),
+      caCertificate: t.exposeString('caCertificate', {
+        nullable: false,
+        description: "The cluster CA (PEM): it signed this certificate and the API server's client certificate.",
+      }),
+    }),
+  });
+
 const CredentialRef = builder.objectRef<CreatedToken>('TokenCredential').implement({
   fields: (t) => ({
     token: t.exposeString('token', { nullable: false, description: 'The secret; shown once, only its hash is kept.' }),
@@ -77,6 +90,24 @@ builder.mutationFields((t) => ({
       const bootstrap = args.token ?? context.identity;
       if (!bootstrap) throw new CapstanError('UNAUTHENTICATED', 'joinNode needs a bootstrap token');
       return exchangeBootstrapToken(context.store, bootstrap, args.nodeName);
+    },
+  }),
+  requestNodeCertificate: t.field({
+    type: NodeCertificateRef,
+    nullable: false,
+    description:
+      "Signs a node's CSR (PEM PKCS#10) for the serving certificate of its endpoint (port 10250), as kubelet's " +
+      'serving certificate: node credentials only; CN must be system:node:<that node>, names only its IPs and name.',
+    args: { csr: t.arg.string({ required: true }) },
+    resolve: (_root, args, context) => {
+      const { identity } = context;
+      if (identity?.role !== 'node' || !identity.nodeName) {
+        throw new CapstanError('FORBIDDEN', 'only a node credential can ask for a node certificate, for its own node');
+      }
+      if (!context.nodeCertificates) {
+        throw new CapstanError('UNAVAILABLE', 'this API server signs no node certificates (it holds no cluster CA)');
+      }
+      return context.nodeCertificates.sign(identity.nodeName, args.csr);
     },
   }),
   renewNodeCredential: t.field({
