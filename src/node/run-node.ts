@@ -2,11 +2,7 @@ import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
-import {
-  obtainNodeCredential,
-  obtainNodeServingIdentity,
-  startCredentialRenewal,
-} from '../remote/node-credentials.ts';
+import { obtainNodeCredential, obtainNodeServingIdentity, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
