@@ -9,6 +9,8 @@ import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
 import { logContext, logger as defaultLogger, type Logger } from '../util/logger.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
+import { TokenSessions } from './token-sessions.ts';
+import { identify } from './use-auth.ts';
 import { isLoopbackAddress } from './use-probes.ts';
 import { createCapstanYoga, GRAPHQL_PATH, type CapstanYoga, type CapstanYogaOptions } from './yoga.ts';
 
@@ -79,6 +81,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const cache = options.readCache === false ? undefined : withReadCache(options.store);
   const store = cache?.store ?? options.store;
   const yoga = createCapstanYoga({ ...yogaOptions, store, logger, maxBodyBytes });
+  // WebSocket connections and SSE streams end when their token is deleted or expires (token-sessions.ts).
+  const sessions = new TokenSessions(logger.child({ component: 'api', part: 'sessions' })).start(store);
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -94,6 +98,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       res.once('close', () => {
         if (--inFlight === 0) drained?.();
       });
+    } else {
+      // yoga authenticates the request itself; this only learns whose stream it is, to end it on revocation.
+      identify(store, req.headers.authorization, options.authCacheTtlMs).then(
+        (identity) => {
+          if (res.destroyed || res.writableEnded) return;
+          res.once(
+            'close',
+            sessions.register(identity, () => res.destroy()),
+          );
+        },
+        () => undefined,
+      );
     }
     inLogContext(requestId, res, () => {
       void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
@@ -114,6 +130,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     }
   } catch (err) {
+    sessions.stop();
     cache?.stop();
     throw err;
   }
@@ -124,6 +141,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     logger,
     maxPayloadBytes: maxBodyBytes,
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
+    sessions,
   };
   const sockets = [server, ...(secureServer ? [secureServer] : [])].map((s) =>
     attachGraphQLWebSocket({ server: s, ...wsOptions }),
@@ -163,6 +181,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // Cuts SSE streams and anything still running after the grace period; yoga ends their subscriptions.
     for (const s of servers) s.closeAllConnections();
     await stopped;
+    sessions.stop();
     cache?.stop();
     log.info({ url }, 'API server closed');
   }
