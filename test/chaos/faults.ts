@@ -45,9 +45,9 @@ export async function killBedProcess(host: number, role: string): Promise<void> 
 /** Starts the bed's Redis on h0 again (same data directory, AOF) and waits until it accepts connections. */
 export async function restartRedis(): Promise<void> {
   const host = hostLayout(0);
+  const before = countLines(join(host.logDir, 'redis.log'), 'Ready to accept connections');
   const redis = await startRedis(host);
   await recordPid(0, 'redis', redis.pid);
-  const before = countLines(redis.logFile, 'Ready to accept connections');
   await waitUntil(
     'restart Redis on h0',
     30_000,
@@ -58,13 +58,14 @@ export async function restartRedis(): Promise<void> {
 
 /** Starts the bed's `capstan server` on h0 again and waits until it is up. */
 export async function restartServer(): Promise<void> {
-  const server = startServer(hostLayout(0));
+  const host = hostLayout(0);
+  const before = countLines(join(host.logDir, 'server.log'), 'Capstan is up');
+  const server = startServer(host);
   await recordPid(0, 'server', server.pid);
-  await waitServerUp(server);
+  await waitServerUp(server, before);
 }
 
-async function waitServerUp(server: Daemon): Promise<void> {
-  const before = countLines(server.logFile, 'Capstan is up');
+async function waitServerUp(server: Daemon, before: number): Promise<void> {
   await waitUntil(
     'start capstan server',
     90_000,
@@ -88,6 +89,7 @@ export const SECOND_SERVER = { port: 7071, securePort: 6444, dnsPort: 1054 } as 
  */
 export async function startSecondServer(token: string): Promise<string> {
   const host = hostLayout(0);
+  const before = countLines(join(host.logDir, 'server-b.log'), 'Capstan is up');
   const server = startDaemon(
     host.netns,
     `${host.name}/server-b`,
@@ -115,7 +117,7 @@ export async function startSecondServer(token: string): Promise<string> {
     REPO_ROOT,
   );
   await recordPid(0, 'server-b', server.pid);
-  await waitServerUp(server);
+  await waitServerUp(server, before);
   return `https://${host.address}:${SECOND_SERVER.securePort}`;
 }
 

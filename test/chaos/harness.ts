@@ -147,7 +147,7 @@ export function startWriteLoad(api: BedApi, namespace: string, durationMs: numbe
   let next = 0;
   const lane = async (): Promise<void> => {
     while (!stopped && Date.now() - startedAt < durationMs) {
-      const name = `w-${next++}`;
+      const name = `w-${startedAt.toString(36)}-${next++}`;
       const t = Date.now() - startedAt;
       try {
         await api.request(CREATE_LEASE, {

@@ -12,7 +12,14 @@ import { cpus, loadavg } from 'node:os';
 import { startTestBed } from '../support/test-bed.ts';
 import { BedApi } from './harness.ts';
 import { writeReport, type ScenarioResult } from './report.ts';
-import { concurrentScale, containerKill, leaderKill, redisKill, type ChaosContext } from './scenarios.ts';
+import {
+  concurrentScale,
+  containerKill,
+  leaderKill,
+  redisKill,
+  rollingUpdate,
+  type ChaosContext,
+} from './scenarios.ts';
 import { cleanWorkload } from './workload.ts';
 
 const quick = process.env.CHAOS_QUICK === '1';
@@ -21,6 +28,7 @@ const SCENARIOS: Record<string, (ctx: ChaosContext) => Promise<ScenarioResult>> 
   'container-kill': (ctx) => containerKill(ctx, quick ? { durationS: 20 } : {}),
   'leader-kill': (ctx) => leaderKill(ctx, quick ? { writeS: 20 } : {}),
   'redis-kill': (ctx) => redisKill(ctx, quick ? { writeS: 12, downS: 3 } : {}),
+  'rolling-update': (ctx) => rollingUpdate(ctx, quick ? { replicas: 4 } : {}),
   'concurrent-scale': (ctx) => concurrentScale(ctx),
 };
 
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
     say('tearing the bed down');
     await bed.release();
   }
-  for (const r of results) say(`${r.passed ? 'met   ' : 'MISSED'} ${r.title}`);
+  for (const r of results) say(`${r.passed ? 'met   ' : 'MISSED'} ${r.title}\n  ${r.notes.join('\n  ')}`);
   if (!quick) {
     const file = await writeReport(results, {
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',

@@ -122,8 +122,8 @@ export async function leaderKill(ctx: ChaosContext, options: { writeS?: number }
     const before = await waitFor('a leader', 30_000, () => leaderRole(bed));
     const victimRole = before;
     const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, (writeS + 90) * 1000);
-    const writes = startWriteLoad(survivor, `${NS}-writes`, writeS * 1000);
     await ensureNamespace(survivor, `${NS}-writes`);
+    const writes = startWriteLoad(survivor, `${NS}-writes`, writeS * 1000);
     await sleep(5_000);
     const victimPod = live(await listPods(survivor))[0]!;
     const killedAt = Date.now();
@@ -339,5 +339,51 @@ export async function concurrentScale(ctx: ChaosContext, options: { writers?: nu
       `${writers} scale mutations (values 1 to 5) sent at once; ${acked.length} acknowledged in ${seconds(settledMs - started)} s with ${distinctRv} distinct resourceVersions (every write its own version: none overwrote another silently), ${results.length - acked.length} failed (${[...new Set(results.filter((r) => !r.ok).map((r) => r.err))].join(', ') || 'none'}).`,
       `The acknowledged write with the highest resourceVersion set ${last.replicas}; the Deployment says ${final.deployment.spec.replicas}; ${running} pods Running (and Ready) ${seconds(Date.now() - settledMs)} s later.`,
     ],
+  };
+}
+
+/**
+ * A rolling update of a 10-replica Deployment under HTTP load (`capstan set image`, then `rollout status`): every
+ * old pod leaves every proxy before it gets SIGTERM, so no request fails.
+ */
+export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: number } = {}): Promise<ScenarioResult> {
+  const { api, bed, say } = ctx;
+  const replicas = options.replicas ?? 10;
+  await deployWeb(bed, api, replicas);
+  // A second tag of the same image on every engine: a new pod template without a registry.
+  for (let i = 0; i < bed.state.nodes; i++)
+    await bed.exec(i, ['docker', 'tag', 'capstan/hello:latest', 'capstan/hello:v2']);
+  const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, 300_000);
+  await sleep(3_000);
+  const startedAt = Date.now();
+  await bed.capstanOk(['set', 'image', '-n', NS, 'deployment/web', 'web=capstan/hello:v2']);
+  const status = await bed.capstan(['rollout', 'status', '-n', NS, 'deployment/web', '--timeout', '280s'], {
+    timeoutMs: 290_000,
+  });
+  const rolloutS = seconds(Date.now() - startedAt);
+  await waitReady(api, replicas, 60_000);
+  await sleep(3_000);
+  const records = await load.stop();
+  const failed = records.filter((r) => !r.ok).length;
+  const pods = live(await listPods(api));
+  say(`rolling-update: ${rolloutS} s, ${failed} of ${records.length} failed: ${failures(records)}`);
+  const faultAt = seconds(startedAt - load.startedAt);
+  return {
+    id: 'rolling-update',
+    title: `Rolling update of ${replicas} replicas`,
+    criterion: 'zero failed requests: an endpoint leaves every proxy before its pod gets SIGTERM',
+    passed: status.code === 0 && failed === 0 && pods.length === replicas,
+    recoverySeconds: rolloutS,
+    requests: records.length,
+    failedRequests: failed,
+    replicasAfter: `${pods.filter((p) => p.ready).length} of ${replicas} ready`,
+    notes: [
+      `\`capstan set image\` then \`capstan rollout status\` (maxSurge 1, maxUnavailable 0): ${status.code === 0 ? 'complete' : `exit ${status.code}`} in ${rolloutS} s.`,
+      `${records.length} requests during the update; failed: ${failures(records)}.`,
+      `Swarm's \`service update\` of 10 replicas was not measured: no swarm runs on this machine (the engines are the bed's and shared ones).`,
+    ],
+    series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
+    faults: [faultAt],
+    recoveries: [faultAt + rolloutS],
   };
 }
