@@ -34,7 +34,7 @@ const SERVER_TIMEOUT_MS = 90_000;
 const NODE_TIMEOUT_MS = 90_000;
 
 /** The environment of every process the bed starts: nothing of the caller's Capstan settings leaks in. */
-function baseEnv(home: string): NodeJS.ProcessEnv {
+export function baseEnv(home: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: home,
@@ -134,7 +134,7 @@ async function loadImages(host: HostLayout): Promise<void> {
   });
 }
 
-async function startRedis(host: HostLayout): Promise<Daemon> {
+export async function startRedis(host: HostLayout): Promise<Daemon> {
   const dir = join(host.dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   return startDaemon(
@@ -146,7 +146,7 @@ async function startRedis(host: HostLayout): Promise<Daemon> {
   );
 }
 
-function startServer(host: HostLayout): Daemon {
+export function startServer(host: HostLayout): Daemon {
   return startDaemon(
     host.netns,
     `${host.name}/server`,

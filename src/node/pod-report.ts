@@ -1,3 +1,4 @@
+import { waitOutOfEndpoints } from './endpoint-drain.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Pod, PodStatus } from '../api/types.ts';
 import { canonicalJson } from '../controllers/pod-status.ts';
@@ -80,8 +81,17 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '') + graceSeconds * 1000;
   const remaining = Number.isNaN(deadline) ? graceSeconds : Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
   const running = [...rec.containers.values()].filter((c) => c.state === 'running');
+  let stopSeconds = remaining;
+  if (running.length > 0 && remaining > 0) {
+    // Out of every Service's proxies first, within half the grace period (the rest is the app's to shut down).
+    const started = Date.now();
+    await waitOutOfEndpoints(ctx.store, rec.namespace, rec.sandbox?.podIP, (remaining * 1000) / 2).catch(
+      (err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot check the endpoints before stopping'),
+    );
+    stopSeconds = Math.max(0, remaining - Math.ceil((Date.now() - started) / 1000));
+  }
   for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-  await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, remaining)));
+  await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, stopSeconds)));
   await ctx.runtime.removePod(rec.uid);
   rec.containers.clear();
   rec.sandbox = undefined;
