@@ -112,11 +112,14 @@ export class MemoryRuntime implements ContainerRuntime {
     return out;
   }
 
-  /** The process of a running container ends with `exitCode` (a crash, a completion, an OOM kill). */
-  exitContainer(id: string, exitCode: number, options: { oomKilled?: boolean } = {}): void {
+  /**
+   * The process of a running container ends with `exitCode` (a crash, a completion, an OOM kill). `silent`: no
+   * engine event tells of it (a missed event), so only a listing shows it.
+   */
+  exitContainer(id: string, exitCode: number, options: { oomKilled?: boolean; silent?: boolean } = {}): void {
     const c = this.containers.get(id);
     if (!c || c.info.state !== 'running') throw new CapstanError('NOT_FOUND', `container ${id} is not running`);
-    this.finish(c, exitCode, options.oomKilled ?? false);
+    this.finish(c, exitCode, options.oomKilled ?? false, options.silent ?? false);
   }
 
   /** What every probe of the kind (or of every kind) of the pod's containers answers from now on. Default success. */
@@ -384,9 +387,9 @@ export class MemoryRuntime implements ContainerRuntime {
     return c;
   }
 
-  private finish(c: MemoryContainer, exitCode: number, oomKilled: boolean): void {
+  private finish(c: MemoryContainer, exitCode: number, oomKilled: boolean, silent = false): void {
     c.info = { ...c.info, state: 'exited', exitCode, oomKilled, finishedAt: this.now() };
-    this.emit(c, oomKilled ? 'oom' : 'die');
+    if (!silent) this.emit(c, oomKilled ? 'oom' : 'die');
   }
 
   private emit(c: MemoryContainer, type: RuntimeEvent['type']): void {
