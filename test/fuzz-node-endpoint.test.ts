@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapstanError } from '../src/api/errors.ts';
 import type { Pod } from '../src/api/types.ts';
 import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
-import type { Identity } from '../src/server/context.ts';
+import type { Identity } from '../src/auth/identity.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { MAX_STALL_MS, report, runs, StallProbe } from './fuzz/fuzz-support.ts';
 

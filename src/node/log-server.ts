@@ -5,7 +5,7 @@ import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/erro
 import type { Pod } from '../api/types.ts';
 import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
 import type { LogLine, LogSource } from '../resolvers/logs.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '../auth/identity.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 
 /** The node agent's log port when none is configured: the kubelet's. */

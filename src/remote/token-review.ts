@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import { createCapstanClient } from '../sdk/client.ts';
 import { WhoamiDocument } from '../sdk/generated/graphql.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '../auth/identity.ts';
 import { toCapstanError } from './errors.ts';
 
 export interface TokenReviewerOptions {

@@ -5,7 +5,7 @@ import { startLogServer, type LogServer } from '../node/log-server.ts';
 import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../util/logger.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 import { NodeExecSource } from './node-exec-source.ts';
 
 const ADMIN = 'adminx.0123456789abcdef';

@@ -5,7 +5,7 @@ import { startLogServer, type LogServer } from '../node/log-server.ts';
 import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../util/logger.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 import { NodeLogSource } from './node-log-source.ts';
 
 const ADMIN = 'adminx.0123456789abcdef';
