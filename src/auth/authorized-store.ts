@@ -1,5 +1,5 @@
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from './identity.ts';
 import type { DeleteOptions, ListOptions, Store, WatchOptions, WriteOptions } from '../store/store.ts';
 import { authorizeRead, authorizeWrite } from './authorize.ts';
 

@@ -42,7 +42,7 @@ import { runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import type { HostPortMapping } from '../api/types.ts';
 import { logger as rootLogger } from '../util/logger.ts';
-import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
+import { LABELS, SANDBOX_CONTAINER_NAME, sandboxHostPorts } from './runtime.ts';
 import { mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
@@ -147,15 +147,6 @@ async function checkHostPortFree(m: CniPortMapping): Promise<void> {
       `hostPort ${m.hostPort}/${m.protocol.toUpperCase()} on ${host} is already in use: port is already allocated`,
     );
   }
-}
-
-/** The pod's hostPorts (the only ports published on the node's address; every other port is on the pod IP). */
-function hostPortsOf(config: SandboxConfig): HostPortMapping[] {
-  return config.ports.flatMap((p) =>
-    p.hostPort
-      ? [{ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', hostIP: config.hostIP, hostPort: p.hostPort }]
-      : [],
-  );
 }
 
 /**
@@ -454,7 +445,7 @@ export class DockerRuntime implements ContainerRuntime {
         node: config.node,
         podIP,
         hostIP: config.hostIP,
-        hostPorts: hostPortsOf(config),
+        hostPorts: sandboxHostPorts(config),
         volumes: sandbox.volumes,
         createdAt: info.Created,
       };

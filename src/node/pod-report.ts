@@ -1,7 +1,7 @@
 import { waitOutOfEndpoints } from './endpoint-drain.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Pod, PodStatus } from '../api/types.ts';
-import { canonicalJson } from '../controllers/pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import type { SyncContext, WaitingReasons } from './pod-context.ts';
 import type { PodRecord } from './pod-worker.ts';
 import { computePodStatus } from './status.ts';

@@ -290,6 +290,15 @@ export const LABELS = {
 
 export const SANDBOX_CONTAINER_NAME = 'POD';
 
+/** The pod's hostPorts (the only ports published on the node's address; every other port is on the pod IP). */
+export function sandboxHostPorts(config: SandboxConfig): HostPortMapping[] {
+  return config.ports.flatMap((p) =>
+    p.hostPort
+      ? [{ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', hostIP: config.hostIP, hostPort: p.hostPort }]
+      : [],
+  );
+}
+
 /** Stable JSON: object keys sorted, so equal specs hash equally whatever the key order. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

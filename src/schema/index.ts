@@ -1,3 +1,4 @@
+import { enforceFieldRules } from '../auth/field-rules.ts';
 import { builder } from './builder.ts';
 import './common.ts';
 import './pod-spec.ts';
@@ -28,5 +29,5 @@ builder.mutationType({
 });
 builder.subscriptionType({ description: 'Follow changes as they happen.' });
 
-/** Capstan's GraphQL schema. */
-export const schema = builder.toSchema({ sortSchema: false });
+/** Capstan's GraphQL schema; every root field checks its caller's role first (src/auth/field-rules.ts). */
+export const schema = enforceFieldRules(builder.toSchema({ sortSchema: false }));

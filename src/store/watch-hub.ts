@@ -3,6 +3,8 @@ import { CapstanError } from '../api/errors.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { ChangeSink, Watch, WatchEvent, WatchEventType } from './store.ts';
 import type { ObjectFilter, MatchView } from './object-filter.ts';
+import { logger } from '../util/logger.ts';
+import { watchStreamReadErrors } from '../util/metrics.ts';
 
 /** One change as read from the stream. */
 export interface ChangeEntry {
@@ -202,9 +204,11 @@ export class WatchHub {
         }
       } catch (err) {
         if (this.stopped) return;
+        // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence.
+        watchStreamReadErrors.inc();
+        logger.warn({ err, retryInMs: delay, position: this.position }, 'watch hub: reading the change stream failed');
         await sleep(delay);
         delay = Math.min(delay * 2, 2000);
-        void err;
       }
     }
   }

@@ -45,6 +45,13 @@ export const activeWebSocketConnections = new Gauge({
   registers: [registry],
 });
 
+/** Failed XREADs of the change stream by the process' watch hub (each is retried with back-off). */
+export const watchStreamReadErrors = new Counter({
+  name: 'capstan_watch_stream_read_errors_total',
+  help: 'Failed reads of the change stream by the watch hub, each retried with back-off',
+  registers: [registry],
+});
+
 /**
  * Store operations. `op`: get, list, create, update, updateStatus, delete, watch, ...; `kind`: the object kind;
  * `outcome`: ok or the CapstanError code (CONFLICT, NOT_FOUND, UNAVAILABLE, ...).
