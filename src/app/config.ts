@@ -34,6 +34,22 @@ export interface CapstanConfig {
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
    */
   logPort: number;
+  /**
+   * The cluster key that encrypts Secrets in Redis (AES-256-GCM), created 0600 at first start. Every `capstan
+   * server` of a cluster must read the same key. Env CAPSTAN_ENCRYPTION_KEY_FILE, default
+   * /var/lib/capstan/encryption-key (beside the node state).
+   */
+  encryptionKeyFile: string;
+  /**
+   * Where Capstan's own images come from (Kubernetes' KUBE_REPO_PREFIX): the pause image is
+   * `<imageRepository>/pause:latest`. Env CAPSTAN_IMAGE_REPOSITORY, default `capstan` (the locally built images).
+   */
+  imageRepository: string;
+}
+
+/** The sandbox image under an image repository (`capstan` → `capstan/pause:latest`). */
+export function pauseImageOf(imageRepository: string): string {
+  return `${imageRepository.replace(/\/+$/, '')}/pause:latest`;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -67,6 +83,8 @@ export function loadConfig(
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
     podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    encryptionKeyFile: env.CAPSTAN_ENCRYPTION_KEY_FILE || '/var/lib/capstan/encryption-key',
+    imageRepository: env.CAPSTAN_IMAGE_REPOSITORY || 'capstan',
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

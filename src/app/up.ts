@@ -15,6 +15,8 @@ import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
+import { aesGcmCodec, loadOrCreateEncryptionKey } from '../store/secret-encryption.ts';
+import { ImagePullSecretsAdmission } from '../resolvers/image-pull-secrets.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
 import { loadConfig } from './config.ts';
@@ -72,7 +74,13 @@ export async function startControlPlane(
     dnsAddress: config.dnsServiceIp,
     loadBalancerCidr: config.loadBalancerCidr,
   });
-  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  const encryption = aesGcmCodec(loadOrCreateEncryptionKey(config.encryptionKeyFile));
+  const store = await createRedisStore({
+    url: config.redisUrl,
+    prefix: config.prefix,
+    admission: [allocator, new ImagePullSecretsAdmission(() => store)],
+    encryption,
+  });
   allocator.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
