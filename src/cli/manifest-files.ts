@@ -11,6 +11,8 @@ export const MANIFEST_KINDS: Record<string, string> = {
   Service: 'v1',
   PersistentVolumeClaim: 'v1',
   Deployment: 'apps/v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
 };
 
 /** One file (or stdin) given with `-f`. */
