@@ -163,6 +163,10 @@ export function planMounts(
           ReadOnly: ro,
         });
       }
+    } else if (volume.configMap || volume.secret) {
+      // Written by the agent (writeProjectedVolume) before containers are created; read-only, as Kubernetes mounts it.
+      const source = subPathOf(emptyDirPath(stateRoot, sandbox.uid, volume.name), vm.subPath);
+      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: true });
     } else {
       violations.push({ field: `${field}.name`, message: `volume "${vm.name}" has no supported source` });
     }

@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
-import { ensureImage, imageId } from './docker-images.ts';
+import { writeAtomically } from './atomic-writer.ts';
+import { ensureImage, hasRegistryHost, imageId } from './docker-images.ts';
+import type { ProjectedFile, RegistryAuth } from './pod-config.ts';
 import {
   appContainerCreateOptions,
   claimVolumeName,
@@ -146,10 +148,19 @@ export class DockerRuntime implements ContainerRuntime {
     return (await imageId(this.client, ref)) !== undefined;
   }
 
-  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo> {
+  ensureImage(ref: string, policy: PullPolicy, auth?: RegistryAuth): Promise<ImageInfo> {
     return ensureImage(this.client, ref, policy, {
       pullTimeoutMs: this.pullTimeoutMs,
       pullFromDockerHub: this.pullFromDockerHub,
+      ...(auth ? { auth } : {}),
+    });
+  }
+
+  writeProjectedVolume(uid: string, volumeName: string, files: readonly ProjectedFile[]): Promise<boolean> {
+    return writeAtomically(emptyDirPath(this.stateRoot, uid, volumeName), files).catch((err: unknown) => {
+      throw new CapstanError('UNAVAILABLE', `cannot write volume ${volumeName}: ${(err as Error).message}`, {
+        cause: err,
+      });
     });
   }
 
@@ -178,6 +189,11 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       // The pause image is looked up only when the engine cannot create the sandbox: one round trip less per pod.
       if (isDockerNotFound(err) && !(await this.imagePresent(this.pauseImage))) {
+        // From CAPSTAN_IMAGE_REPOSITORY: the pause image comes from that registry, like kubeadm's KUBE_REPO_PREFIX.
+        if (hasRegistryHost(this.pauseImage)) {
+          await this.ensureImage(this.pauseImage, 'IfNotPresent');
+          return this.prepareSandbox(config);
+        }
         throw new CapstanError(
           'UNAVAILABLE',
           `sandbox image ${this.pauseImage} is missing; run 'bash scripts/setup.sh'`,
