@@ -21,11 +21,7 @@ export class AuthorizedStore implements Store {
     return this.inner.get(kind, namespace, name);
   }
 
-  async tryGet<K extends Kind>(
-    kind: K,
-    namespace: string | undefined,
-    name: string,
-  ): Promise<KindMap[K] | undefined> {
+  async tryGet<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K] | undefined> {
     authorizeKindRead(this.identity, kind, 'get');
     await authorizeObjectRead(this.inner, this.identity, kind, namespace, name);
     return this.inner.tryGet(kind, namespace, name);

@@ -105,7 +105,12 @@ export function envKeyRef(pod: Pod, e: EnvVar, config: PodConfig): string | unde
   const value = keysOf(object).get(selector.key);
   if (value === undefined) {
     if (selector.optional) return undefined;
-    throw missingKey(isSecret ? 'Secret' : 'ConfigMap', pod.metadata.namespace ?? 'default', selector.name, selector.key);
+    throw missingKey(
+      isSecret ? 'Secret' : 'ConfigMap',
+      pod.metadata.namespace ?? 'default',
+      selector.name,
+      selector.key,
+    );
   }
   return value.toString('utf8');
 }

@@ -154,7 +154,9 @@ export function containerSpec(
   if (env.length > 0) spec.env = env;
   const configured = [
     ...fromSources.keys(),
-    ...(container.env ?? []).filter((e) => e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef).map((e) => e.name),
+    ...(container.env ?? [])
+      .filter((e) => e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef)
+      .map((e) => e.name),
   ];
   if (configured.length > 0) spec.configEnv = [...new Set(configured)].sort();
   if (container.workingDir) spec.workingDir = container.workingDir;

@@ -33,8 +33,7 @@ export class ImagePullSecretsAdmission implements AdmissionPlugin {
     const pod = request.object as Pod;
     if (request.operation !== 'create' || !pod.spec || pod.spec.imagePullSecrets?.length) return pod;
     const namespace = (await this.store().tryGet('Namespace', undefined, pod.metadata.namespace ?? 'default')) as
-      | Namespace
-      | undefined;
+      Namespace | undefined;
     const names = pullSecretNames(namespace?.metadata.annotations?.[IMAGE_PULL_SECRETS_ANNOTATION]);
     if (names.length === 0) return pod;
     return { ...pod, spec: { ...pod.spec, imagePullSecrets: names.map((name) => ({ name })) } } as Pod;

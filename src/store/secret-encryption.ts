@@ -48,13 +48,14 @@ export function aesGcmCodec(key: Buffer, keyName = 'key1'): SecretCodec {
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, NONCE_BYTES));
         decipher.setAAD(aad);
         decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-        return Buffer.concat([decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString(
-          'utf8',
-        );
+        return Buffer.concat([
+          decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
       } catch (err) {
         throw new CapstanError(
           'UNAVAILABLE',
-          'a stored Secret cannot be decrypted with this server\'s key: every server of a cluster needs the same key file',
+          "a stored Secret cannot be decrypted with this server's key: every server of a cluster needs the same key file",
           { cause: err },
         );
       }

@@ -143,7 +143,8 @@ function validateContainer(c: Container, path: string, volumeNames: ReadonlySet<
         if (ref == null) continue;
         violations.push(...checkReferenceName(`${at}.valueFrom.${source}.name`, ref.name));
         if (isEmpty(ref.key)) violations.push(required(`${at}.valueFrom.${source}.key`));
-        else violations.push(...isConfigMapKey(ref.key).map((r) => invalid(`${at}.valueFrom.${source}.key`, ref.key, r)));
+        else
+          violations.push(...isConfigMapKey(ref.key).map((r) => invalid(`${at}.valueFrom.${source}.key`, ref.key, r)));
       }
     }
   });

@@ -172,7 +172,10 @@ function details(kind: CliKind, object: AnyObject): [Line[], ...string[]] {
     }
     case 'ConfigMap': {
       const cm = object as sdk.ConfigMapFieldsFragment;
-      return [[...(cm.immutable ? [['Immutable', 'true'] as [string, string]] : [])], dataSizes(cm.data, cm.binaryData)];
+      return [
+        [...(cm.immutable ? [['Immutable', 'true'] as [string, string]] : [])],
+        dataSizes(cm.data, cm.binaryData),
+      ];
     }
     case 'Secret': {
       const secret = object as sdk.SecretFieldsFragment;
