@@ -148,7 +148,12 @@ describe('pulls from a private registry', () => {
     const wrong = await waitingOf('wrong-secret');
     expect(wrong?.message).toMatch(/unauthorized|authentication required/);
     expect(wrong?.message).not.toContain('not-the-password');
-    expect(await docker.getImage(image).inspect().catch(() => undefined)).toBeUndefined();
+    expect(
+      await docker
+        .getImage(image)
+        .inspect()
+        .catch(() => undefined),
+    ).toBeUndefined();
   }, 60_000);
 
   it('pulls with the right Secret, here the namespace default (imagePullSecrets copied into the pod)', async () => {
