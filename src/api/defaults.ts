@@ -167,10 +167,20 @@ function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
   if (!pvc.spec.accessModes || pvc.spec.accessModes.length === 0) pvc.spec.accessModes = ['ReadWriteOnce'];
 }
 
-/** `stringData` is write-only: merged into `data` (base64, winning over a same key there) and dropped. */
+/**
+ * `stringData` is write-only: merged into `data` (base64, winning over a same key there) and dropped. One that is
+ * not a map of strings stays for validation to refuse.
+ */
 function defaultSecret(secret: Secret): void {
   secret.type ??= 'Opaque';
-  if (secret.stringData) {
+  const stringData: unknown = secret.stringData;
+  if (
+    typeof stringData === 'object' &&
+    stringData !== null &&
+    !Array.isArray(stringData) &&
+    Object.values(stringData).every((v) => typeof v === 'string') &&
+    secret.stringData
+  ) {
     const data = { ...secret.data };
     for (const [key, value] of Object.entries(secret.stringData)) data[key] = Buffer.from(value).toString('base64');
     secret.data = data;

@@ -57,4 +57,23 @@ describe('ConfigMap and Secret validation', () => {
     const old: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { a: '1' }, immutable: true };
     expect(validateConfigMap({ ...old, data: { a: '2' } }, old).map((v) => v.field)).toEqual(['data']);
   });
+
+  it('refuses stringData that is not a map of strings, naming the key and not the value', () => {
+    const s = applyDefaults<Secret>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta,
+      stringData: { p: 'pw', n: 12345 } as unknown as Record<string, string>,
+    });
+    const violations = validateSecret(s);
+    expect(violations).toEqual([{ field: 'stringData[n]', message: 'Invalid value: must be a string' }]);
+    expect(JSON.stringify(violations)).not.toContain('12345');
+    const list = applyDefaults<Secret>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta,
+      stringData: ['pw'] as unknown as Record<string, string>,
+    });
+    expect(validateSecret(list).map((v) => v.field)).toEqual(['stringData']);
+  });
 });

@@ -93,6 +93,18 @@ export function validateSecret(secret: Secret, old?: Secret): FieldViolation[] {
     } else bytes += Buffer.byteLength(key) + Buffer.from(value, 'base64').length;
   }
   if (bytes > MAX_CONFIG_DATA_BYTES) violations.push(tooLarge('data', bytes));
+  // Left by the defaults only when it is not a map of strings (a valid one is merged into data already).
+  const stringData: unknown = secret.stringData;
+  if (stringData !== undefined) {
+    if (typeof stringData !== 'object' || stringData === null || Array.isArray(stringData)) {
+      violations.push({ field: 'stringData', message: 'Invalid value: must be a map of strings' });
+    } else {
+      for (const [key, value] of Object.entries(stringData)) {
+        if (typeof value !== 'string')
+          violations.push({ field: `stringData[${key}]`, message: 'Invalid value: must be a string' });
+      }
+    }
+  }
   const needs = REQUIRED_KEYS[type];
   const has = (key: string): boolean => Object.hasOwn(secret.data ?? {}, key);
   for (const key of needs?.all ?? []) if (!has(key)) violations.push(required(`data[${key}]`));
