@@ -45,7 +45,7 @@ import { containerEvents, containerLogs, execInContainer, runInContainer } from 
 import type { HostPortMapping } from '../api/types.ts';
 import { logger as rootLogger } from '../util/logger.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
-import { mountSubPath, removePodDir } from './subpath.ts';
+import { ensureTmpfs, mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -393,12 +393,25 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  writeProjectedVolume(uid: string, volumeName: string, files: readonly ProjectedFile[]): Promise<boolean> {
-    return writeAtomically(emptyDirPath(this.stateRoot, uid, volumeName), files).catch((err: unknown) => {
+  async writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options: { medium?: 'Memory' } = {},
+  ): Promise<boolean> {
+    const dir = emptyDirPath(this.stateRoot, uid, volumeName);
+    try {
+      // Room for the payload twice (the old one stays until the `..data` swap), a page per file and some slack.
+      if (options.medium === 'Memory') {
+        const pages = files.reduce((n, f) => n + Math.max(1, Math.ceil(f.data.length / 4096)) + 1, 0);
+        await ensureTmpfs(dir, 2 * pages * 4096 + 1_048_576);
+      }
+      return await writeAtomically(dir, files);
+    } catch (err) {
       throw new CapstanError('UNAVAILABLE', `cannot write volume ${volumeName}: ${(err as Error).message}`, {
         cause: err,
       });
-    });
+    }
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {

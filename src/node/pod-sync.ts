@@ -215,7 +215,10 @@ async function resolveConfig(ctx: SyncContext, rec: PodRecord, pod: Pod, waiting
   await Promise.all(
     (pod.spec?.volumes ?? []).map(async (volume) => {
       const files = projectedFiles(pod, volume, config);
-      if (files) await ctx.runtime.writeProjectedVolume(rec.uid, volume.name, files);
+      // Secret volumes on a tmpfs, as kubelet: a Secret never reaches the node's disk.
+      if (files) {
+        await ctx.runtime.writeProjectedVolume(rec.uid, volume.name, files, volume.secret ? { medium: 'Memory' } : {});
+      }
     }),
   );
   return false;

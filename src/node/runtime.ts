@@ -32,8 +32,14 @@ export interface ContainerRuntime {
   /**
    * Writes the files of a pod's configMap or secret volume atomically (timestamped directory + `..data` symlink
    * swap, as kubelet's AtomicWriter), so running containers see a change without a restart. True when it changed.
+   * `medium: 'Memory'` (secret volumes) keeps the files on a tmpfs, never on the node's disk.
    */
-  writeProjectedVolume(uid: string, volumeName: string, files: readonly ProjectedFile[]): Promise<boolean>;
+  writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options?: { medium?: 'Memory' },
+  ): Promise<boolean>;
 
   /** Writes the pod's state dir (resolv.conf, hosts, emptyDirs), creates and starts the sandbox holding its network. */
   createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
