@@ -8,6 +8,7 @@ import { startLogServer } from '../node/log-server.ts';
 import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
+import { pauseImageOf } from './config.ts';
 import type { ControlPlane } from './up.ts';
 
 export interface LocalNode {
@@ -93,7 +94,7 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       clusterDomain: config.clusterDomain,
       ...options.agent,
       store: nodeStore,
-      runtime: options.runtime ?? new DockerRuntime(),
+      runtime: options.runtime ?? new DockerRuntime({ pauseImage: pauseImageOf(config.imageRepository) }),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
       ...(podSubnet ? { podSubnet } : {}),

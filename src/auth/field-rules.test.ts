@@ -54,6 +54,22 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     bootstrap: 'FORBIDDEN',
     exec: 'FORBIDDEN',
   },
+  list: {
+    anonymous: 'UNAUTHENTICATED',
+    admin: 'allowed',
+    viewer: 'allowed',
+    node: 'FORBIDDEN',
+    bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
+  },
+  secret: {
+    anonymous: 'UNAUTHENTICATED',
+    admin: 'allowed',
+    viewer: 'FORBIDDEN',
+    node: 'allowed',
+    bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
+  },
   write: {
     anonymous: 'UNAUTHENTICATED',
     admin: 'allowed',

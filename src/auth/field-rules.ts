@@ -12,10 +12,12 @@ import { authorizeRead } from './authorize.ts';
  * - `authenticated`: any valid token.
  * - `read`: admin, viewer and node (`authorizeRead`).
  * - `write`: admin, and node for the objects a node may write (its Node, Lease, pods' status, events).
+ * - `list`: admin and viewer: whole lists that a node may not read (it reads only what its pods refer to).
+ * - `secret`: admin, and node for the Secrets its pods refer to (checked on the object); never a viewer.
  * - `node`: node credentials only.
  * - `admin`: admin only.
  */
-export type FieldRule = 'anyone' | 'authenticated' | 'read' | 'write' | 'node' | 'admin';
+export type FieldRule = 'anyone' | 'authenticated' | 'read' | 'list' | 'secret' | 'write' | 'node' | 'admin';
 
 type RootType = 'Query' | 'Mutation' | 'Subscription';
 
@@ -45,6 +47,10 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
     lease: 'read',
     leases: 'read',
     tokens: 'admin',
+    configMap: 'read',
+    configMaps: 'list',
+    secret: 'secret',
+    secrets: 'admin',
   },
   Mutation: {
     createNode: 'write',
@@ -82,6 +88,12 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
     createPersistentVolumeClaim: 'admin',
     updatePersistentVolumeClaim: 'admin',
     deletePersistentVolumeClaim: 'admin',
+    createConfigMap: 'admin',
+    updateConfigMap: 'admin',
+    deleteConfigMap: 'admin',
+    createSecret: 'admin',
+    updateSecret: 'admin',
+    deleteSecret: 'admin',
     apply: 'write',
     label: 'write',
     annotate: 'write',
@@ -141,6 +153,16 @@ export function checkFieldRule(rule: FieldRule, identity: Identity | null, field
         );
       }
       throw refusal(identity, field, 'that needs an admin token');
+    case 'list':
+      if (identity.role === 'admin' || identity.role === 'viewer') return;
+      if (identity.role === 'node') {
+        throw refusal(identity, field, 'a node reads only the objects its pods refer to, one by one');
+      }
+      authorizeRead(identity);
+      throw refusal(identity, field, 'that needs an admin or viewer token');
+    case 'secret':
+      if (identity.role === 'admin' || (identity.role === 'node' && identity.nodeName)) return;
+      throw refusal(identity, field, 'Secrets are for admins, and for a node those its pods refer to');
     case 'node':
       if (identity.role === 'node' && identity.nodeName) return;
       throw refusal(identity, field, 'only a node credential may, for its own node');

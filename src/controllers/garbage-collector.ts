@@ -14,6 +14,8 @@ export const COLLECTED_KINDS = [
   'Service',
   'Endpoints',
   'PersistentVolumeClaim',
+  'ConfigMap',
+  'Secret',
 ] as const satisfies readonly Kind[];
 
 const PASS_KEY = 'all';

@@ -23,6 +23,8 @@ export const NAMESPACED_KINDS = [
   'PersistentVolumeClaim',
   'Event',
   'Lease',
+  'ConfigMap',
+  'Secret',
 ] as const satisfies readonly Kind[];
 
 /**

@@ -183,6 +183,13 @@ export function planMounts(
           ReadOnly: ro,
         });
       }
+    } else if (volume.configMap || volume.secret) {
+      // Written by the agent (writeProjectedVolume) before containers are created; read-only, as Kubernetes mounts it.
+      // A subPath is resolved in the current payload (`..data`, the agent's own link): like Kubernetes, it then keeps
+      // the content it started with.
+      const root = emptyDirPath(stateRoot, sandbox.uid, volume.name);
+      if (vm.subPath) beneath(join(root, '..data'), vm.subPath, 'none', true);
+      else mounts.push({ Type: 'bind', Source: root, Target: vm.mountPath, ReadOnly: true });
     } else {
       violations.push({ field: `${field}.name`, message: `volume "${vm.name}" has no supported source` });
     }

@@ -23,7 +23,9 @@ import type { CniConfList, CniPortMapping, CniResult } from './cni.ts';
 import { ensureNodeChains, removeNodeChains } from './node-iptables.ts';
 import { removeVxlanDeviceIfUnused } from './vxlan.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
-import { ensureImage, imageId } from './docker-images.ts';
+import { writeAtomically } from './atomic-writer.ts';
+import { ensureImage, hasRegistryHost, imageId } from './docker-images.ts';
+import type { ProjectedFile, RegistryAuth } from './pod-config.ts';
 import {
   appContainerCreateOptions,
   claimVolumeName,
@@ -43,7 +45,7 @@ import { containerEvents, containerLogs, execInContainer, runInContainer } from 
 import type { HostPortMapping } from '../api/types.ts';
 import { logger as rootLogger } from '../util/logger.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME, sandboxHostPorts } from './runtime.ts';
-import { mountSubPath, removePodDir } from './subpath.ts';
+import { ensureTmpfs, mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -374,11 +376,33 @@ export class DockerRuntime implements ContainerRuntime {
     return (await imageId(this.client, ref)) !== undefined;
   }
 
-  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo> {
+  ensureImage(ref: string, policy: PullPolicy, auth?: RegistryAuth): Promise<ImageInfo> {
     return ensureImage(this.client, ref, policy, {
       pullTimeoutMs: this.pullTimeoutMs,
       pullFromDockerHub: this.pullFromDockerHub,
+      ...(auth ? { auth } : {}),
     });
+  }
+
+  async writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options: { medium?: 'Memory' } = {},
+  ): Promise<boolean> {
+    const dir = emptyDirPath(this.stateRoot, uid, volumeName);
+    try {
+      // Room for the payload twice (the old one stays until the `..data` swap), a page per file and some slack.
+      if (options.medium === 'Memory') {
+        const pages = files.reduce((n, f) => n + Math.max(1, Math.ceil(f.data.length / 4096)) + 1, 0);
+        await ensureTmpfs(dir, 2 * pages * 4096 + 1_048_576);
+      }
+      return await writeAtomically(dir, files);
+    } catch (err) {
+      throw new CapstanError('UNAVAILABLE', `cannot write volume ${volumeName}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {
@@ -406,6 +430,11 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       // The pause image is looked up only when the engine cannot create the sandbox: one round trip less per pod.
       if (isDockerNotFound(err) && !(await this.imagePresent(this.pauseImage))) {
+        // From CAPSTAN_IMAGE_REPOSITORY: the pause image comes from that registry, like kubeadm's KUBE_REPO_PREFIX.
+        if (hasRegistryHost(this.pauseImage)) {
+          await this.ensureImage(this.pauseImage, 'IfNotPresent');
+          return this.prepareSandbox(config);
+        }
         throw new CapstanError(
           'UNAVAILABLE',
           `sandbox image ${this.pauseImage} is missing; run 'bash scripts/setup.sh'`,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import type { HostPortMapping, Probe } from '../api/types.ts';
+import type { ProjectedFile } from './pod-config.ts';
 import type { ProbeKind } from './prober.ts';
 import type { ProbeResult, ProbeTarget } from './probes.ts';
 import { ImagePullError, SANDBOX_CONTAINER_NAME, containerSpecHash, sandboxHostPorts } from './runtime.ts';
@@ -84,6 +85,8 @@ export class MemoryRuntime implements ContainerRuntime {
   private readonly networks = new Map<string, NodeNetwork>();
   private readonly listeners = new Set<Listener>();
   private readonly probeResults = new Map<string, boolean>();
+  /** configMap/secret volumes by `<pod uid>/<volume>`: the files' paths, modes and contents. */
+  private readonly projectedVolumes = new Map<string, string>();
   private readonly runtimeVersion: string;
   private nextIp = new Map<string, number>();
   private sequence = 0;
@@ -294,6 +297,15 @@ export class MemoryRuntime implements ContainerRuntime {
   async removePod(uid: string): Promise<void> {
     await this.enter('removePod', uid);
     for (const [id, c] of this.containers) if (c.info.podUid === uid) this.containers.delete(id);
+    for (const key of this.projectedVolumes.keys()) if (key.startsWith(`${uid}/`)) this.projectedVolumes.delete(key);
+  }
+
+  async writeProjectedVolume(uid: string, volumeName: string, files: readonly ProjectedFile[]): Promise<boolean> {
+    const key = `${uid}/${volumeName}`;
+    const content = JSON.stringify(files.map((f) => [f.path, f.mode, f.data.toString('base64')]));
+    if (this.projectedVolumes.get(key) === content) return false;
+    this.projectedVolumes.set(key, content);
+    return true;
   }
 
   async removeClaimVolume(): Promise<void> {}

@@ -1,4 +1,4 @@
-import { loadConfig } from '../app/config.ts';
+import { loadConfig, pauseImageOf } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
@@ -152,7 +152,10 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     stops.push(() => logServer.close());
     const started = await startNodeAgent({
       store,
-      runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+      runtime: new DockerRuntime({
+        pauseImage: pauseImageOf(config.imageRepository),
+        ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+      }),
       nodeName,
       nodeAddress: config.nodeAddress,
       ...(config.podSubnet ? { podSubnet: config.podSubnet } : {}),

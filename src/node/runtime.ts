@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import type { CapstanErrorCode } from '../api/errors.ts';
 import type { HostPortMapping, ResourceRequirements, Volume } from '../api/types.ts';
+import type { ProjectedFile, RegistryAuth } from './pod-config.ts';
 
 /**
  * The node agent's port to a container engine (the CRI side of a kubelet). The reconcile loop talks only to this
@@ -22,8 +23,23 @@ export interface ContainerRuntime {
   removeNodeNetwork(node: string): Promise<void>;
 
   imagePresent(ref: string): Promise<boolean>;
-  /** Makes `ref` usable under `policy`; throws `ImagePullError` with a Kubernetes-style reason when it cannot. */
-  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo>;
+  /**
+   * Makes `ref` usable under `policy`; throws `ImagePullError` with a Kubernetes-style reason when it cannot. `auth`
+   * (from the pod's imagePullSecrets) goes to the engine with this one pull and is never written to disk.
+   */
+  ensureImage(ref: string, policy: PullPolicy, auth?: RegistryAuth): Promise<ImageInfo>;
+
+  /**
+   * Writes the files of a pod's configMap or secret volume atomically (timestamped directory + `..data` symlink
+   * swap, as kubelet's AtomicWriter), so running containers see a change without a restart. True when it changed.
+   * `medium: 'Memory'` (secret volumes) keeps the files on a tmpfs, never on the node's disk.
+   */
+  writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options?: { medium?: 'Memory' },
+  ): Promise<boolean>;
 
   /** Writes the pod's state dir (resolv.conf, hosts, emptyDirs), creates and starts the sandbox holding its network. */
   createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
@@ -187,6 +203,12 @@ export interface ContainerSpec {
   command?: string[];
   args?: string[];
   env?: { name: string; value: string }[];
+  /**
+   * Names of env vars whose values come from ConfigMaps and Secrets. Their values are left out of the spec hash:
+   * env stays as the container started with it when the source changes (as Kubernetes), and a Secret's value never
+   * reaches a Docker label.
+   */
+  configEnv?: string[];
   workingDir?: string;
   resources?: ResourceRequirements;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
@@ -313,8 +335,12 @@ function canonical(value: unknown): unknown {
 
 /** Hash of a container spec; the agent compares it with a container's label to tell a changed spec. */
 export function containerSpecHash(spec: ContainerSpec): string {
+  const configured = new Set(spec.configEnv ?? []);
+  const hashed = configured.size
+    ? { ...spec, env: spec.env?.map((e) => (configured.has(e.name) ? { name: e.name, value: '' } : e)) }
+    : spec;
   return createHash('sha256')
-    .update(JSON.stringify(canonical(spec)))
+    .update(JSON.stringify(canonical(hashed)))
     .digest('hex')
     .slice(0, 16);
 }

@@ -11,6 +11,8 @@ export const APPLICABLE_KINDS: Partial<Record<Kind, string>> = {
   PersistentVolumeClaim: 'v1',
   Endpoints: 'v1',
   Deployment: 'apps/v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
 };
 
 /** One object of a manifest, with where it came from. */

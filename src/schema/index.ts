@@ -13,6 +13,8 @@ import './service.ts';
 import './namespace.ts';
 import './event.ts';
 import './persistent-volume-claim.ts';
+import './config-map.ts';
+import './secret.ts';
 import './watch.ts';
 import './apply.ts';
 import './metadata.ts';

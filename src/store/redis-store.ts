@@ -36,6 +36,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from './store.ts';
+import { NO_ENCRYPTION, type SecretCodec } from './secret-encryption.ts';
 import { parseEntry, WatchHub } from './watch-hub.ts';
 import type { ChangeEntry } from './watch-hub.ts';
 
@@ -50,6 +51,11 @@ export interface RedisStoreOptions {
   ensureDefaultNamespace?: boolean;
   /** Admission steps run before validation on every create and update (e.g. Service address allocation). */
   admission?: AdmissionPlugin[];
+  /**
+   * Encryption at rest of Secrets (see secret-encryption.ts): they are sealed here, before the write scripts, so
+   * Redis (its memory, AOF, RDB and replicas) only ever holds ciphertext. Default none (Kubernetes' identity provider).
+   */
+  encryption?: SecretCodec;
 }
 
 /** Counters a test or benchmark can read: how many Redis round trips this store made. */
@@ -103,6 +109,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     options.prefix ?? 'capstan:',
     options.streamMaxLen ?? 100_000,
     options.admission ?? [],
+    options.encryption ?? NO_ENCRYPTION,
   );
   if (options.ensureDefaultNamespace ?? true) await store.ensureNamespace('default');
   return store;
@@ -122,6 +129,7 @@ class RedisStoreImpl implements RedisStore {
     readonly prefix: string,
     private readonly streamMaxLen: number,
     private readonly admission: AdmissionPlugin[],
+    private readonly codec: SecretCodec,
   ) {
     this.rvKey = `${prefix}rv`;
     this.streamKey = `${prefix}changes`;
@@ -137,6 +145,8 @@ class RedisStoreImpl implements RedisStore {
       this.streamKey,
       (afterRv, count) => this.readRange(afterRv, count),
       async () => Number(await this.call('rv', 'Stream', () => this.redis.get(this.rvKey))) || 0,
+      20_000,
+      (stored) => codec.open(stored),
     );
   }
 
@@ -162,7 +172,7 @@ class RedisStoreImpl implements RedisStore {
     const [rv, json] = await this.call('get', kind, () =>
       this.redis.hmget(this.objectKey(kind, namespace, name), 'rv', 'obj'),
     );
-    return rv && json ? (decode(json, rv) as KindMap[K]) : undefined;
+    return rv && json ? (decode(this.codec.open(json), rv) as KindMap[K]) : undefined;
   }
 
   async getMany<K extends Kind>(
@@ -176,7 +186,7 @@ class RedisStoreImpl implements RedisStore {
     return (replies ?? []).map(([err, value]) => {
       if (err) throw unavailable(err);
       const [rv, json] = value as [string | null, string | null];
-      return rv && json ? (decode(json, rv) as KindMap[K]) : undefined;
+      return rv && json ? (decode(this.codec.open(json), rv) as KindMap[K]) : undefined;
     });
   }
 
@@ -208,7 +218,7 @@ class RedisStoreImpl implements RedisStore {
       more = scanned === chunk;
       if (scanned > 0) last = String(reply[2]);
       for (let i = 3; i < reply.length; i += 3) {
-        const object = decode(String(reply[i + 2]), String(reply[i + 1]));
+        const object = decode(this.codec.open(String(reply[i + 2])), String(reply[i + 1]));
         if (!filter.matches(object)) continue;
         if (items.length === limit) {
           // The page is full and another match exists: the next page starts after the last item returned.
@@ -256,7 +266,7 @@ class RedisStoreImpl implements RedisStore {
             this.rvKey,
             this.streamKey,
             namespaceKey,
-            json,
+            this.seal(kind, json),
             member(metadata.namespace, metadata.name),
             kind,
             this.streamMaxLen,
@@ -515,7 +525,7 @@ class RedisStoreImpl implements RedisStore {
           this.rvKey,
           this.streamKey,
           current.metadata.resourceVersion,
-          json,
+          this.seal(kind, json),
           member(namespace, name),
           kind,
           this.streamMaxLen,
@@ -549,7 +559,12 @@ class RedisStoreImpl implements RedisStore {
     const raw = (await this.call('watch', 'Stream', () =>
       this.redis.xrange(this.streamKey, `(${afterRv}-0`, '+', 'COUNT', count),
     )) as [string, string[]][];
-    return raw.map(parseEntry);
+    return raw.map((r) => parseEntry(r, (stored) => this.codec.open(stored)));
+  }
+
+  /** The stored form of an object's JSON: Secrets sealed with the cluster key, everything else as it is. */
+  private seal(kind: Kind, json: string): string {
+    return kind === 'Secret' ? this.codec.seal(json) : json;
   }
 
   private objectKey(kind: Kind, namespace: string | undefined, name: string): string {
