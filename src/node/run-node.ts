@@ -10,6 +10,7 @@ import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
 import { DockerRuntime } from './docker-runtime.ts';
+import { warmPoolFromEnv } from './warm-pool.ts';
 import { startLogServer, type LogServer } from './log-server.ts';
 
 export interface RunNodeOptions {
@@ -151,7 +152,10 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     stops.push(() => logServer.close());
     const started = await startNodeAgent({
       store,
-      runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+      runtime: new DockerRuntime({
+        ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+        warmPool: warmPoolFromEnv(),
+      }),
       nodeName,
       nodeAddress: config.nodeAddress,
       ...(config.podSubnet ? { podSubnet: config.podSubnet } : {}),

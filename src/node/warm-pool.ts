@@ -1,0 +1,156 @@
+import { CapstanError } from '../api/errors.ts';
+import { logger as rootLogger } from '../util/logger.ts';
+
+/**
+ * A node's warm pool: sandboxes that already run and are wired into the pod network (CNI ADD done), kept ready so
+ * that a new pod starts only its app containers. The pool is sized from recent demand (the sandboxes asked for in
+ * the last `idleMs`), bounded by `maxSize`, filled only while the node starts or removes nothing else (a refill must
+ * not compete with the pods it is meant to speed up), and drained when no sandbox was asked for within `idleMs`.
+ * The runtime owns the containers; this holds the policy.
+ */
+
+export interface WarmPoolOptions {
+  /** Upper bound of ready sandboxes; 0 disables the pool. */
+  maxSize: number;
+  /** A pool with no demand for this long is drained. Default 60 s. */
+  idleMs?: number;
+  /** Sandboxes made at once while filling. Default 2. */
+  fillConcurrency?: number;
+}
+
+export interface WarmSandbox {
+  id: string;
+  podIP: string;
+  createdAt: string;
+}
+
+export interface WarmPoolHooks {
+  create(): Promise<WarmSandbox>;
+  remove(sandbox: WarmSandbox): Promise<void>;
+  /** True while the node creates, starts or removes pods' containers: the pool waits. */
+  busy(): boolean;
+}
+
+export const DEFAULT_WARM_POOL_IDLE_MS = 60_000;
+const TICK_MS = 250;
+
+const log = rootLogger.child({ component: 'warm-pool' });
+
+/** How many ready sandboxes to keep: the requests of the last `idleMs`, at most `maxSize`. Pure. */
+export function warmPoolTarget(requests: readonly number[], now: number, idleMs: number, maxSize: number): number {
+  const recent = requests.filter((t) => now - t < idleMs).length;
+  return Math.max(0, Math.min(maxSize, recent));
+}
+
+export class WarmPool {
+  private readonly ready: WarmSandbox[] = [];
+  private requests: number[] = [];
+  private filling = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly pending = new Set<Promise<unknown>>();
+  readonly maxSize: number;
+  readonly idleMs: number;
+  private readonly fillConcurrency: number;
+
+  constructor(
+    private readonly hooks: WarmPoolHooks,
+    options: WarmPoolOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.maxSize = Math.max(0, Math.floor(options.maxSize));
+    this.idleMs = options.idleMs ?? DEFAULT_WARM_POOL_IDLE_MS;
+    this.fillConcurrency = options.fillConcurrency ?? 2;
+  }
+
+  start(): void {
+    if (this.timer || this.maxSize === 0) return;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** A ready sandbox for a new pod, or undefined (then the pod starts a sandbox of its own); counts as demand. */
+  take(): WarmSandbox | undefined {
+    if (this.stopped || this.maxSize === 0) return undefined;
+    this.requests.push(this.now());
+    if (this.requests.length > this.maxSize * 4) this.requests = this.requests.slice(-this.maxSize * 2);
+    return this.ready.shift();
+  }
+
+  get size(): number {
+    return this.ready.length;
+  }
+
+  /** Ids of the ready sandboxes (not pods: the listing of pod containers leaves them out). */
+  ids(): ReadonlySet<string> {
+    return new Set(this.ready.map((s) => s.id));
+  }
+
+  target(): number {
+    return warmPoolTarget(this.requests, this.now(), this.idleMs, this.maxSize);
+  }
+
+  /** One step of filling or draining; exposed for tests, normally run by the timer. */
+  tick(): void {
+    if (this.stopped) return;
+    const target = this.target();
+    const now = this.now();
+    this.requests = this.requests.filter((t) => now - t < this.idleMs);
+    while (this.ready.length > target) this.track(this.removeOne(this.ready.pop()!));
+    if (this.hooks.busy()) return;
+    while (this.ready.length + this.filling < target && this.filling < this.fillConcurrency) {
+      this.filling++;
+      this.track(
+        this.hooks
+          .create()
+          .then(async (sandbox) => {
+            if (this.stopped) await this.removeOne(sandbox);
+            else this.ready.push(sandbox);
+          })
+          .catch((err: unknown) => log.warn({ err }, 'could not make a warm sandbox'))
+          .finally(() => this.filling--),
+      );
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async removeOne(sandbox: WarmSandbox): Promise<void> {
+    await this.hooks.remove(sandbox).catch((err: unknown) => log.warn({ err, sandbox: sandbox.id }, 'removal failed'));
+  }
+
+  /** Stops filling and removes every ready sandbox (their addresses released); waits for fills in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    const left = this.ready.splice(0);
+    await Promise.all(left.map((s) => this.removeOne(s)));
+  }
+}
+
+export const DEFAULT_WARM_POOL_SIZE = 16;
+
+/**
+ * The pool settings of `capstan up` and `capstan node`: CAPSTAN_WARM_POOL (most ready sandboxes per node, default
+ * 16, 0 disables the pool) and CAPSTAN_WARM_POOL_IDLE_S (seconds without demand before it is drained, default 60).
+ */
+export function warmPoolFromEnv(env: NodeJS.ProcessEnv = process.env): WarmPoolOptions {
+  const read = (name: string, fallback: number, min: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > 1000) {
+      throw new CapstanError('INVALID', `${name}=${JSON.stringify(text)} must be an integer from ${min} to 1000`);
+    }
+    return value;
+  };
+  return {
+    maxSize: read('CAPSTAN_WARM_POOL', DEFAULT_WARM_POOL_SIZE, 0),
+    idleMs: read('CAPSTAN_WARM_POOL_IDLE_S', DEFAULT_WARM_POOL_IDLE_MS / 1000, 1) * 1000,
+  };
+}
