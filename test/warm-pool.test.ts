@@ -112,7 +112,7 @@ describe('warm pool of sandboxes', () => {
     // Demand first: the pool fills after pods asked for sandboxes.
     await store.create('Pod', sleeper('cold'));
     const cold = await waitForPod(store, 'cold', ready, { timeoutMs: 60_000 });
-    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 60_000, message: 'a warm sandbox' });
+    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'a warm sandbox' });
     const before = new Set(await warmContainers());
 
     await store.create('Pod', pod('warm-web', [{ name: 'web', image: HELLO, ports: [{ containerPort: 80 }] }]));
@@ -143,7 +143,7 @@ describe('warm pool of sandboxes', () => {
     const listed = await runtime.listPodContainers(nodeName);
     expect(listed.map((p) => p.name).sort()).toEqual(['cold', 'warm-web']);
     await deletePods(['cold', 'warm-web']);
-  }, 180_000);
+  }, 600_000);
 
   it('drains when idle and leaks no sandbox, veth or address over many warm pods', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `churn-${i}`);
@@ -151,7 +151,7 @@ describe('warm pool of sandboxes', () => {
       await Promise.all(names.map((n) => store.create('Pod', sleeper(n))));
       await Promise.all(names.map((n) => waitForPod(store, n, ready, { timeoutMs: 90_000 })));
       await deletePods(names);
-      await waitFor(() => runtime.warmPoolSize(nodeName) >= 4, { timeoutMs: 60_000, message: 'the pool refilled' });
+      await waitFor(() => runtime.warmPoolSize(nodeName) >= 4, { timeoutMs: 240_000, message: 'the pool refilled' });
     }
     expect(runtime.warmPoolSize(nodeName)).toBeLessThanOrEqual(4);
     // Ready sandboxes hold an address and a veth each, and nothing else is left.
@@ -172,17 +172,17 @@ describe('warm pool of sandboxes', () => {
     const state = await runtime.networkReservations(nodeName);
     expect(state.results).toEqual([]);
     expect(await veths()).toBe(0);
-  }, 300_000);
+  }, 900_000);
 
   it('removes its ready sandboxes when the agent stops and re-adopts pods in claimed ones after a restart', async () => {
     await store.create('Pod', sleeper('keep'));
     await waitForPod(store, 'keep', ready, { timeoutMs: 60_000 });
-    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 60_000, message: 'a warm sandbox' });
+    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'a warm sandbox' });
     await store.create('Pod', sleeper('adopted'));
     const adopted = await waitForPod(store, 'adopted', ready, { timeoutMs: 60_000 });
     const sandboxId = (await runtime.listPodContainers(nodeName)).find((p) => p.name === 'adopted')!.sandbox!.id;
     expect(await warmContainers()).toContain(sandboxId);
-    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 60_000, message: 'the pool refilled' });
+    await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'the pool refilled' });
 
     await agent!.stop();
     agent = undefined;
@@ -204,5 +204,5 @@ describe('warm pool of sandboxes', () => {
       timeoutMs: 30_000,
       message: 'the claimed sandbox removed with its pod',
     });
-  }, 240_000);
+  }, 600_000);
 });
