@@ -111,12 +111,12 @@ describe('warm pool of sandboxes', () => {
   it('gives pods warm sandboxes with their own hostname, hosts file, resolv.conf and IP, reachable from another pod', async () => {
     // Demand first: the pool fills after pods asked for sandboxes.
     await store.create('Pod', sleeper('cold'));
-    const cold = await waitForPod(store, 'cold', ready, { timeoutMs: 60_000 });
+    const cold = await waitForPod(store, 'cold', ready, { timeoutMs: 180_000 });
     await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'a warm sandbox' });
     const before = new Set(await warmContainers());
 
     await store.create('Pod', pod('warm-web', [{ name: 'web', image: HELLO, ports: [{ containerPort: 80 }] }]));
-    const web = await waitForPod(store, 'warm-web', ready, { timeoutMs: 60_000 });
+    const web = await waitForPod(store, 'warm-web', ready, { timeoutMs: 180_000 });
     // The pod runs in one of the sandboxes that were ready before it existed: only its app container was started.
     const sandboxes = (await runtime.listPodContainers(nodeName)).find((p) => p.uid === web.metadata.uid)!.sandbox!;
     expect(before.has(sandboxes.id)).toBe(true);
@@ -149,7 +149,7 @@ describe('warm pool of sandboxes', () => {
     const names = Array.from({ length: 8 }, (_, i) => `churn-${i}`);
     for (let round = 0; round < 2; round++) {
       await Promise.all(names.map((n) => store.create('Pod', sleeper(n))));
-      await Promise.all(names.map((n) => waitForPod(store, n, ready, { timeoutMs: 90_000 })));
+      await Promise.all(names.map((n) => waitForPod(store, n, ready, { timeoutMs: 300_000 })));
       await deletePods(names);
       await waitFor(() => runtime.warmPoolSize(nodeName) >= 4, { timeoutMs: 240_000, message: 'the pool refilled' });
     }
@@ -176,10 +176,10 @@ describe('warm pool of sandboxes', () => {
 
   it('removes its ready sandboxes when the agent stops and re-adopts pods in claimed ones after a restart', async () => {
     await store.create('Pod', sleeper('keep'));
-    await waitForPod(store, 'keep', ready, { timeoutMs: 60_000 });
+    await waitForPod(store, 'keep', ready, { timeoutMs: 180_000 });
     await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'a warm sandbox' });
     await store.create('Pod', sleeper('adopted'));
-    const adopted = await waitForPod(store, 'adopted', ready, { timeoutMs: 60_000 });
+    const adopted = await waitForPod(store, 'adopted', ready, { timeoutMs: 180_000 });
     const sandboxId = (await runtime.listPodContainers(nodeName)).find((p) => p.name === 'adopted')!.sandbox!.id;
     expect(await warmContainers()).toContain(sandboxId);
     await waitFor(() => runtime.warmPoolSize(nodeName) >= 1, { timeoutMs: 240_000, message: 'the pool refilled' });
