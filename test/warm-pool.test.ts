@@ -22,7 +22,7 @@ const docker = new Docker();
 // This file's cluster CIDR and DNS address: no other test uses 10.229.x.x or 10.97.29.x.
 const CLUSTER_CIDR = '10.229.0.0/16';
 const allocator = new PodCidrAllocator({ clusterCidr: CLUSTER_CIDR });
-const IDLE_MS = 4_000;
+const IDLE_MS = 20_000;
 let store: Awaited<ReturnType<typeof newTestStore>>;
 let runtime: DockerRuntime;
 let agent: NodeAgent | undefined;

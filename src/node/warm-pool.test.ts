@@ -30,10 +30,11 @@ function fakePool(options: { maxSize: number; idleMs: number }) {
 }
 
 describe('warm pool sizing', () => {
-  it('targets the sandboxes asked for within the idle window, bounded by the maximum', () => {
-    expect(warmPoolTarget([], 100, 60, 10)).toBe(0);
-    expect(warmPoolTarget([30, 60, 90], 100, 60, 10)).toBe(2);
-    expect(warmPoolTarget([90, 91, 92, 93], 100, 60, 3)).toBe(3);
+  it('targets the sandboxes asked for since the node was last idle, bounded by the maximum', () => {
+    expect(warmPoolTarget({ requests: 0, lastActivity: 90 }, 100, 60, 10)).toBe(0);
+    expect(warmPoolTarget({ requests: 2, lastActivity: 90 }, 100, 60, 10)).toBe(2);
+    expect(warmPoolTarget({ requests: 5, lastActivity: 90 }, 100, 60, 3)).toBe(3);
+    expect(warmPoolTarget({ requests: 5, lastActivity: 40 }, 100, 60, 10)).toBe(0);
   });
 
   it('fills to the recent demand only while the node is not busy, and drains once idle', async () => {
@@ -53,6 +54,13 @@ describe('warm pool sizing', () => {
     pool.tick();
     await settle();
     expect(pool.size).toBe(3);
+    // Pod work in flight counts as activity: no drain while busy, however long.
+    setBusy(true);
+    advance(5_000);
+    pool.tick();
+    await settle();
+    expect(pool.size).toBe(3);
+    setBusy(false);
     advance(1_001);
     pool.tick();
     await settle();

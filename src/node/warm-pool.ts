@@ -3,9 +3,10 @@ import { logger as rootLogger } from '../util/logger.ts';
 
 /**
  * A node's warm pool: sandboxes that already run and are wired into the pod network (CNI ADD done), kept ready so
- * that a new pod starts only its app containers. The pool is sized from recent demand (the sandboxes asked for in
- * the last `idleMs`), bounded by `maxSize`, filled only while the node starts or removes nothing else (a refill must
- * not compete with the pods it is meant to speed up), and drained when no sandbox was asked for within `idleMs`.
+ * that a new pod starts only its app containers. The pool is sized from recent demand (the sandboxes asked for
+ * since the node was last idle), bounded by `maxSize`, filled only while the node starts or removes nothing else (a
+ * refill must not compete with the pods it is meant to speed up), and drained once the node has neither asked for a
+ * sandbox nor had pod work in flight for `idleMs`.
  * The runtime owns the containers; this holds the policy.
  */
 
@@ -36,15 +37,24 @@ const TICK_MS = 250;
 
 const log = rootLogger.child({ component: 'warm-pool' });
 
-/** How many ready sandboxes to keep: the requests of the last `idleMs`, at most `maxSize`. Pure. */
-export function warmPoolTarget(requests: readonly number[], now: number, idleMs: number, maxSize: number): number {
-  const recent = requests.filter((t) => now - t < idleMs).length;
-  return Math.max(0, Math.min(maxSize, recent));
+/**
+ * How many ready sandboxes to keep: the sandboxes asked for in the current busy period, at most `maxSize`; none once
+ * the node has been idle (no request, no pod work) for `idleMs` since `lastActivity`. Pure.
+ */
+export function warmPoolTarget(
+  demand: { requests: number; lastActivity: number },
+  now: number,
+  idleMs: number,
+  maxSize: number,
+): number {
+  if (now - demand.lastActivity >= idleMs) return 0;
+  return Math.max(0, Math.min(maxSize, demand.requests));
 }
 
 export class WarmPool {
   private readonly ready: WarmSandbox[] = [];
-  private requests: number[] = [];
+  private requests = 0;
+  private lastActivity = Number.NEGATIVE_INFINITY;
   private filling = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -72,8 +82,10 @@ export class WarmPool {
   /** A ready sandbox for a new pod, or undefined (then the pod starts a sandbox of its own); counts as demand. */
   take(): WarmSandbox | undefined {
     if (this.stopped || this.maxSize === 0) return undefined;
-    this.requests.push(this.now());
-    if (this.requests.length > this.maxSize * 4) this.requests = this.requests.slice(-this.maxSize * 2);
+    const now = this.now();
+    if (now - this.lastActivity >= this.idleMs) this.requests = 0;
+    this.requests++;
+    this.lastActivity = now;
     return this.ready.shift();
   }
 
@@ -87,17 +99,24 @@ export class WarmPool {
   }
 
   target(): number {
-    return warmPoolTarget(this.requests, this.now(), this.idleMs, this.maxSize);
+    return warmPoolTarget(
+      { requests: this.requests, lastActivity: this.lastActivity },
+      this.now(),
+      this.idleMs,
+      this.maxSize,
+    );
   }
 
   /** One step of filling or draining; exposed for tests, normally run by the timer. */
   tick(): void {
     if (this.stopped) return;
+    const busy = this.hooks.busy();
+    // Pod work in flight keeps the period going: a burst that takes longer than idleMs to start is still demand.
+    if (busy && this.requests > 0) this.lastActivity = this.now();
     const target = this.target();
-    const now = this.now();
-    this.requests = this.requests.filter((t) => now - t < this.idleMs);
+    if (target === 0) this.requests = 0;
     while (this.ready.length > target) this.track(this.removeOne(this.ready.pop()!));
-    if (this.hooks.busy()) return;
+    if (busy) return;
     while (this.ready.length + this.filling < target && this.filling < this.fillConcurrency) {
       this.filling++;
       this.track(
