@@ -112,7 +112,8 @@ export class WarmPool {
     if (this.stopped) return;
     const busy = this.hooks.busy();
     // Pod work in flight keeps the period going: a burst that takes longer than idleMs to start is still demand.
-    if (busy && this.requests > 0) this.lastActivity = this.now();
+    // So does the pool's own filling: the idle time starts once the pool has reached its size.
+    if ((busy || this.filling > 0) && this.requests > 0) this.lastActivity = this.now();
     const target = this.target();
     if (target === 0) this.requests = 0;
     while (this.ready.length > target) this.track(this.removeOne(this.ready.pop()!));
