@@ -41,6 +41,10 @@ export function baseEnv(home: string): NodeJS.ProcessEnv {
     LANG: 'C.UTF-8',
     CAPSTAN_LOG_FORMAT: 'json',
     CAPSTAN_LOG_LEVEL: process.env.CAPSTAN_CLUSTER_LOG_LEVEL ?? 'info',
+    // The nodes' warm pools drain 5 s after the last pod start, so a test that deleted its pods finds each host's
+    // network as it was within its deadline (the default, 60 s, is for users).
+    CAPSTAN_WARM_POOL: process.env.CAPSTAN_CLUSTER_WARM_POOL ?? '16',
+    CAPSTAN_WARM_POOL_IDLE_S: process.env.CAPSTAN_CLUSTER_WARM_POOL_IDLE_S ?? '5',
   };
 }
 

@@ -4,6 +4,7 @@ import { createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
+import { warmPoolFromEnv } from '../node/warm-pool.ts';
 import { startLogServer } from '../node/log-server.ts';
 import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
@@ -94,7 +95,9 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       clusterDomain: config.clusterDomain,
       ...options.agent,
       store: nodeStore,
-      runtime: options.runtime ?? new DockerRuntime({ pauseImage: pauseImageOf(config.imageRepository) }),
+      runtime:
+        options.runtime ??
+        new DockerRuntime({ pauseImage: pauseImageOf(config.imageRepository), warmPool: warmPoolFromEnv() }),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
       ...(podSubnet ? { podSubnet } : {}),

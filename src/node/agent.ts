@@ -365,6 +365,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       await podWorkers.stop();
       prober.stop();
       await engineLoop;
+      await runtime.stopWarmPool?.(nodeName).catch((err: unknown) => log.warn({ err }, 'stopping the warm pool'));
       await overlay?.stop();
       await events.close();
     },

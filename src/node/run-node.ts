@@ -8,6 +8,7 @@ import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
 import { DockerRuntime } from './docker-runtime.ts';
+import { warmPoolFromEnv } from './warm-pool.ts';
 import { startLogServer, type LogServer } from './log-server.ts';
 
 export interface RunNodeOptions {
@@ -155,6 +156,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       runtime: new DockerRuntime({
         pauseImage: pauseImageOf(config.imageRepository),
         ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+        warmPool: warmPoolFromEnv(),
       }),
       nodeName,
       nodeAddress: config.nodeAddress,

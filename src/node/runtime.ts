@@ -82,6 +82,8 @@ export interface ContainerRuntime {
   execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult>;
   /** Container start/die/oom events of the node's containers until `signal` aborts. */
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+  /** Stops the node's warm pool, if it has one, removing its ready sandboxes and releasing their addresses. */
+  stopWarmPool?(node: string): Promise<void>;
 }
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -194,6 +196,8 @@ export type SandboxRef = Pick<SandboxInfo, 'id' | 'uid' | 'namespace' | 'name' |
 /** A sandbox container created but not started yet (see `ContainerRuntime.prepareSandbox`). */
 export interface PreparedSandbox extends SandboxRef {
   config: SandboxConfig;
+  /** Set when the sandbox was taken from the node's warm pool: it runs and has its IP already. */
+  warm?: { podIP: string; createdAt: string };
 }
 
 /** An app container as the runtime needs it: env already resolved (fieldRefs substituted by the caller). */
@@ -308,6 +312,10 @@ export const LABELS = {
   node: 'io.capstan.node',
   specHash: 'io.capstan.container.hash',
   restartCount: 'io.capstan.restart-count',
+  /** On a warm sandbox: the node whose pool it belongs to (it carries no pod labels, so it is never listed as one). */
+  warmNode: 'io.capstan.warm.node',
+  /** On an app container of a warm sandbox: the pod hostname the runtime sets in its UTS namespace at start. */
+  hostname: 'io.capstan.hostname',
 } as const;
 
 export const SANDBOX_CONTAINER_NAME = 'POD';
