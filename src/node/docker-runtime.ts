@@ -595,7 +595,7 @@ export class DockerRuntime implements ContainerRuntime {
     return this.busyWhile(async () => {
       const pool = this.pools.get(config.node);
       // A pod with hostPorts needs portmap's rules at its ADD: it gets a sandbox of its own.
-      const warm = pool && hostPortsOf(config).length === 0 ? pool.take() : undefined;
+      const warm = pool && sandboxHostPorts(config).length === 0 ? pool.take() : undefined;
       if (warm) {
         try {
           return await this.claimWarm(config, warm);
