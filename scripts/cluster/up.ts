@@ -41,9 +41,10 @@ export function baseEnv(home: string): NodeJS.ProcessEnv {
     LANG: 'C.UTF-8',
     CAPSTAN_LOG_FORMAT: 'json',
     CAPSTAN_LOG_LEVEL: process.env.CAPSTAN_CLUSTER_LOG_LEVEL ?? 'info',
-    // The nodes' warm pools drain 5 s after the last pod start, so a test that deleted its pods finds each host's
-    // network as it was within its deadline (the default, 60 s, is for users).
-    CAPSTAN_WARM_POOL: process.env.CAPSTAN_CLUSTER_WARM_POOL ?? '16',
+    // No warm pools unless asked (CAPSTAN_CLUSTER_WARM_POOL=16): the e2e tests compare each host's network with
+    // its state before their pods, which ready sandboxes left by an earlier test would change. Asked for, pools
+    // drain 5 s after the last pod start (the default, 60 s, is for users).
+    CAPSTAN_WARM_POOL: process.env.CAPSTAN_CLUSTER_WARM_POOL ?? '0',
     CAPSTAN_WARM_POOL_IDLE_S: process.env.CAPSTAN_CLUSTER_WARM_POOL_IDLE_S ?? '5',
   };
 }

@@ -88,7 +88,8 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
     await waitOutOfEndpoints(ctx.store, rec.namespace, rec.sandbox?.podIP, (remaining * 1000) / 2).catch(
       (err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot check the endpoints before stopping'),
     );
-    stopSeconds = Math.max(0, remaining - Math.ceil((Date.now() - started) / 1000));
+    // What is left of the grace period, in the whole seconds Docker takes (a 50 ms check must not cost a second).
+    stopSeconds = Math.max(0, Math.ceil((started + remaining * 1000 - Date.now()) / 1000));
   }
   for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
   await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, stopSeconds)));
