@@ -165,12 +165,14 @@ describe('warm pool of sandboxes', () => {
       timeoutMs: IDLE_MS + 30_000,
       message: 'the pool drained',
     });
-    await waitFor(async () => (await runtime.networkReservations(nodeName)).addresses.length === 0, {
-      timeoutMs: 30_000,
-      message: 'addresses released',
-    });
-    const state = await runtime.networkReservations(nodeName);
-    expect(state.results).toEqual([]);
+    // CNI DEL releases the address first and drops the cached result after it: wait for both.
+    await waitFor(
+      async () => {
+        const state = await runtime.networkReservations(nodeName);
+        return state.addresses.length === 0 && state.results.length === 0;
+      },
+      { timeoutMs: 30_000, message: 'addresses released and cached CNI results dropped' },
+    );
     expect(await veths()).toBe(0);
   }, 900_000);
 
