@@ -159,7 +159,8 @@ describe('warm pool of sandboxes', () => {
       timeoutMs: 30_000,
       message: 'only the pool holding addresses',
     });
-    expect(await veths()).toBe(4);
+    // The kernel frees a removed sandbox's veth when it destroys its netns, asynchronously: wait, with a deadline.
+    await waitFor(async () => (await veths()) === 4, { timeoutMs: 30_000, message: 'one veth per ready sandbox' });
     // No demand for IDLE_MS: the pool is drained, addresses released (CNI DEL), veths gone.
     await waitFor(async () => (await warmContainers()).length === 0, {
       timeoutMs: IDLE_MS + 30_000,
@@ -173,7 +174,7 @@ describe('warm pool of sandboxes', () => {
       },
       { timeoutMs: 30_000, message: 'addresses released and cached CNI results dropped' },
     );
-    expect(await veths()).toBe(0);
+    await waitFor(async () => (await veths()) === 0, { timeoutMs: 30_000, message: 'no veth left on the bridge' });
   }, 900_000);
 
   it('removes its ready sandboxes when the agent stops and re-adopts pods in claimed ones after a restart', async () => {
