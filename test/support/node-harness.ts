@@ -83,7 +83,7 @@ export async function waitForPod(
   name: string,
   check: (pod: Pod) => boolean,
   {
-    timeoutMs = 20_000,
+    timeoutMs = 60_000,
     namespace = 'default',
     what = 'condition',
   }: { timeoutMs?: number; namespace?: string; what?: string } = {},
