@@ -278,7 +278,7 @@ export async function startCreated(
   }
   const { id } = created;
   ctx.events.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
-  if (restartCount > 0) ctx.backoff.next(crashKey(rec.uid, container.name), Date.now());
+  if (restartCount > 0) ctx.crashBackoff.next(crashKey(rec.uid, container.name), Date.now());
   try {
     await ctx.runtime.startContainer(id);
     rec.failures.delete(container.name);

@@ -19,6 +19,8 @@ import {
   type HttpRecord,
   type WriteRecord,
 } from './harness.ts';
+import { parseDuration } from '../../src/cli/wait.ts';
+import { modelContainerKill } from './backoff-model.ts';
 import type { ScenarioResult } from './report.ts';
 import { LOAD_HOST_NETNS, NS, deployWeb, listPods, live, waitReady, webTargets } from './workload.ts';
 
@@ -87,6 +89,14 @@ export async function containerKill(
   const pods = live(await listPods(api));
   const restarts = pods.reduce((n, p) => n + p.restarts, 0);
   say(`container-kill: ${kills} kills, ${failed} of ${records.length} requests failed: ${failures(records)}`);
+  const nodeArgs = ctx.bed.state.nodeArgs ?? [];
+  const flag = nodeArgs.indexOf('--max-container-restart-period');
+  const maxPeriod = flag >= 0 ? nodeArgs[flag + 1] : undefined;
+  const maxPeriodMs = maxPeriod ? parseDuration(maxPeriod) : undefined;
+  const model = (max: number | undefined, startS: number): string => {
+    const m = modelContainerKill({ maxRestartPeriodMs: max, replicas, everyS, durationS, startS, runs: 400 });
+    return `${Math.round((100 * m.allDownRuns) / m.runs)}% of runs (${m.meanAllDownS.toFixed(1)} s on average)`;
+  };
   return {
     id: 'container-kill',
     title: `Container kill every ${everyS} s for ${durationS} s`,
@@ -100,6 +110,11 @@ export async function containerKill(
       `${kills} containers SIGKILLed (docker kill on their host's engine); the pods restarted them ${restarts} times in all.`,
       `${records.length} requests at ${HTTP_RATE}/s per target (NodePort of h2 and the ClusterIP, from h1); failed: ${failures(records)}.`,
       `Recovery: all ${replicas} pods Ready and in the Endpoints again ${recovery} s after the last kill.`,
+      `Restart back-off: the node agents run with ${
+        maxPeriod
+          ? `\`--max-container-restart-period ${maxPeriod}\` (kubelet's crashLoopBackOff.maxContainerRestartPeriod: waits of ${Math.min(10, maxPeriodMs! / 1000)} s doubling up to ${maxPeriodMs! / 1000} s)`
+          : 'the default back-off (10 s doubling to 5 min)'
+      }. The back-off model (test/chaos/backoff-model.ts, the agent's own Backoff) puts all ${replicas} replicas down at once, which no proxy can serve through, in ${model(maxPeriodMs, 3)} with this setting and in ${model(undefined, 3)} with the default back-off, for a container that serves 3 s after its restart; for one that needs 6 s: ${model(maxPeriodMs, 6)} and ${model(undefined, 6)}.`,
     ],
     series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
     faults,
