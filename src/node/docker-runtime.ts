@@ -465,9 +465,36 @@ export class DockerRuntime implements ContainerRuntime {
     // The cache is written before ADD, so a crash half-way leaves what the repair needs to release the address.
     const cached: CachedNetwork = { node: config.node, list, portMappings };
     await writeFile(this.resultPath(id), JSON.stringify(cached));
-    const result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings });
+    const ips = await this.releaseForReuse(config);
+    let result: CniResult;
+    try {
+      result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings, ips });
+    } catch (err) {
+      if (ips.length === 0) throw err;
+      // The old address went to another pod in between: undo the half-made ADD and take any free one.
+      log.info({ err, container: id, podIP: ips[0] }, 'the previous pod IP is taken; the sandbox gets another');
+      await execList(list, { ...base, command: 'DEL', ifname: 'eth0' }, { portMappings }).catch(() => undefined);
+      result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings });
+    }
     await writeFile(this.resultPath(id), JSON.stringify({ ...cached, result }));
     return result;
+  }
+
+  /**
+   * For a sandbox replacing a dead one of the same pod (`reuseAddress`): releases the dead one's network (its
+   * reservation, portmap rules) and returns the address to ask for, unless the dead sandbox runs after all or the
+   * address is reserved by another container.
+   */
+  private async releaseForReuse(config: SandboxConfig): Promise<string[]> {
+    const reuse = config.reuseAddress;
+    if (!reuse) return [];
+    const old = await this.inspectRaw(reuse.sandboxId);
+    if (old?.State.Running) return [];
+    await this.detachSandbox(reuse.sandboxId).catch((err: unknown) =>
+      log.warn({ err, container: reuse.sandboxId }, 'CNI DEL of the dead sandbox failed'),
+    );
+    const lease = await readFile(join(this.ipamDir(config.node), 'capstan', reuse.podIP), 'utf8').catch(() => '');
+    return lease.trim() ? [] : [reuse.podIP];
   }
 
   /** CNI DEL for a sandbox that had an ADD (address, portmap rules; the veth goes with the netns). */
@@ -595,7 +622,8 @@ export class DockerRuntime implements ContainerRuntime {
     return this.busyWhile(async () => {
       const pool = this.pools.get(config.node);
       // A pod with hostPorts needs portmap's rules at its ADD: it gets a sandbox of its own.
-      const warm = pool && sandboxHostPorts(config).length === 0 ? pool.take() : undefined;
+      const warm =
+        pool && sandboxHostPorts(config).length === 0 && !config.reuseAddress ? pool.take() : undefined;
       if (warm) {
         try {
           return await this.claimWarm(config, warm);

@@ -114,9 +114,10 @@ async function prepareSandbox(
     return undefined;
   }
   try {
-    return await ctx.runtime.prepareSandbox(
-      sandboxConfig(pod, { name: ctx.nodeName, address: ctx.nodeAddress }, ctx.dns, attempt),
-    );
+    const config = sandboxConfig(pod, { name: ctx.nodeName, address: ctx.nodeAddress }, ctx.dns, attempt);
+    const dead = rec.sandbox;
+    if (dead && dead.state !== 'running' && dead.podIP) config.reuseAddress = { sandboxId: dead.id, podIP: dead.podIP };
+    return await ctx.runtime.prepareSandbox(config);
   } catch (err) {
     sandboxFailed(ctx, rec, pod, err, later);
     return undefined;

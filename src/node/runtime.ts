@@ -175,6 +175,12 @@ export interface SandboxConfig {
   attempt?: number;
   /** Extra Docker labels for the sandbox; `io.capstan.*` keys are reserved and dropped. */
   labels?: Record<string, string>;
+  /**
+   * The pod's address in its previous sandbox, which is dead (e.g. its engine restarted): the new sandbox asks
+   * host-local for it again once the dead one's reservation is released, so the pod keeps its IP. Another address
+   * when it is taken.
+   */
+  reuseAddress?: { sandboxId: string; podIP: string };
 }
 
 export interface SandboxInfo {
