@@ -622,8 +622,7 @@ export class DockerRuntime implements ContainerRuntime {
     return this.busyWhile(async () => {
       const pool = this.pools.get(config.node);
       // A pod with hostPorts needs portmap's rules at its ADD: it gets a sandbox of its own.
-      const warm =
-        pool && sandboxHostPorts(config).length === 0 && !config.reuseAddress ? pool.take() : undefined;
+      const warm = pool && sandboxHostPorts(config).length === 0 && !config.reuseAddress ? pool.take() : undefined;
       if (warm) {
         try {
           return await this.claimWarm(config, warm);

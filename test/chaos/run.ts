@@ -15,6 +15,8 @@ import { writeReport, type ScenarioResult } from './report.ts';
 import {
   concurrentScale,
   containerKill,
+  engineRestart,
+  hostPowerOff,
   leaderKill,
   redisKill,
   rollingUpdate,
@@ -36,6 +38,8 @@ const SCENARIOS: Record<string, (ctx: ChaosContext) => Promise<ScenarioResult>> 
   'redis-kill': (ctx) => redisKill(ctx, quick ? { writeS: 12, downS: 3 } : {}),
   'rolling-update': (ctx) => rollingUpdate(ctx, quick ? { replicas: 4 } : {}),
   'concurrent-scale': (ctx) => concurrentScale(ctx),
+  'engine-restart': (ctx) => engineRestart(ctx),
+  'host-poweroff': (ctx) => hostPowerOff(ctx),
 };
 
 async function main(): Promise<void> {
