@@ -252,3 +252,32 @@ export async function powerOn(host: number): Promise<void> {
     daemon: agent,
   });
 }
+
+/** The chain of the partition's drop rules, in the victim host's own network namespace. */
+const PARTITION_CHAIN = 'CAPSTAN-CHAOS-PARTITION';
+
+async function iptablesIn(netns: string, args: string[], allowFailure = false): Promise<void> {
+  await run(`iptables in ${netns}`, 'ip', ['netns', 'exec', netns, 'iptables', '-w', ...args], { allowFailure });
+}
+
+/**
+ * Host `host` cut off from the control plane (h0: API server, Redis, and its node) while every other host still
+ * reaches it: drop rules for h0's address in a chain of the project's own, in host `host`'s network namespace.
+ */
+export async function partitionFromControlPlane(host: number): Promise<void> {
+  const { netns } = hostLayout(host);
+  const control = hostLayout(0).address;
+  await iptablesIn(netns, ['-N', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-F', PARTITION_CHAIN]);
+  await iptablesIn(netns, ['-A', PARTITION_CHAIN, '-s', control, '-j', 'DROP']);
+  await iptablesIn(netns, ['-A', PARTITION_CHAIN, '-d', control, '-j', 'DROP']);
+  for (const hook of ['INPUT', 'OUTPUT']) await iptablesIn(netns, ['-I', hook, '1', '-j', PARTITION_CHAIN]);
+}
+
+/** Removes the partition's rules and chain (also when only part of them was made). */
+export async function healPartition(host: number): Promise<void> {
+  const { netns } = hostLayout(host);
+  for (const hook of ['INPUT', 'OUTPUT']) await iptablesIn(netns, ['-D', hook, '-j', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-F', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-X', PARTITION_CHAIN], true);
+}

@@ -16,6 +16,7 @@ import {
   concurrentScale,
   containerKill,
   engineRestart,
+  hostPartition,
   hostPowerOff,
   leaderKill,
   redisKill,
@@ -40,6 +41,7 @@ const SCENARIOS: Record<string, (ctx: ChaosContext) => Promise<ScenarioResult>> 
   'concurrent-scale': (ctx) => concurrentScale(ctx),
   'engine-restart': (ctx) => engineRestart(ctx),
   'host-poweroff': (ctx) => hostPowerOff(ctx),
+  'host-partition': (ctx) => hostPartition(ctx),
 };
 
 async function main(): Promise<void> {

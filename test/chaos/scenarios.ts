@@ -3,6 +3,8 @@ import {
   killBedProcess,
   killContainer,
   leaderRole,
+  healPartition,
+  partitionFromControlPlane,
   powerOff,
   powerOn,
   restartEngine,
@@ -556,7 +558,7 @@ export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: numb
     replicasAfter: `${runningCount} containers running for ${replicas} replicas`,
     notes: [
       `${node} (running ${onNode.length} of the ${replicas} pods) powered off: its engine, containerd, shims and containers and its node agent SIGKILLed at once, its link down.`,
-      `Its pods Running and Ready on other hosts ${replacedS} s later (node lease grace 20 s, then NoExecute eviction after 30 s, then scheduling and start).`,
+      `Its pods Running and Ready on other hosts ${replacedS} s later (node lease grace 20 s, then the NoExecute taint, which web's pods tolerate for 10 s, then scheduling and start).`,
       `Powered on 5 s after that: engine and agent started again; the agent found the old containers of pods that now run elsewhere and removed them ${cleanedS} s after the power-on; afterwards ${runningCount} web containers run on the 3 hosts for ${replicas} replicas, ${twice.length ? `twice: ${twice.join(', ')}` : 'none twice'}.`,
       `HTTP: through the ClusterIP ${clusterFailed} of ${clusterTotal} failed; in all ${failed} of ${records.length} (${failures(records)}) — the NodePort target is on ${node}, so its requests fail while the host is off.`,
     ],
@@ -564,4 +566,75 @@ export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: numb
     faults: [faultAt],
     recoveries: [faultAt + replacedS],
   };
+}
+
+/**
+ * A host partitioned from the control plane (h0) while clients on h1 still reach it: as in Kubernetes, its pods
+ * keep serving, are replaced elsewhere after the eviction timeout, and the old copies stop once the partition heals.
+ * Says how long two copies ran.
+ */
+export async function hostPartition(ctx: ChaosContext, options: { replicas?: number } = {}): Promise<ScenarioResult> {
+  const { api, say } = ctx;
+  const replicas = options.replicas ?? 3;
+  const victim = 2;
+  const node = `h${victim}`;
+  await deployWeb(ctx.bed, api, replicas);
+  const before = live(await listPods(api));
+  const onNode = before.filter((p) => p.node === node);
+  const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, 300_000);
+  await sleep(5_000);
+  const faultAt = seconds(Date.now() - load.startedAt);
+  const cutAt = Date.now();
+  let healedAt: number | undefined;
+  try {
+    await partitionFromControlPlane(victim);
+    await waitFor('replacements Ready elsewhere', 150_000, async () => {
+      const pods = live(await listPods(api));
+      const elsewhere = pods.filter((p) => p.phase === 'Running' && p.ready && p.node !== node);
+      return elsewhere.length >= replicas ? true : undefined;
+    });
+    const replacedS = seconds(Date.now() - cutAt);
+    // While cut off, the old copies still run on the victim (its agent cannot learn that their pods are gone).
+    const during = (await containersOn(ctx, victim)).filter(
+      (c) => c.running && c.container === 'web' && onNode.some((o) => o.name === c.pod),
+    ).length;
+    await sleep(5_000);
+    healedAt = Date.now();
+    await healPartition(victim);
+    await waitFor('the old copies stopped after the heal', 120_000, async () => {
+      const left = (await containersOn(ctx, victim)).filter((c) => c.running && onNode.some((o) => o.name === c.pod));
+      return left.length === 0 ? true : undefined;
+    });
+    const stoppedS = seconds(Date.now() - healedAt);
+    const twoCopiesS = seconds(Date.now() - cutAt) - replacedS;
+    await waitReady(api, replicas, 60_000);
+    await sleep(3_000);
+    const records = await load.stop();
+    const failed = records.filter((r) => !r.ok).length;
+    const toVictim = records.filter((r) => r.target === 'nodeport');
+    const pods = live(await listPods(api));
+    say(`host-partition: replaced ${replacedS} s, two copies for ${twoCopiesS} s, ${failed} failed`);
+    return {
+      id: 'host-partition',
+      title: 'A host partitioned from the control plane',
+      criterion:
+        "Kubernetes' behaviour: its pods keep serving, are replaced elsewhere after the eviction timeout, the old ones stop when the partition heals",
+      passed: onNode.length > 0 && during === onNode.length && pods.length === replicas,
+      recoverySeconds: replacedS,
+      requests: records.length,
+      failedRequests: failed,
+      replicasAfter: `${pods.length} pods for ${replicas} replicas`,
+      notes: [
+        `${node} (running ${onNode.length} of the ${replicas} pods) cut off from h0 (API server, Redis) by drop rules in its own namespace; h1's clients still reach it.`,
+        `Its pods were replaced on other hosts, Ready ${replacedS} s after the cut (lease grace 20 s, then the taint, tolerated for 10 s); meanwhile ${during} of its ${onNode.length} old copies still ran there.`,
+        `The partition healed 5 s later; the agent learnt that their pods were gone and stopped the old copies ${stoppedS} s after the heal: **two copies ran for ${twoCopiesS} s** (from the replacement being Ready to the old copy stopping).`,
+        `HTTP: through the NodePort of ${node}, served by its proxy from its last state: ${toVictim.filter((r) => !r.ok).length} of ${toVictim.length} failed; in all ${failed} of ${records.length} (${failures(records)}).`,
+      ],
+      series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
+      faults: [faultAt],
+      recoveries: [faultAt + replacedS],
+    };
+  } finally {
+    if (healedAt === undefined) await healPartition(victim).catch(() => undefined);
+  }
 }
