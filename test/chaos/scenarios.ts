@@ -506,7 +506,7 @@ export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: numb
   const faultAt = seconds(Date.now() - load.startedAt);
   const offAt = Date.now();
   await powerOff(victim);
-  const replaced = await waitFor('the pods of the dead host Running elsewhere', 150_000, async () => {
+  await waitFor('the pods of the dead host Running elsewhere', 150_000, async () => {
     const pods = live(await listPods(api));
     const running = pods.filter((p) => p.phase === 'Running' && p.ready && p.node !== node);
     return running.length >= replicas && !pods.some((p) => onNode.some((o) => o.name === p.name)) ? pods : undefined;
@@ -515,7 +515,7 @@ export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: numb
   await sleep(5_000);
   const onAt = Date.now();
   await powerOn(victim);
-  const stale = await waitFor('the stale containers of the returned host removed', 120_000, async () => {
+  await waitFor('the stale containers of the returned host removed', 120_000, async () => {
     const nodes = await api.request<{ node: { status: { conditions: { type: string; status: string }[] } } }>(
       `query ($n: String!) { node(name: $n) { status { conditions { type status } } } }`,
       { n: node },
@@ -526,7 +526,6 @@ export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: numb
     const leftovers = (await containersOn(ctx, victim)).filter((c) => !mine.has(c.pod));
     return leftovers.length === 0 ? true : undefined;
   });
-  void stale;
   const cleanedS = seconds(Date.now() - onAt);
   await waitReady(api, replicas, 60_000);
   await sleep(3_000);
