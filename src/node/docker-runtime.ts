@@ -481,20 +481,36 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /**
-   * For a sandbox replacing a dead one of the same pod (`reuseAddress`): releases the dead one's network (its
-   * reservation, portmap rules) and returns the address to ask for, unless the dead sandbox runs after all or the
-   * address is reserved by another container.
+   * For a sandbox replacing a dead one of the same pod (`reuseAddress`): releases the address when a dead or
+   * removed sandbox of this pod still holds it (its reservation, portmap rules) and returns it to ask for; nothing
+   * when a running container or another pod's holds it.
    */
   private async releaseForReuse(config: SandboxConfig): Promise<string[]> {
-    const reuse = config.reuseAddress;
-    if (!reuse) return [];
-    const old = await this.inspectRaw(reuse.sandboxId);
-    if (old?.State.Running) return [];
-    await this.detachSandbox(reuse.sandboxId).catch((err: unknown) =>
-      log.warn({ err, container: reuse.sandboxId }, 'CNI DEL of the dead sandbox failed'),
-    );
-    const lease = await readFile(join(this.ipamDir(config.node), 'capstan', reuse.podIP), 'utf8').catch(() => '');
-    return lease.trim() ? [] : [reuse.podIP];
+    const podIP = config.reuseAddress?.podIP;
+    if (!podIP) return [];
+    const lease = await readFile(join(this.ipamDir(config.node), 'capstan', podIP), 'utf8').catch(() => '');
+    const owner = lease.split(/\r?\n/)[0]?.trim();
+    if (!owner) return [podIP];
+    const old = await this.inspectRaw(owner);
+    if (old && (old.State.Running || old.Config.Labels?.[LABELS.podUid] !== config.uid)) return [];
+    const leaseFile = join(this.ipamDir(config.node), 'capstan', podIP);
+    try {
+      // With its cached result (portmap rules too); a reservation without one is released by id.
+      await this.detachSandbox(owner);
+      if ((await readFile(leaseFile, 'utf8').catch(() => '')).trim()) {
+        await execList(this.network(config.node), {
+          command: 'DEL',
+          containerId: owner,
+          netns: '',
+          ifname: 'eth0',
+          cniPath: this.cniPath,
+        });
+      }
+    } catch (err) {
+      log.warn({ err, container: owner }, 'CNI DEL of the dead sandbox failed');
+      return [];
+    }
+    return [podIP];
   }
 
   /** CNI DEL for a sandbox that had an ADD (address, portmap rules; the veth goes with the netns). */

@@ -115,8 +115,9 @@ async function prepareSandbox(
   }
   try {
     const config = sandboxConfig(pod, { name: ctx.nodeName, address: ctx.nodeAddress }, ctx.dns, attempt);
-    const dead = rec.sandbox;
-    if (dead && dead.state !== 'running' && dead.podIP) config.reuseAddress = { sandboxId: dead.id, podIP: dead.podIP };
+    // The address the pod had (a failed attempt in between, e.g. while the engine stopped, has none of its own).
+    const podIP = pod.status?.podIP ?? rec.sandbox?.podIP;
+    if (attempt > 0 && podIP) config.reuseAddress = { podIP };
     return await ctx.runtime.prepareSandbox(config);
   } catch (err) {
     sandboxFailed(ctx, rec, pod, err, later);

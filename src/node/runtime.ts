@@ -176,11 +176,11 @@ export interface SandboxConfig {
   /** Extra Docker labels for the sandbox; `io.capstan.*` keys are reserved and dropped. */
   labels?: Record<string, string>;
   /**
-   * The pod's address in its previous sandbox, which is dead (e.g. its engine restarted): the new sandbox asks
-   * host-local for it again once the dead one's reservation is released, so the pod keeps its IP. Another address
-   * when it is taken.
+   * The pod's address in its previous sandbox (status.podIP), which is dead (e.g. its engine restarted): the new
+   * sandbox asks host-local for it again once a dead sandbox of the same pod holding it is released, so the pod
+   * keeps its IP. Another address when a live container, or another pod's, holds it.
    */
-  reuseAddress?: { sandboxId: string; podIP: string };
+  reuseAddress?: { podIP: string };
 }
 
 export interface SandboxInfo {

@@ -605,7 +605,7 @@ export async function hostPartition(ctx: ChaosContext, options: { replicas?: num
       return left.length === 0 ? true : undefined;
     });
     const stoppedS = seconds(Date.now() - healedAt);
-    const twoCopiesS = seconds(Date.now() - cutAt) - replacedS;
+    const twoCopiesS = seconds(Date.now() - cutAt - replacedS * 1000);
     await waitReady(api, replicas, 60_000);
     await sleep(3_000);
     const records = await load.stop();
