@@ -138,10 +138,15 @@ describe('node agent: node and pod lifecycle', () => {
       { what: 'running again in a new sandbox' },
     );
     expect(ids(after)).not.toEqual(ids(pod));
-    // The new sandbox has an address of its own from the node's podCIDR, and the pod answers on it.
-    expect(after.status?.podIP).toBeDefined();
+    // The new sandbox takes the dead one's address again (as after an engine restart), and the pod answers on it.
+    expect(pod.status?.podIP).toBeDefined();
+    expect(after.status?.podIP).toBe(pod.status?.podIP);
     const res = await fetch(`http://${after.status?.podIP}:80/`);
     expect(res.status).toBe(200);
+    // The dead sandbox's network was released (its CNI result gone), the address is reserved for the new one.
+    const { addresses, results } = await h.runtime.networkReservations(h.nodeName);
+    expect(addresses).toContain(pod.status?.podIP);
+    expect(results).not.toContain(sandbox.id);
   });
 
   it('re-adopts running pods after an agent restart and removes orphans', async () => {

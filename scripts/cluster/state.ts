@@ -22,6 +22,8 @@ export interface BedState {
   /** Seconds `up` took. */
   upSeconds?: number;
   server?: string;
+  /** Extra `capstan node` flags the bed's agents run with (UpOptions.nodeArgs). */
+  nodeArgs?: string[];
   hosts: HostState[];
 }
 

@@ -25,6 +25,8 @@ export interface UpOptions {
   replace?: boolean;
   /** Pass `--pod-subnet` to each node (for node agents that do not get a podCIDR from the control plane). */
   podSubnets?: boolean;
+  /** More `capstan node` flags for every host, e.g. `--max-container-restart-period 5s`; recorded in the state. */
+  nodeArgs?: string[];
   say?: (line: string) => void;
 }
 
@@ -87,7 +89,7 @@ async function createHostNetwork(host: HostLayout): Promise<void> {
   await ip(step, '-n', host.netns, 'link', 'set', 'eth0', 'up');
 }
 
-async function startEngine(host: HostLayout): Promise<Daemon> {
+export async function startEngine(host: HostLayout): Promise<Daemon> {
   for (const dir of [host.dataDir, host.runDir, host.logDir]) await mkdir(dir, { recursive: true });
   const configFile = join(host.dataDir, 'daemon.json');
   await writeFile(configFile, '{}\n');
@@ -117,7 +119,7 @@ async function startEngine(host: HostLayout): Promise<Daemon> {
   );
 }
 
-async function waitEngine(host: HostLayout, engine: Daemon): Promise<void> {
+export async function waitEngine(host: HostLayout, engine: Daemon): Promise<void> {
   const docker = new Docker({ socketPath: host.socket, timeout: 3_000 });
   await waitUntil(
     `start the engine of ${host.name}`,
@@ -205,7 +207,7 @@ export function capstanOnServer(step: string, args: string[], timeoutMs = 30_000
   });
 }
 
-function startNode(host: HostLayout, joinArgs: string[], podSubnets: boolean): Daemon {
+export function startNode(host: HostLayout, joinArgs: string[], podSubnets: boolean, extra: string[]): Daemon {
   const args = [
     ...joinArgs,
     '--name',
@@ -219,6 +221,7 @@ function startNode(host: HostLayout, joinArgs: string[], podSubnets: boolean): D
     '--credential-dir',
     join(host.dataDir, 'credentials'),
     ...(podSubnets ? ['--pod-subnet', host.podSubnet] : []),
+    ...extra,
   ];
   return startDaemon(
     host.netns,
@@ -312,7 +315,10 @@ export async function bringUp(options: UpOptions = {}): Promise<BedState> {
 
   const printed = await capstanOnServer('create a bootstrap token', ['token', 'create', '--print-join-command']);
   const joinArgs = parseJoinCommand(printed.stdout);
-  const nodes = hosts.map((h) => pids(h, 'node', startNode(h, joinArgs, options.podSubnets ?? false)));
+  const nodes = hosts.map((h) =>
+    pids(h, 'node', startNode(h, joinArgs, options.podSubnets ?? false, options.nodeArgs ?? [])),
+  );
+  if (options.nodeArgs?.length) state.nodeArgs = options.nodeArgs;
   await writeState(state);
   await Promise.all(
     hosts.map((h, i) =>

@@ -64,8 +64,13 @@ export interface NodeAgentOptions {
   probe?: ProbeRunner;
   /** Port of this node's log endpoint (see log-server.ts), published as status.daemonEndpoints.kubeletEndpoint. */
   kubeletPort?: number;
-  /** Restart and retry back-off; default 10 s doubling to 5 min, as the kubelet. */
+  /** Retry back-off of image pulls and sandbox/config errors; default 10 s doubling to 5 min, as the kubelet. */
   backoff?: BackoffOptions;
+  /**
+   * Restart back-off of exited containers (CrashLoopBackOff); default `backoff`. `crashLoopBackOff(max)` gives the
+   * kubelet's with `crashLoopBackOff.maxContainerRestartPeriod` set.
+   */
+  crashLoopBackOff?: BackoffOptions;
   /** Pods synced at once. Default DEFAULT_POD_CONCURRENCY (16). */
   concurrency?: number;
   logger?: Logger;
@@ -221,6 +226,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     },
     prober,
     backoff: new Backoff(options.backoff),
+    crashBackoff: new Backoff(options.crashLoopBackOff ?? options.backoff),
     events,
     logger: log,
   };

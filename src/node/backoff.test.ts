@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.ts';
+import { Backoff, crashLoopBackOff } from './backoff.ts';
 
 describe('Backoff', () => {
   it('lets the first retry go at once, then waits 10 s doubling up to 5 min', () => {
@@ -38,5 +38,28 @@ describe('Backoff', () => {
     b.resetPrefix('pod1/');
     expect(b.remainingMs('pod1/a', 0, 50)).toBe(0);
     expect(b.remainingMs('pod2/a', 0, 50)).toBe(50);
+  });
+
+  it("follows the kubelet's maxContainerRestartPeriod: initial clamped to it, reset after 10 min whatever the maximum", () => {
+    const sequence = (b: Backoff): number[] => {
+      const delays: number[] = [];
+      let now = 0;
+      for (let i = 0; i < 5; i++) {
+        delays.push(b.next('c', now));
+        now += delays[i]!;
+      }
+      return delays;
+    };
+    expect(sequence(new Backoff(crashLoopBackOff(5_000)))).toEqual([5_000, 5_000, 5_000, 5_000, 5_000]);
+    expect(sequence(new Backoff(crashLoopBackOff(60_000)))).toEqual([10_000, 20_000, 40_000, 60_000, 60_000]);
+    expect(sequence(new Backoff(crashLoopBackOff()))).toEqual([10_000, 20_000, 40_000, 80_000, 160_000]);
+    const b = new Backoff(crashLoopBackOff(5_000));
+    b.next('c', 0);
+    // Ran 9 minutes, then failed: still in back-off (client-go's 2 × max would have forgotten it after 10 s).
+    expect(b.remainingMs('c', 540_000, 541_000)).toBe(4_000);
+    // Ran more than 10 minutes: restarted at once.
+    expect(b.remainingMs('c', 600_001, 600_002)).toBe(0);
+    expect(() => crashLoopBackOff(500)).toThrow(/between 1s and 300s/);
+    expect(() => crashLoopBackOff(301_000)).toThrow(/between 1s and 300s/);
   });
 });

@@ -6,6 +6,24 @@ export interface BackoffOptions {
   resetAfterMs?: number;
 }
 
+/** The kubelet's bounds for `crashLoopBackOff.maxContainerRestartPeriod`: 1 s to 300 s. */
+export const MAX_CONTAINER_RESTART_PERIOD_RANGE_MS = { min: 1_000, max: 300_000 } as const;
+
+/**
+ * The container restart back-off of a node whose operator set `maxContainerRestartPeriod` (kubelet's
+ * KubeletCrashLoopBackOffMax, KEP-4603): the delay doubles from 10 s up to that maximum, the initial delay clamped
+ * down to it when it is lower; a container that ran 10 minutes starts over (the kubelet hard-codes the 600 s, it
+ * does not follow the maximum). Without a maximum: 10 s doubling to 5 min.
+ */
+export function crashLoopBackOff(maxContainerRestartPeriodMs?: number): BackoffOptions {
+  const maxMs = maxContainerRestartPeriodMs ?? 300_000;
+  const { min, max } = MAX_CONTAINER_RESTART_PERIOD_RANGE_MS;
+  if (!(maxMs >= min && maxMs <= max)) {
+    throw new RangeError(`maxContainerRestartPeriod must be between 1s and 300s, not ${maxMs / 1000}s`);
+  }
+  return { initialMs: Math.min(10_000, maxMs), maxMs, resetAfterMs: 600_000 };
+}
+
 interface Entry {
   delayMs: number;
   lastUpdateMs: number;
@@ -31,7 +49,8 @@ export class Backoff {
 
   /** Milliseconds before `key` may be retried after a failure at `eventMs`; 0 when it may be retried now. */
   remainingMs(key: string, eventMs: number, nowMs: number): number {
-    const entry = this.live(key, nowMs);
+    // As the kubelet's HasExpiredFunc: whether the entry expired is judged at the failure (how long it ran).
+    const entry = this.live(key, eventMs);
     if (!entry) return 0;
     return Math.max(0, entry.delayMs - (nowMs - eventMs));
   }

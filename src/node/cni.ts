@@ -95,11 +95,13 @@ export const LOOPBACK_CONF: CniPluginConf = { type: 'loopback' };
 export function pluginStdin(
   list: Pick<CniConfList, 'cniVersion' | 'name'>,
   plugin: CniPluginConf,
-  options: { prevResult?: CniResult; portMappings?: CniPortMapping[] } = {},
+  options: { prevResult?: CniResult; portMappings?: CniPortMapping[]; ips?: string[] } = {},
 ): Record<string, unknown> {
   const { capabilities, ...rest } = plugin as CniPluginConf & { capabilities?: Record<string, boolean> };
   const conf: Record<string, unknown> = { ...rest, cniVersion: list.cniVersion, name: list.name };
   if (options.prevResult) conf.prevResult = options.prevResult;
+  // Addresses asked for (CNI's `args.cni.ips` convention): the plugin with an IPAM passes its stdin on to it.
+  if (options.ips && options.ips.length > 0 && 'ipam' in rest) conf.args = { cni: { ips: options.ips } };
   if (capabilities?.portMappings && options.portMappings && options.portMappings.length > 0) {
     conf.runtimeConfig = { portMappings: options.portMappings };
   }
@@ -195,7 +197,7 @@ export function execPlugin(
 export async function execList(
   list: CniConfList,
   invocation: CniInvocation,
-  options: { prevResult?: CniResult; portMappings?: CniPortMapping[] } = {},
+  options: { prevResult?: CniResult; portMappings?: CniPortMapping[]; ips?: string[] } = {},
 ): Promise<CniResult> {
   if (invocation.command === 'DEL') {
     const errors: unknown[] = [];

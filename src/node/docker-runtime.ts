@@ -465,9 +465,52 @@ export class DockerRuntime implements ContainerRuntime {
     // The cache is written before ADD, so a crash half-way leaves what the repair needs to release the address.
     const cached: CachedNetwork = { node: config.node, list, portMappings };
     await writeFile(this.resultPath(id), JSON.stringify(cached));
-    const result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings });
+    const ips = await this.releaseForReuse(config);
+    let result: CniResult;
+    try {
+      result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings, ips });
+    } catch (err) {
+      if (ips.length === 0) throw err;
+      // The old address went to another pod in between: undo the half-made ADD and take any free one.
+      log.info({ err, container: id, podIP: ips[0] }, 'the previous pod IP is taken; the sandbox gets another');
+      await execList(list, { ...base, command: 'DEL', ifname: 'eth0' }, { portMappings }).catch(() => undefined);
+      result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings });
+    }
     await writeFile(this.resultPath(id), JSON.stringify({ ...cached, result }));
     return result;
+  }
+
+  /**
+   * For a sandbox replacing a dead one of the same pod (`reuseAddress`): releases the address when a dead or
+   * removed sandbox of this pod still holds it (its reservation, portmap rules) and returns it to ask for; nothing
+   * when a running container or another pod's holds it.
+   */
+  private async releaseForReuse(config: SandboxConfig): Promise<string[]> {
+    const podIP = config.reuseAddress?.podIP;
+    if (!podIP) return [];
+    const lease = await readFile(join(this.ipamDir(config.node), 'capstan', podIP), 'utf8').catch(() => '');
+    const owner = lease.split(/\r?\n/)[0]?.trim();
+    if (!owner) return [podIP];
+    const old = await this.inspectRaw(owner);
+    if (old && (old.State.Running || old.Config.Labels?.[LABELS.podUid] !== config.uid)) return [];
+    const leaseFile = join(this.ipamDir(config.node), 'capstan', podIP);
+    try {
+      // With its cached result (portmap rules too); a reservation without one is released by id.
+      await this.detachSandbox(owner);
+      if ((await readFile(leaseFile, 'utf8').catch(() => '')).trim()) {
+        await execList(this.network(config.node), {
+          command: 'DEL',
+          containerId: owner,
+          netns: '',
+          ifname: 'eth0',
+          cniPath: this.cniPath,
+        });
+      }
+    } catch (err) {
+      log.warn({ err, container: owner }, 'CNI DEL of the dead sandbox failed');
+      return [];
+    }
+    return [podIP];
   }
 
   /** CNI DEL for a sandbox that had an ADD (address, portmap rules; the veth goes with the netns). */
@@ -595,7 +638,7 @@ export class DockerRuntime implements ContainerRuntime {
     return this.busyWhile(async () => {
       const pool = this.pools.get(config.node);
       // A pod with hostPorts needs portmap's rules at its ADD: it gets a sandbox of its own.
-      const warm = pool && sandboxHostPorts(config).length === 0 ? pool.take() : undefined;
+      const warm = pool && sandboxHostPorts(config).length === 0 && !config.reuseAddress ? pool.take() : undefined;
       if (warm) {
         try {
           return await this.claimWarm(config, warm);

@@ -21,7 +21,10 @@ export interface SyncContext {
   nodeAddress: string;
   dns: PodDnsOptions;
   prober: Prober;
+  /** Image pulls, sandbox and config errors. */
   backoff: Backoff;
+  /** Restarts of exited containers (CrashLoopBackOff); kept apart, as the kubelet's, for its own maximum. */
+  crashBackoff: Backoff;
   events: EventRecorder;
   logger: Logger;
 }

@@ -122,5 +122,6 @@ export async function removeGonePod(ctx: SyncContext, uid: string): Promise<void
   ctx.prober.forgetPod(uid);
   ctx.events.forgetPod(uid);
   ctx.backoff.resetPrefix(`${uid}/`);
+  ctx.crashBackoff.resetPrefix(`${uid}/`);
   await ctx.runtime.removePod(uid);
 }

@@ -114,9 +114,11 @@ async function prepareSandbox(
     return undefined;
   }
   try {
-    return await ctx.runtime.prepareSandbox(
-      sandboxConfig(pod, { name: ctx.nodeName, address: ctx.nodeAddress }, ctx.dns, attempt),
-    );
+    const config = sandboxConfig(pod, { name: ctx.nodeName, address: ctx.nodeAddress }, ctx.dns, attempt);
+    // The address the pod had (a failed attempt in between, e.g. while the engine stopped, has none of its own).
+    const podIP = pod.status?.podIP ?? rec.sandbox?.podIP;
+    if (attempt > 0 && podIP) config.reuseAddress = { podIP };
+    return await ctx.runtime.prepareSandbox(config);
   } catch (err) {
     sandboxFailed(ctx, rec, pod, err, later);
     return undefined;
@@ -278,7 +280,7 @@ export async function startCreated(
   }
   const { id } = created;
   ctx.events.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
-  if (restartCount > 0) ctx.backoff.next(crashKey(rec.uid, container.name), Date.now());
+  if (restartCount > 0) ctx.crashBackoff.next(crashKey(rec.uid, container.name), Date.now());
   try {
     await ctx.runtime.startContainer(id);
     rec.failures.delete(container.name);

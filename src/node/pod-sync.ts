@@ -97,7 +97,7 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
     if (failed && c.state === 'running') unhealthy.set(c.id, failed);
     if (c.state === 'exited' && shouldRestart(pod, c)) {
       const finished = Date.parse(c.finishedAt ?? '') || now;
-      backoffMs.set(c.name, ctx.backoff.remainingMs(crashKey(rec.uid, c.name), finished, now));
+      backoffMs.set(c.name, ctx.crashBackoff.remainingMs(crashKey(rec.uid, c.name), finished, now));
     }
   }
   const plan = planPod({ pod, observed: obs, desiredHash, unhealthy, backoffMs });
@@ -163,7 +163,7 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
           return;
         }
         case 'backoff': {
-          const delay = ctx.backoff.delayMs(crashKey(rec.uid, action.name), now) / 1000;
+          const delay = ctx.crashBackoff.delayMs(crashKey(rec.uid, action.name), now) / 1000;
           const message = `back-off ${delay}s restarting failed container=${action.name} pod=${rec.name}_${rec.namespace}(${rec.uid})`;
           waiting.set(action.name, { reason: 'CrashLoopBackOff', message });
           ctx.events.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');

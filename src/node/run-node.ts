@@ -7,6 +7,7 @@ import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
+import { crashLoopBackOff } from './backoff.ts';
 import { DockerRuntime } from './docker-runtime.ts';
 import { warmPoolFromEnv } from './warm-pool.ts';
 import { startLogServer, type LogServer } from './log-server.ts';
@@ -40,6 +41,11 @@ export interface RunNodeOptions {
    * CAPSTAN_LOG_PORT, else 10250; 0 picks a free port (published in the Node's status either way).
    */
   logPort?: number;
+  /**
+   * The kubelet's `crashLoopBackOff.maxContainerRestartPeriod` (1 s to 300 s): the longest restart back-off of an
+   * exited container. Default 300 s (10 s doubling to 5 min).
+   */
+  maxContainerRestartPeriodMs?: number;
   /** Serve the cluster DNS address to this node's pods. Default true. */
   podDns?: boolean;
   logger?: Logger;
@@ -165,6 +171,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       dnsServerIp: config.dnsServiceIp,
       clusterDomain: config.clusterDomain,
       kubeletPort: logServer.port,
+      crashLoopBackOff: crashLoopBackOff(options.maxContainerRestartPeriodMs),
       logger: log,
     });
     running.agent = started;

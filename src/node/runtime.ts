@@ -175,6 +175,12 @@ export interface SandboxConfig {
   attempt?: number;
   /** Extra Docker labels for the sandbox; `io.capstan.*` keys are reserved and dropped. */
   labels?: Record<string, string>;
+  /**
+   * The pod's address in its previous sandbox (status.podIP), which is dead (e.g. its engine restarted): the new
+   * sandbox asks host-local for it again once a dead sandbox of the same pod holding it is released, so the pod
+   * keeps its IP. Another address when a live container, or another pod's, holds it.
+   */
+  reuseAddress?: { podIP: string };
 }
 
 export interface SandboxInfo {

@@ -1,9 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BED, CAPSTAN_BIN, REPO_ROOT, SERVER_CONFIG, hostLayout } from '../../scripts/cluster/layout.ts';
 import { readState, writeState } from '../../scripts/cluster/state.ts';
 import { isAlive, run, startDaemon, waitUntil, type Daemon } from '../../scripts/cluster/system.ts';
-import { baseEnv, startRedis, startServer } from '../../scripts/cluster/up.ts';
+import { parseJoinCommand } from '../../scripts/cluster/join-command.ts';
+import {
+  baseEnv,
+  capstanOnServer,
+  startEngine,
+  startNode,
+  startRedis,
+  startServer,
+  waitEngine,
+} from '../../scripts/cluster/up.ts';
 import type { TestBed } from '../support/test-bed.ts';
 import { sleep } from './harness.ts';
 
@@ -154,4 +163,121 @@ export async function killContainer(host: number, containerId: string): Promise<
     allowFailure: true,
   });
   return result.code === 0;
+}
+
+/**
+ * Restarts the Docker engine of host `host` as `systemctl restart docker` would: SIGTERM (the engine stops its
+ * containers, the bed's engines run without live-restore), then a new dockerd on the same data root.
+ */
+export async function restartEngine(host: number): Promise<void> {
+  const pid = await bedPid(host, 'dockerd');
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await waitUntil(`stop the engine of h${host}`, 60_000, () => (isAlive(pid) ? undefined : true), { intervalMs: 100 });
+  const layout = hostLayout(host);
+  const engine = await startEngine(layout);
+  await recordPid(host, 'dockerd', engine.pid);
+  await waitEngine(layout, engine);
+}
+
+/** Every process of the machine with its parent and command line, from /proc. */
+function processTable(): { pid: number; ppid: number; cmdline: string }[] {
+  const table: { pid: number; ppid: number; cmdline: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      table.push({ pid: Number(entry), ppid, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return table;
+}
+
+/**
+ * Host `host` powered off: its engine's containerd, the shims and every container process under them, the engine
+ * and the node agent SIGKILLed at once, and its link to the LAN down. Nothing of it says goodbye.
+ */
+export async function powerOff(host: number): Promise<void> {
+  const layout = hostLayout(host);
+  const dockerd = await bedPid(host, 'dockerd');
+  const agent = await bedPid(host, 'node');
+  const table = processTable();
+  // containerd and its shims name the engine's own socket, under the host's run directory.
+  const roots = table.filter((p) => p.cmdline.includes(`${layout.runDir}/`) && /containerd/.test(p.cmdline));
+  const victims = new Set<number>([dockerd, agent, ...roots.map((p) => p.pid)]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table) {
+      if (!victims.has(p.pid) && victims.has(p.ppid)) {
+        victims.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  for (const pid of victims) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await run(`link of ${layout.name} down`, 'ip', ['-n', layout.netns, 'link', 'set', 'eth0', 'down']);
+  await waitUntil(
+    `power off ${layout.name}`,
+    15_000,
+    () => ([...victims].some((pid) => isAlive(pid)) ? undefined : true),
+    { intervalMs: 100 },
+  );
+}
+
+/** Host `host` powered on again: its link up, its engine started (its containers stay exited), its node agent. */
+export async function powerOn(host: number): Promise<void> {
+  const layout = hostLayout(host);
+  await run(`link of ${layout.name} up`, 'ip', ['-n', layout.netns, 'link', 'set', 'eth0', 'up']);
+  const engine = await startEngine(layout);
+  await recordPid(host, 'dockerd', engine.pid);
+  await waitEngine(layout, engine);
+  const printed = await capstanOnServer('create a bootstrap token', ['token', 'create', '--print-join-command']);
+  const state = await readState();
+  const agent = startNode(layout, parseJoinCommand(printed.stdout), false, state?.nodeArgs ?? []);
+  await recordPid(host, 'node', agent.pid);
+  await waitUntil(`start the node agent of ${layout.name}`, 90_000, () => (isAlive(agent.pid) ? true : undefined), {
+    daemon: agent,
+  });
+}
+
+/** The chain of the partition's drop rules, in the victim host's own network namespace. */
+const PARTITION_CHAIN = 'CAPSTAN-CHAOS-PARTITION';
+
+async function iptablesIn(netns: string, args: string[], allowFailure = false): Promise<void> {
+  await run(`iptables in ${netns}`, 'ip', ['netns', 'exec', netns, 'iptables', '-w', ...args], { allowFailure });
+}
+
+/**
+ * Host `host` cut off from the control plane (h0: API server, Redis, and its node) while every other host still
+ * reaches it: drop rules for h0's address in a chain of the project's own, in host `host`'s network namespace.
+ */
+export async function partitionFromControlPlane(host: number): Promise<void> {
+  const { netns } = hostLayout(host);
+  const control = hostLayout(0).address;
+  await iptablesIn(netns, ['-N', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-F', PARTITION_CHAIN]);
+  await iptablesIn(netns, ['-A', PARTITION_CHAIN, '-s', control, '-j', 'DROP']);
+  await iptablesIn(netns, ['-A', PARTITION_CHAIN, '-d', control, '-j', 'DROP']);
+  for (const hook of ['INPUT', 'OUTPUT']) await iptablesIn(netns, ['-I', hook, '1', '-j', PARTITION_CHAIN]);
+}
+
+/** Removes the partition's rules and chain (also when only part of them was made). */
+export async function healPartition(host: number): Promise<void> {
+  const { netns } = hostLayout(host);
+  for (const hook of ['INPUT', 'OUTPUT']) await iptablesIn(netns, ['-D', hook, '-j', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-F', PARTITION_CHAIN], true);
+  await iptablesIn(netns, ['-X', PARTITION_CHAIN], true);
 }

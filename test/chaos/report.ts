@@ -119,11 +119,8 @@ function escape(text: string): string {
 
 /** Scenarios of issue #13 without an implementation yet: listed so that the report claims nothing for them. */
 const NOT_MEASURED = [
-  'a host powered off (its engine and agent SIGKILLed, its link down): pods Running elsewhere within 60 s, stale containers removed when it returns;',
-  "a host partitioned from the control plane (drop rules on the bed's segment) while clients still reach it: how long two copies run;",
-  'dockerd restarted on a host: its pods back with the same IPs (the CNI host-local leases of the old sandboxes would have to be reused);',
   'Redis primary lost with Sentinel (a replica, three sentinels, `WAIT 1`, `min-replicas-to-write 1`): the store has no Sentinel support yet, so `capstan server` still depends on one Redis, whose SIGKILL and restart the redis-kill scenario covers;',
-  "the rolling update against Swarm's `service update` of 10 replicas: no swarm runs on this machine.",
+  "the rolling update against Swarm's `service update` of 10 replicas: not measured in this run.",
 ];
 
 const cell = (v: number | string | undefined): string => (v === undefined ? '–' : String(v));

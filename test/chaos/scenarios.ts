@@ -3,6 +3,11 @@ import {
   killBedProcess,
   killContainer,
   leaderRole,
+  healPartition,
+  partitionFromControlPlane,
+  powerOff,
+  powerOn,
+  restartEngine,
   restartRedis,
   restartServer,
   startSecondServer,
@@ -19,6 +24,8 @@ import {
   type HttpRecord,
   type WriteRecord,
 } from './harness.ts';
+import { parseDuration } from '../../src/cli/wait.ts';
+import { modelContainerKill } from './backoff-model.ts';
 import type { ScenarioResult } from './report.ts';
 import { LOAD_HOST_NETNS, NS, deployWeb, listPods, live, waitReady, webTargets } from './workload.ts';
 
@@ -87,6 +94,14 @@ export async function containerKill(
   const pods = live(await listPods(api));
   const restarts = pods.reduce((n, p) => n + p.restarts, 0);
   say(`container-kill: ${kills} kills, ${failed} of ${records.length} requests failed: ${failures(records)}`);
+  const nodeArgs = ctx.bed.state.nodeArgs ?? [];
+  const flag = nodeArgs.indexOf('--max-container-restart-period');
+  const maxPeriod = flag >= 0 ? nodeArgs[flag + 1] : undefined;
+  const maxPeriodMs = maxPeriod ? parseDuration(maxPeriod) : undefined;
+  const model = (max: number | undefined, startS: number): string => {
+    const m = modelContainerKill({ maxRestartPeriodMs: max, replicas, everyS, durationS, startS, runs: 400 });
+    return `${Math.round((100 * m.allDownRuns) / m.runs)}% of runs (${m.meanAllDownS.toFixed(1)} s on average)`;
+  };
   return {
     id: 'container-kill',
     title: `Container kill every ${everyS} s for ${durationS} s`,
@@ -100,6 +115,11 @@ export async function containerKill(
       `${kills} containers SIGKILLed (docker kill on their host's engine); the pods restarted them ${restarts} times in all.`,
       `${records.length} requests at ${HTTP_RATE}/s per target (NodePort of h2 and the ClusterIP, from h1); failed: ${failures(records)}.`,
       `Recovery: all ${replicas} pods Ready and in the Endpoints again ${recovery} s after the last kill.`,
+      `Restart back-off: the node agents run with ${
+        maxPeriod
+          ? `\`--max-container-restart-period ${maxPeriod}\` (kubelet's crashLoopBackOff.maxContainerRestartPeriod: ${maxPeriodMs! <= 10_000 ? `every restart after at most ${maxPeriodMs! / 1000} s` : `waits of 10 s doubling up to ${maxPeriodMs! / 1000} s`})`
+          : 'the default back-off (10 s doubling to 5 min)'
+      }. The back-off model (test/chaos/backoff-model.ts, the agent's own Backoff) puts all ${replicas} replicas down at once, which no proxy can serve through, in ${model(maxPeriodMs, 3)} with this setting and in ${model(undefined, 3)} with the default back-off, for a container that serves 3 s after its restart; for one that needs 6 s: ${model(maxPeriodMs, 6)} and ${model(undefined, 6)}.`,
     ],
     series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
     faults,
@@ -386,4 +406,234 @@ export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: num
     faults: [faultAt],
     recoveries: [faultAt + rolloutS],
   };
+}
+
+/**
+ * The Docker engine of the host running most `web` pods restarted under load (its containers stop with it): the
+ * node agent starts them over in new sandboxes with the same pod IPs.
+ */
+export async function engineRestart(ctx: ChaosContext, options: { replicas?: number } = {}): Promise<ScenarioResult> {
+  const { api, say } = ctx;
+  const replicas = options.replicas ?? 3;
+  await deployWeb(ctx.bed, api, replicas);
+  const before = live(await listPods(api));
+  const perNode = new Map<string, number>();
+  for (const p of before) perNode.set(p.node!, (perNode.get(p.node!) ?? 0) + 1);
+  const node = [...perNode].sort((a, b) => b[1] - a[1])[0]![0];
+  const onNode = before.filter((p) => p.node === node);
+  const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, 180_000);
+  await sleep(5_000);
+  const faultAt = seconds(Date.now() - load.startedAt);
+  const restartedAt = Date.now();
+  await restartEngine(Number(node.slice(1)));
+  const engineBack = seconds(Date.now() - restartedAt);
+  const after = await waitFor('the pods of the restarted engine Ready again', 120_000, async () => {
+    const pods = await waitReady(api, replicas, 120_000);
+    const again = onNode.map((p) => pods.find((q) => q.name === p.name));
+    return again.every((p) => p && p.restarts > 0) ? pods : undefined;
+  });
+  const recovery = seconds(Date.now() - restartedAt);
+  await sleep(3_000);
+  const records = await load.stop();
+  const failed = records.filter((r) => !r.ok).length;
+  const changed = onNode.filter((p) => after.find((q) => q.name === p.name)?.podIP !== p.podIP);
+  const ips = onNode.map(
+    (p) => `${p.name.split('-').at(-1)} ${p.podIP} → ${after.find((q) => q.name === p.name)?.podIP ?? 'gone'}`,
+  );
+  say(
+    `engine-restart: ${node}, ${onNode.length} pods, ${changed.length} changed IP, ${failed} of ${records.length} failed`,
+  );
+  return {
+    id: 'engine-restart',
+    title: 'dockerd restarted on a host',
+    criterion: "the host's pods come back with the same IPs",
+    passed: changed.length === 0 && after.length === replicas,
+    recoverySeconds: recovery,
+    requests: records.length,
+    failedRequests: failed,
+    replicasAfter: `${after.length} of ${replicas} ready`,
+    notes: [
+      `The engine of ${node} (running ${onNode.length} of the ${replicas} pods) stopped with SIGTERM, its containers with it (no live-restore), and started again: answering after ${engineBack} s.`,
+      `Its pods Ready again in new sandboxes ${recovery} s after the restart began; pod IPs (pod, before → after): ${ips.join(', ')}; ${changed.length} changed.`,
+      `HTTP (not part of the criterion; the other replicas serve meanwhile): ${failed} of ${records.length} failed (${failures(records)}).`,
+    ],
+    series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
+    faults: [faultAt],
+    recoveries: [faultAt + recovery],
+  };
+}
+
+/** The `chaos` containers on host `host` (any state): pod name, container name, running or not. */
+async function containersOn(
+  ctx: ChaosContext,
+  host: number,
+): Promise<{ pod: string; container: string; running: boolean }[]> {
+  const result = await ctx.bed.exec(host, [
+    'docker',
+    'ps',
+    '-a',
+    '--filter',
+    `label=io.capstan.pod.namespace=${NS}`,
+    '--format',
+    '{{.Label "io.capstan.pod.name"}} {{.Label "io.capstan.container.name"}} {{.State}}',
+  ]);
+  if (result.code !== 0) throw new Error(`docker ps on h${host}: ${result.stderr}`);
+  return result.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [pod, container, state] = l.trim().split(' ');
+      return { pod: pod!, container: container ?? '', running: state === 'running' };
+    });
+}
+
+/**
+ * A host powered off (its engine, containers and node agent SIGKILLed, its link down) under load: its pods are
+ * Running elsewhere within 60 s; when it is powered on again its stale containers are removed and no pod runs
+ * twice.
+ */
+export async function hostPowerOff(ctx: ChaosContext, options: { replicas?: number } = {}): Promise<ScenarioResult> {
+  const { api, say } = ctx;
+  const replicas = options.replicas ?? 3;
+  // h0 runs the control plane and h1 the load: the victim is h2, whose NodePort requests fail while it is off.
+  const victim = 2;
+  const node = `h${victim}`;
+  await deployWeb(ctx.bed, api, replicas);
+  const before = live(await listPods(api));
+  const onNode = before.filter((p) => p.node === node);
+  const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, 240_000);
+  await sleep(5_000);
+  const faultAt = seconds(Date.now() - load.startedAt);
+  const offAt = Date.now();
+  await powerOff(victim);
+  await waitFor('the pods of the dead host Running elsewhere', 150_000, async () => {
+    const pods = live(await listPods(api));
+    const running = pods.filter((p) => p.phase === 'Running' && p.ready && p.node !== node);
+    return running.length >= replicas && !pods.some((p) => onNode.some((o) => o.name === p.name)) ? pods : undefined;
+  });
+  const replacedS = seconds(Date.now() - offAt);
+  await sleep(5_000);
+  const onAt = Date.now();
+  await powerOn(victim);
+  await waitFor('the stale containers of the returned host removed', 120_000, async () => {
+    const nodes = await api.request<{ node: { status: { conditions: { type: string; status: string }[] } } }>(
+      `query ($n: String!) { node(name: $n) { status { conditions { type status } } } }`,
+      { n: node },
+    );
+    if (!nodes.node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
+    const pods = live(await listPods(api));
+    const mine = new Set(pods.filter((p) => p.node === node).map((p) => p.name));
+    const leftovers = (await containersOn(ctx, victim)).filter((c) => !mine.has(c.pod));
+    return leftovers.length === 0 ? true : undefined;
+  });
+  const cleanedS = seconds(Date.now() - onAt);
+  await waitReady(api, replicas, 60_000);
+  await sleep(3_000);
+  const records = await load.stop();
+  const running = new Map<string, number>();
+  for (let h = 0; h < 3; h++) {
+    for (const c of await containersOn(ctx, h)) {
+      if (c.running && c.container === 'web') running.set(c.pod, (running.get(c.pod) ?? 0) + 1);
+    }
+  }
+  const twice = [...running].filter(([, n]) => n > 1).map(([p]) => p);
+  const runningCount = [...running.values()].reduce((a, b) => a + b, 0);
+  const pods = live(await listPods(api));
+  const failed = records.filter((r) => !r.ok).length;
+  const clusterFailed = records.filter((r) => !r.ok && r.target === 'clusterip').length;
+  const clusterTotal = records.filter((r) => r.target === 'clusterip').length;
+  say(
+    `host-poweroff: replaced in ${replacedS} s, cleaned ${cleanedS} s after power-on, ${runningCount} running, twice: ${twice.join(',') || 'none'}`,
+  );
+  return {
+    id: 'host-poweroff',
+    title: 'A host powered off',
+    criterion:
+      'its pods Running elsewhere within 60 s; when it comes back its stale containers are removed and nothing runs twice',
+    passed: replacedS <= 60 && twice.length === 0 && runningCount === replicas && pods.length === replicas,
+    recoverySeconds: replacedS,
+    requests: records.length,
+    failedRequests: failed,
+    replicasAfter: `${runningCount} containers running for ${replicas} replicas`,
+    notes: [
+      `${node} (running ${onNode.length} of the ${replicas} pods) powered off: its engine, containerd, shims and containers and its node agent SIGKILLed at once, its link down.`,
+      `Its pods Running and Ready on other hosts ${replacedS} s later (node lease grace 20 s, then the NoExecute taint, which web's pods tolerate for 10 s, then scheduling and start).`,
+      `Powered on 5 s after that: engine and agent started again; the agent found the old containers of pods that now run elsewhere and removed them ${cleanedS} s after the power-on; afterwards ${runningCount} web containers run on the 3 hosts for ${replicas} replicas, ${twice.length ? `twice: ${twice.join(', ')}` : 'none twice'}.`,
+      `HTTP: through the ClusterIP ${clusterFailed} of ${clusterTotal} failed; in all ${failed} of ${records.length} (${failures(records)}) — the NodePort target is on ${node}, so its requests fail while the host is off.`,
+    ],
+    series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
+    faults: [faultAt],
+    recoveries: [faultAt + replacedS],
+  };
+}
+
+/**
+ * A host partitioned from the control plane (h0) while clients on h1 still reach it: as in Kubernetes, its pods
+ * keep serving, are replaced elsewhere after the eviction timeout, and the old copies stop once the partition heals.
+ * Says how long two copies ran.
+ */
+export async function hostPartition(ctx: ChaosContext, options: { replicas?: number } = {}): Promise<ScenarioResult> {
+  const { api, say } = ctx;
+  const replicas = options.replicas ?? 3;
+  const victim = 2;
+  const node = `h${victim}`;
+  await deployWeb(ctx.bed, api, replicas);
+  const before = live(await listPods(api));
+  const onNode = before.filter((p) => p.node === node);
+  const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, 300_000);
+  await sleep(5_000);
+  const faultAt = seconds(Date.now() - load.startedAt);
+  const cutAt = Date.now();
+  let healedAt: number | undefined;
+  try {
+    await partitionFromControlPlane(victim);
+    await waitFor('replacements Ready elsewhere', 150_000, async () => {
+      const pods = live(await listPods(api));
+      const elsewhere = pods.filter((p) => p.phase === 'Running' && p.ready && p.node !== node);
+      return elsewhere.length >= replicas ? true : undefined;
+    });
+    const replacedS = seconds(Date.now() - cutAt);
+    // While cut off, the old copies still run on the victim (its agent cannot learn that their pods are gone).
+    const during = (await containersOn(ctx, victim)).filter(
+      (c) => c.running && c.container === 'web' && onNode.some((o) => o.name === c.pod),
+    ).length;
+    await sleep(5_000);
+    healedAt = Date.now();
+    await healPartition(victim);
+    await waitFor('the old copies stopped after the heal', 120_000, async () => {
+      const left = (await containersOn(ctx, victim)).filter((c) => c.running && onNode.some((o) => o.name === c.pod));
+      return left.length === 0 ? true : undefined;
+    });
+    const stoppedS = seconds(Date.now() - healedAt);
+    const twoCopiesS = seconds(Date.now() - cutAt - replacedS * 1000);
+    await waitReady(api, replicas, 60_000);
+    await sleep(3_000);
+    const records = await load.stop();
+    const failed = records.filter((r) => !r.ok).length;
+    const toVictim = records.filter((r) => r.target === 'nodeport');
+    const pods = live(await listPods(api));
+    say(`host-partition: replaced ${replacedS} s, two copies for ${twoCopiesS} s, ${failed} failed`);
+    return {
+      id: 'host-partition',
+      title: 'A host partitioned from the control plane',
+      criterion:
+        "Kubernetes' behaviour: its pods keep serving, are replaced elsewhere after the eviction timeout, the old ones stop when the partition heals",
+      passed: onNode.length > 0 && during === onNode.length && pods.length === replicas,
+      recoverySeconds: replacedS,
+      requests: records.length,
+      failedRequests: failed,
+      replicasAfter: `${pods.length} pods for ${replicas} replicas`,
+      notes: [
+        `${node} (running ${onNode.length} of the ${replicas} pods) cut off from h0 (API server, Redis) by drop rules in its own namespace; h1's clients still reach it.`,
+        `Its pods were replaced on other hosts, Ready ${replacedS} s after the cut (lease grace 20 s, then the taint, tolerated for 10 s); meanwhile ${during} of its ${onNode.length} old copies still ran there.`,
+        `The partition healed 5 s later; the agent learnt that their pods were gone and stopped the old copies ${stoppedS} s after the heal: **two copies ran for ${twoCopiesS} s** (from the replacement being Ready to the old copy stopping).`,
+        `HTTP: through the NodePort of ${node}, served by its proxy from its last state: ${toVictim.filter((r) => !r.ok).length} of ${toVictim.length} failed; in all ${failed} of ${records.length} (${failures(records)}).`,
+      ],
+      series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
+      faults: [faultAt],
+      recoveries: [faultAt + replacedS],
+    };
+  } finally {
+    if (healedAt === undefined) await healPartition(victim).catch(() => undefined);
+  }
 }

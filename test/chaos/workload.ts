@@ -39,6 +39,16 @@ spec:
         app: web
     spec:
       terminationGracePeriodSeconds: 5
+      # Leave a lost node 10 s after its taint (Kubernetes' default toleration is 300 s; Capstan's eviction 30 s).
+      tolerations:
+        - key: node.kubernetes.io/unreachable
+          operator: Exists
+          effect: NoExecute
+          tolerationSeconds: 10
+        - key: node.kubernetes.io/not-ready
+          operator: Exists
+          effect: NoExecute
+          tolerationSeconds: 10
       containers:
         - name: web
           image: capstan/hello

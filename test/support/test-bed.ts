@@ -37,6 +37,8 @@ export interface TestBed {
 
 export interface TestBedOptions {
   nodes?: number;
+  /** More `capstan node` flags (UpOptions.nodeArgs); a bed that is up is reused only with the same ones. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -91,13 +93,14 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
     existing.phase === 'up' &&
     existing.nodes >= nodes &&
     existing.repoRoot === REPO_ROOT &&
+    (existing.nodeArgs ?? []).join(' ') === (options.nodeArgs ?? []).join(' ') &&
     (await bedStatus(() => undefined)).up
   ) {
     state = existing;
     reused = true;
   } else {
     try {
-      state = await bringUp({ nodes, replace: true });
+      state = await bringUp({ nodes, replace: true, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) });
     } catch (err) {
       if (process.env.CAPSTAN_BED_KEEP !== '1') await teardown();
       await releaseLock();

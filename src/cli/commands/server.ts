@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import type { CliIo, GlobalOptions } from '../session.ts';
 import { integerOption } from '../options.ts';
+import { parseDuration } from '../wait.ts';
 
 interface NodeFlags {
   name?: string;
@@ -13,6 +14,7 @@ interface NodeFlags {
   discoveryTokenUnsafeSkipCaVerification?: boolean;
   stateRoot?: string;
   credentialDir?: string;
+  maxContainerRestartPeriod?: string;
 }
 
 interface ServerFlags {
@@ -108,6 +110,10 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       "host folder for the pods' state: resolv.conf, hosts, emptyDirs (default /var/lib/capstan)",
     )
     .option('--credential-dir <dir>', 'where the node keeps its credential after joining (default ~/.capstan)')
+    .option(
+      '--max-container-restart-period <duration>',
+      "the kubelet's crashLoopBackOff.maxContainerRestartPeriod: longest wait before an exited container is restarted, 1s to 300s (default 300s; the wait starts at 10s, or this when lower, and doubles)",
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  capstan token create --print-join-command\n' +
@@ -121,6 +127,16 @@ export function registerServerCommands(program: Command, io: CliIo): void {
       if (!server || !token) {
         throw new CliError(
           'capstan node needs --server URL and --token TOKEN (a bootstrap token from "capstan token create")',
+        );
+      }
+      const maxContainerRestartPeriodMs =
+        flags.maxContainerRestartPeriod === undefined ? undefined : parseDuration(flags.maxContainerRestartPeriod);
+      if (
+        maxContainerRestartPeriodMs !== undefined &&
+        !(maxContainerRestartPeriodMs >= 1_000 && maxContainerRestartPeriodMs <= 300_000)
+      ) {
+        throw new CliError(
+          `--max-container-restart-period must be between 1s and 300s, not ${flags.maxContainerRestartPeriod}`,
         );
       }
       const { runNode } = await import('../../node/run-node.ts');
@@ -137,6 +153,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           unsafeSkipCaVerification: flags.discoveryTokenUnsafeSkipCaVerification,
           stateRoot: flags.stateRoot,
           credentialDir: flags.credentialDir,
+          maxContainerRestartPeriodMs,
         }),
       });
     });
