@@ -564,6 +564,11 @@ export interface TokenSpec {
   /** For role bootstrap: its detached JWS over the cluster-info document (discovery), and that document's digest. */
   discoverySignature?: string;
   discoveryDigest?: string;
+  /**
+   * For role node: serials of the serving certificates the CA signed for this credential's node (newest last). The
+   * API server trusts a node's endpoint only with a certificate a live credential of that node records.
+   */
+  certificateSerials?: string[];
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 
