@@ -111,7 +111,7 @@ export async function startControlPlane(
     const ca = await loadOrCreateClusterCa(config.pkiDir);
     // Node endpoints are called over mutual TLS with a client certificate of this process and a call authorization
     // per request: no token of this server ever goes to a node (pki/node-endpoint-tls.ts).
-    const nodePki = await nodeEndpointPki(ca);
+    const nodePki = await nodeEndpointPki(ca, { nodeCertLifetimeSeconds: config.nodeCertLifetimeSeconds });
     stops.push(async () => nodePki.dialer.close());
     nodePki.dialer.checkRevocation((nodeName) => trustedNodeSerials(store, nodeName));
     const logs = new NodeLogSource({ store, dialer: nodePki.dialer });

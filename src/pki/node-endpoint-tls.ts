@@ -69,17 +69,17 @@ export function createNodeEndpointServer(
   tls: TlsIdentity,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
-  return createHttpsServer(
-    {
-      cert: tls.certPem,
-      key: tls.keyPem,
-      ca: tls.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-    },
-    handler,
-  );
+  return createHttpsServer({ ...nodeEndpointSecureContext(tls), requestCert: true, rejectUnauthorized: true }, handler);
+}
+
+/** The secure context of the node endpoint: also what a renewed certificate is swapped in with (setSecureContext). */
+export function nodeEndpointSecureContext(tls: TlsIdentity): {
+  cert: string;
+  key: string;
+  ca: string;
+  minVersion: 'TLSv1.2';
+} {
+  return { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.2' };
 }
 
 /**
