@@ -21,10 +21,6 @@ export const TokenRoleEnum = builder.enumType('TokenRole', {
     viewer: { description: 'Read-only.' },
     bootstrap: { description: 'May only join a node (joinNode); kubeadm-style join token.' },
     node: { description: 'Acts as one node: its Node, Lease, and the status of pods bound to it.' },
-    exec: {
-      description:
-        "Runs commands in containers through node endpoints, and nothing in the API: an API server's credential for one exec.",
-    },
   } as const satisfies Record<TokenSpec['role'], unknown>,
 });
 
