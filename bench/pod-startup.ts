@@ -20,11 +20,12 @@ import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { warmPoolFromEnv } from '../src/node/warm-pool.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import type { RedisStore } from '../src/store/redis-store.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
 
 const IMAGE = 'capstan/hello:latest';
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
 const SINGLE_RUNS = 7;
 const SERIES = 50;
 const DEADLINE_MS = 20_000;

@@ -6,17 +6,20 @@
 import { execFileSync } from 'node:child_process';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import type { RedisStore } from '../src/store/redis-store.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { newPod } from '../test/support/fixtures.ts';
 import { percentile, report } from './report.ts';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const { hostname, port } = new URL(url);
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
+const { hostname, port, username, password } = new URL(url);
+/** redis-benchmark's own flags for the ACL user, when the URL names one. */
+const auth = password ? ['--user', decodeURIComponent(username || 'default'), '-a', decodeURIComponent(password)] : [];
 
 function redisBenchmark(): { set: number; get: number } {
   const out = execFileSync(
     'redis-benchmark',
-    ['-h', hostname, '-p', port || '6379', '-t', 'set,get', '-n', '100000', '-c', '50', '-q', '--csv'],
+    ['-h', hostname, '-p', port || '6379', ...auth, '-t', 'set,get', '-n', '100000', '-c', '50', '-q', '--csv'],
     { encoding: 'utf8', timeout: 120_000 },
   );
   const rate = (name: string) =>
