@@ -24,11 +24,12 @@ import { CSRF_HEADER } from '../src/server/yoga.ts';
 import { createRedisStore, type RedisStore } from '../src/store/redis-store.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { newPod } from '../test/support/fixtures.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
 
 const execFileAsync = promisify(execFile);
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const redisUrl = REDIS_URL;
 const WRK_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
 const WRK_CONNECTIONS = 16;
 const LIST_PODS = 100;

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../src/app/up.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { newPod } from '../test/support/fixtures.ts';
 import { percentile, report } from './report.ts';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 10);
 const BIN = fileURLToPath(new URL('../bin/capstan.mjs', import.meta.url));
 const BUILD = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));

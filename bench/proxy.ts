@@ -12,11 +12,12 @@ import type { EndpointSubset } from '../src/api/types.ts';
 import { ServiceAllocator } from '../src/services/allocator.ts';
 import { startServiceProxy } from '../src/services/proxy.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
 
 const execFileAsync = promisify(execFile);
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
 const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const LATENCY_SAMPLES = 30;

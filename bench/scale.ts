@@ -29,14 +29,14 @@ import type { Pod } from '../src/api/types.ts';
 import { startHollowNodes, type HollowNodes } from '../src/hollow/hollow-node.ts';
 import { CSRF_HEADER } from '../src/server/yoga.ts';
 import { createRedisStore, type RedisStore } from '../src/store/redis-store.ts';
-import { redisConnectionUrl } from '../src/store/redis-url.ts';
 import { newPod } from '../test/support/fixtures.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
 import type { FromServer, ToServer } from './support/scale-server.ts';
 import { growthExponent, renderPlot, slope, type Plot } from './support/svg-plot.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const redisUrl = REDIS_URL;
 const NODES = Number(process.env.BENCH_SCALE_NODES ?? 1000);
 const PODS = Number(process.env.BENCH_SCALE_PODS ?? 30_000);
 const WINDOW_S = Number(process.env.BENCH_SCALE_WINDOW_S ?? 15);
@@ -350,7 +350,7 @@ export async function benchScale(): Promise<void> {
     await hollow?.stop();
     await server?.stop();
     await store.close();
-    await deletePrefix(prefix, redisConnectionUrl(redisUrl));
+    await deletePrefix(prefix, redisUrl);
   }
 }
 

@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { startControllerManager } from '../src/controllers/controller-manager.ts';
 import { startHollowNodes } from '../src/hollow/hollow-node.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { newPod } from '../test/support/fixtures.ts';
 import { percentile, report } from './report.ts';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
 const NODES = Number(process.env.BENCH_NODES ?? 100);
 const PODS = Number(process.env.BENCH_PODS ?? 5000);
 

@@ -4,19 +4,25 @@
  * Targets (issue #2): writes ≥ 10,000/s; watch p99 < 10 ms.
  */
 import { execFileSync } from 'node:child_process';
+import type { Kind, KubeObject } from '../src/api/types.ts';
+import { CachedReadStore } from '../src/store/cached-store.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import type { RedisStore } from '../src/store/redis-store.ts';
-import { deletePrefix } from '../test/support/store.ts';
+import type { ChangeFeedStore, ChangeSink } from '../src/store/store.ts';
+import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { newPod } from '../test/support/fixtures.ts';
 import { percentile, report } from './report.ts';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const { hostname, port } = new URL(url);
+/** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
+const url = REDIS_URL;
+const { hostname, port, username, password } = new URL(url);
+/** redis-benchmark's own flags for the ACL user, when the URL names one. */
+const auth = password ? ['--user', decodeURIComponent(username || 'default'), '-a', decodeURIComponent(password)] : [];
 
 function redisBenchmark(): { set: number; get: number } {
   const out = execFileSync(
     'redis-benchmark',
-    ['-h', hostname, '-p', port || '6379', '-t', 'set,get', '-n', '100000', '-c', '50', '-q', '--csv'],
+    ['-h', hostname, '-p', port || '6379', ...auth, '-t', 'set,get', '-n', '100000', '-c', '50', '-q', '--csv'],
     { encoding: 'utf8', timeout: 120_000 },
   );
   const rate = (name: string) =>
@@ -62,7 +68,68 @@ async function watchLatency(store: RedisStore, ratePerSecond: number, seconds: n
   return latencies;
 }
 
+/** Pods of one namespace in a shuffled name order, as generated names arrive. */
+function shuffledPods(n: number): KubeObject[] {
+  const pods = Array.from(
+    { length: n },
+    (_, i) =>
+      ({
+        kind: 'Pod',
+        metadata: { name: `pod-${i.toString(36)}`, namespace: 'big', resourceVersion: String(i + 2) },
+        spec: { containers: [] },
+      }) as unknown as KubeObject,
+  );
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [pods[i], pods[j]] = [pods[j]!, pods[i]!];
+  }
+  return pods;
+}
+
+/**
+ * The read cache's own cost, without Redis: n pods of one namespace put into a {@link CachedReadStore} through a
+ * change feed driven by hand, then removed, in shuffled order (as a namespace of generated names fills and is
+ * deleted). Milliseconds, and the same events applied to a Map (no order kept: the floor).
+ */
+async function readCacheFill(n: number): Promise<{ cacheMs: number; mapMs: number }> {
+  const pods = shuffledPods(n);
+  let sink: ChangeSink<KubeObject> | undefined;
+  const fake = {
+    list: () => Promise.resolve({ items: [], resourceVersion: '1' }),
+    currentResourceVersion: () => Promise.resolve(String(2 * n + 2)),
+    feed: (_kind: Kind, _since: string, s: ChangeSink<KubeObject>) => ((sink = s), { close: () => undefined }),
+  };
+  const cache = new CachedReadStore(fake as unknown as ChangeFeedStore).warm(['Pod']);
+  while (!sink) await new Promise((r) => setImmediate(r));
+  const start = performance.now();
+  for (const object of pods) sink.onEvent({ type: 'ADDED', object });
+  for (const object of pods) {
+    const rv = String(Number(object.metadata.resourceVersion) + n);
+    sink.onEvent({ type: 'DELETED', object: { ...object, metadata: { ...object.metadata, resourceVersion: rv } } });
+  }
+  const cacheMs = performance.now() - start;
+  cache.stop();
+  const map = new Map<string, KubeObject>();
+  const mapStart = performance.now();
+  for (const object of pods) map.set(object.metadata.name, object);
+  for (const object of pods) map.delete(object.metadata.name);
+  return { cacheMs, mapMs: performance.now() - mapStart };
+}
+
 export async function benchStore(): Promise<void> {
+  // In-process first: the read cache filled and emptied with 2,000 and 20,000 pods of one namespace. Linear growth
+  // is 10× the time for 10× the pods; the sorted array this replaced grew quadratically (splice per change).
+  await readCacheFill(2_000); // warm-up: the first round pays for compiling the cache's code
+  const small = await readCacheFill(2_000);
+  const big = await readCacheFill(20_000);
+  report('store.read_cache_fill_ms', big.cacheMs, { pods: 20_000, mapMs: big.mapMs, ratio: big.cacheMs / big.mapMs });
+  // 1 is linear; n log n gives a little over 1; the replaced sorted array gave about 10 (quadratic).
+  report('store.read_cache_growth', big.cacheMs / (10 * small.cacheMs), {
+    pods: '2,000 → 20,000',
+    ms2000: small.cacheMs,
+    ms20000: big.cacheMs,
+    target: '< 2',
+  });
   const prefix = `capstan-bench:${Date.now()}:`;
   const store = await createRedisStore({ url, prefix });
   try {

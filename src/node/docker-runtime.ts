@@ -862,13 +862,16 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async stopContainer(id: string, graceSeconds: number): Promise<void> {
-    try {
-      await this.client.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
-    } catch (err) {
-      if (dockerStatus(err) === 304 || isDockerNotFound(err)) return;
-      throw wrapDockerError(err, `stop container ${id.slice(0, 12)}`);
-    }
+  /** Stopping is part of a pod's removal: the warm pool does not fill meanwhile (it would compete for the engine). */
+  stopContainer(id: string, graceSeconds: number): Promise<void> {
+    return this.busyWhile(async () => {
+      try {
+        await this.client.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
+      } catch (err) {
+        if (dockerStatus(err) === 304 || isDockerNotFound(err)) return;
+        throw wrapDockerError(err, `stop container ${id.slice(0, 12)}`);
+      }
+    });
   }
 
   removeContainer(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import btree from 'sorted-btree';
 import { isCapstanError } from '../api/errors.ts';
 import { isNamespaced, KINDS, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
 import { logger } from '../util/logger.ts';
@@ -203,8 +204,17 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-/** Objects of one namespace (or of a cluster-scoped kind), sorted by name as the store's index is. */
-type Bucket = { byName: Map<string, KubeObject>; sorted: KubeObject[] };
+// sorted-btree is CommonJS with its class as `exports.default`: Node's ESM import (and esbuild's) gives the exports
+// object, vitest's the class itself.
+const loaded = btree as unknown as typeof btree.default | typeof btree;
+const BTree = typeof loaded === 'function' ? loaded : loaded.default;
+
+/**
+ * Objects of one namespace (or of a cluster-scoped kind) by name, in the order of the store's index: a B+ tree, so
+ * that putting or removing one of n objects costs O(log n) (a sorted array's splice costs O(n), which made filling
+ * or emptying a namespace of n objects quadratic) and a list from a continue token starts at its place.
+ */
+type Bucket = InstanceType<typeof BTree<string, KubeObject>>;
 
 /** The cache of one kind: a full list, kept current by the store's change feed, and the version it reflects. */
 class KindCache {
@@ -259,28 +269,37 @@ class KindCache {
 
   get(namespace: string | undefined, name: string): KubeObject | undefined {
     const key = isNamespaced(this.kind) ? namespace || 'default' : '';
-    return this.buckets.get(key)?.byName.get(name);
+    return this.buckets.get(key)?.get(name);
   }
 
   list(namespace: string | undefined, filter: ObjectFilter, limit: number, after: string | undefined) {
     const items: KubeObject[] = [];
     let more = false;
-    const take = (bucket: Bucket | undefined): boolean => {
-      for (const object of bucket?.sorted ?? []) {
-        if (after !== undefined && memberOf(object) <= after) continue;
-        if (!filter.matches(object)) continue;
+    /** Adds the bucket's matching objects after the continue token; false once the limit is passed. */
+    const take = (key: string, bucket: Bucket | undefined): boolean => {
+      if (!bucket || bucket.size === 0) return true;
+      // Members are `${key}/${name}` (or the name alone for a cluster-scoped kind): where `after` falls among them.
+      const prefix = key ? `${key}/` : '';
+      let low: string | undefined;
+      if (after !== undefined && after >= prefix) {
+        if (!after.startsWith(prefix)) return true; // every member of this bucket sorts before the token
+        low = after.slice(prefix.length);
+      }
+      bucket.forRange(low ?? bucket.minKey()!, bucket.maxKey()!, true, (name, object) => {
+        if (name === low || !filter.matches(object)) return;
         if (items.length === limit) {
           more = true;
-          return false;
+          return { break: true };
         }
         items.push(object);
-      }
-      return true;
+      });
+      return !more;
     };
     if (namespace !== undefined || !isNamespaced(this.kind)) {
-      take(this.buckets.get(namespace ?? ''));
+      const key = namespace ?? '';
+      take(key, this.buckets.get(key));
     } else {
-      for (const key of this.namespaceOrder()) if (!take(this.buckets.get(key))) break;
+      for (const key of this.namespaceOrder()) if (!take(key, this.buckets.get(key))) break;
     }
     const result: ListResult<KubeObject> = { items, resourceVersion: String(this.resourceVersion) };
     if (more) result.continue = encodeContinue(memberOf(items[items.length - 1]!));
@@ -360,24 +379,18 @@ class KindCache {
     const key = object.metadata.namespace ?? '';
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { byName: new Map(), sorted: [] };
+      bucket = new BTree<string, KubeObject>(undefined, compare);
       this.buckets.set(key, bucket);
       this.order = undefined;
     }
-    const name = object.metadata.name;
-    const index = position(bucket.sorted, name);
-    if (bucket.byName.has(name)) bucket.sorted[index] = object;
-    else bucket.sorted.splice(index, 0, object);
-    bucket.byName.set(name, object);
+    bucket.set(object.metadata.name, object);
   }
 
   private remove(object: KubeObject): void {
     const key = object.metadata.namespace ?? '';
     const bucket = this.buckets.get(key);
-    const name = object.metadata.name;
-    if (!bucket?.byName.delete(name)) return;
-    bucket.sorted.splice(position(bucket.sorted, name), 1);
-    if (bucket.byName.size === 0) {
+    if (!bucket?.delete(object.metadata.name)) return;
+    if (bucket.size === 0) {
       this.buckets.delete(key);
       this.order = undefined;
     }
@@ -402,16 +415,4 @@ function memberOf(object: KubeObject): string {
 /** Code-unit order, as Redis orders index members (names are ASCII, where the two agree). */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Index of `name` in a name-sorted array, or where it would be inserted. */
-function position(sorted: readonly KubeObject[], name: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]!.metadata.name < name) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -26,8 +26,9 @@ export async function newTestStore(
   });
 }
 
+/** Removes every key under `prefix`; a loopback URL without credentials gets the stored one, as the server's does. */
 export async function deletePrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url);
+  const redis = new Redis(redisConnectionUrl(url));
   try {
     let cursor = '0';
     do {
