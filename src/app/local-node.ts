@@ -99,6 +99,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     stops.push(async () => detachLogs());
     const detachExec = plane.attachExecSource(agent.execSource, config.nodeName);
     stops.push(async () => detachExec());
+    const detachStreams = plane.attachStreamSource(agent.streamSource, config.nodeName);
+    stops.push(async () => detachStreams());
     const proxy = await startServiceProxy({
       store: nodeStore,
       nodeName: config.nodeName,

@@ -10,7 +10,9 @@ import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
 import type { ClusterInfo } from '../schema/cluster-info.ts';
 import { NodeExecSource, shortLivedExecCredentials } from '../server/node-exec-source.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
+import { NodeStreamSource } from '../server/node-stream-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
@@ -46,6 +48,8 @@ export interface ControlPlane {
   attachLogSource(source: LogSource, nodeName?: string): () => void;
   /** As attachLogSource, for commands run in containers (`exec`). */
   attachExecSource(source: ExecSource, nodeName?: string): () => void;
+  /** Serves the streams (exec -it, attach, port-forward) of a node agent of this process. */
+  attachStreamSource(source: PodStreamSource, nodeName?: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -95,6 +99,8 @@ export async function startControlPlane(
     // Each exec on a joined node gets its own credential of role exec (node endpoints accept it to run commands, the
     // API refuses it everything), living only while it runs: see shortLivedExecCredentials.
     const execs = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
+    // Streams (exec -it, attach, port-forward) the same way, one credential per stream.
+    const streams = new NodeStreamSource({ store, credential: shortLivedExecCredentials(store) });
     // Completed with the DNS address once that listens; resolvers see this very object.
     const clusterInfo: ClusterInfo = {
       clusterDomain: config.clusterDomain,
@@ -107,6 +113,7 @@ export async function startControlPlane(
       host: config.host,
       port: config.port,
       contextExtras: { logSource: logs, execSource: execs, clusterInfo },
+      streamSource: streams,
     });
     stops.push(() => api.close());
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
@@ -136,6 +143,9 @@ export async function startControlPlane(
       },
       attachExecSource(source, nodeName = config.nodeName) {
         return execs.attach(nodeName, source);
+      },
+      attachStreamSource(source, nodeName = config.nodeName) {
+        return streams.attachNode(nodeName, source);
       },
       stop: stopAll,
     };

@@ -6,6 +6,7 @@ import { registerConfigCommand } from './commands/config.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerEditCommand } from './commands/edit.ts';
 import { registerExecCommand } from './commands/exec.ts';
+import { registerAttachCommand } from './commands/streams.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerInfoCommands } from './commands/info.ts';
 import { registerLabelCommands } from './commands/label.ts';
@@ -53,6 +54,7 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerRolloutCommand(program, io);
   registerLogsCommand(program, io);
   registerExecCommand(program, io);
+  registerAttachCommand(program, io);
   registerNodeCommands(program, io);
   registerConfigCommand(program, io);
   registerServerCommands(program, io);

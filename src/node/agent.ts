@@ -7,6 +7,7 @@ import { logger as rootLogger } from '../util/logger.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { RuntimeStreamSource } from './stream-source.ts';
 import { RuntimeExecSource } from './exec-source.ts';
 import { RuntimeLogSource } from './log-source.ts';
 import type { PodContainerLookup } from './log-source.ts';
@@ -62,6 +63,8 @@ export interface NodeAgent {
   readonly logSource: RuntimeLogSource;
   /** Commands in containers of pods on this node, for the API's `exec`. */
   readonly execSource: RuntimeExecSource;
+  /** Exec with stdin and a TTY, attach and port-forward for the pods of this node. */
+  readonly streamSource: RuntimeStreamSource;
   /** The pod of that name bound to this node, as the agent last saw it; undefined if none. */
   findPod(namespace: string, name: string): Pod | undefined;
   /** Resolves when no pod sync is running (tests). */
@@ -282,6 +285,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   };
   const logSource = new RuntimeLogSource(runtime, podContainers, nodeName);
   const execSource = new RuntimeExecSource(runtime, podContainers, nodeName);
+  const streamSource = new RuntimeStreamSource(runtime, podContainers, nodeName);
 
   log.info({ pods: podWorkers.records.size, adopted: listing.length }, 'node agent started');
   return {
@@ -289,6 +293,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     network,
     logSource,
     execSource,
+    streamSource,
     findPod(namespace, name) {
       for (const rec of podWorkers.records.values()) {
         if (rec.pod && rec.name === name && rec.namespace === namespace) return rec.pod;

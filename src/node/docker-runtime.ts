@@ -1,3 +1,5 @@
+import type { StreamSession } from '../resolvers/pod-streams.ts';
+import { attachSession, execSession } from './docker-sessions.ts';
 import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
@@ -382,6 +384,14 @@ export class DockerRuntime implements ContainerRuntime {
 
   execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult> {
     return runInContainer(this.client, id, cmd, options);
+  }
+
+  execSession(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
+    return execSession(this.client, id, cmd, options);
+  }
+
+  attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession> {
+    return attachSession(this.client, id, options);
   }
 
   events(node: string, signal?: AbortSignal): AsyncGenerator<RuntimeEvent> {

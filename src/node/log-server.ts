@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import type { Duplex } from 'node:stream';
 import type { Pod } from '../api/types.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
+import { refuseUpgrade as sendUpgradeError } from '../server/stream-websocket.ts';
+import { createNodeStreamHandler } from './stream-server.ts';
 import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
 import type { LogLine, LogSource } from '../resolvers/logs.ts';
 import type { Identity } from '../server/context.ts';
@@ -32,6 +36,8 @@ export interface LogServerTarget {
   findPod(namespace: string, name: string): Pod | undefined;
   readonly logSource: LogSource;
   readonly execSource: ExecSource;
+  /** Streams (exec -it, attach, port-forward); without one they answer 503. */
+  readonly streamSource?: PodStreamSource;
 }
 
 export interface LogServerOptions {
@@ -273,6 +279,17 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       else res.destroy();
     });
   });
+  // Exec with stdin and a TTY, attach and port-forward: WebSocket upgrades (stream-server.ts).
+  const streams = createNodeStreamHandler({
+    nodeName,
+    target: options.target,
+    authenticate: options.authenticate,
+    logger: log,
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (streams.handleUpgrade(req, socket, head)) return;
+    sendUpgradeError(socket, new CapstanError('NOT_FOUND', `no stream endpoint ${req.url ?? ''}`));
+  });
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -283,6 +300,7 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      streams.close();
       // Following streams never end by themselves.
       server.closeAllConnections();
       await closed;

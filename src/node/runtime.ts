@@ -1,3 +1,4 @@
+import type { StreamSession } from '../resolvers/pod-streams.ts';
 import { createHash } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import type { CapstanErrorCode } from '../api/errors.ts';
@@ -61,6 +62,10 @@ export interface ContainerRuntime {
    * `limitBytes`. A timeout or `signal` stops the reading, not the process (the engine cannot kill an exec).
    */
   execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult>;
+  /** An interactive exec (`capstan exec -i -t`): stdin, output and the terminal as streams. */
+  execSession(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession>;
+  /** The stdio of the container's main process (`capstan attach`). */
+  attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession>;
   /** Container start/die/oom events of the node's containers until `signal` aborts. */
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
 }

@@ -6,7 +6,9 @@ import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
 import { logContext, logger as defaultLogger } from '../util/logger.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
+import { createPodStreamRoutes } from './pod-stream-routes.ts';
 import { isLoopbackAddress } from './use-probes.ts';
 import { createCapstanYoga, GRAPHQL_PATH, type CapstanYoga, type CapstanYogaOptions } from './yoga.ts';
 
@@ -18,6 +20,8 @@ export interface ApiServerOptions extends CapstanYogaOptions {
   port?: number;
   /** On close, how long requests in flight may take to finish before connections are cut. Default 5 s. */
   closeGraceMs?: number;
+  /** Exec with stdin and a TTY, attach and port-forward (pod-stream-routes.ts); without one they are UNAVAILABLE. */
+  streamSource?: PodStreamSource;
 }
 
 export interface ApiServer {
@@ -60,7 +64,7 @@ function isStreaming(req: IncomingMessage): boolean {
  * browser GET of /graphql, the live dashboard at /dashboard, /healthz, /readyz and /metrics. Resolves once listening.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
+  const { host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, streamSource, ...yogaOptions } = options;
   const logger = options.logger ?? defaultLogger;
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
   // One read cache for HTTP and graphql-ws, so both see (and authenticate against) the same store.
@@ -105,8 +109,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     throw err;
   }
   // Attached once listening: a WebSocket server on a server that failed to listen reports that as its own error.
+  const streams = createPodStreamRoutes({
+    store,
+    logger,
+    ...(streamSource ? { source: streamSource } : {}),
+    ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
+  });
   const ws = attachGraphQLWebSocket({
     server,
+    otherUpgrades: streams.handleUpgrade,
     yoga,
     store,
     logger,
@@ -132,6 +143,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function close(): Promise<void> {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     await ws.dispose();
+    streams.close();
     server.closeIdleConnections();
     if (inFlight > 0) {
       await new Promise<void>((resolve) => {

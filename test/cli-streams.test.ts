@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, createToken } from '../src/auth/tokens.ts';
+import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import * as sdk from '../src/sdk/index.ts';
+import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
+import { shortLivedExecCredentials } from '../src/server/node-exec-source.ts';
+import { NodeStreamSource } from '../src/server/node-stream-source.ts';
+import { createLogger } from '../src/util/logger.ts';
+import { BUSYBOX, HELLO, NodeHarness, waitForPod } from './support/node-harness.ts';
+import { TmuxSession } from './support/tmux.ts';
+
+// Streams end to end over every hop a joined node has: the CLI (in a real terminal, tmux) or the SDK → the API
+// server's WebSocket → the node endpoint's WebSocket (no in-process shortcut: the API reaches the node as a remote
+// one, with a short-lived exec credential) → Docker exec with a TTY.
+
+const CAPSTAN = new URL('../bin/capstan.mjs', import.meta.url).pathname;
+const node = new NodeHarness();
+let logServer: LogServer | undefined;
+let api: ApiServer | undefined;
+let adminToken = '';
+let viewerToken = '';
+const tmuxSessions: TmuxSession[] = [];
+
+const running = (pod: { status?: { phase?: string } }) => pod.status?.phase === 'Running';
+
+function connection(token = adminToken): sdk.StreamConnectOptions {
+  return { url: api!.url, token };
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+beforeAll(async () => {
+  logServer = await startLogServer({
+    host: '127.0.0.1',
+    port: 0,
+    nodeName: node.nodeName,
+    target: () => node.agent,
+    authenticate: (token) => authenticate(node.store, token),
+    logger: createLogger({ level: 'silent' }),
+  });
+  await node.start({ kubeletPort: logServer.port });
+  const { store } = node;
+  adminToken = (await createToken(store, { role: 'admin', description: 'stream test' })).token;
+  viewerToken = (await createToken(store, { role: 'viewer', description: 'stream test' })).token;
+  api = await startApiServer({
+    store,
+    port: 0,
+    logger: createLogger({ level: 'silent' }),
+    streamSource: new NodeStreamSource({ store, credential: shortLivedExecCredentials(store) }),
+  });
+  await store.create(
+    'Pod',
+    node.pod('shell', {
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'shell', image: BUSYBOX, imagePullPolicy: 'Never', command: ['sleep', '3600'] }],
+    }),
+  );
+  await store.create('Pod', node.pod('web', { containers: [{ name: 'web', image: HELLO, imagePullPolicy: 'Never' }] }));
+  await waitForPod(store, 'shell', running, { what: 'shell Running' });
+  await waitForPod(store, 'web', running, { what: 'web Running' });
+}, 90_000);
+
+afterAll(async () => {
+  for (const session of tmuxSessions) await session.kill();
+  await api?.close();
+  await logServer?.close();
+  await node.dispose();
+}, 60_000);
+
+describe('capstan exec -it in a real terminal', () => {
+  it('runs an interactive shell: commands, the terminal size, Ctrl-C, and the exit code', async () => {
+    const term = new TmuxSession();
+    tmuxSessions.push(term);
+    await term.start(`node ${CAPSTAN} exec -it shell -- sh; echo "capstan exited with $?"`, {
+      CAPSTAN_SERVER: api!.url,
+      CAPSTAN_TOKEN: adminToken,
+      CAPSTAN_CONFIG: '/nonexistent/capstan-config',
+    });
+    await term.waitFor(/\/ # $/m, 30_000);
+
+    await term.type('stty size');
+    await term.waitFor(/^30 100$/m);
+    await term.type('echo "sum=$((6*7))"');
+    await term.waitFor(/^sum=42$/m);
+
+    await term.resize(80, 24);
+    await term.type('stty size');
+    await term.waitFor(/^24 80$/m);
+
+    // Ctrl-C interrupts the foreground process, not the session.
+    await term.type('sleep 300; echo slept');
+    await term.waitFor(/sleep 300; echo slept\n/);
+    await term.send('C-c');
+    await term.waitFor(/\^C\n\/ # $/m);
+    await term.type('echo still-here');
+    await term.waitFor(/^still-here$/m);
+    expect(await term.screen()).not.toMatch(/^slept$/m);
+
+    await term.type('exit 3');
+    const screen = await term.waitFor(/capstan exited with \d+/);
+    expect(screen).toMatch(/command terminated with exit code 3\ncapstan exited with 3/);
+  }, 90_000);
+
+  it('passes piped stdin through with -i and ends it at EOF', async () => {
+    const term = new TmuxSession();
+    tmuxSessions.push(term);
+    await term.start(
+      `printf 'one\\ntwo\\n' | node ${CAPSTAN} exec -i shell -- sh -c 'wc -l; echo to-stderr >&2'; echo "capstan exited with $?"`,
+      { CAPSTAN_SERVER: api!.url, CAPSTAN_TOKEN: adminToken, CAPSTAN_CONFIG: '/nonexistent/capstan-config' },
+    );
+    const screen = await term.waitFor(/capstan exited with \d+/, 30_000);
+    expect(screen).toMatch(/^2\nto-stderr\ncapstan exited with 0$/m);
+  }, 60_000);
+});
+
+describe('the exec stream of the SDK', () => {
+  it('keeps stdout and stderr apart, passes stdin to EOF and returns the exit code', async () => {
+    const stream = await sdk.openExecStream(connection(), {
+      namespace: 'default',
+      pod: 'shell',
+      command: ['sh', '-c', 'tr a-z A-Z; echo done >&2; exit 5'],
+      stdin: true,
+    });
+    const [stdout, stderr] = [collect(stream.stdout), collect(stream.stderr)];
+    const payload = 'hello streams\n'.repeat(2_000);
+    stream.stdin.end(payload);
+    expect(await stdout).toBe(payload.toUpperCase());
+    expect(await stderr).toBe('done\n');
+    expect(await stream.done).toEqual({ status: 'Failure', exitCode: 5 });
+  }, 60_000);
+
+  it('refuses a viewer token with FORBIDDEN and unknown pods or containers with NOT_FOUND', async () => {
+    const request = { namespace: 'default', pod: 'shell', command: ['true'] };
+    await expect(sdk.openExecStream(connection(viewerToken), request)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/role viewer.*admin/),
+    });
+    await expect(sdk.openExecStream(connection('not-a-token'), request)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(sdk.openExecStream(connection(), { ...request, pod: 'no-such-pod' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(sdk.openExecStream(connection(), { ...request, container: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('container not found ("nope")'),
+    });
+    await expect(sdk.openExecStream(connection(), { ...request, command: [] })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+  });
+
+  it('refuses the node endpoint to a viewer token: only exec credentials open streams there', async () => {
+    const direct = { url: `http://127.0.0.1:${logServer!.port}`, token: viewerToken };
+    await expect(sdk.openStream(direct, '/exec/default/shell/shell?command=id')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+});
