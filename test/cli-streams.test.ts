@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createToken } from '../src/auth/tokens.ts';
 import { startLogServer, type LogServer } from '../src/node/log-server.ts';
@@ -20,6 +23,7 @@ let api: ApiServer | undefined;
 let adminToken = '';
 let viewerToken = '';
 const tmuxSessions: TmuxSession[] = [];
+const children: ChildProcess[] = [];
 
 const running = (pod: { status?: { phase?: string } }) => pod.status?.phase === 'Running';
 
@@ -59,13 +63,15 @@ beforeAll(async () => {
       containers: [{ name: 'shell', image: BUSYBOX, imagePullPolicy: 'Never', command: ['sleep', '3600'] }],
     }),
   );
-  await store.create('Pod', node.pod('web', { containers: [{ name: 'web', image: HELLO, imagePullPolicy: 'Never' }] }));
+  const web = node.pod('web', { containers: [{ name: 'web', image: HELLO, imagePullPolicy: 'Never' }] });
+  await store.create('Pod', { ...web, metadata: { ...web.metadata, labels: { app: 'web' } } });
   await waitForPod(store, 'shell', running, { what: 'shell Running' });
   await waitForPod(store, 'web', running, { what: 'web Running' });
 }, 90_000);
 
 afterAll(async () => {
   for (const session of tmuxSessions) await session.kill();
+  for (const child of children) child.kill('SIGKILL');
   await api?.close();
   await logServer?.close();
   await node.dispose();
@@ -160,4 +166,96 @@ describe('the exec stream of the SDK', () => {
       code: 'FORBIDDEN',
     });
   });
+});
+
+/** `capstan port-forward ARGS...` as its own process; resolves with it and the local ports it printed. */
+async function portForward(...args: string[]): Promise<{ child: ChildProcess; ports: number[]; output: () => string }> {
+  const child = spawn(process.execPath, [CAPSTAN, 'port-forward', ...args], {
+    env: { ...process.env, CAPSTAN_SERVER: api!.url, CAPSTAN_TOKEN: adminToken, CAPSTAN_CONFIG: '/nonexistent/x' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const expected = args.filter((a) => /^[\d:]/.test(a)).length;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ports = [...output.matchAll(/Forwarding from 127\.0\.0\.1:(\d+) ->/g)].map((m) => Number(m[1]));
+    if (ports.length === expected) return { child, ports, output: () => output };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`port-forward did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function get(port: number, path: string, agent: Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 30_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('capstan port-forward', () => {
+  it('carries 500 HTTP requests over 20 connections at once to the pod, all answered, and stops on Ctrl-C', async () => {
+    const forward = await portForward('pod/web', ':80', ':80');
+    const [port, second] = forward.ports as [number, number];
+    // One connection per request (the hello server closes each), at most 20 open at once.
+    const agent = new Agent({ keepAlive: false, maxSockets: 20 });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 500 }, (_, i) => get(i % 2 === 0 ? port : second, `/request-${i}`, agent)),
+    );
+    const failed = settled.filter((r) => r.status === 'rejected');
+    expect(failed, `${failed.length} failed; port-forward said:\n${forward.output()}`).toEqual([]);
+    const answers = settled.map((r) => (r as PromiseFulfilledResult<{ status: number; body: string }>).value);
+    agent.destroy();
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(500);
+    expect(answers.every((a, i) => a.body.includes('Server name: web') && a.body.includes(`/request-${i}`))).toBe(true);
+
+    forward.child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => forward.child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(await refused(port)).toBe(true);
+  }, 240_000);
+
+  it("forwards a Service's port to its targetPort on a pod it selects, and refuses a port it does not have", async () => {
+    await node.store.create('Service', {
+      kind: 'Service',
+      metadata: { name: 'websvc', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 80 }] },
+    });
+    const forward = await portForward('svc/websvc', ':8080');
+    const agent = new Agent({ keepAlive: false });
+    const answer = await get(forward.ports[0]!, '/via-service', agent);
+    expect(answer.body).toMatch(/Server name: web[\s\S]*Request URI: \/via-service/);
+    forward.child.kill('SIGINT');
+
+    const wrong = spawn(process.execPath, [CAPSTAN, 'port-forward', 'svc/websvc', ':80'], {
+      env: { ...process.env, CAPSTAN_SERVER: api!.url, CAPSTAN_TOKEN: adminToken, CAPSTAN_CONFIG: '/nonexistent/x' },
+    });
+    children.push(wrong);
+    let stderr = '';
+    wrong.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => wrong.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(stderr).toContain('service websvc does not have a service port 80');
+  }, 60_000);
 });

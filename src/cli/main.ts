@@ -7,6 +7,7 @@ import { registerDescribeCommand } from './commands/describe.ts';
 import { registerEditCommand } from './commands/edit.ts';
 import { registerExecCommand } from './commands/exec.ts';
 import { registerAttachCommand } from './commands/streams.ts';
+import { registerPortForwardCommand } from './commands/port-forward.ts';
 import { registerGetCommand } from './commands/get.ts';
 import { registerInfoCommands } from './commands/info.ts';
 import { registerLabelCommands } from './commands/label.ts';
@@ -55,6 +56,7 @@ Run "capstan <command> --help" for a command's flags and examples.`,
   registerLogsCommand(program, io);
   registerExecCommand(program, io);
   registerAttachCommand(program, io);
+  registerPortForwardCommand(program, io);
   registerNodeCommands(program, io);
   registerConfigCommand(program, io);
   registerServerCommands(program, io);

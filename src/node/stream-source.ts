@@ -10,8 +10,8 @@ import type {
 import type { PodContainerLookup } from './log-source.ts';
 import type { ContainerInfo, ContainerRuntime } from './runtime.ts';
 
-/** How long the node waits for the pod's port to accept a connection. */
-const CONNECT_TIMEOUT_MS = 10_000;
+/** How long the node waits for the pod's port to accept a connection (a busy server drops SYNs and they are retried). */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * The node's PodStreamSource: exec and attach with Docker in the newest attempt of the container (which must be

@@ -144,23 +144,24 @@ export function serveSession(socket: WebSocket, session: StreamSession, log: Log
   socket.once('close', () => session.close());
   socket.on('error', () => session.close());
 
+  // Settled at once, so a session that fails while its output is still being sent is no unhandled rejection.
+  const ended = session.done.then(
+    ({ exitCode }): StreamStatus => ({
+      status: exitCode ? 'Failure' : 'Success',
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    }),
+    (err: unknown): StreamStatus => {
+      const error = isCapstanError(err) ? err : new CapstanError('UNAVAILABLE', 'the stream failed');
+      if (!isCapstanError(err)) log.warn({ err }, 'stream failed');
+      return { status: 'Failure', code: GRAPHQL_CODES[error.code], message: error.message };
+    },
+  );
   const outputs = [
     pump(session.stdout, CHANNEL.stdout),
     ...(session.stderr ? [pump(session.stderr, CHANNEL.stderr)] : []),
   ];
   return Promise.all(outputs)
-    .then(() => session.done)
-    .then(
-      ({ exitCode }): StreamStatus => ({
-        status: exitCode ? 'Failure' : 'Success',
-        ...(exitCode !== undefined ? { exitCode } : {}),
-      }),
-      (err: unknown): StreamStatus => {
-        const error = isCapstanError(err) ? err : new CapstanError('UNAVAILABLE', 'the stream failed');
-        if (!isCapstanError(err)) log.warn({ err }, 'stream failed');
-        return { status: 'Failure', code: GRAPHQL_CODES[error.code], message: error.message };
-      },
-    )
+    .then(() => ended)
     .then((status) => {
       if (socket.readyState !== socket.OPEN) return;
       socket.send(encodeFrame(CHANNEL.status, JSON.stringify(status)), { binary: true }, () => socket.close(1000));
@@ -182,6 +183,13 @@ function parseSize(payload: Buffer): { width: number; height: number } | undefin
  * relays between the client and the node. The node's Failure status becomes a CapstanError with its code.
  */
 export function sessionFromClientStream(stream: ClientStream, tty: boolean): StreamSession {
+  const done = stream.done.then((status) => {
+    if (status.exitCode !== undefined) return { exitCode: status.exitCode };
+    if (status.status === 'Success') return {};
+    throw new CapstanError(fromPublicCode(status.code), status.message ?? 'the node ended the stream');
+  });
+  // A session closed before anyone serves it has no reader of its end.
+  done.catch(() => undefined);
   return {
     stdout: stream.stdout,
     ...(tty ? {} : { stderr: stream.stderr }),
@@ -189,11 +197,7 @@ export function sessionFromClientStream(stream: ClientStream, tty: boolean): Str
     async resize(width, height) {
       stream.resize(width, height);
     },
-    done: stream.done.then((status) => {
-      if (status.exitCode !== undefined) return { exitCode: status.exitCode };
-      if (status.status === 'Success') return {};
-      throw new CapstanError(fromPublicCode(status.code), status.message ?? 'the node ended the stream');
-    }),
+    done,
     close: () => stream.close(),
   };
 }
