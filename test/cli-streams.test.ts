@@ -160,6 +160,23 @@ describe('the exec stream of the SDK', () => {
     });
   });
 
+  it("attaches to the main process' output from now on", async () => {
+    const stream = await sdk.openAttachStream(connection(), { namespace: 'default', pod: 'web' });
+    let seen = '';
+    const onData = (chunk: Buffer) => (seen += chunk.toString());
+    stream.stdout.on('data', onData);
+    stream.stderr.on('data', onData);
+    const pod = await node.store.get('Pod', 'default', 'web');
+    const deadline = Date.now() + 20_000;
+    while (!seen.includes('GET /attach-probe')) {
+      if (Date.now() > deadline) throw new Error(`the access log never came through attach: ${seen}`);
+      await fetch(`http://${pod.status!.podIP!}/attach-probe`).then((r) => r.text());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    stream.close();
+    expect((await stream.done).status).toBe('Failure');
+  }, 60_000);
+
   it('refuses the node endpoint to a viewer token: only exec credentials open streams there', async () => {
     const direct = { url: `http://127.0.0.1:${logServer!.port}`, token: viewerToken };
     await expect(sdk.openStream(direct, '/exec/default/shell/shell?command=id')).rejects.toMatchObject({
