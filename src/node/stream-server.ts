@@ -128,7 +128,13 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
       session.close();
       return;
     }
-    const ws = await sockets.accept(req, socket, head);
+    let ws;
+    try {
+      ws = await sockets.accept(req, socket, head);
+    } catch {
+      session.close();
+      return;
+    }
     await serveSession(ws, session, log);
   };
 

@@ -94,7 +94,14 @@ export function createPodStreamRoutes(options: PodStreamRoutesOptions): {
       session.close();
       return;
     }
-    await serveSession(await sockets.accept(req, socket, head), session, log);
+    let ws;
+    try {
+      ws = await sockets.accept(req, socket, head);
+    } catch {
+      session.close();
+      return;
+    }
+    await serveSession(ws, session, log);
   };
 
   return {

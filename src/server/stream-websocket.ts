@@ -65,7 +65,18 @@ export function createStreamSocketServer(): {
     handleProtocols: (protocols) => (protocols.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false),
   });
   return {
-    accept: (req, socket, head) => new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(ws))),
+    // ws drops a socket that closed while the stream was being opened without calling back: that is a rejection
+    // here, so the caller closes the session it opened (else a Docker exec or a pod connection would leak).
+    accept: (req, socket, head) =>
+      new Promise((resolve, reject) => {
+        const gone = (): void =>
+          reject(new CapstanError('UNAVAILABLE', 'the client went away before the stream started'));
+        socket.once('close', gone);
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          socket.off('close', gone);
+          resolve(ws);
+        });
+      }),
     close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
