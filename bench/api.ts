@@ -404,7 +404,14 @@ export async function benchApi(): Promise<void> {
   const named = new URL(redisUrl);
   named.searchParams.set('connectionName', connectionName);
   const store = await createRedisStore({ url: named.toString(), prefix });
-  const server = await startApiServer({ store, host: '127.0.0.1', port: 0, logger: createLogger({ level: 'warn' }) });
+  // The fan-out puts more subscriptions on one token and connection than the default limits allow a client.
+  const server = await startApiServer({
+    store,
+    host: '127.0.0.1',
+    port: 0,
+    logger: createLogger({ level: 'warn' }),
+    limits: { subscriptionsPerConnection: SUBSCRIBERS, subscriptionsPerToken: 2 * SUBSCRIBERS },
+  });
   try {
     const { token } = await createToken(store, { role: 'admin', description: 'api benchmark' });
     for (const ns of ['bench-list', 'bench-mutate', 'bench-fanout']) {

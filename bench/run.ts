@@ -16,15 +16,15 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { onReport } from './report.ts';
 import type { BenchResult } from './report.ts';
-import { renderSummary } from './support/summary.ts';
+import { renderSummary, runLabel } from './support/summary.ts';
 import type { BenchOutcome } from './support/summary.ts';
 
 /** In the order they run: the cheap in-process ones first, the ones that start containers last. */
-const BENCHMARKS = ['store', 'api', 'dns', 'proxy', 'scheduler', 'pod-startup', 'rc-scale'] as const;
+const BENCHMARKS = ['cli', 'store', 'api', 'dns', 'proxy', 'scheduler', 'pod-startup', 'rc-scale'] as const;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
 const CHILD_FLAG = '--child';
 
@@ -123,11 +123,15 @@ async function main(args: string[]): Promise<number> {
   const selected = args.length > 0 ? BENCHMARKS.filter((b) => args.includes(b)) : BENCHMARKS;
   const started = new Date();
   // This machine is shared: the load while measuring says how far to trust absolute numbers (ratios hold better).
+  const cores = availableParallelism();
   const loadBefore = loadavg()[0]!;
+  console.log(`=== load average ${loadBefore.toFixed(2)} on ${cores} cores at start`);
   const outcomes: BenchOutcome[] = [];
   for (const name of selected) outcomes.push(await runInChild(name));
   const minutes = (Date.now() - started.getTime()) / 60_000;
-  const load = `load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`;
+  const loadAfter = loadavg()[0]!;
+  const label = runLabel([loadBefore, loadAfter], cores);
+  const load = `load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end, ${cores} cores: ${label}`;
   console.log(`\n=== summary (started ${started.toISOString()}, ${minutes.toFixed(1)} min, ${load})\n`);
   console.log(renderSummary(outcomes));
   return outcomes.some((o) => o.status === 'crashed') ? 1 : 0;

@@ -77,6 +77,23 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --loglevel=error || die 'npm ci failed'
 fi
 
+# --- The build bin/capstan.mjs runs, and capstan on the PATH ------------------------------------------------------
+# scripts/build.mjs builds dist/current only when a source changed since the last build (a check of file times).
+node scripts/build.mjs || die 'building dist/ (node scripts/build.mjs) failed'
+# As `npm link` does: a symlink in /usr/local/bin to this clone's bin/capstan.mjs (the clone set up last wins). A
+# capstan there that is not a symlink was installed some other way and is left alone.
+capstan_link=/usr/local/bin/capstan
+capstan_bin=$PWD/bin/capstan.mjs
+if [[ $(readlink "$capstan_link" 2>/dev/null) != "$capstan_bin" ]]; then
+  if [[ -e $capstan_link && ! -L $capstan_link ]]; then
+    log "warning: $capstan_link is not a symlink; leaving it (run this clone's CLI as node bin/capstan.mjs)"
+  elif [[ $(id -u) == 0 || -w $(dirname "$capstan_link") ]]; then
+    ln -sfn "$capstan_bin" "$capstan_link" && log "capstan on the PATH: $capstan_link -> $capstan_bin"
+  else
+    log "not root: $capstan_link not made; run this clone's CLI as node bin/capstan.mjs"
+  fi
+fi
+
 # --- Docker engine --------------------------------------------------------------------------------------------
 docker_version=''
 docker_ok() {
@@ -101,37 +118,116 @@ if ! docker_ok; then
 fi
 
 # --- Redis ----------------------------------------------------------------------------------------------------
+# The Redis setup starts runs as the `redis` user and admits only the ACL user `capstan`, whose password is kept
+# (0600, root) in $state_dir/redis.secret (redis-PORT.secret for another port), where the server and the tests
+# read it (src/store/redis-url.ts). Without it any local process could write a Token hash and be admin.
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 url_re='^rediss?://([^@/]*@)?(\[[^]]*\]|[^:/]*)(:([0-9]+))?(/.*)?$'
 [[ $redis_url =~ $url_re ]] || die "REDIS_URL=$redis_url is not a redis://host:port URL"
+redis_userinfo=${BASH_REMATCH[1]}
 redis_host=${BASH_REMATCH[2]:-127.0.0.1}
 redis_port=${BASH_REMATCH[4]:-6379}
-rcli() { timeout 10 redis-cli -u "$redis_url" "$@" 2>/dev/null; }
-redis_ok() { [[ $(rcli ping) == PONG ]]; }
 case $redis_host in
   localhost | 127.* | '[::1]') redis_local=1 ;;
   *) redis_local=0 ;;
 esac
-if ! redis_ok; then
-  ((redis_local)) || die "Redis at REDIS_URL=$redis_url is not reachable (only a loopback Redis is started here)"
+if [[ -n ${CAPSTAN_REDIS_SECRET:-} ]]; then
+  secret_file=$CAPSTAN_REDIS_SECRET
+elif [[ $redis_port == 6379 ]]; then
+  secret_file=$state_dir/redis.secret
+else
+  secret_file=$state_dir/redis-$redis_port.secret
+fi
+plain_url="redis://$redis_host:$redis_port"
+# The URL with the stored credential, as the server builds it when REDIS_URL carries none.
+auth_url() {
+  if [[ -n $redis_userinfo ]]; then
+    printf '%s' "$redis_url"
+  elif ((redis_local)) && [[ -s $secret_file ]]; then
+    printf 'redis://capstan:%s@%s:%s' "$(<"$secret_file")" "$redis_host" "$redis_port"
+  else
+    printf '%s' "$redis_url"
+  fi
+}
+rcli() { timeout 10 redis-cli -u "$(auth_url)" "$@" 2>/dev/null; }
+redis_ok() { [[ $(rcli ping) == PONG ]]; }
+redis_open() { [[ $(timeout 10 redis-cli -u "$plain_url" ping 2>/dev/null) == PONG ]]; }
+redis_answers() { [[ -n $(timeout 10 redis-cli -u "$plain_url" ping 2>/dev/null) ]]; }
+data_dir=$state_dir/redis
+[[ $redis_port == 6379 ]] || data_dir=$state_dir/redis-$redis_port
+run_dir=/run/capstan-redis
+legacy_pidfile=/run/capstan-redis-$redis_port.pid
+
+start_redis() {
   need_root 'starting redis-server'
+  id redis >/dev/null 2>&1 || die "the redis user is missing (it comes with Debian's redis-server package)"
+  local bind conf=/etc/capstan/redis-$redis_port.conf logfile=$log_dir/capstan-redis.log
+  [[ $redis_port == 6379 ]] || logfile=$log_dir/capstan-redis-$redis_port.log
   case $redis_host in
     127.*) bind=$redis_host ;;
     *) bind='127.0.0.1 -::1' ;;
   esac
-  data_dir=$state_dir/redis
-  [[ $redis_port == 6379 ]] || data_dir=$state_dir/redis-$redis_port
-  mkdir -p "$data_dir"
-  log "starting redis-server on port $redis_port with AOF in $data_dir (log: $log_dir/capstan-redis.log)"
-  # shellcheck disable=SC2086 # $bind holds one or two addresses
-  redis-server --bind $bind --port "$redis_port" --daemonize yes --dir "$data_dir" \
-    --appendonly yes --appendfsync everysec --logfile "$log_dir/capstan-redis.log" \
-    --pidfile "/run/capstan-redis-$redis_port.pid" 9>&- || die 'redis-server did not start'
-  if ! wait_for 'Redis' redis_ok; then
-    show_log_tail "$log_dir/capstan-redis.log"
-    die "Redis did not answer on port $redis_port within ${deadline_s}s"
+  if [[ ! -s $secret_file ]]; then
+    log "making a password for the Redis user capstan in $secret_file"
+    mkdir -p "$(dirname "$secret_file")"
+    (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$secret_file")
   fi
-elif ((redis_local)); then
+  chmod 600 "$secret_file"
+  chown root:root "$secret_file"
+  mkdir -p "$data_dir" "$run_dir" /etc/capstan
+  chown -R redis:redis "$data_dir" "$run_dir"
+  touch "$logfile" && chown redis:redis "$logfile"
+  # Only a hash of the password goes into the server's configuration.
+  local hash
+  hash=$(tr -d '\n' <"$secret_file" | sha256sum | cut -d' ' -f1)
+  (umask 077 && cat >"$conf" <<CONF
+bind $bind
+port $redis_port
+protected-mode yes
+daemonize yes
+dir $data_dir
+appendonly yes
+appendfsync everysec
+logfile $logfile
+pidfile $run_dir/$redis_port.pid
+user default off
+user capstan on #$hash ~* &* +@all
+CONF
+  )
+  chown redis:redis "$conf"
+  log "starting redis-server as user redis on port $redis_port with AOF in $data_dir and a password (log: $logfile)"
+  runuser -u redis -- redis-server "$conf" 9>&- || die 'redis-server did not start'
+  if ! wait_for 'Redis' redis_ok; then
+    show_log_tail "$logfile"
+    die "Redis did not answer on port $redis_port with the password of $secret_file within ${deadline_s}s"
+  fi
+}
+
+if redis_ok && ! { [[ -z $redis_userinfo ]] && ((redis_local)) && redis_open; }; then
+  : # answers with its credential (and refuses without one, or is remote)
+elif ((redis_local)) && redis_open && [[ -f $legacy_pidfile ]] &&
+  [[ $(timeout 10 redis-cli -u "$plain_url" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p') == "$(<"$legacy_pidfile")" ]]; then
+  # A Redis an earlier setup started as root without a password: restarted as the redis user with one. AOF keeps
+  # its data across the restart.
+  need_root 'restarting redis-server with a password'
+  log "restarting the Redis on port $redis_port (started by an earlier setup as root, without a password)"
+  timeout 10 redis-cli -u "$plain_url" config set appendonly yes >/dev/null 2>&1 || true
+  timeout 30 redis-cli -u "$plain_url" shutdown >/dev/null 2>&1 || true
+  wait_for 'old Redis stopped' bash -c "! timeout 2 redis-cli -u $plain_url ping" || die "the old Redis did not stop"
+  rm -f "$legacy_pidfile"
+  start_redis
+elif ((redis_local)) && redis_open; then
+  log "warning: the Redis at $plain_url answers without a password and was not started by setup; Capstan uses it" \
+    "as it is (any local process can then write the cluster state: see docs/security.md)"
+  [[ -z $redis_userinfo ]] && [[ -s $secret_file ]] &&
+    die "$secret_file exists but that Redis does not know its user: remove the file or give REDIS_URL"
+elif redis_answers; then
+  die "Redis at REDIS_URL=$(printf '%s' "$redis_url" | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#') refused the credential: put user and password in REDIS_URL, or check $secret_file"
+else
+  ((redis_local)) || die "Redis at REDIS_URL=$redis_url is not reachable (only a loopback Redis is started here)"
+  start_redis
+fi
+if ((redis_local)); then
   # A Redis that was already running is made to keep the durability promise of the README.
   if [[ $(rcli config get appendonly | tail -n 1) != yes ]]; then
     log 'turning on AOF persistence in the running Redis'
@@ -145,4 +241,4 @@ fi
 # --- Local images ---------------------------------------------------------------------------------------------
 bash images/build.sh || die 'building the local images failed'
 
-log "ready: Docker $docker_version, Redis at $redis_url"
+log "ready: Docker $docker_version, Redis at $plain_url"

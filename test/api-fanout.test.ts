@@ -77,7 +77,13 @@ describe('subscription fan-out', () => {
     url.searchParams.set('connectionName', connectionName);
     store = await createRedisStore({ url: url.toString(), prefix });
     watches = countingWatches(store);
-    server = await startApiServer({ store: watches.store, port: 0, logger: createLogger({ level: 'silent' }) });
+    // 250 subscriptions per connection: beyond the default limit of a client, which this test is not about.
+    server = await startApiServer({
+      store: watches.store,
+      port: 0,
+      logger: createLogger({ level: 'silent' }),
+      limits: { subscriptionsPerConnection: SUBSCRIBERS, subscriptionsPerToken: 2 * SUBSCRIBERS },
+    });
     token = (await createToken(store, { role: 'admin', description: 'fan-out test' })).token;
     await store.create('Namespace', { kind: 'Namespace', metadata: { name: NAMESPACE }, spec: {} });
     clients = Array.from({ length: CONNECTIONS }, () =>

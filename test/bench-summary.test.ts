@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../bench/report.ts';
-import { parseTarget, peerOf, renderSummary, targetMet } from '../bench/support/summary.ts';
+import { parseTarget, peerOf, renderSummary, runLabel, targetMet } from '../bench/support/summary.ts';
 
 const result = (value: number, details: Record<string, unknown>): BenchResult => ({ name: 'x', value, details });
 
@@ -47,5 +47,13 @@ describe('benchmark summary', () => {
     expect(lines[2]).toMatch(/^dns\s+CRASHED\s.*\sno$/);
     expect(lines[3]).toMatch(/^api\s+SKIPPED\s/);
     expect(table).toContain('dns crashed: dnsmasq did not answer');
+  });
+});
+
+describe('run label', () => {
+  it('calls a run quiet only when the load stayed at or under the core count', () => {
+    expect(runLabel([1.5, 2], 2)).toBe('quiet');
+    expect(runLabel([1.5, 2.1], 2)).toBe('loaded');
+    expect(runLabel([9.5, 1], 2)).toBe('loaded');
   });
 });

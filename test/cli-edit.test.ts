@@ -173,7 +173,7 @@ describe('capstan edit', () => {
     );
 
     expect(run).toMatchObject({ code: 0, stdout: 'deployment.apps/web edited\n', stderr: '' });
-    expect(run.seen).toEqual([renderEditFile(`${renderStructured([fetched!], 'yaml', false)}\n`)]);
+    expect(run.seen).toEqual([renderEditFile(`${await renderStructured([fetched!], 'yaml', false)}\n`)]);
     const saved = await store.get('Deployment', 'default', 'web');
     expect(saved.spec?.replicas).toBe(3);
     expect(saved.metadata.labels).toEqual({ app: 'web', tier: 'front' });

@@ -157,6 +157,22 @@ describe('capstan apply, get, delete', () => {
     expect(run).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
   });
 
+  it('applies and creates Endpoints from a manifest, and refuses a loopback address in one naming the field', async () => {
+    const endpoints = (name: string, ip: string) =>
+      `apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: ${name}\nsubsets:\n  - addresses: [{ip: ${ip}}]\n    ports: [{port: 6379}]\n`;
+    const applied = await manifest('ep.yaml', endpoints('external-db', '10.250.3.4'));
+    expect(await ok(['apply', '-f', applied])).toBe('endpoints/external-db created\n');
+    const live = await store.get('Endpoints', 'default', 'external-db');
+    expect(live.subsets?.[0]?.addresses?.[0]?.ip).toBe('10.250.3.4');
+    const created = await manifest('ep2.yaml', endpoints('external-db2', '10.250.3.5'));
+    expect(await ok(['create', '-f', created])).toBe('endpoints/external-db2 created\n');
+    const loopback = await manifest('ep3.yaml', endpoints('to-redis', '127.0.0.1'));
+    const refused = await capstan(['create', '-f', loopback]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/subsets\[0\]\.addresses\[0\]\.ip.*loopback/);
+    expect(await store.tryGet('Endpoints', 'default', 'to-redis')).toBeUndefined();
+  });
+
   it('creates from a file, refuses to create twice, and deletes', async () => {
     const path = await manifest(
       'pod.yaml',

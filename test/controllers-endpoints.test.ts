@@ -77,12 +77,12 @@ describe('Endpoints controller', () => {
     await cp.store.create('Endpoints', {
       kind: 'Endpoints',
       metadata: { name: 'external', namespace: ns },
-      subsets: [{ addresses: [{ ip: '127.0.0.9' }], ports: [{ port: 80 }] }],
+      subsets: [{ addresses: [{ ip: '10.255.0.9' }], ports: [{ port: 80 }] }],
     });
 
     await cp.store.delete('Service', ns, 'web');
     await waitFor(async () => !(await cp.store.tryGet('Endpoints', ns, 'web')), { message: 'endpoints removed' });
     const kept = await cp.store.get('Endpoints', ns, 'external');
-    expect(kept.subsets?.[0]?.addresses?.[0]?.ip).toBe('127.0.0.9');
+    expect(kept.subsets?.[0]?.addresses?.[0]?.ip).toBe('10.255.0.9');
   });
 });

@@ -89,13 +89,14 @@ afterAll(async () => {
 });
 
 describe('DockerRuntime node network', () => {
-  it('reuses the node network and refuses a different subnet', async () => {
+  it('sets the node network up idempotently, on a bridge of its own with a Linux-sized name', async () => {
     const again = await runtime.ensureNodeNetwork({ node, subnet: network.subnet });
-    expect(again.id).toBe(network.id);
-    expect(network.name).toBe(`capstan-${node}`);
+    expect(again).toEqual(network);
+    expect(network.name).toMatch(/^capbr-[0-9a-f]{8}$/);
+    expect(network.name.length).toBeLessThanOrEqual(15);
     expect(network.gateway).toMatch(/^10\.\d+\.\d+\.1$/);
-    await expect(runtime.ensureNodeNetwork({ node, subnet: '10.199.255.0/24' })).rejects.toMatchObject({
-      code: 'CONFLICT',
+    await expect(runtime.ensureNodeNetwork({ node, subnet: '10.199.255.0' })).rejects.toMatchObject({
+      code: 'INVALID',
     });
   });
 });
@@ -124,15 +125,11 @@ describe('DockerRuntime pod with a web server and a client', () => {
     expect(out).toContain('Request URI: /from-client');
   });
 
-  it('publishes the container port on the host address with the port Docker chose', async () => {
-    const mapping = sandbox.hostPorts.find((p) => p.containerPort === 80);
-    expect(mapping).toMatchObject({ hostIP: '127.0.0.1', protocol: 'TCP' });
-    expect(mapping!.hostPort).toBeGreaterThan(0);
-    const body = await waitFor('the published port to answer', async () => {
+  it('serves the container port on the pod IP, routed from the node, and publishes nothing without a hostPort', async () => {
+    expect(sandbox.hostPorts).toEqual([]);
+    const body = await waitFor('the pod IP to answer', async () => {
       try {
-        const res = await fetch(`http://127.0.0.1:${mapping!.hostPort}/from-host`, {
-          signal: AbortSignal.timeout(2000),
-        });
+        const res = await fetch(`http://${sandbox.podIP}:80/from-host`, { signal: AbortSignal.timeout(2000) });
         return await res.text();
       } catch {
         return undefined;
@@ -163,8 +160,8 @@ describe('DockerRuntime pod with a web server and a client', () => {
   });
 
   it('runs httpGet, tcpSocket and exec probes', async () => {
-    const port = sandbox.hostPorts[0]!.hostPort;
-    const target = { podIP: '127.0.0.1', containerId: sidecarId, ports: [{ name: 'web', containerPort: port }] };
+    const port = 80;
+    const target = { podIP: sandbox.podIP, containerId: sidecarId, ports: [{ name: 'web', containerPort: port }] };
     const exec = runtime.exec.bind(runtime);
     expect(await runProbe({ httpGet: { port: 'web', path: '/healthz' } }, target, exec)).toMatchObject({
       success: true,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../src/api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../src/auth/authorize.ts';
+import { startControllerManager } from '../src/controllers/controller-manager.ts';
 import { BUSYBOX, HELLO, NodeHarness, ready, waitForPod } from './support/node-harness.ts';
 
 const h = new NodeHarness();
@@ -137,7 +138,9 @@ describe('node agent: node and pod lifecycle', () => {
       { what: 'running again in a new sandbox' },
     );
     expect(ids(after)).not.toEqual(ids(pod));
-    const res = await fetch(`http://127.0.0.1:${after.status?.hostPorts?.[0]?.hostPort}/`);
+    // The new sandbox has an address of its own from the node's podCIDR, and the pod answers on it.
+    expect(after.status?.podIP).toBeDefined();
+    const res = await fetch(`http://${after.status?.podIP}:80/`);
     expect(res.status).toBe(200);
   });
 
@@ -168,11 +171,21 @@ describe('node agent: node and pod lifecycle', () => {
     await h.store.create('Namespace', { kind: 'Namespace', metadata: { name: 'doomed' }, spec: {} });
     await h.store.create('Pod', h.pod('inside', { containers: [{ name: 'web', image: HELLO }] }, 'doomed'));
     const pod = await waitForPod(h.store, 'inside', ready, { namespace: 'doomed' });
-    await h.store.delete('Namespace', undefined, 'doomed');
-    const deadline = Date.now() + 15_000;
-    while ((await dockerIdsOf(pod.metadata.uid)).length > 0) {
-      if (Date.now() > deadline) throw new Error('containers of a pod in a deleted namespace are still there');
-      await new Promise((r) => setTimeout(r, 100));
+    // The namespace controller empties a terminating namespace; the node then stops the pod's containers.
+    const manager = startControllerManager({
+      store: h.store,
+      leaderElection: false,
+      controllers: ['namespace-controller'],
+    });
+    try {
+      await h.store.delete('Namespace', undefined, 'doomed');
+      const deadline = Date.now() + 15_000;
+      while ((await dockerIdsOf(pod.metadata.uid)).length > 0) {
+        if (Date.now() > deadline) throw new Error('containers of a pod in a deleted namespace are still there');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await manager.stop();
     }
   });
 });

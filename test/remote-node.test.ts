@@ -28,6 +28,8 @@ let admin: GraphQLStore;
 let home: string;
 const nodeName = `rn-${randomBytes(4).toString('hex')}`;
 const subnetOctet = 100 + Math.floor(Math.random() * 151);
+/** Its own loopback address and a free log port: `npm start` holds 127.0.0.1 and 10250 on the same machine. */
+const nodeAddress = `127.0.${subnetOctet}.7`;
 let bootstrap: { token: string; name: string } | undefined;
 let node: ReturnType<typeof startNode> | undefined;
 
@@ -35,7 +37,20 @@ let node: ReturnType<typeof startNode> | undefined;
 function startNode(token: string, name: string, env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    [CAPSTAN, 'node', '--server', api.url, '--token', token, '--name', name, '--address', '127.0.0.1'],
+    [
+      CAPSTAN,
+      'node',
+      '--server',
+      api.url,
+      '--token',
+      token,
+      '--name',
+      name,
+      '--address',
+      nodeAddress,
+      '--log-port',
+      '0',
+    ],
     {
       env: { ...process.env, HOME: home, CAPSTAN_LOG_LEVEL: 'info', CAPSTAN_LOG_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +122,7 @@ describe('capstan node on a remote API', () => {
       throw new Error(`${err.message}\n${node!.output()}`);
     });
     expect(ready.spec?.podCIDR).toBe(`10.244.${subnetOctet}.0/24`);
-    expect(ready.status?.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.1' });
+    expect(ready.status?.addresses).toContainEqual({ type: 'InternalIP', address: nodeAddress });
 
     const lease = await waitFor(() => admin.tryGet('Lease', NODE_LEASE_NAMESPACE, nodeName), {
       message: 'the node lease',
@@ -142,7 +157,7 @@ describe('capstan node on a remote API', () => {
       throw new Error(`${err.message}\nlast status: ${JSON.stringify(pod?.status)}\n${node!.output()}`);
     });
     expect(running.status!.podIP).toMatch(new RegExp(`^10\\.244\\.${subnetOctet}\\.\\d+$`));
-    expect(running.status!.hostIP).toBe('127.0.0.1');
+    expect(running.status!.hostIP).toBe(nodeAddress);
     expect(await nodeContainers(nodeName)).not.toHaveLength(0);
 
     await admin.delete('Pod', 'default', name);

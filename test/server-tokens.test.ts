@@ -7,6 +7,7 @@ import {
   createToken,
   exchangeBootstrapToken,
   importToken,
+  renewNodeCredential,
 } from '../src/auth/tokens.ts';
 import { newTestStore, waitFor } from './support/store.ts';
 
@@ -134,5 +135,58 @@ describe('importToken', () => {
     await importToken(store, replaced, { role: 'viewer' });
     expect((await authenticate(store, replaced, { cacheTtlMs: 0 })).role).toBe('viewer');
     expect((await rejection(authenticate(store, chosen, { cacheTtlMs: 0 }))).code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('node identity at join', () => {
+  it('refuses a bootstrap token the name of a node that is already registered', async () => {
+    await store.create('Node', { kind: 'Node', metadata: { name: 'vm-taken' }, spec: {} });
+    const bootstrap = await createBootstrapToken(store, { ttlSeconds: 600 });
+    const err = await rejection(exchangeBootstrapToken(store, bootstrap.token, 'vm-taken'));
+    expect(err.code).toBe('CONFLICT');
+    expect(err.message).toMatch(/node vm-taken is already registered/);
+    const nodeTokens = await store.list('Token', { labelSelector: 'capstan.io/token-role=node' });
+    expect(nodeTokens.items.filter((t) => t.spec?.nodeName === 'vm-taken')).toEqual([]);
+  });
+
+  it('refuses a second bootstrap join under a name a node credential already holds', async () => {
+    const bootstrap = await createBootstrapToken(store, { ttlSeconds: 600 });
+    await exchangeBootstrapToken(store, bootstrap.token, 'node-twice');
+    const err = await rejection(exchangeBootstrapToken(store, bootstrap.token, 'node-twice'));
+    expect(err.code).toBe('CONFLICT');
+  });
+});
+
+describe('bootstrap token uses and node credential lifetime', () => {
+  it('joins at most N nodes with a token limited to N uses, then refuses it as spent', async () => {
+    const bootstrap = await createBootstrapToken(store, { maxUses: 2 });
+    await exchangeBootstrapToken(store, bootstrap.token, 'uses-1');
+    await exchangeBootstrapToken(store, bootstrap.token, 'uses-2');
+    const err = await rejection(exchangeBootstrapToken(store, bootstrap.token, 'uses-3'));
+    expect(err.code).toBe('UNAUTHENTICATED');
+    expect(err.message).toMatch(/is spent: it has joined 2 of at most 2 nodes/);
+    expect((await store.get('Token', undefined, bootstrap.name)).spec?.uses).toBe(2);
+  });
+
+  it('a name refused as taken spends no use', async () => {
+    const bootstrap = await createBootstrapToken(store, { maxUses: 1 });
+    await store.create('Node', { kind: 'Node', metadata: { name: 'taken-2' }, spec: {} });
+    expect((await rejection(exchangeBootstrapToken(store, bootstrap.token, 'taken-2'))).code).toBe('CONFLICT');
+    await exchangeBootstrapToken(store, bootstrap.token, 'free-2');
+  });
+
+  it('gives node credentials a lifetime, and a renewal a new credential while the old one retires', async () => {
+    const bootstrap = await createBootstrapToken(store);
+    const joined = await exchangeBootstrapToken(store, bootstrap.token, 'renew-a', { ttlSeconds: 3600 });
+    expect(Date.parse(joined.expiresAt!) - Date.now()).toBeGreaterThan(3500_000);
+    const identity = await authenticate(store, joined.token, { cacheTtlMs: 0 });
+    const renewed = await renewNodeCredential(store, identity);
+    expect(await authenticate(store, renewed.token, { cacheTtlMs: 0 })).toMatchObject({ nodeName: 'renew-a' });
+    expect(Date.parse(renewed.expiresAt!) - Date.now()).toBeGreaterThan(3500_000);
+    const old = await store.get('Token', undefined, joined.name);
+    expect(Date.parse(old.spec!.expiresAt!) - Date.now()).toBeLessThanOrEqual(60_000);
+    const viewer = await createToken(store, { role: 'viewer' });
+    const refused = await rejection(renewNodeCredential(store, await authenticate(store, viewer.token)));
+    expect(refused.code).toBe('FORBIDDEN');
   });
 });

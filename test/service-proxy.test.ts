@@ -221,14 +221,17 @@ describe('service proxy', () => {
   it('relays UDP datagrams to every endpoint and refuses when there is none', async () => {
     const echoes: UdpSocket[] = [];
     const subsets: EndpointSubset[] = [];
+    // Endpoints may not be loopback addresses: the echoes listen on the test network's gateway, a host address.
+    const info = (await docker.getNetwork(network).inspect()) as Docker.NetworkInspectInfo;
+    const host = info.IPAM!.Config![0]!.Gateway!;
     for (let i = 0; i < 2; i++) {
       const echo = createSocket('udp4');
       echo.on('message', (msg, from) =>
         echo.send(Buffer.concat([Buffer.from(`echo-${i}:`), msg]), from.port, from.address),
       );
-      await new Promise<void>((resolve) => echo.bind(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => echo.bind(0, host, resolve));
       echoes.push(echo);
-      subsets.push({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: echo.address().port, protocol: 'UDP' }] });
+      subsets.push({ addresses: [{ ip: host }], ports: [{ port: echo.address().port, protocol: 'UDP' }] });
     }
     try {
       const svc = await createService('udp', { type: 'NodePort', ports: [{ port: 53, protocol: 'UDP' }] }, subsets);

@@ -299,12 +299,17 @@ describe('Redis store', () => {
     expect(got.map((p) => p?.metadata.name)).toEqual(['a', undefined, 'c']);
   });
 
-  it('deleting a namespace deletes what is in it', async () => {
+  it('deleting a namespace marks it Terminating and refuses creates in it, atomically with the mark', async () => {
     await store.create('Namespace', { kind: 'Namespace', metadata: { name: 'gone' } });
     await store.create('Pod', newPod('x', { namespace: 'gone' }));
-    await store.delete('Namespace', undefined, 'gone');
-    expect(await store.tryGet('Pod', 'gone', 'x')).toBeUndefined();
-    expect(await store.tryGet('Namespace', undefined, 'gone')).toBeUndefined();
+    const marked = await store.delete('Namespace', undefined, 'gone');
+    expect(marked.status?.phase).toBe('Terminating');
+    expect(marked.metadata.finalizers).toEqual(['kubernetes']);
+    expect(await store.tryGet('Pod', 'gone', 'x')).toBeDefined();
+    await expect(store.create('Pod', newPod('y', { namespace: 'gone' }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('namespace gone is being deleted'),
+    });
   });
 });
 

@@ -100,3 +100,11 @@ export function renderSummary(outcomes: readonly BenchOutcome[]): string {
     .map((o) => `${o.name} ${o.status}: ${o.reason ?? 'no reason given'}`);
   return [renderTable(['benchmark', 'value', 'peer', 'ratio', 'target', 'met'], rows), ...notes].join('\n');
 }
+
+/**
+ * How a run is labelled in its summary: "quiet" only when the 1-minute load average was at or under the core count
+ * at start and at end, else "loaded" (absolute numbers of a loaded run are not comparable; ratios hold better).
+ */
+export function runLabel(loads: readonly number[], cores: number): 'quiet' | 'loaded' {
+  return loads.every((load) => load <= cores) ? 'quiet' : 'loaded';
+}

@@ -93,3 +93,18 @@ describe('parseBytes', () => {
     expect(() => parseBytes('1Mk')).toThrow(/unable to parse quantity's suffix/);
   });
 });
+
+describe('long quantities', () => {
+  it('refuses a quantity of 40,000 digits at once, without parsing it', () => {
+    const started = performance.now();
+    expect(quantityError('9'.repeat(40_000))).toMatch(/at most 100 characters/);
+    expect(quantityError(`${'1'.repeat(40_000)}x`)).toMatch(/at most 100 characters/);
+    expect(() => parseCpuMillis('9'.repeat(40_000))).toThrow(/at most 100 characters/);
+    expect(performance.now() - started).toBeLessThan(20);
+  });
+
+  it('parses in time linear in the length up to the limit', () => {
+    expect(parseBytes(`${'0'.repeat(90)}1Ki`)).toBe(1024);
+    expect(quantityError('1'.repeat(101))).toMatch(/at most 100 characters/);
+  });
+});

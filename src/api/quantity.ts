@@ -13,6 +13,13 @@ import { CapstanError } from './errors.ts';
 export const QUANTITY_FORMAT_MESSAGE =
   "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 const SUFFIX_MESSAGE = "unable to parse quantity's suffix";
+/**
+ * Longest quantity accepted. Kubernetes' own parser is linear; this one's regular expression backtracks on a
+ * failing match and BigInt conversion is quadratic in the digits, so the length is bounded before either runs:
+ * 100 characters hold any real amount (an int64 has 19 digits) and parse in microseconds.
+ */
+export const MAX_QUANTITY_LENGTH = 100;
+const LENGTH_MESSAGE = `quantities must be at most ${MAX_QUANTITY_LENGTH} characters`;
 
 const NUMBER_RE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 
@@ -30,6 +37,7 @@ interface ExactQuantity {
 function parseExact(input: string | number): ExactQuantity | string {
   const s = typeof input === 'number' ? numberToString(input) : input;
   if (s === undefined) return QUANTITY_FORMAT_MESSAGE;
+  if (s.length > MAX_QUANTITY_LENGTH) return LENGTH_MESSAGE;
   const m = NUMBER_RE.exec(s);
   // Kubernetes accepts a bare "." or "-" as zero; requiring one digit is stricter and catches typos.
   if (!m || ((m[2] ?? '') === '' && (m[3] ?? '') === '')) return QUANTITY_FORMAT_MESSAGE;
@@ -68,7 +76,10 @@ function scaledCeil(q: ExactQuantity, scale: number): bigint {
 
 function parseOrThrow(s: string | number): ExactQuantity {
   const q = parseExact(s);
-  if (typeof q === 'string') throw new CapstanError('INVALID', `invalid quantity ${JSON.stringify(s)}: ${q}`);
+  if (typeof q === 'string') {
+    const shown = typeof s === 'string' && s.length > 40 ? `${JSON.stringify(s.slice(0, 40))}...` : JSON.stringify(s);
+    throw new CapstanError('INVALID', `invalid quantity ${shown}: ${q}`);
+  }
   return q;
 }
 

@@ -48,6 +48,8 @@ export type Labels = Record<string, string>;
 /** Finalizers Foreground and Orphan deletion add; the garbage collector acts on them and removes them. */
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
+/** Kept on a deleted Namespace until the namespace controller has emptied it (Kubernetes' spec.finalizers value). */
+export const NAMESPACE_FINALIZER = 'kubernetes';
 
 /**
  * Top-level fields that carry an object's data: the envelope plus the payload of kinds that keep it at the top
@@ -506,6 +508,13 @@ export interface TokenSpec {
   nodeName?: string;
   expiresAt?: string;
   description?: string;
+  /** For role bootstrap: how many nodes it may join; unset: any number until it expires. */
+  maxUses?: number;
+  /** For role bootstrap: how many nodes it has joined. */
+  uses?: number;
+  /** For role bootstrap: its detached JWS over the cluster-info document (discovery), and that document's digest. */
+  discoverySignature?: string;
+  discoveryDigest?: string;
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 

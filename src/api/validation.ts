@@ -11,7 +11,7 @@ import {
 } from './validation/cluster.ts';
 import { notSupported, tooLong } from './validation/field.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.ts';
-import { validatePodSpec, validatePodSpecUpdate } from './validation/pod.ts';
+import { validatePodSpec, validatePodSpecUpdate, validatePodStatus } from './validation/pod.ts';
 import { validateEndpoints, validateService } from './validation/service.ts';
 import { validateDeployment, validateReplicationController } from './validation/workloads.ts';
 
@@ -27,7 +27,11 @@ export const OBJECT_FIELD = '<object>';
 type KindValidator<K extends Kind> = (obj: KindMap[K], old?: KindMap[K]) => FieldViolation[];
 
 const VALIDATORS: { [K in Kind]: KindValidator<K> } = {
-  Pod: (pod, old) => [...validatePodSpec(pod.spec, 'spec'), ...(old ? validatePodSpecUpdate(pod.spec, old.spec) : [])],
+  Pod: (pod, old) => [
+    ...validatePodSpec(pod.spec, 'spec'),
+    ...(old ? validatePodSpecUpdate(pod.spec, old.spec) : []),
+    ...validatePodStatus(pod.status),
+  ],
   ReplicationController: validateReplicationController,
   Deployment: validateDeployment,
   Service: validateService,

@@ -15,9 +15,10 @@ describe('loadConfig', () => {
       loadBalancerCidr: '127.0.100.0/24',
       nodeName: 'node-a',
       nodeAddress: '127.0.0.1',
-      podSubnet: '10.244.0.0/24',
+      clusterCidr: '10.244.0.0/16',
       logPort: 10250,
     });
+    expect(config.podSubnet).toBeUndefined();
   });
 
   it('reads the environment, and flags win over it', () => {

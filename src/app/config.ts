@@ -1,6 +1,10 @@
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
 import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
+import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
+import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
+import { limitsFromEnv, type Limits } from '../util/limits.ts';
 
 /** Settings of `capstan server`, `capstan up` and the local node, from flags over environment over defaults. */
 export interface CapstanConfig {
@@ -27,13 +31,51 @@ export interface CapstanConfig {
   nodeName: string;
   /** Address of the local node: NodePorts listen here. Env CAPSTAN_NODE_ADDRESS, default 127.0.0.1. */
   nodeAddress: string;
-  /** The local node's pod subnet. Env CAPSTAN_POD_SUBNET, default 10.244.0.0/24. */
-  podSubnet: string;
+  /**
+   * The podCIDR a node asks for. Env CAPSTAN_POD_SUBNET; by default none, and the control plane assigns the node a
+   * block of the cluster CIDR (the first node gets 10.244.0.0/24).
+   */
+  podSubnet?: string;
+  /** Where the control plane takes nodes' podCIDRs from, one /24 each. Env CAPSTAN_CLUSTER_CIDR, default 10.244.0.0/16. */
+  clusterCidr: string;
   /**
    * Port of the local node's log endpoint on `nodeAddress`, where other control-plane processes on the same Redis
    * read its containers' logs (as the kubelet's port). Env CAPSTAN_LOG_PORT, default 10250; 0 picks a free port.
    */
   logPort: number;
+  /**
+   * Pod security: host path prefixes pods may mount. Env CAPSTAN_HOSTPATH_ALLOWED (comma-separated), default
+   * /srv,/mnt,/tmp; the protected paths of docs/security.md stay refused under any prefix.
+   */
+  hostPathAllowed: string[];
+  /** Pod security: host ports pods may ask for. Env CAPSTAN_HOST_PORT_RANGE, `MIN-MAX` or `none`; default 1024-65535. */
+  hostPortRange: string;
+  /**
+   * Whether nodes may report loopback and link-local addresses (a cluster on one machine). Env
+   * CAPSTAN_LOOPBACK_NODES (true/false); default true exactly when the API listens on loopback only, as `capstan up`
+   * does with its node on 127.0.0.1.
+   */
+  loopbackNodes: boolean;
+  /**
+   * Port of the TLS listener on `host` (kubeadm's 6443). Env CAPSTAN_SECURE_PORT; default 6443 when `host` is
+   * beyond loopback (the plain listener then moves to 127.0.0.1), none on loopback (0: a free port).
+   */
+  securePort?: number;
+  /** Where the cluster CA is kept. Env CAPSTAN_PKI_DIR, default ~/.capstan/pki. */
+  pkiDir: string;
+  /**
+   * The address nodes reach the API on, in cluster-info and the join command. Env CAPSTAN_ADVERTISE_ADDRESS;
+   * default `host` unless it is a wildcard, else the first non-internal IPv4 address of this machine.
+   */
+  advertiseAddress?: string;
+  /** More names and addresses the API's certificate covers. Env CAPSTAN_CERT_SANS, comma-separated. */
+  certSans: string[];
+  /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
+  limits: Limits;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -65,11 +107,40 @@ export function loadConfig(
     loadBalancerCidr: env.CAPSTAN_LB_CIDR || '127.0.100.0/24',
     nodeName: (env.CAPSTAN_NODE_NAME || hostname()).toLowerCase(),
     nodeAddress: env.CAPSTAN_NODE_ADDRESS || '127.0.0.1',
-    podSubnet: env.CAPSTAN_POD_SUBNET || '10.244.0.0/24',
+    ...(env.CAPSTAN_POD_SUBNET ? { podSubnet: env.CAPSTAN_POD_SUBNET } : {}),
+    clusterCidr: env.CAPSTAN_CLUSTER_CIDR || DEFAULT_CLUSTER_CIDR,
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    hostPathAllowed:
+      env.CAPSTAN_HOSTPATH_ALLOWED !== undefined
+        ? env.CAPSTAN_HOSTPATH_ALLOWED.split(',')
+            .map((p) => p.trim())
+            .filter((p) => p !== '')
+        : DEFAULT_HOST_PATH_ALLOWED,
+    hostPortRange: env.CAPSTAN_HOST_PORT_RANGE || DEFAULT_HOST_PORT_RANGE,
+    loopbackNodes: false,
+    ...(env.CAPSTAN_SECURE_PORT
+      ? { securePort: integer('CAPSTAN_SECURE_PORT', env.CAPSTAN_SECURE_PORT, 6443, 0, 65535) }
+      : {}),
+    pkiDir: env.CAPSTAN_PKI_DIR || join(homedir(), '.capstan', 'pki'),
+    ...(env.CAPSTAN_ADVERTISE_ADDRESS ? { advertiseAddress: env.CAPSTAN_ADVERTISE_ADDRESS } : {}),
+    certSans: (env.CAPSTAN_CERT_SANS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    limits: limitsFromEnv(env),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
+  if (overrides.loopbackNodes === undefined) {
+    const flag = env.CAPSTAN_LOOPBACK_NODES;
+    if (flag !== undefined && flag !== '' && flag !== 'true' && flag !== 'false') {
+      throw CapstanError.invalid([
+        { field: 'CAPSTAN_LOOPBACK_NODES', message: `must be true or false, got "${flag}"` },
+      ]);
+    }
+    config.loopbackNodes = flag ? flag === 'true' : isLoopbackHost(config.host);
+  }
+  if (config.securePort === undefined && !isLoopbackHost(config.host)) config.securePort = 6443;
   return config;
 }

@@ -31,7 +31,10 @@ export interface LocalNodeOptions {
   runtime?: ContainerRuntime;
   /** Node agent tuning (lease renewal, resync and back-off periods). */
   agent?: Partial<
-    Omit<NodeAgentOptions, 'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'dnsServerIp'>
+    Omit<
+      NodeAgentOptions,
+      'store' | 'runtime' | 'nodeName' | 'nodeAddress' | 'podSubnet' | 'clusterCidr' | 'dnsServerIp'
+    >
   >;
 }
 
@@ -46,8 +49,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     ...plane.config,
     nodeName: options.nodeName ?? plane.config.nodeName,
     nodeAddress: options.nodeAddress ?? plane.config.nodeAddress,
-    podSubnet: options.podSubnet ?? plane.config.podSubnet,
   };
+  const podSubnet = options.podSubnet ?? plane.config.podSubnet;
   const credential = await createToken(store, {
     role: 'node',
     nodeName: config.nodeName,
@@ -62,7 +65,11 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const podDns = await startPodDns(plane.dnsIndex, { address: config.dnsServiceIp });
+    const podDns = await startPodDns(plane.dnsIndex, {
+      address: config.dnsServiceIp,
+      maxTcpConnections: config.limits.dnsTcpConnections,
+      tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+    });
     stops.push(() => podDns.stop());
     // This process reads the node's logs and runs its execs in process (attach* below); the endpoint is for the
     // other control-plane processes on the same Redis, which find it in the Node's status as they find a joined
@@ -89,7 +96,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       runtime: options.runtime ?? new DockerRuntime(),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
-      podSubnet: config.podSubnet,
+      ...(podSubnet ? { podSubnet } : {}),
+      clusterCidr: config.clusterCidr,
       dnsServerIp: podDns.address,
       kubeletPort: logServer.port,
     });
@@ -107,6 +115,8 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       nodeAddress: config.nodeAddress,
       dnsAddress: config.dnsServiceIp,
       serviceCidr: config.serviceCidr,
+      udpIdleTimeoutMs: config.limits.udpProxyIdleMs,
+      maxUdpSessions: config.limits.udpProxySessions,
     });
     stops.push(() => proxy.stop());
     return { nodeName: config.nodeName, agent, stop: stopAll };

@@ -1,4 +1,5 @@
 import { isCapstanError } from '../api/errors.ts';
+import { NodeStatusAdmission } from '../api/node-status-admission.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { startDnsServer } from '../dns/dns-server.ts';
 import type { DnsServer } from '../dns/dns-server.ts';
@@ -15,11 +16,16 @@ import { NodeLogSource } from '../server/node-log-source.ts';
 import { NodeStreamSource } from '../server/node-stream-source.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
+import { ClusterPolicy } from '../security/cluster-policy.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
+import { PodCidrAllocator } from '../services/pod-cidr-allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
-import { loadConfig } from './config.ts';
+import { advertiseAddress, clusterInfoDocument, issueApiCertificate } from './api-tls.ts';
+import { isLoopbackHost, loadConfig } from './config.ts';
+import { loadOrCreateClusterCa } from '../pki/cluster-ca.ts';
+import { clusterInfoKubeconfig } from '../pki/discovery.ts';
 import type { CapstanConfig } from './config.ts';
 import { syncDnsIndex } from './dns-sync.ts';
 import { startControllerManager } from '../controllers/controller-manager.ts';
@@ -76,8 +82,21 @@ export async function startControlPlane(
     dnsAddress: config.dnsServiceIp,
     loadBalancerCidr: config.loadBalancerCidr,
   });
-  const store = await createRedisStore({ url: config.redisUrl, prefix: config.prefix, admission: [allocator] });
+  const policy = new ClusterPolicy({
+    serviceCidr: config.serviceCidr,
+    hostPathAllowed: config.hostPathAllowed,
+    hostPortRange: config.hostPortRange,
+  });
+  const nodeStatus = new NodeStatusAdmission({ allowLoopback: config.loopbackNodes });
+  const podCidrs = new PodCidrAllocator({ clusterCidr: config.clusterCidr });
+  const store = await createRedisStore({
+    url: config.redisUrl,
+    prefix: config.prefix,
+    admission: [allocator, podCidrs, policy, nodeStatus],
+  });
   allocator.attach(store);
+  podCidrs.attach(store);
+  nodeStatus.attach(store);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
@@ -108,20 +127,43 @@ export async function startControlPlane(
       dnsServiceIp: config.dnsServiceIp,
       loadBalancerCidr: config.loadBalancerCidr,
     };
+    // The CA is made on first start and kept beside the admin credential; TLS only where the API leaves loopback.
+    const ca = await loadOrCreateClusterCa(config.pkiDir);
+    clusterInfo.caCertHash = ca.hash;
+    const secure = config.securePort !== undefined;
     const api = await startApiServer({
       store,
-      host: config.host,
+      host: isLoopbackHost(config.host) ? config.host : '127.0.0.1',
       port: config.port,
+      limits: config.limits,
       contextExtras: { logSource: logs, execSource: execs, clusterInfo },
       streamSource: streams,
+      ...(secure
+        ? {
+            tls: { host: config.host, port: config.securePort!, ...(await issueApiCertificate(config, ca)) },
+            clusterInfoDocument: async () =>
+              clusterInfo.discoveryKubeconfig ? clusterInfoDocument(store, clusterInfo.discoveryKubeconfig) : undefined,
+          }
+        : {}),
     });
     stops.push(() => api.close());
+    if (api.secureUrl) {
+      const port = new URL(api.secureUrl).port;
+      const address = advertiseAddress(config);
+      clusterInfo.apiServer = `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+      clusterInfo.discoveryKubeconfig = clusterInfoKubeconfig(clusterInfo.apiServer, ca.certPem);
+    }
     const credentials = await ensureAdminCredentials({ store, serverUrl: api.url, env: options.env ?? process.env });
 
     const dnsIndex = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
     const dnsSync = syncDnsIndex(store, dnsIndex);
     stops.push(() => dnsSync.stop());
-    const dns = await startDnsServer(dnsIndex, { host: config.dnsHost, port: config.dnsPort });
+    const dns = await startDnsServer(dnsIndex, {
+      host: config.dnsHost,
+      port: config.dnsPort,
+      maxTcpConnections: config.limits.dnsTcpConnections,
+      tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+    });
     stops.push(() => dns.stop());
     clusterInfo.dns = `${dns.address.host}:${dns.address.port}`;
 
@@ -188,6 +230,7 @@ function printReady(plane: ControlPlane, withNode: boolean): void {
   const lines = [
     `Capstan is up${withNode ? ` with node ${plane.config.nodeName}` : ''}.`,
     `  API and GraphiQL: ${plane.api.url}/graphql`,
+    ...(plane.api.secureUrl ? [`  API over TLS:     ${plane.api.secureUrl}/graphql (nodes join here)`] : []),
     `  Dashboard:        ${plane.api.url}/dashboard`,
     `  DNS:              ${plane.dns.address.host}:${plane.dns.address.port} (UDP and TCP), zone ${plane.config.clusterDomain}`,
     `  Admin credential: ${plane.configPath} (the capstan CLI reads it)`,

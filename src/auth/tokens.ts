@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Token, TokenSpec } from '../api/types.ts';
 import type { Identity } from '../server/context.ts';
+import { documentDigest, signClusterInfo } from '../pki/discovery.ts';
 import type { Store } from '../store/store.ts';
 import { authentications } from '../util/metrics.ts';
 
@@ -122,6 +123,10 @@ export interface CreateTokenOptions {
   /** Required for role node, refused otherwise. */
   nodeName?: string;
   description?: string;
+  /** For role bootstrap: how many nodes it may join. Omitted: any number until it expires. */
+  maxUses?: number;
+  /** For role bootstrap: the cluster-info kubeconfig to sign with the secret, for discovery (see pki/discovery). */
+  discoveryKubeconfig?: string;
 }
 
 export interface CreatedToken {
@@ -134,8 +139,14 @@ export interface CreatedToken {
 
 /** Creates a Token object and returns the credential. Bootstrap tokens use kubeadm's 6.16 format, others 6.32. */
 export async function createToken(store: Store, options: CreateTokenOptions): Promise<CreatedToken> {
-  const { role, ttlSeconds, nodeName, description } = options;
+  const { role, ttlSeconds, nodeName, description, maxUses, discoveryKubeconfig } = options;
   validateTtl(ttlSeconds);
+  if (maxUses !== undefined && (role !== 'bootstrap' || !Number.isInteger(maxUses) || maxUses <= 0)) {
+    throw CapstanError.invalid(
+      [{ field: 'maxUses', message: 'must be a positive whole number, and only for role bootstrap' }],
+      'token',
+    );
+  }
   if (role === 'node') validateNodeName(nodeName);
   else if (nodeName !== undefined) {
     throw CapstanError.invalid([{ field: 'nodeName', message: 'is only allowed for role node' }], 'token');
@@ -152,6 +163,13 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       ...(nodeName !== undefined ? { nodeName } : {}),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
       ...(description !== undefined ? { description } : {}),
+      ...(maxUses !== undefined ? { maxUses, uses: 0 } : {}),
+      ...(role === 'bootstrap' && discoveryKubeconfig !== undefined
+        ? {
+            discoverySignature: await signClusterInfo(discoveryKubeconfig, id, secret),
+            discoveryDigest: documentDigest(discoveryKubeconfig),
+          }
+        : {}),
     };
     try {
       await store.create('Token', {
@@ -169,10 +187,16 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
 /** A kubeadm-style bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`), valid for one day unless told otherwise. */
 export function createBootstrapToken(
   store: Store,
-  options: { ttlSeconds?: number; description?: string } = {},
+  options: { ttlSeconds?: number; description?: string; maxUses?: number; discoveryKubeconfig?: string } = {},
 ): Promise<CreatedToken> {
-  const { ttlSeconds = 86_400, description } = options;
-  return createToken(store, { role: 'bootstrap', ttlSeconds, ...(description !== undefined ? { description } : {}) });
+  const { ttlSeconds = 86_400, description, maxUses, discoveryKubeconfig } = options;
+  return createToken(store, {
+    role: 'bootstrap',
+    ttlSeconds,
+    ...(discoveryKubeconfig !== undefined ? { discoveryKubeconfig } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(maxUses !== undefined ? { maxUses } : {}),
+  });
 }
 
 /**
@@ -280,23 +304,92 @@ export async function authenticate(
   return identity;
 }
 
+/** How long a node credential lives unless told otherwise; the node renews it after two thirds of that. */
+export const NODE_CREDENTIAL_TTL_SECONDS = 7 * 86_400;
+/** How long a renewed node credential stays valid beside its successor, for requests already under way. */
+const RENEWAL_OVERLAP_MS = 60_000;
+
+function approvalHint(nodeName: string): string {
+  return (
+    `run that node with its own credential (~/.capstan/node-${nodeName}.yaml), or have an admin approve the join ` +
+    `with "capstan token create --role node --node-name ${nodeName}", or delete node ${nodeName} first`
+  );
+}
+
+/** Live node credentials bound to `nodeName`. */
+async function nodeCredentialsOf(store: Store, nodeName: string, nowMs: number): Promise<Token[]> {
+  const held: Token[] = [];
+  let page: string | undefined;
+  do {
+    const list = await store.list('Token', { labelSelector: 'capstan.io/token-role=node', continue: page, limit: 500 });
+    for (const token of list.items) {
+      const expiresAt = token.spec?.expiresAt ? Date.parse(token.spec.expiresAt) : Infinity;
+      if (token.spec?.nodeName === nodeName && !token.metadata.deletionTimestamp && expiresAt > nowMs) held.push(token);
+    }
+    page = list.continue;
+  } while (page);
+  return held;
+}
+
+/**
+ * Throws CONFLICT when `nodeName` is taken: a Node of that name is registered, or a live node credential is bound
+ * to it. A bootstrap token proves only that its holder may join the cluster, not that it is that node.
+ */
+async function checkNameFree(store: Store, nodeName: string, nowMs: number): Promise<void> {
+  if (await store.tryGet('Node', undefined, nodeName)) {
+    throw new CapstanError(
+      'CONFLICT',
+      `node ${nodeName} is already registered: a bootstrap token may only join a name not yet taken; ${approvalHint(nodeName)}`,
+    );
+  }
+  const held = await nodeCredentialsOf(store, nodeName, nowMs);
+  if (held.length > 0) {
+    throw new CapstanError(
+      'CONFLICT',
+      `node name ${nodeName} is already held by node credential "${held[0]!.metadata.name}": ${approvalHint(nodeName)}`,
+    );
+  }
+}
+
+/** Counts one use of a bootstrap token limited to N uses; throws UNAUTHENTICATED once they are spent. */
+async function spendUse(store: Store, token: Token): Promise<void> {
+  if (token.spec?.maxUses === undefined) return;
+  await store.mutate('Token', undefined, token.metadata.name, (current) => {
+    const { maxUses, uses = 0 } = current.spec!;
+    if (maxUses !== undefined && uses >= maxUses) {
+      throw authFailure(
+        'expired',
+        new CapstanError(
+          'UNAUTHENTICATED',
+          `bootstrap token "${token.metadata.name}" is spent: it has joined ${uses} of at most ${maxUses} nodes`,
+        ),
+      );
+    }
+    return { ...current, spec: { ...current.spec!, uses: uses + 1 } };
+  });
+}
+
 /**
  * Trades a bootstrap token for a node credential bound to `nodeName` (kubeadm join's TLS bootstrap, with tokens).
- * `bootstrap` is the raw bootstrap token or the Identity it authenticated as. The bootstrap token stays usable
- * until it expires, so one token can join several nodes. Throws UNAUTHENTICATED (unknown or expired token),
- * FORBIDDEN (not a bootstrap token), INVALID (bad node name).
+ * `bootstrap` is the raw bootstrap token or the Identity it authenticated as. Only a name not yet taken can be
+ * joined this way (see checkNameFree); a token with maxUses joins at most that many nodes, any other until it
+ * expires. The credential lives `ttlSeconds` (default 7 days) and is renewed by its node (renewNodeCredential).
+ * Throws UNAUTHENTICATED (unknown, expired or spent token), FORBIDDEN (not a bootstrap token), INVALID (bad node
+ * name), CONFLICT (name taken).
  */
 export async function exchangeBootstrapToken(
   store: Store,
   bootstrap: string | Identity,
   nodeName: string,
+  options: { ttlSeconds?: number } = {},
 ): Promise<CreatedToken> {
+  const now = Date.now();
   let token: Token;
   if (typeof bootstrap === 'string') {
-    token = await verify(store, bootstrap, Date.now());
+    token = await verify(store, bootstrap, now);
   } else {
     const name = bootstrap.tokenName;
-    token = checkUsable(await store.tryGet('Token', undefined, name), name, Date.now());
+    token = checkUsable(await store.tryGet('Token', undefined, name), name, now);
   }
   if (token.spec!.role !== 'bootstrap') {
     throw new CapstanError(
@@ -305,9 +398,42 @@ export async function exchangeBootstrapToken(
     );
   }
   validateNodeName(nodeName);
+  await checkNameFree(store, nodeName, now);
+  await spendUse(store, token);
   return createToken(store, {
     role: 'node',
     nodeName,
+    ttlSeconds: options.ttlSeconds ?? NODE_CREDENTIAL_TTL_SECONDS,
     description: `node credential for ${nodeName}, joined with bootstrap token ${token.metadata.name}`,
   });
+}
+
+/**
+ * A node's credential renewed by that node: a new credential for the same node and lifetime, while the one it
+ * authenticated with stays valid one more minute (requests under way) and then expires. Throws FORBIDDEN for any
+ * identity but a node credential.
+ */
+export async function renewNodeCredential(store: Store, identity: Identity | null): Promise<CreatedToken> {
+  if (identity?.role !== 'node' || !identity.nodeName) {
+    throw new CapstanError('FORBIDDEN', 'only a node credential can be renewed, by its node');
+  }
+  const now = Date.now();
+  const current = checkUsable(await store.tryGet('Token', undefined, identity.tokenName), identity.tokenName, now);
+  const lifetimeMs = current.spec!.expiresAt
+    ? Date.parse(current.spec!.expiresAt) - Date.parse(current.metadata.creationTimestamp)
+    : NODE_CREDENTIAL_TTL_SECONDS * 1000;
+  const renewed = await createToken(store, {
+    role: 'node',
+    nodeName: identity.nodeName,
+    ttlSeconds: Math.max(60, Math.round(lifetimeMs / 1000)),
+    description: `node credential for ${identity.nodeName}, renewed from ${identity.tokenName}`,
+  });
+  const retireAt = now + RENEWAL_OVERLAP_MS;
+  await store.mutate('Token', undefined, identity.tokenName, (token) => {
+    const expiresAt = token.spec!.expiresAt ? Date.parse(token.spec!.expiresAt) : Infinity;
+    if (expiresAt <= retireAt) return undefined;
+    return { ...token, spec: { ...token.spec!, expiresAt: new Date(retireAt).toISOString() } };
+  });
+  forgetToken(store, identity.tokenName);
+  return renewed;
 }

@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SERVER, readConfig, resolveSettings, setConfigValue } from './config.ts';
+import { parse, stringify } from 'yaml';
+import { DEFAULT_SERVER, parseFlatConfig, readConfig, resolveSettings, setConfigValue } from './config.ts';
 
 describe('client config', () => {
   let dir: string;
@@ -43,5 +45,36 @@ describe('client config', () => {
       ),
     ).toEqual({ server: 'http://flag', token: 'flag-token', namespace: 'x' });
     expect(resolveSettings({}, {}, {})).toEqual({ server: DEFAULT_SERVER, token: undefined, namespace: 'default' });
+  });
+});
+
+describe('reading the config without the YAML library', () => {
+  const value = fc.stringMatching(/^[\w./:@+=~#'" -]{1,12}$/);
+  const file = fc.array(fc.tuple(fc.constantFrom('server', 'token', 'namespace', 'other'), value), { maxLength: 4 });
+
+  it('reads what YAML reads, or leaves the file to YAML', () => {
+    fc.assert(
+      fc.property(file, (entries) => {
+        const text = `# comment\n${entries.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
+        const flat = parseFlatConfig(text);
+        if (flat !== undefined) expect(flat).toEqual(parse(text) ?? {});
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads the file as the YAML library writes it', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('server', 'token', 'namespace'), value), (doc) => {
+        const text = `# header\n${stringify(doc)}`;
+        expect(parseFlatConfig(text) ?? parse(text)).toEqual(parse(text));
+      }),
+    );
+    const written = stringify({ server: 'http://127.0.0.1:7070', token: 'abcdef.0123456789abcdef', namespace: 'a-b' });
+    expect(parseFlatConfig(`# header\n${written}`)).toEqual({
+      server: 'http://127.0.0.1:7070',
+      token: 'abcdef.0123456789abcdef',
+      namespace: 'a-b',
+    });
   });
 });

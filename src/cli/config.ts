@@ -1,7 +1,6 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { CliError } from './cli-error.ts';
 
 /**
@@ -25,6 +24,31 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CAPSTAN_CONFIG ?? join(homedir(), '.capstan', 'config');
 }
 
+/** `key: value`, the value a plain scalar without spaces that does not end in `:` (which would start a mapping). */
+const FLAT_LINE = /^([a-z]+): ([\w./+=~](?:[\w./:@+=~-]*[\w./@+=~-])?)$/;
+/** Plain scalars YAML reads as something other than a string: numbers, booleans, null, .inf, .nan. */
+const NOT_A_STRING = /^(?:[-+]?\.?\d|(?:true|false|null|~)$|\.(?:inf|nan)$)/i;
+
+/**
+ * The file as `capstan up` and `capstan config set` write it, read without the YAML library (which costs a short
+ * command a good part of its start-up): comment lines and `key: value` lines whose value YAML reads as the same
+ * plain string. Undefined for anything else, which goes to the YAML parser.
+ */
+export function parseFlatConfig(text: string): Record<string, string> | undefined {
+  const doc: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (/^\s*(#.*)?\r?$/.test(line)) continue;
+    const match = FLAT_LINE.exec(line);
+    if (!match || NOT_A_STRING.test(match[2]!) || Object.hasOwn(doc, match[1]!)) return undefined;
+    doc[match[1]!] = match[2]!;
+  }
+  return doc;
+}
+
+async function parseYaml(text: string): Promise<unknown> {
+  return (await import('./yaml-lib.ts')).parse(text);
+}
+
 /** Reads the config file; an empty config when it does not exist. */
 export async function readConfig(path: string): Promise<CliConfig> {
   let text: string;
@@ -36,7 +60,7 @@ export async function readConfig(path: string): Promise<CliConfig> {
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseFlatConfig(text) ?? (await parseYaml(text));
   } catch (err) {
     throw new CliError(`${path} is not valid YAML: ${(err as Error).message}`);
   }
@@ -54,7 +78,7 @@ export async function readConfig(path: string): Promise<CliConfig> {
 export async function setConfigValue(path: string, key: ConfigKey, value: string): Promise<void> {
   let doc: Record<string, unknown> = {};
   try {
-    const parsed: unknown = parse(await readFile(path, 'utf8'));
+    const parsed: unknown = await parseYaml(await readFile(path, 'utf8'));
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot read ${path}: ${String(err)}`);
@@ -65,7 +89,7 @@ export async function setConfigValue(path: string, key: ConfigKey, value: string
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(
     temporary,
-    `# Capstan client configuration: API server and credential. Keep it private.\n${stringify(doc)}`,
+    `# Capstan client configuration: API server and credential. Keep it private.\n${(await import('./yaml-lib.ts')).stringify(doc)}`,
     {
       mode: 0o600,
     },

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, main } from './main.ts';
+import { buildProgram, COMMAND_MODULES, main, verbOf } from './main.ts';
 import type { CliIo } from './session.ts';
 
 function capture(): { io: CliIo; stdout: () => string; stderr: () => string } {
@@ -24,8 +24,10 @@ function leafCommands(command: Command, path: string[] = []): string[][] {
     .flatMap((c) => (c.commands.length > 0 ? leafCommands(c, [...path, c.name()]) : [[...path, c.name()]]));
 }
 
+const program = await buildProgram(capture().io);
+
 describe('capstan --help', () => {
-  const verbs = leafCommands(buildProgram(capture().io));
+  const verbs = leafCommands(program);
 
   it('covers the verbs of the issue', () => {
     const names = verbs.map((v) => v.join(' '));
@@ -94,5 +96,34 @@ describe('capstan completion bash', () => {
     expect(stdout()).toMatch(/compgen -W "get describe apply create delete run /);
     expect(stdout()).toContain('rollout) words="status history undo pause resume');
     expect(stdout()).toMatch(/words="[^"]*\bdeploy\b[^"]*\bsvc\b/);
+  });
+});
+
+describe('loading only the module of the verb', () => {
+  it('names every top-level verb and alias in the module table, with the module that registers it', async () => {
+    const all = program.commands.filter((c) => c.name() !== 'help').flatMap((c) => [c.name(), ...c.aliases()]);
+    expect(COMMAND_MODULES.flatMap((m) => m.verbs).sort()).toEqual([...all].sort());
+    for (const m of COMMAND_MODULES) {
+      const alone = await buildProgram(capture().io, m.verbs[0]);
+      const registered = alone.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      // `completion` lists every verb, so it loads every module.
+      expect(registered.sort()).toEqual((m.verbs.includes('completion') ? [...all] : [...m.verbs]).sort());
+    }
+  });
+
+  it.each([
+    [['get', 'pods'], 'get'],
+    [['-n', 'kube-system', 'get', 'pods'], 'get'],
+    [['--server', 'http://x', '--token=t', 'describe', 'pod', 'a'], 'describe'],
+    [['--help'], undefined],
+    [[], undefined],
+  ])('finds the verb of %j', (args, verb) => {
+    expect(verbOf(args)).toBe(verb);
+  });
+
+  it('suggests a verb for a typo, as with every module loaded', async () => {
+    const { io, stderr } = capture();
+    expect(await main(['node', 'capstan', 'gett', 'pods'], io)).not.toBe(0);
+    expect(stderr()).toMatch(/Did you mean get\?/);
   });
 });

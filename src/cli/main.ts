@@ -1,26 +1,75 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, errorLine } from './cli-error.ts';
-import { registerApplyCommands } from './commands/apply.ts';
-import { registerCompletionCommand } from './commands/completion.ts';
-import { registerConfigCommand } from './commands/config.ts';
-import { registerDescribeCommand } from './commands/describe.ts';
-import { registerEditCommand } from './commands/edit.ts';
-import { registerExecCommand } from './commands/exec.ts';
-import { registerAttachCommand } from './commands/streams.ts';
-import { registerPortForwardCommand } from './commands/port-forward.ts';
-import { registerGetCommand } from './commands/get.ts';
-import { registerInfoCommands } from './commands/info.ts';
-import { registerLabelCommands } from './commands/label.ts';
-import { registerLogsCommand } from './commands/logs.ts';
-import { registerNodeCommands } from './commands/nodes.ts';
-import { registerRolloutCommand } from './commands/rollout.ts';
-import { registerServerCommands } from './commands/server.ts';
-import { registerSetCommands } from './commands/set.ts';
-import { registerWorkloadCommands } from './commands/workloads.ts';
 import type { CliIo } from './session.ts';
 
-/** Builds the `capstan` command tree; `io` is where commands read and write. */
-export function buildProgram(io: CliIo): Command {
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command module with the top-level verbs (and aliases) it registers, in the order of `capstan --help`.
+ * A run loads only the module of the verb it was given, so `capstan get` never parses the code of `apply`, `edit`
+ * or `up` (src/cli/main.test.ts checks this table against the commands the modules register).
+ */
+export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => Promise<Register> }[] = [
+  { verbs: ['get'], load: async () => (await import('./commands/get.ts')).registerGetCommand },
+  { verbs: ['describe'], load: async () => (await import('./commands/describe.ts')).registerDescribeCommand },
+  {
+    verbs: ['apply', 'create', 'delete'],
+    load: async () => (await import('./commands/apply.ts')).registerApplyCommands,
+  },
+  {
+    verbs: ['run', 'scale', 'expose'],
+    load: async () => (await import('./commands/workloads.ts')).registerWorkloadCommands,
+  },
+  { verbs: ['label', 'annotate'], load: async () => (await import('./commands/label.ts')).registerLabelCommands },
+  { verbs: ['set'], load: async () => (await import('./commands/set.ts')).registerSetCommands },
+  { verbs: ['edit'], load: async () => (await import('./commands/edit.ts')).registerEditCommand },
+  { verbs: ['rollout'], load: async () => (await import('./commands/rollout.ts')).registerRolloutCommand },
+  { verbs: ['logs'], load: async () => (await import('./commands/logs.ts')).registerLogsCommand },
+  { verbs: ['exec'], load: async () => (await import('./commands/exec.ts')).registerExecCommand },
+  { verbs: ['attach'], load: async () => (await import('./commands/streams.ts')).registerAttachCommand },
+  {
+    verbs: ['port-forward'],
+    load: async () => (await import('./commands/port-forward.ts')).registerPortForwardCommand,
+  },
+  {
+    verbs: ['cordon', 'uncordon', 'drain', 'token'],
+    load: async () => (await import('./commands/nodes.ts')).registerNodeCommands,
+  },
+  { verbs: ['config'], load: async () => (await import('./commands/config.ts')).registerConfigCommand },
+  {
+    verbs: ['up', 'server', 'node', 'join'],
+    load: async () => (await import('./commands/server.ts')).registerServerCommands,
+  },
+  {
+    verbs: ['version', 'cluster-info', 'api-resources'],
+    load: async () => (await import('./commands/info.ts')).registerInfoCommands,
+  },
+  { verbs: ['completion'], load: async () => (await import('./commands/completion.ts')).registerCompletionCommand },
+];
+
+/** Global options that take a value, so that `capstan -n kube-system get pods` still finds the verb `get`. */
+const VALUED_GLOBALS = new Set(['-s', '--server', '--token', '-n', '--namespace']);
+
+/**
+ * The verb of a command line (`process.argv` without node and script), or undefined when there is none (`capstan`,
+ * `capstan --help`).
+ */
+export function verbOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return args[i + 1];
+    if (VALUED_GLOBALS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the `capstan` command tree; `io` is where commands read and write. With `verb`, only the module that
+ * registers it is loaded; without one, or for a verb no module names (help, a typo to suggest a verb for,
+ * `completion`, which lists them all), every module is.
+ */
+export async function buildProgram(io: CliIo, verb?: string): Promise<Command> {
   const program = new Command('capstan')
     .description('Capstan: a container orchestrator in the spirit of Kubernetes, with a GraphQL API.')
     .option('-s, --server <url>', 'API server URL (default: CAPSTAN_SERVER, ~/.capstan/config, http://127.0.0.1:7070)')
@@ -45,23 +94,9 @@ Run "capstan <command> --help" for a command's flags and examples.`,
       // Commander's own errors (unknown option, missing argument) are one line already; keep them that way.
       outputError: (text, write) => write(`${text.trimEnd().split('\n').join(' ')}\n`),
     });
-  registerGetCommand(program, io);
-  registerDescribeCommand(program, io);
-  registerApplyCommands(program, io);
-  registerWorkloadCommands(program, io);
-  registerLabelCommands(program, io);
-  registerSetCommands(program, io);
-  registerEditCommand(program, io);
-  registerRolloutCommand(program, io);
-  registerLogsCommand(program, io);
-  registerExecCommand(program, io);
-  registerAttachCommand(program, io);
-  registerPortForwardCommand(program, io);
-  registerNodeCommands(program, io);
-  registerConfigCommand(program, io);
-  registerServerCommands(program, io);
-  registerInfoCommands(program, io);
-  registerCompletionCommand(program, io);
+  const one = COMMAND_MODULES.find((m) => verb !== undefined && verb !== 'completion' && m.verbs.includes(verb));
+  const registers = await Promise.all((one ? [one] : COMMAND_MODULES).map((m) => m.load()));
+  for (const register of registers) register(program, io);
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
@@ -81,7 +116,7 @@ function applyToAll(command: Command, fn: (command: Command) => void): void {
  */
 export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
   const streams = io ?? processIo();
-  const program = buildProgram(streams);
+  const program = await buildProgram(streams, verbOf(argv.slice(2)));
   let code = 0;
   try {
     await program.parseAsync([...argv]);

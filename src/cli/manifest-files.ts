@@ -10,6 +10,7 @@ export const MANIFEST_KINDS: Record<string, string> = {
   ReplicationController: 'v1',
   Service: 'v1',
   PersistentVolumeClaim: 'v1',
+  Endpoints: 'v1',
   Deployment: 'apps/v1',
 };
 

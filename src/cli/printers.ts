@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { stringify } from 'yaml';
 import type * as sdk from '../sdk/index.ts';
 import { capstanShapes } from '../sdk/object-shapes.ts';
 import { CliError } from './cli-error.ts';
@@ -283,10 +282,19 @@ export function structuredDocument(objects: readonly AnyObject[], asList: boolea
   return asList ? { apiVersion: 'v1', kind: 'List', items: manifests } : manifests[0];
 }
 
-/** Objects as YAML (documents separated by ---) or JSON (one object, or a v1 List for several). */
-export function renderStructured(objects: readonly AnyObject[], format: 'yaml' | 'json', asList: boolean): string {
+/**
+ * Objects as YAML (documents separated by ---) or JSON (one object, or a v1 List for several). The YAML library is
+ * loaded here, on use: most commands print tables.
+ */
+export async function renderStructured(
+  objects: readonly AnyObject[],
+  format: 'yaml' | 'json',
+  asList: boolean,
+): Promise<string> {
   const value = structuredDocument(objects, asList);
-  return format === 'json' ? JSON.stringify(value, null, 2) : stringify(value).trimEnd();
+  return format === 'json'
+    ? JSON.stringify(value, null, 2)
+    : (await import('./yaml-lib.ts')).stringify(value).trimEnd();
 }
 
 /** A JSONPath template executed on the document `-o json` would print; kubectl adds no newline after it. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createCapstanClient, type CapstanClient } from '../sdk/index.ts';
+import { createCapstanClient, type CapstanClient } from '../sdk/client.ts';
+import { nodeHttpPost } from '../sdk/node-http.ts';
 import { CliError } from './cli-error.ts';
 import { configPath, readConfig, resolveSettings, type ConnectionSettings } from './config.ts';
 
@@ -46,7 +47,7 @@ export class Session {
           `no token: pass --token, set CAPSTAN_TOKEN, or run "capstan up" once to write ${this.configFile}`,
         );
       }
-      this.client = createCapstanClient({ url: this.settings.server, token: this.settings.token });
+      this.client = createCapstanClient({ url: this.settings.server, token: this.settings.token, post: nodeHttpPost });
     }
     return this.client;
   }

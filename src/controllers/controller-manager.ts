@@ -7,6 +7,7 @@ import { DeploymentController, type DeploymentControllerOptions } from './deploy
 import { EndpointsController } from './endpoints-controller.ts';
 import { GarbageCollector, type GarbageCollectorOptions } from './garbage-collector.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
+import { NamespaceController, type NamespaceControllerOptions } from './namespace-controller.ts';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.ts';
 import { ReplicationControllerController, type ReplicationControllerOptions } from './replication-controller.ts';
 import { SchedulerController, type SchedulerOptions } from './scheduler-controller.ts';
@@ -17,7 +18,8 @@ export type ControllerName =
   | 'deployment-controller'
   | 'endpoints-controller'
   | 'garbage-collector'
-  | 'node-lifecycle-controller';
+  | 'node-lifecycle-controller'
+  | 'namespace-controller';
 
 export const ALL_CONTROLLERS: readonly ControllerName[] = [
   'scheduler',
@@ -26,6 +28,7 @@ export const ALL_CONTROLLERS: readonly ControllerName[] = [
   'endpoints-controller',
   'garbage-collector',
   'node-lifecycle-controller',
+  'namespace-controller',
 ];
 
 export interface ControllerManagerOptions {
@@ -45,6 +48,7 @@ export interface ControllerManagerOptions {
   deployment?: DeploymentControllerOptions;
   garbageCollector?: GarbageCollectorOptions;
   nodeLifecycle?: NodeLifecycleOptions;
+  namespace?: NamespaceControllerOptions;
   logger?: Logger;
 }
 
@@ -143,6 +147,9 @@ async function runTerm(options: ControllerManagerOptions, logger: Logger): Promi
   if (enabled.has('endpoints-controller')) controllers.push(new EndpointsController(context('endpoints-controller')));
   if (enabled.has('garbage-collector')) {
     controllers.push(new GarbageCollector(context('garbage-collector'), options.garbageCollector));
+  }
+  if (enabled.has('namespace-controller')) {
+    controllers.push(new NamespaceController(context('namespace-controller'), options.namespace));
   }
   if (enabled.has('node-lifecycle-controller')) {
     controllers.push(new NodeLifecycleController(context('node-lifecycle-controller'), options.nodeLifecycle));

@@ -55,6 +55,12 @@ describe('computeEndpoints', () => {
     expect(computeEndpoints(newService(), pods)).toEqual([]);
   });
 
+  it('never publishes a loopback, link-local, multicast or unspecified pod IP', () => {
+    const ips = ['127.0.0.1', '169.254.169.254', '224.0.0.1', '0.0.0.0'];
+    const pods = ips.map((podIP, i) => newPod({ name: `p${i}`, podIP, readySince: 0 }));
+    expect(computeEndpoints(newService(), pods)).toEqual([]);
+  });
+
   it('resolves a named targetPort per pod and splits pods that map it to different numbers', () => {
     const service = newService({ ports: [{ name: 'web', port: 80, targetPort: 'http' }] });
     const pods = [

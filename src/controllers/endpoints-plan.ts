@@ -9,6 +9,7 @@ import type {
   Service,
   ServicePort,
 } from '../api/types.ts';
+import { endpointIPRule } from '../api/validation/endpoint-ip.ts';
 import { isPodReady, isPodTerminated, matchesEqualitySelector } from './pod-status.ts';
 
 /** True when the endpoints controller manages this service's Endpoints: it has a non-empty selector. */
@@ -63,6 +64,8 @@ export function computeEndpoints(
   for (const pod of pods) {
     if (pod.metadata.namespace !== service.metadata.namespace) continue;
     if (!pod.status?.podIP || pod.metadata.deletionTimestamp || isPodTerminated(pod)) continue;
+    // Written before validation refused such addresses, or by a store without it: never publish them.
+    if (endpointIPRule(pod.status.podIP) !== undefined) continue;
     if (!matchesEqualitySelector(selector, pod.metadata.labels)) continue;
 
     const ports: EndpointPort[] = [];

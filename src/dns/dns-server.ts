@@ -1,6 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { CapstanError } from '../api/errors.ts';
+import { DEFAULT_LIMITS } from '../util/limits.ts';
+import { limitInUse, limitRejections } from '../util/metrics.ts';
 import type { DnsIndex } from './dns-index.ts';
 import { DnsResponder, FORWARD } from './dns-responder.ts';
 import { parseUpstream, UdpForwarder } from './dns-forwarder.ts';
@@ -17,20 +19,33 @@ export interface DnsServerOptions {
   upstream?: string;
   /** How long a relayed query may wait for the upstream before the client gets SERVFAIL. Default 2000 ms. */
   upstreamTimeoutMs?: number;
-  /** A TCP connection with no query for this long is closed. Default 10 000 ms. */
+  /**
+   * A TCP connection with no traffic for this long is closed: no query, or answers the client does not read.
+   * Default 10 000 ms (the limit dnsTcpIdleMs).
+   */
   tcpIdleTimeoutMs?: number;
+  /** TCP connections served at once; further ones are closed on accept. Default 256 (the limit dnsTcpConnections). */
+  maxTcpConnections?: number;
   /** EDNS0 UDP payload size advertised and honoured at most. Default 1232. */
   udpPayloadSize?: number;
   /** Called with socket errors that do not stop the server. */
   onError?: (err: Error) => void;
 }
 
-const MAX_TCP_CONNECTIONS = 1024;
+/**
+ * Answers a TCP connection may have queued for its client (beyond the socket's own buffer) before the server stops
+ * reading its queries. One maximal DNS message, so a client that never reads costs at most about this much.
+ */
+const TCP_MAX_QUEUED_BYTES = 64 * 1024;
 
 /**
  * The cluster DNS responder: UDP and TCP on one port, answering from a {@link DnsIndex} (zone and TTL are the
  * index's). UDP answers that exceed the client's size come back truncated so the client retries over TCP; TCP
  * takes several length-prefixed queries per connection and answers them as they complete.
+ *
+ * TCP clients cannot make the server buffer without bound: a connection's queries are read only while its answers
+ * drain (a client that sends and never reads stops being read, then times out), and the number of connections is
+ * capped.
  */
 export class DnsServer {
   private udp: UdpSocket | undefined;
@@ -66,7 +81,15 @@ export class DnsServer {
     }
     this.responder = responder;
     try {
-      await this.listen(host, port, options.tcpIdleTimeoutMs ?? 10_000, onError);
+      await this.listen(
+        host,
+        port,
+        {
+          idleMs: options.tcpIdleTimeoutMs ?? DEFAULT_LIMITS.dnsTcpIdleMs,
+          maxConnections: options.maxTcpConnections ?? DEFAULT_LIMITS.dnsTcpConnections,
+        },
+        onError,
+      );
     } catch (err) {
       await this.stop();
       const code = (err as NodeJS.ErrnoException).code;
@@ -96,13 +119,30 @@ export class DnsServer {
     ]);
   }
 
-  private async listen(host: string, port: number, idleMs: number, onError: (err: Error) => void): Promise<void> {
+  /** TCP connections open now. */
+  get tcpConnectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Bytes of answers queued in user space over every TCP connection (what a client that does not read costs). */
+  get tcpQueuedBytes(): number {
+    let total = 0;
+    for (const connection of this.connections) total += connection.writableLength;
+    return total;
+  }
+
+  private async listen(
+    host: string,
+    port: number,
+    tcp: { idleMs: number; maxConnections: number },
+    onError: (err: Error) => void,
+  ): Promise<void> {
     // With port 0 the UDP port is picked first; TCP may find it taken by someone else, so try a few.
     for (let attempt = 0; ; attempt++) {
       const udp = await this.bindUdp(host, port);
       const udpPort = udp.address().port;
       try {
-        this.tcp = await this.listenTcp(host, udpPort, idleMs);
+        this.tcp = await this.listenTcp(host, udpPort, tcp);
         this.udp = udp;
         this.bound = { host, port: udpPort };
         udp.on('error', onError);
@@ -151,9 +191,10 @@ export class DnsServer {
     forwarder.forward(query, responder.questionEnd, (answer) => (answer ? send(answer) : fail()));
   }
 
-  private listenTcp(host: string, port: number, idleMs: number): Promise<Server> {
-    const server = createServer((socket) => this.onTcpConnection(socket, idleMs));
-    server.maxConnections = MAX_TCP_CONNECTIONS;
+  private listenTcp(host: string, port: number, tcp: { idleMs: number; maxConnections: number }): Promise<Server> {
+    const server = createServer((socket) => this.onTcpConnection(socket, tcp.idleMs));
+    server.maxConnections = tcp.maxConnections;
+    server.on('drop', () => limitRejections.inc({ limit: 'dnsTcpConnections' }));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port, exclusive: true }, () => {
@@ -165,21 +206,28 @@ export class DnsServer {
 
   private onTcpConnection(socket: Socket, idleMs: number): void {
     this.connections.add(socket);
+    limitInUse.inc({ limit: 'dnsTcpConnections' });
     socket.setNoDelay(true);
     socket.setTimeout(idleMs, () => socket.destroy());
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      limitInUse.dec({ limit: 'dnsTcpConnections' });
+    });
     socket.on('error', () => socket.destroy());
+    let pending = Buffer.alloc(0);
+    // Back-pressure: while answers wait for the client to read them, its socket is paused and queries already
+    // received wait in `pending`; reading resumes when the answers drained.
+    const congested = (): boolean => socket.writableLength > TCP_MAX_QUEUED_BYTES;
     const send = (answer: Buffer): void => {
       if (socket.destroyed) return;
       const frame = Buffer.allocUnsafe(answer.length + 2);
       frame.writeUInt16BE(answer.length, 0);
       answer.copy(frame, 2);
       socket.write(frame);
+      if (congested()) socket.pause();
     };
-    let pending = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
+    const answerPending = (): void => {
+      while (pending.length >= 2 && !congested()) {
         const length = pending.readUInt16BE(0);
         if (pending.length < length + 2) break;
         const query = pending.subarray(2, length + 2);
@@ -190,6 +238,15 @@ export class DnsServer {
         if (reply === FORWARD) this.relay(responder, Buffer.from(query), send);
         else if (reply !== null) send(reply);
       }
+      if (congested()) socket.pause();
+    };
+    socket.on('drain', () => {
+      answerPending();
+      if (!congested() && !socket.destroyed) socket.resume();
+    });
+    socket.on('data', (chunk) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      answerPending();
     });
   }
 }

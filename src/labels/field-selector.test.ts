@@ -238,3 +238,15 @@ describe('fieldsOf', () => {
     expect(selectableFields()).toContain('involvedObject.name');
   });
 });
+
+describe('field selector length (found by fuzzing)', () => {
+  it('refuses a field selector over 16 KiB with INVALID naming fieldSelector', () => {
+    const text = 'metadata.name=a,'.repeat(100_000);
+    expect(() => parseFieldSelector(text)).toThrow(/must be at most 16384 characters/);
+    try {
+      parseFieldSelector(text);
+    } catch (err) {
+      expect((err as CapstanError).violations[0]?.field).toBe('fieldSelector');
+    }
+  });
+});

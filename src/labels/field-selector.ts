@@ -1,6 +1,7 @@
 import { CapstanError } from '../api/errors.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import { compareStrings } from './requirement.ts';
+import { MAX_SELECTOR_LENGTH } from './selector.ts';
 
 /** `=` and `==` are the same operator in a field selector; both are kept as `=`. */
 export type FieldOperator = '=' | '!=';
@@ -224,6 +225,9 @@ class TermsSelector implements FieldSelector {
  *   fields for an unknown one.
  */
 export function parseFieldSelector(text: string, kind?: string): FieldSelector {
+  if (text.length > MAX_SELECTOR_LENGTH) {
+    throw invalid(`invalid field selector: must be at most ${MAX_SELECTOR_LENGTH} characters, got ${text.length}`);
+  }
   const terms = text === '' ? [] : splitTerms(text).sort(compareStrings);
   const supported = selectableFields(kind);
   const requirements: FieldRequirement[] = [];

@@ -475,3 +475,23 @@ describe('label key and value rules', () => {
     ['é', 'a valid label must be an empty string or consist of'],
   ])('rejects value %j: %s', (value, rule) => expect(validateLabelValue(value)).toContain(rule));
 });
+
+describe('selector length (found by fuzzing: a 2 MiB selector of a=b terms took seconds to parse)', () => {
+  it('refuses a label selector over 16 KiB with INVALID naming labelSelector, at once', async () => {
+    const { MAX_SELECTOR_LENGTH, parseSelector: parse } = await import('./selector.ts');
+    const text = 'a=b,'.repeat(500_000) + 'a=b';
+    const started = performance.now();
+    let error: unknown;
+    try {
+      parse(text);
+    } catch (err) {
+      error = err;
+    }
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(error).toBeInstanceOf(CapstanError);
+    expect((error as CapstanError).violations).toEqual([
+      { field: 'labelSelector', message: `must be at most ${MAX_SELECTOR_LENGTH} characters, got ${text.length}` },
+    ]);
+    expect(() => parse('a=b,'.repeat(4000).slice(0, -1))).not.toThrow();
+  });
+});

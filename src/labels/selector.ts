@@ -75,6 +75,12 @@ class RequirementsSelector implements Selector {
 
 const EMPTY_LABELS: Labels = Object.freeze({});
 
+/**
+ * The longest selector accepted (label or field). Far beyond any real one (a label is at most 317 characters), and
+ * short enough that parsing it cannot stall the event loop: a 2 MiB request of `a=b,a=b,...` took seconds.
+ */
+export const MAX_SELECTOR_LENGTH = 16 * 1024;
+
 const NOTHING: Selector = Object.freeze({
   requirements: Object.freeze([]),
   matches: () => false,
@@ -111,6 +117,12 @@ export function selectorFromRequirements(requirements: readonly Requirement[]): 
  *   expected ',' or end of string`.
  */
 export function parseSelector(text: string): Selector {
+  if (text.length > MAX_SELECTOR_LENGTH) {
+    const message = `must be at most ${MAX_SELECTOR_LENGTH} characters, got ${text.length}`;
+    throw new CapstanError('INVALID', `invalid label selector: ${message}`, {
+      violations: [{ field: 'labelSelector', message }],
+    });
+  }
   try {
     return selectorFromRequirements(parseRequirements(text));
   } catch (err) {

@@ -1,4 +1,5 @@
-import { isCapstanError } from '../api/errors.ts';
+import { CapstanError, isCapstanError } from '../api/errors.ts';
+import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
 import type { Pod } from '../api/types.ts';
 import { EventRecorder } from '../events/event-recorder.ts';
 import { Informer } from '../store/informer.ts';
@@ -18,7 +19,10 @@ import { syncPod } from './pod-sync.ts';
 import type { SyncContext } from './pod-sync.ts';
 import { PodWorkers, applyListing, newPodRecord } from './pod-worker.ts';
 import type { PodRecord } from './pod-worker.ts';
+import { startOverlay } from './overlay.ts';
+import type { Overlay } from './overlay.ts';
 import { Prober } from './prober.ts';
+import { isLoopbackAddress } from './vxlan.ts';
 import type { ContainerRuntime, KnownContainer, NodeNetwork, RuntimeEvent } from './runtime.ts';
 
 export interface NodeAgentOptions {
@@ -28,8 +32,13 @@ export interface NodeAgentOptions {
   nodeName: string;
   /** The node's address: InternalIP, pods' hostIP, and where pod ports are published (e.g. 127.0.0.1). */
   nodeAddress: string;
-  /** This node's pod network. Default 10.244.0.0/24. */
+  /**
+   * This node's podCIDR, when the node asks for one (`--pod-subnet`); the control plane checks it against the
+   * cluster CIDR and the other nodes. Without it the control plane assigns one (`spec.podCIDR`).
+   */
   podSubnet?: string;
+  /** The cluster CIDR every podCIDR comes from; pod traffic leaving it is masqueraded. Default 10.244.0.0/16. */
+  clusterCidr?: string;
   /** The DNS server pods use (written into their resolv.conf). */
   dnsServerIp: string;
   clusterDomain?: string;
@@ -76,13 +85,18 @@ export interface NodeAgent {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries `fn` while the engine or the store is UNAVAILABLE, for up to `timeoutMs`. */
+/**
+ * Retries `fn` with back-off while it fails with UNAVAILABLE (the engine or API not reachable yet) or CONFLICT (a
+ * controller wrote the same object in between: re-read and try again, as a controller does), for `timeoutMs`.
+ */
 async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (!isCapstanError(err, 'UNAVAILABLE') || Date.now() > deadline) throw err;
+      const retriable = isCapstanError(err, 'UNAVAILABLE') || isCapstanError(err, 'CONFLICT');
+      if (!retriable || Date.now() > deadline) throw err;
       log.warn({ err }, `${what} failed; retrying`);
       await sleep(Math.min(2_000, 100 * 2 ** attempt));
     }
@@ -100,30 +114,62 @@ async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, tim
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
   const { store, runtime, nodeName, nodeAddress } = options;
   const log = (options.logger ?? rootLogger).child({ component: 'node-agent', node: nodeName });
-  const podSubnet = options.podSubnet ?? '10.244.0.0/24';
   const leaseDurationSeconds = options.leaseDurationSeconds ?? 40;
   let stopped = false;
   const timers: NodeJS.Timeout[] = [];
   const abort = new AbortController();
 
-  const network = await withRetry(
-    'creating the pod network',
-    () => runtime.ensureNodeNetwork({ node: nodeName, subnet: podSubnet }),
-    log,
-  );
   const version = await withRetry('reading the engine version', () => runtime.version(), log);
   const identity: NodeIdentity = {
     nodeName,
     nodeAddress,
-    podSubnet,
+    ...(options.podSubnet ? { podSubnet: options.podSubnet } : {}),
     runtimeVersion: version.runtimeVersion,
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.kubeletPort !== undefined ? { kubeletPort: options.kubeletPort } : {}),
   };
-  await registerNode(store, identity);
-  await ensureLeaseNamespace(store);
+  // Registered NotReady first: the podCIDR comes back from the control plane, and the node says Ready only once
+  // its pod network works, so that nothing is scheduled onto a half-configured node.
+  const registered = await withRetry(
+    'registering the node',
+    () =>
+      registerNode(store, identity, { reason: 'NetworkPluginNotReady', message: 'the pod network is being set up' }),
+    log,
+  );
+  const podSubnet = registered.spec?.podCIDR;
+  let network: NodeNetwork;
+  let overlay: Overlay | undefined;
+  try {
+    if (!podSubnet) {
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `node ${nodeName} has no spec.podCIDR: the control plane assigned none; start the node with --pod-subnet (CAPSTAN_POD_SUBNET)`,
+      );
+    }
+    network = await withRetry(
+      'creating the pod network',
+      () =>
+        runtime.ensureNodeNetwork({
+          node: nodeName,
+          subnet: podSubnet,
+          clusterCidr: options.clusterCidr ?? DEFAULT_CLUSTER_CIDR,
+        }),
+      log,
+    );
+    // Between hosts: a node on a loopback address has no other host to reach (nodes on one machine share routes).
+    if (!isLoopbackAddress(nodeAddress)) {
+      overlay = await startOverlay({ store, nodeName, nodeAddress, logger: log });
+      await overlay.synced;
+    }
+  } catch (err) {
+    const message = `pod network setup failed: ${(err as Error).message}`;
+    await refreshNodeStatus(store, identity, { reason: 'NetworkPluginNotReady', message }).catch(() => undefined);
+    throw err;
+  }
+  await withRetry('reporting the node Ready', () => refreshNodeStatus(store, identity), log);
+  await withRetry('creating the lease namespace', () => ensureLeaseNamespace(store), log);
   const acquireTime = new Date().toISOString();
-  await renewLease(store, nodeName, leaseDurationSeconds, acquireTime);
+  await withRetry('renewing the node lease', () => renewLease(store, nodeName, leaseDurationSeconds, acquireTime), log);
 
   // A node credential may only create Events; repeats (a crash loop, a failing probe) are batched for 5 s.
   const events = new EventRecorder(
@@ -310,6 +356,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       await podWorkers.stop();
       prober.stop();
       await engineLoop;
+      await overlay?.stop();
       await events.close();
     },
   };

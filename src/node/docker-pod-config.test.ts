@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appContainerCreateOptions,
+  claimVolumeName,
   hostsFile,
   planMounts,
   podHostname,
@@ -47,7 +48,7 @@ describe('resolvConf and hostsFile', () => {
 });
 
 describe('sandboxCreateOptions', () => {
-  it('publishes every pod port on the host address, fixed or engine-chosen', () => {
+  it('starts the sandbox without a network (CNI wires it) and publishes no port through Docker', () => {
     const options = sandboxCreateOptions(
       {
         node: 'n1',
@@ -62,11 +63,9 @@ describe('sandboxCreateOptions', () => {
       'capstan/pause:latest',
       '/state',
     );
-    expect(options.HostConfig?.PortBindings).toEqual({
-      '80/tcp': [{ HostIp: '127.0.1.2', HostPort: '' }],
-      '53/udp': [{ HostIp: '127.0.1.2', HostPort: '5353' }],
-    });
-    expect(options.HostConfig?.NetworkMode).toBe('capstan-n1');
+    expect(options.HostConfig?.NetworkMode).toBe('none');
+    expect(options.HostConfig?.PortBindings).toBeUndefined();
+    expect(options.ExposedPorts).toBeUndefined();
     expect(options.Hostname).toBe('web');
     expect(options.Labels).toMatchObject({ app: 'web', 'io.capstan.node': 'n1', 'io.capstan.container.name': 'POD' });
   });
@@ -74,7 +73,7 @@ describe('sandboxCreateOptions', () => {
 
 describe('planMounts', () => {
   it('maps emptyDir, hostPath and PVC volumes, honouring readOnly and subPath', () => {
-    const { mounts, ensure } = planMounts(
+    const { mounts, subPaths } = planMounts(
       sandbox,
       {
         name: 'app',
@@ -89,11 +88,19 @@ describe('planMounts', () => {
       new Map(),
     );
     expect(mounts).toEqual([
-      { Type: 'bind', Source: '/state/pods/u1/volumes/cache/tmp', Target: '/cache', ReadOnly: false },
-      { Type: 'bind', Source: '/srv/data', Target: '/host', ReadOnly: true },
-      { Type: 'volume', Source: 'capstan-pvc-default-pg', Target: '/db', ReadOnly: true },
+      { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/cache/app/0', Target: '/cache', ReadOnly: false },
+      { Type: 'bind', Source: '/state/pods/u1/volume-subpaths/host/app/1', Target: '/host', ReadOnly: true },
+      { Type: 'volume', Source: 'capstan-pvc-default_pg', Target: '/db', ReadOnly: true },
     ]);
-    expect(ensure).toEqual([{ path: '/state/pods/u1/volumes/cache/tmp', kind: 'dir' }]);
+    expect(subPaths).toEqual([
+      {
+        root: '/state/pods/u1/volumes/cache',
+        subPath: 'tmp',
+        target: '/state/pods/u1/volume-subpaths/cache/app/0',
+        create: 'dir',
+      },
+      { root: '/', subPath: '/srv/data', target: '/state/pods/u1/volume-subpaths/host/app/1', create: 'none' },
+    ]);
   });
 
   it('rejects unknown volumes and escaping subPaths with the field named', () => {
@@ -157,5 +164,15 @@ describe('containerSpecHash', () => {
     const b = containerSpecHash({ env: [{ value: '1', name: 'A' }], image: 'i', name: 'x' });
     expect(a).toBe(b);
     expect(containerSpecHash({ name: 'x', image: 'i', env: [{ name: 'A', value: '2' }] })).not.toBe(a);
+  });
+});
+
+describe('claimVolumeName', () => {
+  it('gives claims whose namespace and name join to the same text different volumes', () => {
+    expect(claimVolumeName('a-b', 'c')).not.toBe(claimVolumeName('a', 'b-c'));
+    expect(claimVolumeName('a-b', 'c')).toBe('capstan-pvc-a-b_c');
+    const long = claimVolumeName('ns', 'x'.repeat(253));
+    expect(long).toMatch(/^capstan-pvc-h-[0-9a-f]{64}$/);
+    expect(long).not.toBe(claimVolumeName('ns', `${'x'.repeat(252)}y`));
   });
 });

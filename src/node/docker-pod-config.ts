@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import type { FieldViolation } from '../api/errors.ts';
 import { parseBytes, parseCpuMillis } from '../api/quantity.ts';
+import { subPathMountTarget } from './subpath.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME, containerSpecHash } from './runtime.ts';
 import type { ContainerSpec, DnsConfig, SandboxConfig, SandboxInfo, SandboxRef } from './runtime.ts';
 
@@ -12,8 +14,26 @@ export function networkName(node: string): string {
   return `capstan-${node}`;
 }
 
+/**
+ * The Docker volume of a claim. `_` occurs in neither a namespace (DNS label) nor a claim name (DNS subdomain), so
+ * the name is injective: `a-b`/`c` and `a`/`b-c` no longer share `capstan-pvc-a-b-c`. Names too long for a
+ * directory name get a hash instead (no `_`: they cannot equal a plain one).
+ */
 export function claimVolumeName(namespace: string, claimName: string): string {
+  const plain = `capstan-pvc-${namespace}_${claimName}`;
+  if (plain.length <= 200) return plain;
+  return `capstan-pvc-h-${createHash('sha256').update(`${namespace}/${claimName}`).digest('hex')}`;
+}
+
+/** The name releases before this one gave a claim's volume (not injective); read only to adopt such volumes. */
+export function legacyClaimVolumeName(namespace: string, claimName: string): string {
   return `capstan-pvc-${namespace}-${claimName}`;
+}
+
+/** A claim's Docker volume as the runtime found or made it. */
+export interface ClaimVolume {
+  name: string;
+  mountpoint: string;
 }
 
 /** Per-pod host directory: resolv.conf, hosts and emptyDir volumes live here and go with the pod. */
@@ -59,22 +79,15 @@ function podLabels(p: { node: string; uid: string; namespace: string; name: stri
   };
 }
 
-function portKey(port: { containerPort: number; protocol?: 'TCP' | 'UDP' }): string {
-  return `${port.containerPort}/${(port.protocol ?? 'TCP').toLowerCase()}`;
-}
-
+/**
+ * The sandbox holds the pod's namespaces. Its network namespace starts empty (NetworkMode `none`): the runtime
+ * wires it with CNI once it runs, so Docker sets up no network (nor its embedded DNS) for pods.
+ */
 export function sandboxCreateOptions(
   config: SandboxConfig,
   image: string,
   stateRoot: string,
 ): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of config.ports) {
-    const key = portKey(port);
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: config.hostIP, HostPort: port.hostPort ? String(port.hostPort) : '' });
-  }
   const extra = Object.fromEntries(Object.entries(config.labels ?? {}).filter(([k]) => !k.startsWith('io.capstan.')));
   return {
     name: `capstan_${config.node}_${config.namespace}_${config.name}_${config.uid}_${SANDBOX_CONTAINER_NAME}_${config.attempt ?? 0}`,
@@ -86,10 +99,8 @@ export function sandboxCreateOptions(
       [LABELS.containerName]: SANDBOX_CONTAINER_NAME,
       [LABELS.restartCount]: String(config.attempt ?? 0),
     },
-    ExposedPorts: exposed,
     HostConfig: {
-      NetworkMode: networkName(config.node),
-      PortBindings: bindings,
+      NetworkMode: 'none',
       RestartPolicy: { Name: 'no' },
       Mounts: [
         {
@@ -103,28 +114,35 @@ export function sandboxCreateOptions(
   };
 }
 
-/** A host directory or file the runtime must create before the container can bind-mount it. */
-export interface HostPathToEnsure {
-  path: string;
-  kind: 'dir' | 'file';
+/**
+ * A path the runtime resolves beneath `root` without following links and bind-mounts onto `target` (see
+ * subpath.ts), creating what is missing as `create` says: subPaths of every volume, and every hostPath.
+ */
+export interface SubPathToMount {
+  root: string;
+  subPath: string;
+  target: string;
+  create: 'dir' | 'file' | 'none';
 }
 
 type Mount = NonNullable<NonNullable<Docker.ContainerCreateOptions['HostConfig']>['Mounts']>[number];
 
 /**
- * Docker mounts for a container's volumeMounts. `claimMountpoints` maps PVC claim names to their Docker volume's
- * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory).
+ * Docker mounts for a container's volumeMounts. `claimVolumes` maps PVC claim names to their Docker volume and its
+ * host mountpoint, used for subPath mounts (Docker 20.10 cannot mount a volume's subdirectory). The source of a
+ * subPath or hostPath mount is a mount point of the runtime's own, prepared from `subPaths` before the container is
+ * created: a hostPath too is opened from `/` without following links, so a pod that may write under an allowed
+ * prefix cannot plant a link there that takes the next pod's hostPath elsewhere.
  */
 export function planMounts(
   sandbox: Pick<SandboxInfo, 'uid' | 'namespace' | 'volumes'>,
   spec: ContainerSpec,
   stateRoot: string,
-  claimMountpoints: ReadonlyMap<string, string>,
-): { mounts: Mount[]; ensure: HostPathToEnsure[] } {
+  claimVolumes: ReadonlyMap<string, ClaimVolume>,
+): { mounts: Mount[]; subPaths: SubPathToMount[] } {
   const mounts: Mount[] = [];
-  const ensure: HostPathToEnsure[] = [];
+  const subPaths: SubPathToMount[] = [];
   const violations: FieldViolation[] = [];
-  const subPathOf = (base: string, subPath: string | undefined): string => (subPath ? join(base, subPath) : base);
   (spec.volumeMounts ?? []).forEach((vm, i) => {
     const field = `containers[${spec.name}].volumeMounts[${i}]`;
     const volume = sandbox.volumes.find((v) => v.name === vm.name);
@@ -136,29 +154,31 @@ export function planMounts(
       violations.push({ field: `${field}.name`, message: `no volume named "${vm.name}" in the pod` });
       return;
     }
+    const beneath = (root: string, subPath: string, create: SubPathToMount['create'], readOnly: boolean): void => {
+      const target = subPathMountTarget(podStateDir(stateRoot, sandbox.uid), volume.name, spec.name, i);
+      subPaths.push({ root, subPath, target, create });
+      mounts.push({ Type: 'bind', Source: target, Target: vm.mountPath, ReadOnly: readOnly });
+    };
     const readOnly = vm.readOnly === true;
     if (volume.emptyDir) {
-      const source = subPathOf(emptyDirPath(stateRoot, sandbox.uid, volume.name), vm.subPath);
-      ensure.push({ path: source, kind: 'dir' });
-      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+      const root = emptyDirPath(stateRoot, sandbox.uid, volume.name);
+      if (vm.subPath) beneath(root, vm.subPath, 'dir', readOnly);
+      else mounts.push({ Type: 'bind', Source: root, Target: vm.mountPath, ReadOnly: readOnly });
     } else if (volume.hostPath) {
-      const source = subPathOf(volume.hostPath.path, vm.subPath);
       const type = volume.hostPath.type ?? '';
-      if (type === '' || type === 'DirectoryOrCreate') ensure.push({ path: source, kind: 'dir' });
-      if (type === 'FileOrCreate') ensure.push({ path: source, kind: 'file' });
-      mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: readOnly });
+      const path = join(volume.hostPath.path, vm.subPath ?? '');
+      const create = vm.subPath || type === '' || type === 'DirectoryOrCreate' ? 'dir' : 'none';
+      beneath('/', path, type === 'FileOrCreate' && !vm.subPath ? 'file' : create, readOnly);
     } else if (volume.persistentVolumeClaim) {
       const claim = volume.persistentVolumeClaim;
       const ro = readOnly || claim.readOnly === true;
-      const mountpoint = claimMountpoints.get(claim.claimName);
-      if (vm.subPath && mountpoint) {
-        const source = join(mountpoint, vm.subPath);
-        ensure.push({ path: source, kind: 'dir' });
-        mounts.push({ Type: 'bind', Source: source, Target: vm.mountPath, ReadOnly: ro });
+      const found = claimVolumes.get(claim.claimName);
+      if (vm.subPath && found) {
+        beneath(found.mountpoint, vm.subPath, 'dir', ro);
       } else {
         mounts.push({
           Type: 'volume',
-          Source: claimVolumeName(sandbox.namespace, claim.claimName),
+          Source: found?.name ?? claimVolumeName(sandbox.namespace, claim.claimName),
           Target: vm.mountPath,
           ReadOnly: ro,
         });
@@ -168,7 +188,7 @@ export function planMounts(
     }
   });
   if (violations.length > 0) throw CapstanError.invalid(violations, `container ${spec.name}`);
-  return { mounts, ensure };
+  return { mounts, subPaths };
 }
 
 function subPathInvalid(subPath: string | undefined): boolean {
@@ -216,6 +236,10 @@ export function appContainerCreateOptions(
       // docker-init forwards SIGTERM to the app, so images whose PID 1 has no TERM handler still stop at once.
       Init: true,
       RestartPolicy: { Name: 'no' },
+      // Pod Security Standards "baseline": no setuid gain of privileges, and no raw sockets (ARP/IP spoofing on
+      // the pod network). See docs/security.md.
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['NET_RAW'],
       Mounts: [
         { Type: 'bind', Source: join(dir, 'resolv.conf'), Target: '/etc/resolv.conf' },
         { Type: 'bind', Source: join(dir, 'hosts'), Target: '/etc/hosts' },

@@ -1,14 +1,35 @@
+import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { StreamSession } from '../resolvers/pod-streams.ts';
 import { attachSession, execSession } from './docker-sessions.ts';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
+import {
+  CNI_VERSION,
+  DEFAULT_CNI_PATH,
+  LOOPBACK_CONF,
+  bridgeName,
+  checkPlugins,
+  execList,
+  execPlugin,
+  gatewayOf,
+  nodeConfList,
+  podIPFromResult,
+  pluginStdin,
+} from './cni.ts';
+import type { CniConfList, CniPortMapping, CniResult } from './cni.ts';
+import { ensureNodeChains, removeNodeChains } from './node-iptables.ts';
+import { removeVxlanDeviceIfUnused } from './vxlan.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
 import { ensureImage, imageId } from './docker-images.ts';
 import {
   appContainerCreateOptions,
   claimVolumeName,
+  legacyClaimVolumeName,
   emptyDirPath,
   hostsFile,
   networkName,
@@ -18,9 +39,13 @@ import {
   resolvConf,
   sandboxCreateOptions,
 } from './docker-pod-config.ts';
-import { firstHost, portMappings, runState, toContainerInfo } from './docker-inspect.ts';
+import type { ClaimVolume } from './docker-pod-config.ts';
+import { runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
+import type { HostPortMapping } from '../api/types.ts';
+import { logger as rootLogger } from '../util/logger.ts';
 import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
+import { mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -55,9 +80,85 @@ export interface DockerRuntimeOptions {
   pullTimeoutMs?: number;
   /** See ImageOptions.pullFromDockerHub. Default false. */
   pullFromDockerHub?: boolean;
+  /** Where the CNI plugins are. Default CAPSTAN_CNI_PATH, else /usr/lib/cni (Debian's containernetworking-plugins). */
+  cniPath?: string;
+}
+
+const run = promisify(execFile);
+const log = rootLogger.child({ component: 'docker-runtime' });
+
+/** What the runtime remembers of a sandbox's CNI ADD, for its DEL and for re-adoption after a restart. */
+interface CachedNetwork {
+  node: string;
+  list: CniConfList;
+  portMappings: CniPortMapping[];
+  result?: CniResult;
+}
+
+async function createBridge(name: string, address: string): Promise<void> {
+  await run('ip', ['link', 'add', name, 'type', 'bridge']).catch(async (err: unknown) => {
+    if ((await bridgeAddresses(name)) === undefined) throw err;
+  });
+  await run('ip', ['addr', 'replace', address, 'dev', name]);
+  await run('ip', ['link', 'set', name, 'up']);
+}
+
+/** The IPv4 addresses (with prefix length) of an interface; undefined when it does not exist. */
+async function bridgeAddresses(name: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', name]);
+    const parsed = JSON.parse(stdout) as { addr_info?: { local: string; prefixlen: number }[] }[];
+    return parsed.flatMap((l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`));
+  } catch {
+    return undefined;
+  }
 }
 
 const INSPECT_CONCURRENCY = 8;
+
+function toHostPort(m: CniPortMapping): HostPortMapping {
+  return {
+    containerPort: m.containerPort,
+    protocol: m.protocol === 'udp' ? 'UDP' : 'TCP',
+    hostIP: m.hostIP ?? '0.0.0.0',
+    hostPort: m.hostPort,
+  };
+}
+
+/** CONFLICT when a host process already listens on the mapping's host address and port. */
+async function checkHostPortFree(m: CniPortMapping): Promise<void> {
+  const host = m.hostIP ?? '0.0.0.0';
+  const inUse = await new Promise<boolean>((resolve) => {
+    const onError = (err: NodeJS.ErrnoException): void => resolve(err.code === 'EADDRINUSE');
+    if (m.protocol === 'udp') {
+      const socket = createSocket('udp4');
+      socket.once('error', (err) => {
+        socket.close();
+        onError(err);
+      });
+      socket.bind(m.hostPort, host, () => socket.close(() => resolve(false)));
+    } else {
+      const server = createServer();
+      server.once('error', onError);
+      server.listen(m.hostPort, host, () => server.close(() => resolve(false)));
+    }
+  });
+  if (inUse) {
+    throw new CapstanError(
+      'CONFLICT',
+      `hostPort ${m.hostPort}/${m.protocol.toUpperCase()} on ${host} is already in use: port is already allocated`,
+    );
+  }
+}
+
+/** The pod's hostPorts (the only ports published on the node's address; every other port is on the pod IP). */
+function hostPortsOf(config: SandboxConfig): HostPortMapping[] {
+  return config.ports.flatMap((p) =>
+    p.hostPort
+      ? [{ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', hostIP: config.hostIP, hostPort: p.hostPort }]
+      : [],
+  );
+}
 
 /**
  * ContainerRuntime on the local Docker engine. dockerode opens a fresh socket connection per request, so the
@@ -69,6 +170,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
   private readonly pullTimeoutMs: number;
   private readonly pullFromDockerHub: boolean;
+  readonly cniPath: string;
+  private readonly networks = new Map<string, CniConfList>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.docker instanceof Docker ? options.docker : new Docker(options.docker);
@@ -76,6 +179,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.pauseImage = options.pauseImage ?? 'capstan/pause:latest';
     this.pullTimeoutMs = options.pullTimeoutMs ?? 60_000;
     this.pullFromDockerHub = options.pullFromDockerHub ?? false;
+    this.cniPath = options.cniPath ?? (process.env.CAPSTAN_CNI_PATH || DEFAULT_CNI_PATH);
   }
 
   async version(): Promise<RuntimeVersion> {
@@ -91,57 +195,190 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async ensureNodeNetwork(config: NodeNetworkConfig): Promise<NodeNetwork> {
-    const name = networkName(config.node);
-    let existing = await this.inspectNetwork(name);
-    if (!existing) {
-      try {
-        await this.client.createNetwork({
-          Name: name,
-          Driver: 'bridge',
-          CheckDuplicate: true,
-          Labels: { [LABELS.node]: config.node },
-          IPAM: {
-            Driver: 'default',
-            Config: [{ Subnet: config.subnet, ...(config.gateway ? { Gateway: config.gateway } : {}) }],
-          },
-        });
-      } catch (err) {
-        // 409: another agent process created it first; reuse it below.
-        if (dockerStatus(err) !== 409) {
-          const wrapped = wrapDockerError(err, `create network ${name} with subnet ${config.subnet}`);
-          throw new CapstanError(wrapped.code, `${wrapped.message} (choose a pod subnet no other network uses)`, {
-            cause: err,
-          });
-        }
-      }
-      existing = await this.inspectNetwork(name);
-      if (!existing) throw new CapstanError('UNAVAILABLE', `network ${name} vanished right after its creation`);
+    await checkPlugins(this.cniPath);
+    if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(config.subnet)) {
+      throw new CapstanError('INVALID', `pod subnet ${JSON.stringify(config.subnet)} is not an IPv4 CIDR`);
     }
-    if (existing.subnet !== config.subnet) {
-      throw new CapstanError(
-        'CONFLICT',
-        `network ${name} exists with subnet ${existing.subnet}, not ${config.subnet}; remove it or use its subnet`,
-      );
+    // Before the CNI bridge: the Docker network of earlier Capstan versions holds the same subnet on a bridge of
+    // its own, and two bridges with one subnet break routing to both.
+    await this.removeLegacyNetwork(config.node);
+    const bridge = bridgeName(config.node);
+    const gateway = gatewayOf(config.subnet);
+    const present = await bridgeAddresses(bridge);
+    if (present && present.length > 0 && !present.includes(`${gateway}/${config.subnet.split('/')[1]}`)) {
+      // The node's podCIDR changed (a re-created Node): the bridge of the old one goes, pods of it are gone anyway.
+      await run('ip', ['link', 'del', bridge]).catch(() => undefined);
     }
-    return existing;
+    // Made here rather than by the bridge plugin's first ADD: the bridge marks this podCIDR as local to this
+    // namespace (no VXLAN tunnel to it) from the start.
+    if (!(await bridgeAddresses(bridge))?.length)
+      await createBridge(bridge, `${gateway}/${config.subnet.split('/')[1]}`);
+    await mkdir(this.ipamDir(config.node), { recursive: true });
+    await mkdir(this.resultsDir(), { recursive: true });
+    await ensureNodeChains(config.node, config.subnet, config.clusterCidr ?? config.subnet);
+    const list = nodeConfList({ node: config.node, podCidr: config.subnet, dataDir: this.ipamDir(config.node) });
+    this.networks.set(config.node, list);
+    return { id: bridge, name: bridge, subnet: config.subnet, gateway };
   }
 
-  private async inspectNetwork(name: string): Promise<NodeNetwork | undefined> {
+  private async removeLegacyNetwork(node: string): Promise<void> {
+    const name = networkName(node);
     try {
-      const info = (await this.client.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
-      const ipam = info.IPAM?.Config?.[0];
-      const subnet = ipam?.Subnet ?? '';
-      return { id: info.Id, name: info.Name, subnet, gateway: ipam?.Gateway ?? firstHost(subnet) };
+      await this.client.getNetwork(name).remove();
     } catch (err) {
-      if (isDockerNotFound(err)) return undefined;
-      throw wrapDockerError(err, `inspect network ${name}`);
+      if (isDockerNotFound(err)) return;
+      throw new CapstanError(
+        'CONFLICT',
+        `the Docker network ${name} of an earlier Capstan version is still in use; remove its containers ('docker network inspect ${name}')`,
+        { cause: err },
+      );
     }
+  }
+
+  private ipamDir(node: string): string {
+    return join(this.stateRoot, 'cni', node, 'ipam');
+  }
+
+  private resultsDir(): string {
+    return join(this.stateRoot, 'cni', 'results');
+  }
+
+  private resultPath(id: string): string {
+    return join(this.resultsDir(), `${id}.json`);
+  }
+
+  private network(node: string): CniConfList {
+    const list = this.networks.get(node);
+    if (!list) throw new CapstanError('UNAVAILABLE', `the pod network of node ${node} is not set up`);
+    return list;
   }
 
   async removeNodeNetwork(node: string): Promise<void> {
-    await this.ignoreNotFound(`remove network ${networkName(node)}`, () =>
-      this.client.getNetwork(networkName(node)).remove(),
+    await removeNodeChains(node);
+    await run('ip', ['link', 'del', bridgeName(node)]).catch(() => undefined);
+    await removeVxlanDeviceIfUnused();
+    await rm(join(this.stateRoot, 'cni', node), { recursive: true, force: true });
+    // Cached results of the node's sandboxes (removed behind the runtime's back): their addresses went with its IPAM.
+    const { results } = await this.readNetworkState(node);
+    await Promise.all([...results.keys()].map((id) => rm(this.resultPath(id), { force: true })));
+    this.networks.delete(node);
+    await this.removeLegacyNetwork(node).catch(() => undefined);
+  }
+
+  /** Wires a started sandbox into the node's bridge: CNI ADD of loopback and the node's list; the cached result. */
+  private async attachSandbox(config: SandboxConfig, id: string, pid: number): Promise<CniResult> {
+    const list = this.network(config.node);
+    const netns = `/proc/${pid}/ns/net`;
+    const portMappings: CniPortMapping[] = config.ports.flatMap((p) =>
+      p.hostPort
+        ? [
+            {
+              hostPort: p.hostPort,
+              containerPort: p.containerPort,
+              protocol: (p.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp',
+              hostIP: config.hostIP,
+            },
+          ]
+        : [],
     );
+    // portmap's DNAT would silently take a port a host process listens on: refuse it as the engine did.
+    for (const m of portMappings) await checkHostPortFree(m);
+    const base = { containerId: id, netns, cniPath: this.cniPath };
+    await execPlugin(
+      'loopback',
+      { ...base, command: 'ADD', ifname: 'lo' },
+      pluginStdin({ cniVersion: CNI_VERSION, name: 'capstan-lo' }, LOOPBACK_CONF),
+    );
+    // The cache is written before ADD, so a crash half-way leaves what the repair needs to release the address.
+    const cached: CachedNetwork = { node: config.node, list, portMappings };
+    await writeFile(this.resultPath(id), JSON.stringify(cached));
+    const result = await execList(list, { ...base, command: 'ADD', ifname: 'eth0' }, { portMappings });
+    await writeFile(this.resultPath(id), JSON.stringify({ ...cached, result }));
+    return result;
+  }
+
+  /** CNI DEL for a sandbox that had an ADD (address, portmap rules; the veth goes with the netns). */
+  private async detachSandbox(id: string): Promise<void> {
+    let cached: CachedNetwork;
+    try {
+      cached = JSON.parse(await readFile(this.resultPath(id), 'utf8')) as CachedNetwork;
+    } catch {
+      return;
+    }
+    await execList(
+      cached.list,
+      { command: 'DEL', containerId: id, netns: '', ifname: 'eth0', cniPath: this.cniPath },
+      { ...(cached.result ? { prevResult: cached.result } : {}), portMappings: cached.portMappings },
+    );
+    await rm(this.resultPath(id), { force: true });
+  }
+
+  private async cachedPodIP(id: string): Promise<string | undefined> {
+    try {
+      const cached = JSON.parse(await readFile(this.resultPath(id), 'utf8')) as CachedNetwork;
+      return cached.result ? podIPFromResult(cached.result) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Releases what CNI holds for sandboxes that no longer exist (an agent killed between a removal and its DEL):
+   * cached results and host-local reservations of container ids `live` does not name. `live` must be listed after
+   * this reads the state (a reservation is only ever made for a container created before it).
+   */
+  private async readNetworkState(
+    node: string,
+  ): Promise<{ results: Map<string, CachedNetwork>; reserved: Map<string, string> }> {
+    const results = new Map<string, CachedNetwork>();
+    for (const file of await readdir(this.resultsDir()).catch(() => [] as string[])) {
+      if (!file.endsWith('.json')) continue;
+      try {
+        const cached = JSON.parse(await readFile(join(this.resultsDir(), file), 'utf8')) as CachedNetwork;
+        if (cached.node === node) results.set(file.slice(0, -5), cached);
+      } catch {
+        // A file being written: its container is live, nothing to do.
+      }
+    }
+    const reserved = new Map<string, string>();
+    const dir = join(this.ipamDir(node), 'capstan');
+    for (const file of await readdir(dir).catch(() => [] as string[])) {
+      if (!/^\d+\.\d+\.\d+\.\d+$/.test(file)) continue;
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+      const owner = text.split(/\r?\n/)[0]?.trim();
+      if (owner) reserved.set(file, owner);
+    }
+    return { results, reserved };
+  }
+
+  private async repairNetwork(
+    node: string,
+    state: { results: Map<string, CachedNetwork>; reserved: Map<string, string> },
+    live: ReadonlySet<string>,
+  ): Promise<void> {
+    const list = this.networks.get(node);
+    const stale = new Set<string>();
+    for (const id of state.results.keys()) if (!live.has(id)) stale.add(id);
+    for (const owner of state.reserved.values()) if (!live.has(owner)) stale.add(owner);
+    for (const id of stale) {
+      if (state.results.has(id)) {
+        await this.detachSandbox(id).catch((err: unknown) => log.warn({ err, container: id }, 'CNI DEL failed'));
+      } else if (list) {
+        await execList(list, {
+          command: 'DEL',
+          containerId: id,
+          netns: '',
+          ifname: 'eth0',
+          cniPath: this.cniPath,
+        }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Host-local reservations and cached CNI results of the node (tests count them for leaks). */
+  async networkReservations(node: string): Promise<{ addresses: string[]; results: string[] }> {
+    const state = await this.readNetworkState(node);
+    return { addresses: [...state.reserved.keys()], results: [...state.results.keys()] };
   }
 
   async imagePresent(ref: string): Promise<boolean> {
@@ -204,9 +441,11 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       await docker(`start the sandbox of pod ${config.namespace}/${config.name}`, () => container.start());
       const info = await docker('inspect the sandbox', () => container.inspect());
-      const podIP = info.NetworkSettings.Networks[networkName(config.node)]?.IPAddress ?? '';
-      if (!podIP)
-        throw new CapstanError('UNAVAILABLE', `sandbox of pod ${config.name} got no IP on ${networkName(config.node)}`);
+      if (!info.State.Pid) {
+        throw new CapstanError('UNAVAILABLE', `sandbox of pod ${config.name} exited right after its start`);
+      }
+      const result = await this.attachSandbox(config, info.Id, info.State.Pid);
+      const podIP = podIPFromResult(result);
       // Written in place (same inode): containers created already bind-mount this very file.
       await writeFile(join(podStateDir(this.stateRoot, config.uid), 'hosts'), hostsFile(podIP, podHostname(config)));
       return {
@@ -217,12 +456,12 @@ export class DockerRuntime implements ContainerRuntime {
         node: config.node,
         podIP,
         hostIP: config.hostIP,
-        hostPorts: portMappings(info.NetworkSettings.Ports),
+        hostPorts: hostPortsOf(config),
         volumes: sandbox.volumes,
         createdAt: info.Created,
       };
     } catch (err) {
-      // A sandbox that could not start (e.g. its hostPort is taken) must not linger as a half-made pod.
+      // A sandbox that could not start or be wired (e.g. its hostPort is taken) must not linger as a half-made pod.
       await this.removeContainer(sandbox.id).catch(() => undefined);
       throw err;
     }
@@ -233,21 +472,15 @@ export class DockerRuntime implements ContainerRuntime {
     spec: ContainerSpec,
     options: { restartCount?: number } = {},
   ): Promise<string> {
-    const claimMountpoints = new Map<string, string>();
+    const claimVolumes = new Map<string, ClaimVolume>();
     for (const vm of spec.volumeMounts ?? []) {
       const claim = sandbox.volumes.find((v) => v.name === vm.name)?.persistentVolumeClaim;
-      if (claim && !claimMountpoints.has(claim.claimName)) {
-        claimMountpoints.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
+      if (claim && !claimVolumes.has(claim.claimName)) {
+        claimVolumes.set(claim.claimName, await this.ensureClaimVolume(sandbox.namespace, claim.claimName));
       }
     }
-    const { mounts, ensure } = planMounts(sandbox, spec, this.stateRoot, claimMountpoints);
-    for (const p of ensure) {
-      if (p.kind === 'dir') await mkdir(p.path, { recursive: true, mode: 0o777 });
-      else {
-        await mkdir(dirname(p.path), { recursive: true });
-        await (await open(p.path, 'a')).close();
-      }
-    }
+    const { mounts, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimVolumes);
+    for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, p.create);
     const create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
     const container = await docker(`create container ${spec.name} of pod ${sandbox.namespace}/${sandbox.name}`, () =>
       this.client.createContainer(create),
@@ -255,8 +488,20 @@ export class DockerRuntime implements ContainerRuntime {
     return container.id;
   }
 
-  /** Creates the claim's named volume if missing (Docker's create is idempotent) and returns its host mountpoint. */
-  private async ensureClaimVolume(namespace: string, claimName: string): Promise<string> {
+  /**
+   * Creates the claim's named volume if missing (Docker's create is idempotent) and returns it with its host
+   * mountpoint. A volume made by an earlier release under the old, colliding name is adopted when its labels say it
+   * is this very claim's, so data survives the upgrade; one whose labels name another claim is never used.
+   */
+  private async ensureClaimVolume(namespace: string, claimName: string): Promise<ClaimVolume> {
+    const legacy = await this.claimVolumeInfo(legacyClaimVolumeName(namespace, claimName));
+    if (
+      legacy?.Labels?.['io.capstan.pvc.namespace'] === namespace &&
+      legacy.Labels['io.capstan.pvc.name'] === claimName &&
+      !(await this.claimVolumeInfo(claimVolumeName(namespace, claimName)))
+    ) {
+      return { name: legacy.Name, mountpoint: legacy.Mountpoint };
+    }
     const name = claimVolumeName(namespace, claimName);
     const volume = (await docker(`create volume ${name}`, () =>
       this.client.createVolume({
@@ -264,12 +509,32 @@ export class DockerRuntime implements ContainerRuntime {
         Labels: { 'io.capstan.pvc.namespace': namespace, 'io.capstan.pvc.name': claimName },
       }),
     )) as unknown as { Mountpoint: string };
-    return volume.Mountpoint;
+    return { name, mountpoint: volume.Mountpoint };
+  }
+
+  private async claimVolumeInfo(
+    name: string,
+  ): Promise<{ Name: string; Mountpoint: string; Labels?: Record<string, string> } | undefined> {
+    try {
+      return (await this.client.getVolume(name).inspect()) as { Name: string; Mountpoint: string };
+    } catch (err) {
+      if (isDockerNotFound(err)) return undefined;
+      throw wrapDockerError(err, `inspect volume ${name}`);
+    }
   }
 
   async removeClaimVolume(namespace: string, claimName: string): Promise<void> {
-    const name = claimVolumeName(namespace, claimName);
-    await this.ignoreNotFound(`remove volume ${name}`, () => this.client.getVolume(name).remove());
+    const legacy = await this.claimVolumeInfo(legacyClaimVolumeName(namespace, claimName));
+    const names = [claimVolumeName(namespace, claimName)];
+    if (
+      legacy?.Labels?.['io.capstan.pvc.namespace'] === namespace &&
+      legacy.Labels['io.capstan.pvc.name'] === claimName
+    ) {
+      names.push(legacy.Name);
+    }
+    for (const name of names) {
+      await this.ignoreNotFound(`remove volume ${name}`, () => this.client.getVolume(name).remove());
+    }
   }
 
   async startContainer(id: string): Promise<void> {
@@ -295,9 +560,13 @@ export class DockerRuntime implements ContainerRuntime {
       await this.client.getContainer(id).remove({ force: true, v: false });
     } catch (err) {
       // 409 here means a removal is already in progress, which is what we want.
-      if (isDockerNotFound(err) || dockerStatus(err) === 409) return;
-      throw wrapDockerError(err, `remove container ${id.slice(0, 12)}`);
+      if (!isDockerNotFound(err) && dockerStatus(err) !== 409) {
+        throw wrapDockerError(err, `remove container ${id.slice(0, 12)}`);
+      }
     }
+    // After the removal: the netns and with it the veth are gone, DEL releases the address and portmap's rules. A
+    // failed DEL is retried by the repair of the next listing (the cached result stays until a DEL succeeds).
+    await this.detachSandbox(id).catch((err: unknown) => log.warn({ err, container: id }, 'CNI DEL failed'));
   }
 
   async removePod(uid: string): Promise<void> {
@@ -307,13 +576,15 @@ export class DockerRuntime implements ContainerRuntime {
     const isSandbox = (c: Docker.ContainerInfo): boolean => c.Labels[LABELS.containerName] === SANDBOX_CONTAINER_NAME;
     await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.removeContainer(c.Id)));
     await Promise.all(list.filter(isSandbox).map((c) => this.removeContainer(c.Id)));
-    await rm(podStateDir(this.stateRoot, uid), { recursive: true, force: true });
+    await removePodDir(podStateDir(this.stateRoot, uid));
   }
 
   async listPodContainers(node: string, known?: (id: string) => KnownContainer | undefined): Promise<PodContainers[]> {
+    const network = await this.readNetworkState(node);
     const list = await docker(`list containers of node ${node}`, () =>
       this.client.listContainers({ all: true, filters: { label: [`${LABELS.node}=${node}`] } }),
     );
+    await this.repairNetwork(node, network, new Set(list.map((c) => c.Id)));
     const infos: (KnownContainer | undefined)[] = list.map((c) => {
       const seen = known?.(c.Id);
       return seen && seen.state === runState(c.State) ? seen : undefined;
@@ -330,8 +601,10 @@ export class DockerRuntime implements ContainerRuntime {
           info.name === SANDBOX_CONTAINER_NAME
             ? {
                 ...info,
-                podIP: raw.NetworkSettings.Networks[networkName(node)]?.IPAddress || undefined,
-                hostPorts: portMappings(raw.NetworkSettings.Ports),
+                podIP: network.results.get(raw.Id)?.result
+                  ? podIPFromResult(network.results.get(raw.Id)!.result!)
+                  : await this.cachedPodIP(raw.Id),
+                hostPorts: (network.results.get(raw.Id)?.portMappings ?? []).map(toHostPort),
               }
             : info;
       }

@@ -70,12 +70,25 @@ const STATUS: Record<CapstanErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   UNAVAILABLE: 503,
+  TOO_MANY_REQUESTS: 429,
 };
 
 const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 /** An exec body is a command line; anything bigger is not one. */
 const EXEC_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The request's URL. A path is read as a path even when it starts with `//` (which `new URL(path, base)` takes for
+ * a host: `POST //` made the endpoint fail, found by fuzzing); undefined for what is no URL at all.
+ */
+function requestUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw.startsWith('/') ? `http://node${raw}` : raw, 'http://node');
+  } catch {
+    return undefined;
+  }
+}
 
 function bearerToken(header: string | undefined): string | undefined {
   return /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
@@ -241,7 +254,14 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://node');
+    const url = requestUrl(req.url ?? '/');
+    if (!url) {
+      sendError(
+        res,
+        CapstanError.invalid([{ field: 'path', message: `${JSON.stringify(req.url)} is not a request path` }]),
+      );
+      return;
+    }
     const logs = LOGS_PATH.exec(url.pathname);
     const exec = logs ? null : EXEC_PATH.exec(url.pathname);
     const match = logs ?? exec;

@@ -29,20 +29,32 @@ export function nodeLabels(identity: Pick<NodeIdentity, 'nodeName' | 'labels'>):
   };
 }
 
-export function readyCondition(previous: NodeCondition[] | undefined, now: string): NodeCondition {
+/** Why a node is not ready yet (its pod network is being set up, or failed to): Ready=False with this message. */
+export interface NotReady {
+  reason: string;
+  message: string;
+}
+
+export function readyCondition(previous: NodeCondition[] | undefined, now: string, notReady?: NotReady): NodeCondition {
   const prev = previous?.find((c) => c.type === 'Ready');
+  const status = notReady ? 'False' : 'True';
   return {
     type: 'Ready',
-    status: 'True',
-    reason: 'KubeletReady',
-    message: 'capstan node agent is posting ready status',
+    status,
+    reason: notReady?.reason ?? 'KubeletReady',
+    message: notReady?.message ?? 'capstan node agent is posting ready status',
     lastHeartbeatTime: now,
-    lastTransitionTime: prev?.status === 'True' && prev.lastTransitionTime ? prev.lastTransitionTime : now,
+    lastTransitionTime: prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
   };
 }
 
 /** The Node's status as this machine reports it; other conditions than Ready (set by others) are kept. */
-export function nodeStatus(identity: NodeIdentity, previous: NodeStatus | undefined, now: string): NodeStatus {
+export function nodeStatus(
+  identity: NodeIdentity,
+  previous: NodeStatus | undefined,
+  now: string,
+  notReady?: NotReady,
+): NodeStatus {
   const resources = {
     cpu: String(cpus().length),
     memory: `${Math.floor(totalmem() / 1024)}Ki`,
@@ -56,7 +68,7 @@ export function nodeStatus(identity: NodeIdentity, previous: NodeStatus | undefi
       { type: 'Hostname', address: hostname() },
     ],
     conditions: [
-      readyCondition(previous?.conditions, now),
+      readyCondition(previous?.conditions, now, notReady),
       ...(previous?.conditions ?? []).filter((c) => c.type !== 'Ready'),
     ],
     nodeInfo: {
@@ -71,8 +83,11 @@ export function nodeStatus(identity: NodeIdentity, previous: NodeStatus | undefi
   };
 }
 
-/** Creates the Node or brings its labels, podCIDR and status up to date. */
-export async function registerNode(store: Store, identity: NodeIdentity): Promise<Node> {
+/**
+ * Creates the Node or brings its labels, podCIDR and status up to date. With `notReady` the Node reports Ready=False
+ * (the agent registers so, learns its podCIDR from the answer, and reports Ready once its pod network works).
+ */
+export async function registerNode(store: Store, identity: NodeIdentity, notReady?: NotReady): Promise<Node> {
   const now = new Date().toISOString();
   const existing = await store.tryGet('Node', undefined, identity.nodeName);
   if (!existing) {
@@ -81,7 +96,7 @@ export async function registerNode(store: Store, identity: NodeIdentity): Promis
         kind: 'Node',
         metadata: { name: identity.nodeName, labels: nodeLabels(identity) },
         spec: identity.podSubnet ? { podCIDR: identity.podSubnet } : {},
-        status: nodeStatus(identity, undefined, now),
+        status: nodeStatus(identity, undefined, now, notReady),
       });
     } catch (err) {
       if (!isCapstanError(err, 'ALREADY_EXISTS')) throw err;
@@ -92,16 +107,16 @@ export async function registerNode(store: Store, identity: NodeIdentity): Promis
     const spec = { ...node.spec, ...(identity.podSubnet ? { podCIDR: identity.podSubnet } : {}) };
     return { ...node, metadata: { ...node.metadata, labels }, spec };
   });
-  return refreshNodeStatus(store, identity);
+  return refreshNodeStatus(store, identity, notReady);
 }
 
 /** Rewrites the Node's status (heartbeat time of Ready included); the lease is the frequent heartbeat. */
-export async function refreshNodeStatus(store: Store, identity: NodeIdentity): Promise<Node> {
+export async function refreshNodeStatus(store: Store, identity: NodeIdentity, notReady?: NotReady): Promise<Node> {
   return store.mutate(
     'Node',
     undefined,
     identity.nodeName,
-    (node) => ({ ...node, status: nodeStatus(identity, node.status, new Date().toISOString()) }),
+    (node) => ({ ...node, status: nodeStatus(identity, node.status, new Date().toISOString(), notReady) }),
     { status: true },
   );
 }

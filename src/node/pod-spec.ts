@@ -27,7 +27,7 @@ export function podDnsConfig(namespace: string, options: PodDnsOptions): DnsConf
   };
 }
 
-/** Every container port of the pod, to publish on the node's address (hostPort from the spec, else chosen). */
+/** Every container port of the pod; those with a hostPort are published on the node's address. */
 export function podPorts(pod: Pod): PortSpec[] {
   const out: PortSpec[] = [];
   const seen = new Set<string>();

@@ -2,8 +2,9 @@ import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
-import { obtainNodeCredential } from '../remote/node-credentials.ts';
+import { obtainNodeCredential, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { ApiTokenReviewer } from '../remote/token-review.ts';
+import { trustedTransport } from '../remote/tls-transport.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
@@ -16,12 +17,21 @@ export interface RunNodeOptions {
   server: string;
   /** A bootstrap token (`capstan token create --bootstrap`) or a node credential. */
   token: string;
+  /** `--discovery-token-ca-cert-hash` values, for an https server. */
+  caCertHashes?: string[];
+  /** `--discovery-token-unsafe-skip-ca-verification`. */
+  unsafeSkipCaVerification?: boolean;
   /** Node name. Default CAPSTAN_NODE_NAME, else the host name. */
   name?: string;
   /** Where this node publishes NodePorts and pod ports. Default CAPSTAN_NODE_ADDRESS, else 127.0.0.1. */
   address?: string;
-  /** This node's pod network. Default CAPSTAN_POD_SUBNET, else 10.244.0.0/24; unique per node. */
+  /**
+   * The podCIDR this node asks for. Default CAPSTAN_POD_SUBNET, else none: the control plane assigns one from its
+   * cluster CIDR.
+   */
   podSubnet?: string;
+  /** The cluster CIDR (pod traffic leaving it is masqueraded). Default CAPSTAN_CLUSTER_CIDR, else 10.244.0.0/16. */
+  clusterCidr?: string;
   /** Where node credentials are kept. Default ~/.capstan. */
   credentialDir?: string;
   /** Host directory for per-pod state. Default /var/lib/capstan. */
@@ -60,6 +70,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     ...(options.name ? { nodeName: options.name.toLowerCase() } : {}),
     ...(options.address ? { nodeAddress: options.address } : {}),
     ...(options.podSubnet ? { podSubnet: options.podSubnet } : {}),
+    ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}),
   });
   const nodeName = config.nodeName;
   const log = (options.logger ?? rootLogger).child({ component: 'capstan-node', node: nodeName });
@@ -68,8 +79,10 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     token: options.token,
     nodeName,
     ...(options.credentialDir ? { dir: options.credentialDir } : {}),
-    verify: async (token) => {
-      const probe = new GraphQLStore({ server: options.server, token });
+    ...(options.caCertHashes ? { caCertHashes: options.caCertHashes } : {}),
+    ...(options.unsafeSkipCaVerification ? { unsafeSkipCaVerification: true } : {}),
+    verify: async (token, ca) => {
+      const probe = new GraphQLStore({ server: options.server, token, ...(ca ? { ca } : {}) });
       try {
         await probe.currentResourceVersion();
       } finally {
@@ -79,8 +92,22 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     logger: log,
   });
 
-  const store = new GraphQLStore({ server: options.server, token: credential, logger: log });
+  const store = new GraphQLStore({
+    server: options.server,
+    token: credential.token,
+    ...(credential.ca ? { ca: credential.ca } : {}),
+    logger: log,
+  });
   const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopRenewal = startCredentialRenewal({
+    server: options.server,
+    nodeName,
+    credential,
+    ...(options.credentialDir ? { dir: options.credentialDir } : {}),
+    onRenewed: (renewed) => store.setToken(renewed.token),
+    logger: log,
+  });
+  stops.push(() => Promise.resolve(stopRenewal()));
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
   };
@@ -89,7 +116,11 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       const index = new DnsIndex({ zone: config.clusterDomain, nameserverIp: config.dnsServiceIp });
       const dnsSync = syncDnsIndex(store, index);
       stops.push(() => dnsSync.stop());
-      const podDns = await startPodDns(index, { address: config.dnsServiceIp });
+      const podDns = await startPodDns(index, {
+        address: config.dnsServiceIp,
+        maxTcpConnections: config.limits.dnsTcpConnections,
+        tcpIdleTimeoutMs: config.limits.dnsTcpIdleMs,
+      });
       stops.push(() => podDns.stop());
     }
     const proxy = startServiceProxy({
@@ -98,12 +129,17 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       nodeAddress: config.nodeAddress,
       dnsAddress: config.dnsServiceIp,
       serviceCidr: config.serviceCidr,
+      udpIdleTimeoutMs: config.limits.udpProxyIdleMs,
+      maxUdpSessions: config.limits.udpProxySessions,
     });
     stops.push(() => proxy.stop());
     // Listening before the agent registers the Node, so that its status can say where; requests that come before
     // the agent is up get 503.
     const running: { agent?: NodeAgent } = {};
-    const reviewer = new ApiTokenReviewer({ server: options.server });
+    const reviewer = new ApiTokenReviewer({
+      server: options.server,
+      ...(credential.ca ? { fetch: trustedTransport(credential.ca).fetch } : {}),
+    });
     const logServer = await startLogServer({
       host: config.nodeAddress,
       port: options.logPort ?? config.logPort,
@@ -118,7 +154,8 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
       nodeName,
       nodeAddress: config.nodeAddress,
-      podSubnet: config.podSubnet,
+      ...(config.podSubnet ? { podSubnet: config.podSubnet } : {}),
+      clusterCidr: config.clusterCidr,
       dnsServerIp: config.dnsServiceIp,
       clusterDomain: config.clusterDomain,
       kubeletPort: logServer.port,
@@ -128,7 +165,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     stops.push(() => started.stop());
     await proxy.synced;
     log.info(
-      { server: store.endpoint, address: config.nodeAddress, podSubnet: config.podSubnet, logPort: logServer.port },
+      { server: store.endpoint, address: config.nodeAddress, podCIDR: started.network.subnet, logPort: logServer.port },
       'node joined',
     );
     return { nodeName, store, agent: started, logServer, stop: stopAll };

@@ -14,9 +14,12 @@ export interface ContainerRuntime {
   /** Engine identity for `Node.status.nodeInfo.containerRuntimeVersion`. */
   version(): Promise<RuntimeVersion>;
 
-  /** Creates the node's pod network if missing, reuses it if present (CONFLICT when it exists with another subnet). */
+  /**
+   * Sets up the node's pod network (CNI configuration, the node's iptables chains); idempotent. UNAVAILABLE with
+   * the path when a CNI plugin is missing.
+   */
   ensureNodeNetwork(config: NodeNetworkConfig): Promise<NodeNetwork>;
-  /** Removes the node's pod network; a missing network is not an error. */
+  /** Removes the node's pod network (bridge, iptables chains, IPAM state); a missing network is not an error. */
   removeNodeNetwork(node: string): Promise<void>;
 
   imagePresent(ref: string): Promise<boolean>;
@@ -84,16 +87,17 @@ export interface RuntimeVersion {
 
 export interface NodeNetworkConfig {
   node: string;
-  /** Pod subnet in CIDR form, e.g. 10.244.1.0/24. */
+  /** The node's podCIDR, e.g. 10.244.1.0/24. */
   subnet: string;
-  gateway?: string;
+  /** The cluster CIDR all podCIDRs come from: pod traffic to it is not masqueraded. Default the subnet alone. */
+  clusterCidr?: string;
 }
 
 export interface NodeNetwork {
   id: string;
   name: string;
   subnet: string;
-  /** The bridge's address on the host: pods reach host listeners bound to it. */
+  /** The bridge's address on the host (the pods' gateway): pods reach host listeners bound to it. */
   gateway: string;
 }
 
@@ -133,11 +137,11 @@ export interface DnsConfig {
   options: string[];
 }
 
-/** A container port of the pod to publish on the node's address. */
+/** A container port of the pod; published on the node's address only with a hostPort. */
 export interface PortSpec {
   containerPort: number;
   protocol?: 'TCP' | 'UDP';
-  /** Fixed host port; absent or 0 lets the engine choose one. */
+  /** Host port on the node's address (CNI portmap); absent or 0: the port is reachable on the pod IP only. */
   hostPort?: number;
 }
 
@@ -148,7 +152,7 @@ export interface SandboxConfig {
   name: string;
   /** Defaults to the pod name (cut to 63 characters). */
   hostname?: string;
-  /** The node's address on which pod ports are published, e.g. 127.0.0.1 or 127.0.1.N. */
+  /** The node's address, on which hostPorts are published, e.g. 127.0.0.1 or 127.0.1.N. */
   hostIP: string;
   ports: PortSpec[];
   dns: DnsConfig;

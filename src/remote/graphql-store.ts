@@ -17,6 +17,7 @@ import type {
 import type { Logger } from '../util/logger.ts';
 import { toCapstanError } from './errors.ts';
 import { kindOperations, unsupported, type KindOperations } from './operations.ts';
+import { trustedTransport, type TrustedTransport } from './tls-transport.ts';
 import { RemoteWatch, type MessageStream, type WatchMessage } from './remote-watch.ts';
 
 export interface GraphQLStoreOptions {
@@ -24,6 +25,8 @@ export interface GraphQLStoreOptions {
   server: string;
   /** Bearer token: a node credential for a node agent. */
   token: string;
+  /** For an https server: the one CA (PEM) to trust, pinned at join. */
+  ca?: string;
   /** How often the subscription connection is pinged; no pong within `pongTimeoutMs` drops it. Default 10 s. */
   keepAliveMs?: number;
   pongTimeoutMs?: number;
@@ -55,20 +58,41 @@ function document<R, V>(query: string): CapstanDocument<R, V> {
  * UNAVAILABLE.
  */
 export class GraphQLStore implements Store {
-  private readonly http: CapstanClient;
+  private http: CapstanClient;
+  private token: string;
   private readonly shapes: SchemaShapes;
   private readonly operations = new Map<Kind, KindOperations>();
   private ws: WsClient | undefined;
   private readonly watches = new Set<RemoteWatch<unknown>>();
   private closed = false;
 
+  private readonly transport: TrustedTransport | undefined;
+
   constructor(private readonly options: GraphQLStoreOptions) {
-    this.http = createCapstanClient({
-      url: options.server,
-      token: options.token,
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    this.token = options.token;
+    this.transport = options.ca ? trustedTransport(options.ca) : undefined;
+    this.http = this.httpClient();
     this.shapes = options.shapes ?? capstanShapes();
+  }
+
+  private httpClient(): CapstanClient {
+    return createCapstanClient({
+      url: this.options.server,
+      token: this.token,
+      ...(this.transport ? { fetch: this.transport.fetch, webSocketImpl: this.transport.webSocketImpl } : {}),
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+    });
+  }
+
+  /**
+   * Switches to a renewed credential: new requests carry it at once, the watch connection on its next connect
+   * (the server closes sockets of a credential that expired, and watches resume from where they were).
+   */
+  setToken(token: string): void {
+    this.token = token;
+    const previous = this.http;
+    this.http = this.httpClient();
+    void previous.close();
   }
 
   /** The GraphQL endpoint this store talks to. */
@@ -132,7 +156,12 @@ export class GraphQLStore implements Store {
     );
     const result = this.shapes.toObject<KindMap[K]>(kind, created);
     if (object.status === undefined || !ops.updateStatus || options.dryRun) return result;
-    return this.updateStatus(kind, { ...result, status: object.status } as ObjectInput<KindMap[K]>);
+    // A controller may write the new object before its status is written (the node lifecycle controller taints a
+    // Node without a lease): a read-modify-write, retried on CONFLICT, never fails the create over that.
+    const status = object.status as KindMap[K]['status'];
+    return this.mutate(kind, result.metadata.namespace, result.metadata.name, (current) => ({ ...current, status }), {
+      status: true,
+    });
   }
 
   async update<K extends Kind>(
@@ -317,8 +346,8 @@ export class GraphQLStore implements Store {
     let pongTimer: NodeJS.Timeout | undefined;
     this.ws = createWsClient({
       url: this.http.endpoint.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${this.options.token}` },
+      webSocketImpl: this.transport?.webSocketImpl ?? WebSocket,
+      connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
       lazy: true,
       lazyCloseTimeout: 1_000,
       keepAlive,

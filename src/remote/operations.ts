@@ -30,6 +30,11 @@ export const JOIN_NODE = `mutation JoinNode($nodeName: String!) {
   joinNode(nodeName: $nodeName) { token name expiresAt }
 }`;
 
+/** A new credential for the node the request's bearer token (its current credential) belongs to. */
+export const RENEW_NODE_CREDENTIAL = `mutation RenewNodeCredential {
+  renewNodeCredential { token name expiresAt }
+}`;
+
 function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

@@ -8,6 +8,8 @@ import { toCapstanError } from './errors.ts';
 export interface TokenReviewerOptions {
   /** The API server (`http://host:7070`) or its GraphQL endpoint. */
   server: string;
+  /** fetch trusting the cluster CA, for an https server. */
+  fetch?: typeof fetch;
   /** How long a positive answer is reused; bounds how long a revoked token keeps working here. Default 5 s. */
   cacheTtlMs?: number;
   /** Timeout of one question to the API. Default 10 s. */
@@ -43,6 +45,7 @@ export class ApiTokenReviewer {
       url: this.options.server,
       token,
       timeoutMs: this.options.timeoutMs ?? 10_000,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
     let identity: Identity;
     try {

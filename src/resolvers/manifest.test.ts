@@ -87,3 +87,20 @@ describe('threeWayMerge', () => {
     });
   });
 });
+
+describe('hostile YAML (found by fuzzing: an alias bomb answered INTERNAL_SERVER_ERROR)', () => {
+  it('refuses a billion-laughs document with INVALID naming the document', async () => {
+    const { parseManifest: parse } = await import('./manifest.ts');
+    const bomb =
+      'a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n' +
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    let error: unknown;
+    try {
+      parse(bomb);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ code: 'INVALID', violations: [{ field: 'manifest[0]' }] });
+    expect((error as Error).message).toMatch(/alias/i);
+  });
+});

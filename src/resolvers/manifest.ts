@@ -27,6 +27,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Alias expansions allowed per document (yaml's default too): a manifest that needs more is an attack. */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Parses multi-document Kubernetes YAML into objects of the kinds Capstan stores. Throws INVALID naming the line and
  * column of a syntax error, or the document index and line of a document of an unknown kind or apiVersion.
@@ -43,7 +46,14 @@ export function parseManifest(text: string): ManifestDocument[] {
       const where = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
       throw CapstanError.invalid([{ field: 'manifest', message: `YAML syntax error at ${where}: ${error.message}` }]);
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      // maxAliasCount: a document whose aliases expand past this is refused (the "billion laughs" attack).
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw CapstanError.invalid([{ field: `manifest[${result.length}]`, message: `cannot be read: ${message}` }]);
+    }
     if (value === null || value === undefined) continue;
     const index = result.length;
     const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;

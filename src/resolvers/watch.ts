@@ -144,3 +144,31 @@ export function transformIterator<T, U>(
   };
   return iterator;
 }
+
+/**
+ * `source`, calling `release` once when it ends: exhausted, failed, or closed by the consumer (`return`). For
+ * limits held while a stream is open (a followed container log).
+ */
+export function releasingOnEnd<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
+  const inner = source[Symbol.asyncIterator]();
+  const iterator: AsyncIterableIterator<T> = {
+    next: async () => {
+      try {
+        const step = await inner.next();
+        if (step.done) release();
+        return step;
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+    return: async () => {
+      release();
+      return (await inner.return?.()) ?? { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import { GraphQLError, Kind as AstKind } from 'graphql';
 import type { Context } from '../server/context.ts';
+import type { RequestLimiters } from '../util/limits.ts';
 import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
 import type { ClusterInfo } from './cluster-info.ts';
@@ -11,7 +12,13 @@ import type { ClusterInfo } from './cluster-info.ts';
  * program may plug in. `logSource` and `execSource` are set by whoever can reach node agents, to stream container
  * logs and run commands in containers.
  */
-export type SchemaContext = Context & { logSource?: LogSource; execSource?: ExecSource; clusterInfo?: ClusterInfo };
+export type SchemaContext = Context & {
+  logSource?: LogSource;
+  execSource?: ExecSource;
+  clusterInfo?: ClusterInfo;
+  /** Set by the API server (createCapstanYoga); absent when the schema runs without one. */
+  limiters?: RequestLimiters;
+};
 
 function parseIntOrString(value: unknown): number | string {
   if (typeof value === 'string') return value;

@@ -10,6 +10,12 @@ export interface ClusterInfo {
   loadBalancerCidr?: string;
   /** host:port of the host-side DNS responder, once it listens. */
   dns?: string;
+  /** The API endpoint other machines join (https://address:6443), when the server listens beyond loopback. */
+  apiServer?: string;
+  /** `sha256:<hex>` of the cluster CA's public key: `--discovery-token-ca-cert-hash`. */
+  caCertHash?: string;
+  /** The cluster-info kubeconfig bootstrap tokens sign (not a GraphQL field: it is served at /cluster-info). */
+  discoveryKubeconfig?: string;
 }
 
 const ClusterInfoRef = builder.objectRef<ClusterInfo>('ClusterInfo').implement({
@@ -25,6 +31,12 @@ const ClusterInfoRef = builder.objectRef<ClusterInfo>('ClusterInfo').implement({
     dnsServiceIp: t.exposeString('dnsServiceIp', { description: 'The cluster DNS address pods use, port 53.' }),
     loadBalancerCidr: t.exposeString('loadBalancerCidr', { description: 'The pool of LoadBalancer addresses.' }),
     dns: t.exposeString('dns', { description: 'host:port of the DNS responder for the host (dig @host -p port).' }),
+    apiServer: t.exposeString('apiServer', {
+      description: 'The TLS endpoint nodes join (https://address:6443); null when the API listens on loopback only.',
+    }),
+    caCertHash: t.exposeString('caCertHash', {
+      description: "sha256:<hex> of the cluster CA's public key, for capstan node --discovery-token-ca-cert-hash.",
+    }),
   }),
 });
 

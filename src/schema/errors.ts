@@ -11,6 +11,7 @@ export const GRAPHQL_CODES: Record<CapstanErrorCode, string> = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   UNAVAILABLE: 'UNAVAILABLE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
 };
 
 const MASKED_MESSAGE = 'Unexpected error.';
@@ -50,6 +51,7 @@ export function toGraphQLError(err: unknown): GraphQLError {
   if (capstan) {
     const extensions: Record<string, unknown> = { code: GRAPHQL_CODES[capstan.code] };
     if (capstan.code === 'INVALID') extensions.fields = capstan.violations;
+    if (capstan.limit) extensions.limit = capstan.limit;
     return new GraphQLError(capstan.message, { ...location, originalError: capstan, extensions });
   }
   if (located && isGraphQLOwnError(located)) return located;

@@ -11,13 +11,20 @@ export const PropagationPolicyEnum = builder.enumType('PropagationPolicy', {
   values: ['Background', 'Foreground', 'Orphan'] as const,
 });
 
-/** Authorizes a write; a node credential's rights on pods depend on the stored pod, so it is read for them. */
+/**
+ * Authorizes a write; a node credential's rights on pods depend on the stored pod, so it is read for them. A node's
+ * Event creates are also rate-limited here (TOO_MANY_REQUESTS past `eventsPerNodePerMinute`).
+ */
 export async function authorizeMutation(context: SchemaContext, req: WriteRequest): Promise<void> {
   let current: KubeObject | undefined;
   if (context.identity?.role === 'node' && req.kind === 'Pod' && req.verb !== 'create') {
     current = await context.store.tryGet('Pod', req.namespace, req.name);
   }
   authorizeWrite(context.identity, current ? { ...req, current } : req);
+  const nodeName = context.identity.nodeName;
+  if (context.identity.role === 'node' && nodeName && req.kind === 'Event' && req.verb === 'create') {
+    context.limiters?.nodeEvents.take(nodeName, () => `node ${nodeName} wrote too many events this minute`);
+  }
 }
 
 /** Store list options from the list arguments every list query takes. */

@@ -3,8 +3,8 @@ import { authorizeRead } from '../auth/authorize.ts';
 import { podLogs, type LogLine } from '../resolvers/logs.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
 import { podDisplayStatus, podReadyCount, podRestarts } from '../resolvers/pod-status.ts';
-import { transformIterator, watchWithSnapshot } from '../resolvers/watch.ts';
-import { builder } from './builder.ts';
+import { releasingOnEnd, transformIterator, watchWithSnapshot } from '../resolvers/watch.ts';
+import { builder, type SchemaContext } from './builder.ts';
 import { KubeObjectRef, loadObject, ObjectMetaInput } from './common.ts';
 import { defineKind } from './kind-fields.ts';
 import { NodeRef } from './node.ts';
@@ -171,19 +171,45 @@ builder.subscriptionFields((t) => ({
       follow: t.arg.boolean({ defaultValue: false }),
       tailLines: t.arg.int(),
     },
-    subscribe: (_root, args, context) => {
+    subscribe: async (_root, args, context) => {
       authorizeRead(context.identity);
-      return podLogs(
-        context.store,
-        context.logSource,
-        { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name },
-        {
-          container: args.container ?? undefined,
-          follow: args.follow ?? false,
-          tailLines: args.tailLines ?? undefined,
-        },
-      );
+      const tokenName = context.identity.tokenName;
+      const release = args.follow
+        ? context.limiters?.logFollows.acquire(
+            tokenName,
+            () => `token "${tokenName}" follows ${context.limiters?.logFollows.max} container logs already`,
+          )
+        : undefined;
+      if (!release) return podLogsOf(context, args);
+      try {
+        return releasingOnEnd(await podLogsOf(context, args), release);
+      } catch (err) {
+        release();
+        throw err;
+      }
     },
     resolve: (line) => line,
   }),
 }));
+
+function podLogsOf(
+  context: SchemaContext,
+  args: {
+    namespace?: string | null;
+    name: string;
+    container?: string | null;
+    follow?: boolean | null;
+    tailLines?: number | null;
+  },
+): Promise<AsyncIterable<LogLine>> {
+  return podLogs(
+    context.store,
+    context.logSource,
+    { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name },
+    {
+      container: args.container ?? undefined,
+      follow: args.follow ?? false,
+      tailLines: args.tailLines ?? undefined,
+    },
+  );
+}

@@ -1,8 +1,11 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-import { print, type DocumentNode, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import type { DocumentNode, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+// The printer alone: the package's index would bring all of graphql-js into every client.
+import { print } from 'graphql/language/printer.js';
+import type { Client as SseClient } from 'graphql-sse';
+import type { Client as WsClient } from 'graphql-ws';
 import { CapstanClientError } from './errors.ts';
+import type { HttpPost } from './node-http.ts';
 
 /** Header that passes the server's CSRF prevention (src/server/yoga.ts accepts it on every HTTP GraphQL request). */
 export const CSRF_HEADER = 'x-capstan-csrf';
@@ -18,6 +21,11 @@ export interface CapstanClientOptions {
   timeoutMs?: number;
   /** fetch implementation (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * How queries and mutations are posted (default: with `fetch`). `nodeHttpPost` (src/sdk/node-http.ts) posts with
+   * Node's http module, which starts faster.
+   */
+  post?: HttpPost;
   /** WebSocket implementation (default: the global one, else the `ws` package). */
   webSocketImpl?: unknown;
 }
@@ -138,10 +146,16 @@ async function resolveWebSocket(impl: unknown): Promise<unknown> {
 export function createCapstanClient(options: CapstanClientOptions): CapstanClient {
   const endpoint = graphqlEndpoint(options.url);
   const doFetch = options.fetch ?? globalThis.fetch;
+  const post: HttpPost =
+    options.post ??
+    (async (url, init) => {
+      const response = await doFetch(url, { method: 'POST', ...init });
+      return { status: response.status, text: await response.text() };
+    });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const authorization: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   let ws: Promise<WsClient> | undefined;
-  let sse: SseClient | undefined;
+  let sse: Promise<SseClient> | undefined;
 
   async function request<TResult, TVariables extends Record<string, unknown>>(
     document: CapstanDocument<TResult, TVariables>,
@@ -149,10 +163,9 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     requestOptions: { signal?: AbortSignal } = {},
   ): Promise<TResult> {
     const signals = [AbortSignal.timeout(timeoutMs), ...(requestOptions.signal ? [requestOptions.signal] : [])];
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await doFetch(endpoint, {
-        method: 'POST',
+      response = await post(endpoint, {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
@@ -170,7 +183,7 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
       }
       throw toClientError(err, endpoint);
     }
-    const text = await response.text();
+    const text = response.text;
     let body: FormattedExecutionResult<TResult>;
     try {
       body = JSON.parse(text) as FormattedExecutionResult<TResult>;
@@ -194,9 +207,11 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     return body.data;
   }
 
+  // The subscription transports are loaded on the first subscription: a process that only queries (one `capstan
+  // get`) does not pay for them.
   function wsClient(): Promise<WsClient> {
-    ws ??= resolveWebSocket(options.webSocketImpl).then((webSocketImpl) =>
-      createWsClient({
+    ws ??= Promise.all([resolveWebSocket(options.webSocketImpl), import('graphql-ws')]).then(([webSocketImpl, lib]) =>
+      lib.createClient({
         url: endpoint.replace(/^http/, 'ws'),
         webSocketImpl,
         connectionParams: { ...authorization },
@@ -209,13 +224,15 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     return ws;
   }
 
-  function sseClient(): SseClient {
-    sse ??= createSseClient({
-      url: endpoint,
-      headers: { [CSRF_HEADER]: '1', ...authorization },
-      fetchFn: doFetch,
-      retryAttempts: 0,
-    });
+  function sseClient(): Promise<SseClient> {
+    sse ??= import('graphql-sse').then((lib) =>
+      lib.createClient({
+        url: endpoint,
+        headers: { [CSRF_HEADER]: '1', ...authorization },
+        fetchFn: doFetch,
+        retryAttempts: 0,
+      }),
+    );
     return sse;
   }
 
@@ -229,7 +246,7 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     const open = async () => {
       source ??=
         options.subscriptionTransport === 'sse'
-          ? sseClient().iterate<TResult>(payload)
+          ? (await sseClient()).iterate<TResult>(payload)
           : (await wsClient()).iterate<TResult>(payload);
       return source;
     };
@@ -274,11 +291,11 @@ export function createCapstanClient(options: CapstanClientOptions): CapstanClien
     request,
     subscribe,
     async close() {
-      const pending = ws;
+      const [pendingWs, pendingSse] = [ws, sse];
       ws = undefined;
-      if (pending) await (await pending).dispose();
-      sse?.dispose();
       sse = undefined;
+      if (pendingWs) await (await pendingWs).dispose();
+      if (pendingSse) (await pendingSse).dispose();
     },
   };
 }

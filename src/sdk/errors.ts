@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 
 /**
  * What went wrong, for a program to branch on. The server's `extensions.code` values (BAD_USER_INPUT, NOT_FOUND,
- * CONFLICT, EXPIRED, UNAUTHENTICATED, FORBIDDEN, UNAVAILABLE, INTERNAL_SERVER_ERROR, GRAPHQL_VALIDATION_FAILED, ...)
+ * CONFLICT, EXPIRED, UNAUTHENTICATED, FORBIDDEN, UNAVAILABLE, TOO_MANY_REQUESTS, INTERNAL_SERVER_ERROR, GRAPHQL_VALIDATION_FAILED, ...)
  * pass through as they are; the client adds UNREACHABLE (no connection to the server) and HTTP_ERROR (an answer
  * that is not GraphQL).
  */
@@ -14,6 +14,7 @@ export type CapstanClientErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'UNAVAILABLE'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR'
   | 'UNREACHABLE'
   | 'HTTP_ERROR'

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CapstanError } from '../api/errors.ts';
 import { DASHBOARD_PATH } from '../dashboard/use-dashboard.ts';
+import { CLUSTER_INFO_PATH, type ClusterInfoDocument } from '../pki/discovery.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
-import { logContext, logger as defaultLogger } from '../util/logger.ts';
+import { logContext, logger as defaultLogger, type Logger } from '../util/logger.ts';
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
 import { createPodStreamRoutes } from './pod-stream-routes.ts';
@@ -22,6 +24,13 @@ export interface ApiServerOptions extends CapstanYogaOptions {
   closeGraceMs?: number;
   /** Exec with stdin and a TTY, attach and port-forward (pod-stream-routes.ts); without one they are UNAVAILABLE. */
   streamSource?: PodStreamSource;
+  /**
+   * A second listener speaking only TLS (the API for other machines, port 6443), with the same routes. The plain
+   * listener (`host`, `port`) should then be on loopback: see startControlPlane.
+   */
+  tls?: { host: string; port: number; certPem: string; keyPem: string };
+  /** The public cluster-info document served at GET /cluster-info without authentication (kubeadm discovery). */
+  clusterInfoDocument?: () => Promise<ClusterInfoDocument | undefined>;
 }
 
 export interface ApiServer {
@@ -30,6 +39,9 @@ export interface ApiServer {
   graphqlUrl: string;
   wsUrl: string;
   server: Server;
+  /** The TLS listener's base URL (https://host:6443), when it has one. */
+  secureUrl?: string;
+  secureServer?: Server;
   yoga: CapstanYoga;
   /** Stops accepting, ends subscriptions (WebSocket and SSE), waits for requests in flight, closes sockets. */
   close(): Promise<void>;
@@ -74,7 +86,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method === 'GET' && req.url === CLUSTER_INFO_PATH) {
+      serveClusterInfo(res, options.clusterInfoDocument, logger);
+      return;
+    }
     const fromClient = req.headers['x-request-id'];
     const requestId = typeof fromClient === 'string' && REQUEST_ID.test(fromClient) ? fromClient : randomUUID();
     if (!isStreaming(req)) {
@@ -86,26 +102,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     inLogContext(requestId, res, () => {
       void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
     });
-  });
+  };
+  const server = createServer(handle);
+  const secureServer = options.tls
+    ? (createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handle) as unknown as Server)
+    : undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (err) {
-    cache?.stop();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not on this machine';
-      throw new CapstanError(
-        'UNAVAILABLE',
-        `the API cannot listen on ${host}:${port}: the address ${why}; choose another with CAPSTAN_PORT / --port or CAPSTAN_HOST / --host`,
-        { cause: err },
+    await listen(server, host, port, 'CAPSTAN_PORT / --port');
+    if (secureServer && options.tls) {
+      await listen(secureServer, options.tls.host, options.tls.port, 'CAPSTAN_SECURE_PORT / --secure-port').catch(
+        (err: unknown) => {
+          server.close();
+          throw err;
+        },
       );
     }
+  } catch (err) {
+    cache?.stop();
     throw err;
   }
   // Attached once listening: a WebSocket server on a server that failed to listen reports that as its own error.
@@ -115,25 +128,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(streamSource ? { source: streamSource } : {}),
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
   });
-  const ws = attachGraphQLWebSocket({
-    server,
+  const wsOptions = {
     otherUpgrades: streams.handleUpgrade,
     yoga,
     store,
     logger,
     maxPayloadBytes: maxBodyBytes,
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
-  });
+  };
+  const sockets = [server, ...(secureServer ? [secureServer] : [])].map((s) =>
+    attachGraphQLWebSocket({ server: s, ...wsOptions }),
+  );
 
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostPart}:${address.port}`;
+  const secureUrl = secureServer ? urlOf('https', secureServer.address() as AddressInfo) : undefined;
   const log = logger.child({ component: 'api' });
   log.info(
     {
       url,
       graphql: `${url}${GRAPHQL_PATH}`,
       dashboard: `${url}${DASHBOARD_PATH}`,
+      ...(secureUrl ? { tls: secureUrl } : {}),
       metricsWithoutToken: isLoopbackAddress(address.address),
     },
     'API server listening',
@@ -141,10 +158,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    await ws.dispose();
+    const servers = [server, ...(secureServer ? [secureServer] : [])];
+    const stopped = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const ws of sockets) await ws.dispose();
     streams.close();
-    server.closeIdleConnections();
+    for (const s of servers) s.closeIdleConnections();
     if (inFlight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, closeGraceMs);
@@ -155,7 +173,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       });
     }
     // Cuts SSE streams and anything still running after the grace period; yoga ends their subscriptions.
-    server.closeAllConnections();
+    for (const s of servers) s.closeAllConnections();
     await stopped;
     cache?.stop();
     log.info({ url }, 'API server closed');
@@ -166,7 +184,58 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     graphqlUrl: `${url}${GRAPHQL_PATH}`,
     wsUrl: `ws://${hostPart}:${address.port}${GRAPHQL_PATH}`,
     server,
+    ...(secureServer && secureUrl ? { secureServer, secureUrl } : {}),
     yoga,
     close: () => (closing ??= close()),
   };
+}
+
+function serveClusterInfo(
+  res: ServerResponse,
+  document: ApiServerOptions['clusterInfoDocument'],
+  logger: Logger,
+): void {
+  const send = (status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  if (!document) return send(404, { error: { code: 'NOT_FOUND', message: 'this server publishes no cluster-info' } });
+  document().then(
+    (doc) =>
+      doc
+        ? send(200, doc)
+        : send(404, { error: { code: 'NOT_FOUND', message: 'this server publishes no cluster-info' } }),
+    (err: unknown) => {
+      logger.warn({ err }, 'cannot build the cluster-info document');
+      send(503, { error: { code: 'UNAVAILABLE', message: 'the cluster-info document is not available right now' } });
+    },
+  );
+}
+
+function urlOf(scheme: 'http' | 'https', address: AddressInfo): string {
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${hostPart}:${address.port}`;
+}
+
+async function listen(server: Server, host: string, port: number, setting: string): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not on this machine';
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `the API cannot listen on ${host}:${port}: the address ${why}; choose another with ${setting} or CAPSTAN_HOST / --host`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }

@@ -23,6 +23,7 @@ export const CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'UNAVAILABLE',
+  'TOO_MANY_REQUESTS',
 ]);
 
 function podRef(pod: Pod): string {

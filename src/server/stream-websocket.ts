@@ -23,6 +23,7 @@ const HTTP_STATUS: Record<CapstanErrorCode, [number, string]> = {
   UNAUTHENTICATED: [401, 'Unauthorized'],
   FORBIDDEN: [403, 'Forbidden'],
   UNAVAILABLE: [503, 'Service Unavailable'],
+  TOO_MANY_REQUESTS: [429, 'Too Many Requests'],
 };
 
 /** Messages in flight on a WebSocket before the session's output stops being read. */
@@ -33,7 +34,7 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** The CapstanError code behind a code of the stream protocol (GraphQL's codes); UNAVAILABLE when unknown. */
 export function fromPublicCode(code: string | undefined): CapstanErrorCode {
   if (code === 'BAD_USER_INPUT') return 'INVALID';
-  const known = ['NOT_FOUND', 'CONFLICT', 'EXPIRED', 'UNAUTHENTICATED', 'FORBIDDEN'];
+  const known = ['NOT_FOUND', 'CONFLICT', 'EXPIRED', 'UNAUTHENTICATED', 'FORBIDDEN', 'TOO_MANY_REQUESTS'];
   return code && known.includes(code) ? (code as CapstanErrorCode) : 'UNAVAILABLE';
 }
 

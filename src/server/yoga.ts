@@ -11,12 +11,20 @@ import { schema as capstanSchema } from '../schema/index.ts';
 import { isExpectedError } from '../schema/errors.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
+import {
+  DEFAULT_LIMITS as DEFAULT_RESOURCE_LIMITS,
+  KeyedLimiter,
+  WindowRateLimiter,
+  type Limits,
+  type RequestLimiters,
+} from '../util/limits.ts';
 import { logger as defaultLogger, type Logger } from '../util/logger.ts';
 import { toClientError } from './client-error.ts';
 import type { Context } from './context.ts';
 import { useAuth } from './use-auth.ts';
 import { useGraphQLJit } from './use-jit.ts';
 import { useSharedSubscriptionResults } from './use-shared-subscriptions.ts';
+import { useSubscriptionLimits } from './use-subscription-limits.ts';
 import { useProbes, type MetricsAccess } from './use-probes.ts';
 import { useTelemetry, type ServerContext } from './use-telemetry.ts';
 
@@ -56,6 +64,8 @@ export interface CapstanYogaOptions {
   readCache?: boolean;
   /** Execute repeated queries with graphql-jit (see use-jit.ts). Default true. */
   jit?: boolean;
+  /** Resource limits (subscriptions, log follows, node events); unset ones take `DEFAULT_LIMITS` of util/limits.ts. */
+  limits?: Partial<Limits>;
 }
 
 export type CapstanYoga = YogaServerInstance<ServerContext, Context>;
@@ -113,6 +123,11 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     readCache = true,
     jit = true,
   } = options;
+  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.limits };
+  const limiters: RequestLimiters = {
+    logFollows: new KeyedLimiter('logFollowsPerToken', limits.logFollowsPerToken),
+    nodeEvents: new WindowRateLimiter('eventsPerNodePerMinute', limits.eventsPerNodePerMinute),
+  };
   // startApiServer passes a store it has cached already (its graphql-ws server shares it): then this is a no-op.
   const cache = readCache ? withReadCache(options.store) : { store: options.store, stop: () => undefined };
   const store = cache.store;
@@ -122,7 +137,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     graphqlEndpoint: GRAPHQL_PATH,
     // identity is added by useAuth (HTTP) or given by the graphql-ws server; never set it here, since this
     // factory runs after the graphql-ws server has placed it in the initial context.
-    context: () => ({ store, ...contextExtras }) as unknown as Context,
+    context: () => ({ store, limiters, ...contextExtras }) as unknown as Context,
     logging: yogaLogger(log),
     maskedErrors: { maskError: (error) => toClientError(error) },
     graphiql,
@@ -140,6 +155,10 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
       // browser send without a CORS preflight, e.g. GET /graphql?query=... or a form post.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'x-graphql-yoga-csrf'] }),
       useAuth({ store, cacheTtlMs: authCacheTtlMs }),
+      useSubscriptionLimits({
+        perConnection: limits.subscriptionsPerConnection,
+        perToken: limits.subscriptionsPerToken,
+      }),
       maxDepthPlugin({ n: maxDepth, flattenFragments: true }),
       costLimitPlugin({ maxCost, flattenFragments: true }),
       maxAliasesPlugin({ n: maxAliases }),

@@ -8,6 +8,8 @@ export const DEFAULT_DNS_ADDRESS = '10.96.0.10';
 /** LoadBalancer addresses: loopback, so they are reachable from the host and from nothing else. */
 export const DEFAULT_LOAD_BALANCER_CIDR = '127.0.100.0/24';
 export const DEFAULT_NODE_PORT_RANGE = '30000-32767';
+/** Where nodes' podCIDRs come from, one /24 each, as kube-controller-manager's `--cluster-cidr` of flannel. */
+export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 
 export function ipToInt(ip: string): number {
   if (!isIPv4(ip)) throw CapstanError.invalid([{ field: 'address', message: `"${ip}" is not an IPv4 address` }]);

@@ -1,5 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
+import { DEFAULT_LIMITS } from '../util/limits.ts';
+import { limitInUse, limitRejections } from '../util/metrics.ts';
 import type { Backend, Balancer } from './balancer.ts';
 import type { Frontend } from './proxy-tcp.ts';
 
@@ -14,18 +16,38 @@ interface Session {
  * so replies find their way back, kept until `idleTimeoutMs` without traffic. UDP has no connection to drain:
  * when a session's backend leaves, the next datagram moves the session to a live backend (kube-proxy clears
  * conntrack entries of removed UDP endpoints for the same reason).
+ *
+ * Each session holds a socket, so their number is capped (`maxSessions`, the limit udpProxySessions): datagrams of
+ * new clients beyond it are dropped (and counted in `capstan_limit_rejections_total`) until sessions expire, as a
+ * full conntrack table drops new flows. Existing sessions are never evicted for new ones, so a flood of spoofed
+ * source addresses cannot push out the clients already served.
  */
 export class UdpFrontend implements Frontend {
   private socket: Socket | undefined;
   private readonly sessions = new Map<string, Session>();
+  private readonly idleTimeoutMs: number;
+  private readonly maxSessions: number;
+  private readonly onError: (err: Error) => void;
 
   constructor(
     readonly host: string,
     readonly port: number,
     private readonly balancer: Balancer,
-    private readonly idleTimeoutMs = 30_000,
-    private readonly onError: (err: Error) => void = () => {},
-  ) {}
+    options: {
+      idleTimeoutMs?: number | undefined;
+      maxSessions?: number | undefined;
+      onError?: (err: Error) => void;
+    } = {},
+  ) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_LIMITS.udpProxyIdleMs;
+    this.maxSessions = options.maxSessions ?? DEFAULT_LIMITS.udpProxySessions;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Client sessions open now. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
 
   get listening(): boolean {
     return this.socket !== undefined;
@@ -70,6 +92,10 @@ export class UdpFrontend implements Frontend {
       session = undefined;
     }
     if (!session) {
+      if (this.sessions.size >= this.maxSessions) {
+        limitRejections.inc({ limit: 'udpProxySessions' });
+        return;
+      }
       const backend = this.balancer.pick(rinfo.address);
       if (!backend) return;
       session = this.startSession(key, backend, rinfo);
@@ -90,6 +116,7 @@ export class UdpFrontend implements Frontend {
     timer.unref();
     const session = { upstream, backend, timer };
     this.sessions.set(key, session);
+    limitInUse.inc({ limit: 'udpProxySessions' });
     return session;
   }
 
@@ -97,6 +124,7 @@ export class UdpFrontend implements Frontend {
     const session = this.sessions.get(key);
     if (!session) return;
     this.sessions.delete(key);
+    limitInUse.dec({ limit: 'udpProxySessions' });
     clearTimeout(session.timer);
     session.upstream.close();
   }

@@ -22,6 +22,8 @@ export interface ServiceProxyOptions {
   retryBindMs?: number;
   /** A UDP session without traffic for this long is closed. Default 30 s. */
   udpIdleTimeoutMs?: number;
+  /** UDP client sessions per listener; datagrams from further clients are dropped. Default 1024. */
+  maxUdpSessions?: number;
   /** Add ClusterIPs to `lo` and guard the service range (needs root). Default true. */
   manageAddresses?: boolean;
 }
@@ -194,7 +196,11 @@ class ServiceProxyImpl implements ServiceProxy {
       const frontend =
         state.protocol === 'TCP'
           ? new TcpFrontend(address.host, address.port, state.balancer, onError)
-          : new UdpFrontend(address.host, address.port, state.balancer, this.options.udpIdleTimeoutMs, onError);
+          : new UdpFrontend(address.host, address.port, state.balancer, {
+              idleTimeoutMs: this.options.udpIdleTimeoutMs,
+              maxSessions: this.options.maxUdpSessions,
+              onError,
+            });
       state.frontends.set(key, frontend);
       const ready = address.clusterIP && this.manage ? this.holdAddress(address.host) : Promise.resolve(false);
       const binding = ready

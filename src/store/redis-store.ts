@@ -2,13 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyDefaults } from '../api/defaults.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import { API_VERSIONS, FOREGROUND_FINALIZER, isNamespaced, ORPHAN_FINALIZER } from '../api/types.ts';
+import {
+  API_VERSIONS,
+  FOREGROUND_FINALIZER,
+  isNamespaced,
+  NAMESPACE_FINALIZER,
+  ORPHAN_FINALIZER,
+} from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { buildFilter, matchView } from './object-filter.ts';
+import {
+  DEFAULT_REDIS_URL,
+  isRedisAuthError,
+  redactRedisUrl,
+  redisAuthError,
+  redisConnectionUrl,
+} from './redis-url.ts';
 import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
@@ -56,18 +69,30 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Connects to Redis, loads the scripts and returns a Store over it. */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const given = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const url = redisConnectionUrl(given);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   // Connection errors surface as UNAVAILABLE on the calls they affect, and ioredis reconnects by itself; the
   // listener keeps ioredis from reporting them as unhandled.
-  redis.on('error', (err: Error) => log.debug({ err }, 'Redis connection error'));
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastError = err;
+    log.debug({ err }, 'Redis connection error');
+  });
   try {
     await redis.connect();
+    // A Redis that wants a password answers the first command with NOAUTH: ask now, not in the middle of a write.
+    await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new CapstanError('UNAVAILABLE', `cannot connect to Redis at ${url}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    // A refused AUTH arrives as an error event; the connect itself then only says "Connection is closed".
+    if (isRedisAuthError(err)) throw redisAuthError(url, err);
+    if (isRedisAuthError(lastError)) throw redisAuthError(url, lastError);
+    throw new CapstanError(
+      'UNAVAILABLE',
+      `cannot connect to Redis at ${redactRedisUrl(url)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const store = new RedisStoreImpl(
     redis,
@@ -294,7 +319,6 @@ class RedisStoreImpl implements RedisStore {
       if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, options.resourceVersion, current.metadata.resourceVersion);
       }
-      if (kind === 'Namespace' && !options.dryRun) await this.deleteNamespaceContents(name);
       const desired = markDeleted(current, options);
       try {
         if (options.dryRun) return desired as KindMap[K];
@@ -471,28 +495,6 @@ class RedisStoreImpl implements RedisStore {
     return admitted;
   }
 
-  private async deleteNamespaceContents(namespace: string): Promise<void> {
-    for (const kind of [
-      'Deployment',
-      'ReplicationController',
-      'Pod',
-      'Service',
-      'Endpoints',
-      'PersistentVolumeClaim',
-      'Event',
-      'Lease',
-    ] as const) {
-      const { items } = await this.list(kind, { namespace });
-      for (const item of items) {
-        try {
-          await this.delete(kind, namespace, item.metadata.name);
-        } catch (err) {
-          if (!isCapstanError(err, 'NOT_FOUND')) throw err;
-        }
-      }
-    }
-  }
-
   private async readRange(afterRv: number, count: number): Promise<ChangeEntry[]> {
     const raw = (await this.call('watch', 'Stream', () =>
       this.redis.xrange(this.streamKey, `(${afterRv}-0`, '+', 'COUNT', count),
@@ -599,6 +601,14 @@ function markDeleted(current: KubeObject, options: DeleteOptions): KubeObject {
   if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
   if (finalizers.size > 0) meta.finalizers = [...finalizers];
   meta.deletionTimestamp ??= new Date().toISOString();
+  if (object.kind === 'Namespace') {
+    // Terminating first: from this write on the create script refuses new objects in it; the namespace controller
+    // empties it and removes the finalizer, which removes the namespace.
+    if (!finalizers.has(NAMESPACE_FINALIZER) && !current.metadata.deletionTimestamp) {
+      meta.finalizers = [...(meta.finalizers ?? []), NAMESPACE_FINALIZER];
+    }
+    object.status = { ...(object.status as object), phase: 'Terminating' };
+  }
   if (object.kind === 'Pod') {
     const spec = object.spec as KindMap['Pod']['spec'];
     // A repeated delete may shorten the grace period, never lengthen it.

@@ -72,3 +72,22 @@ export const authentications = new Counter({
   labelNames: ['outcome'] as const,
   registers: [registry],
 });
+
+/**
+ * Requests refused by one of Capstan's limits (docs/security.md, "Limits"), by limit: subscriptionsPerConnection,
+ * subscriptionsPerToken, logFollowsPerToken, dnsTcpConnections, udpProxySessions, eventsPerNodePerMinute.
+ */
+export const limitRejections = new Counter({
+  name: 'capstan_limit_rejections_total',
+  help: 'Requests refused because a limit was reached, by limit',
+  labelNames: ['limit'] as const,
+  registers: [registry],
+});
+
+/** What each limited resource holds now in this process (summed over tokens, connections or nodes), by limit. */
+export const limitInUse = new Gauge({
+  name: 'capstan_limit_in_use',
+  help: 'Current use of each limited resource in this process, by limit',
+  labelNames: ['limit'] as const,
+  registers: [registry],
+});

@@ -130,6 +130,7 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     CAPSTAN_NODE_NAME: nodeName,
     CAPSTAN_NODE_ADDRESS: settings.nodeAddress,
     CAPSTAN_POD_SUBNET: settings.podSubnet,
+    CAPSTAN_CLUSTER_CIDR: '10.250.0.0/16',
     CAPSTAN_SERVICE_CIDR: settings.serviceCidr,
     CAPSTAN_DNS_SERVICE_IP: settings.dnsServiceIp,
     CAPSTAN_LB_CIDR: `127.100.${index}.0/24`,

@@ -150,6 +150,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     nodeName: `t${index}-n1`,
     nodeAddress: `127.0.${index}.1`,
     podSubnet: `10.251.${index}.0/24`,
+    // Holds every node's 10.(250 + i).N.0/24.
+    clusterCidr: '10.248.0.0/13',
   };
   const controllers = options.controllers;
   const extraPlanes: ChildProcess[] = [];

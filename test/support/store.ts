@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../../src/store/redis-store.ts';
+import { DEFAULT_REDIS_URL, redisConnectionUrl } from '../../src/store/redis-url.ts';
 import type { RedisStore, RedisStoreOptions } from '../../src/store/redis-store.ts';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The suite's Redis, with the credential setup stored for it found the way the server finds it. */
+export const REDIS_URL = redisConnectionUrl(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
 
 /** A unique key prefix per test, so test files share one Redis without seeing each other. */
 export function uniquePrefix(name = 't'): string {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FieldViolation } from '../errors.ts';
 import { parseQuantity, quantityError } from '../quantity.ts';
 import { isNamespaced } from '../types.ts';
@@ -50,6 +51,83 @@ export function validateNode(node: Node): FieldViolation[] {
   });
   const cidr = node.spec?.podCIDR;
   if (!isEmpty(cidr)) violations.push(...check('spec.podCIDR', cidr, isIPv4Cidr(cidr)));
+  if (node.status) violations.push(...validateNodeStatus(node.status));
+  return violations;
+}
+
+const ADDRESS_TYPES = ['InternalIP', 'ExternalIP', 'Hostname', 'InternalDNS', 'ExternalDNS'];
+/** Kubernetes' node condition types; NetworkUnavailable is set by network plugins. */
+const NODE_CONDITION_TYPES = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
+const CONDITION_STATUSES = ['True', 'False', 'Unknown'];
+const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+const MAX_STATUS_ENTRIES = 16;
+const MAX_STATUS_TEXT = 1024;
+
+/**
+ * What a node may write about itself, judged as any other input: known address and condition types, addresses
+ * that parse, resource quantities that parse (bounded in length), short texts. Whether an address is plausible
+ * for this cluster (loopback, link-local) is the node status admission's business: it depends on configuration.
+ */
+function validateNodeStatus(status: NonNullable<Node['status']>): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const addresses = status.addresses ?? [];
+  if (addresses.length > MAX_STATUS_ENTRIES) {
+    violations.push(
+      invalid('status.addresses', `${addresses.length} entries`, `must have at most ${MAX_STATUS_ENTRIES}`),
+    );
+  }
+  addresses.slice(0, MAX_STATUS_ENTRIES).forEach((a, i) => {
+    const at = `status.addresses[${i}]`;
+    if (!ADDRESS_TYPES.includes(a.type)) violations.push(notSupported(`${at}.type`, a.type, ADDRESS_TYPES));
+    else if (a.type === 'InternalIP' || a.type === 'ExternalIP') {
+      if (typeof a.address !== 'string' || isIP(a.address) === 0) {
+        violations.push(invalid(`${at}.address`, a.address, 'must be a valid IP address'));
+      }
+    } else if (typeof a.address !== 'string' || a.address.length > 253 || !HOST_NAME.test(a.address)) {
+      violations.push(invalid(`${at}.address`, a.address, 'must be a host name of at most 253 characters'));
+    }
+  });
+  const conditions = status.conditions ?? [];
+  if (conditions.length > MAX_STATUS_ENTRIES) {
+    violations.push(
+      invalid('status.conditions', `${conditions.length} entries`, `must have at most ${MAX_STATUS_ENTRIES}`),
+    );
+  }
+  conditions.slice(0, MAX_STATUS_ENTRIES).forEach((c, i) => {
+    const at = `status.conditions[${i}]`;
+    if (!NODE_CONDITION_TYPES.includes(c.type))
+      violations.push(notSupported(`${at}.type`, c.type, NODE_CONDITION_TYPES));
+    if (!CONDITION_STATUSES.includes(c.status))
+      violations.push(notSupported(`${at}.status`, c.status, CONDITION_STATUSES));
+    for (const field of ['reason', 'message'] as const) {
+      const text = c[field];
+      if (typeof text === 'string' && text.length > MAX_STATUS_TEXT) {
+        violations.push(
+          invalid(`${at}.${field}`, `${text.length} characters`, `must be at most ${MAX_STATUS_TEXT} characters`),
+        );
+      }
+    }
+  });
+  for (const group of ['capacity', 'allocatable'] as const) {
+    for (const [resource, value] of Object.entries(status[group] ?? {})) {
+      const error = value == null ? undefined : quantityError(value);
+      if (error) violations.push(invalid(`status.${group}[${resource}]`, String(value).slice(0, 40), error));
+      else if (value != null && parseQuantity(value) < 0) {
+        violations.push(invalid(`status.${group}[${resource}]`, value, 'must be greater than or equal to 0'));
+      }
+    }
+  }
+  for (const [field, value] of Object.entries(status.nodeInfo ?? {})) {
+    if (typeof value === 'string' && value.length > 256) {
+      violations.push(
+        invalid(`status.nodeInfo.${field}`, `${value.length} characters`, 'must be at most 256 characters'),
+      );
+    }
+  }
+  const port = status.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    violations.push(invalid('status.daemonEndpoints.kubeletEndpoint.Port', port, 'must be a port number, 0 to 65535'));
+  }
   return violations;
 }
 
@@ -142,5 +220,7 @@ export function validateToken(token: Token): FieldViolation[] {
   if (!isEmpty(spec.expiresAt) && Number.isNaN(Date.parse(spec.expiresAt))) {
     violations.push(invalid('spec.expiresAt', spec.expiresAt, 'must be an RFC 3339 timestamp'));
   }
+  if (spec.maxUses !== undefined) violations.push(...checkCount('spec.maxUses', spec.maxUses, true));
+  if (spec.uses !== undefined) violations.push(...checkCount('spec.uses', spec.uses));
   return violations;
 }

@@ -400,3 +400,13 @@ describe('Pod updates', () => {
     expectOnly(validateObject(next, old), 'spec.tolerations', 'existing toleration can not be modified or removed');
   });
 });
+
+describe('Pod status', () => {
+  it('holds status.podIP to the endpoint address rules', () => {
+    const withIP = (podIP: string) => ({ ...newPod(), status: { podIP } });
+    expect(validateObject(withIP('10.244.0.7'))).toEqual([]);
+    expectOnly(validateObject(withIP('127.0.0.1')), 'status.podIP', 'may not be in the loopback range');
+    expectOnly(validateObject(withIP('169.254.169.254')), 'status.podIP', 'may not be in the link-local range');
+    expectOnly(validateObject(withIP('10.1.2')), 'status.podIP', 'must be a valid IPv4 address');
+  });
+});

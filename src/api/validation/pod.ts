@@ -1,6 +1,7 @@
 import type { FieldViolation } from '../errors.ts';
 import { parseQuantity, quantityError } from '../quantity.ts';
-import type { Container, PodSpec, Probe, Toleration, Volume } from '../types.ts';
+import type { Container, PodSpec, PodStatus, Probe, Toleration, Volume } from '../types.ts';
+import { checkEndpointIP } from './endpoint-ip.ts';
 import {
   check,
   checkCount,
@@ -14,6 +15,7 @@ import {
   isDns1123Subdomain,
   isEmpty,
   isEnvVarName,
+  isIPv4Address,
   isValidPortName,
   isValidPortNum,
   notFound,
@@ -36,6 +38,17 @@ const FIELD_REF_PATHS = [
   'status.podIP',
 ];
 const FIELD_REF_MAP_PATH = /^metadata\.(labels|annotations)\['[^']+'\]$/;
+
+/**
+ * The status fields that feed other objects: the pod IP becomes an endpoint address of every Service selecting the
+ * pod, so it is held to the endpoint rules (a node reporting 127.0.0.1 would point Services at the node itself).
+ */
+export function validatePodStatus(status: PodStatus | undefined | null): FieldViolation[] {
+  const ip = status?.podIP;
+  if (isEmpty(ip)) return [];
+  const format = check('status.podIP', ip, isIPv4Address(ip));
+  return format.length > 0 ? format : checkEndpointIP('status.podIP', ip);
+}
 
 /** A pod spec, alone (`spec`) or inside a template (`spec.template.spec`). */
 export function validatePodSpec(spec: PodSpec | undefined | null, path: string): FieldViolation[] {

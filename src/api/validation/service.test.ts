@@ -164,6 +164,21 @@ describe('Endpoints', () => {
     expect(violations).toHaveLength(3);
   });
 
+  it('refuses loopback, link-local, multicast and unspecified addresses, ready or not', () => {
+    const ep = newEndpoints();
+    const bad = ['127.0.0.1', '169.254.169.254', '239.1.2.3', '0.0.0.0'];
+    ep.subsets = [
+      { addresses: bad.map((ip) => ({ ip })), notReadyAddresses: [{ ip: '127.5.5.5' }], ports: [{ port: 80 }] },
+    ];
+    const violations = validateObject(ep);
+    expectViolation(violations, 'subsets[0].addresses[0].ip', 'may not be in the loopback range');
+    expectViolation(violations, 'subsets[0].addresses[1].ip', 'may not be in the link-local range');
+    expectViolation(violations, 'subsets[0].addresses[2].ip', 'may not be in the multicast range');
+    expectViolation(violations, 'subsets[0].addresses[3].ip', 'may not be unspecified');
+    expectViolation(violations, 'subsets[0].notReadyAddresses[0].ip', 'may not be in the loopback range');
+    expect(violations).toHaveLength(5);
+  });
+
   it('requires addresses or notReadyAddresses in a subset', () => {
     const ep = newEndpoints();
     ep.subsets = [{ ports: [{ port: 80 }] }];

@@ -1,4 +1,5 @@
 import type { FieldViolation } from '../errors.ts';
+import { checkEndpointIP } from './endpoint-ip.ts';
 import type { EndpointAddress, Endpoints, Service, ServicePort } from '../types.ts';
 import {
   check,
@@ -146,7 +147,10 @@ export function validateEndpoints(ep: Endpoints): FieldViolation[] {
 function validateAddress(a: EndpointAddress, path: string): FieldViolation[] {
   const violations: FieldViolation[] = [];
   if (isEmpty(a.ip)) violations.push(required(`${path}.ip`));
-  else violations.push(...check(`${path}.ip`, a.ip, isIPv4Address(a.ip)));
+  else {
+    const format = check(`${path}.ip`, a.ip, isIPv4Address(a.ip));
+    violations.push(...(format.length > 0 ? format : checkEndpointIP(`${path}.ip`, a.ip)));
+  }
   if (!isEmpty(a.hostname)) violations.push(...check(`${path}.hostname`, a.hostname, isDns1123Label(a.hostname)));
   if (!isEmpty(a.nodeName)) violations.push(...check(`${path}.nodeName`, a.nodeName, isDns1123Subdomain(a.nodeName)));
   return violations;

@@ -172,7 +172,10 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
         propagationPolicy,
         dryRun: flags.dryRun ?? false,
       });
-      session.out(`${KIND_INFO[target.kind].resource} "${target.name}" deleted${suffix}`);
+      // A namespace is only marked: the namespace controller empties it, then it goes (kubectl get ns: Terminating).
+      const terminating =
+        target.kind === 'Namespace' && !flags.dryRun ? ' (Terminating until its objects are gone)' : '';
+      session.out(`${KIND_INFO[target.kind].resource} "${target.name}" deleted${suffix}${terminating}`);
     } catch (err) {
       if (flags.ignoreNotFound && err instanceof CapstanClientError && err.code === 'NOT_FOUND') continue;
       throw err;

@@ -104,7 +104,7 @@ async function edit(session: Session, ref: ResourceRef & { name: string }, dryRu
   if (!object) throw new CliError(`${resource} "${name}" not found`);
   const shapes = capstanShapes();
   const original = shapes.toManifest(object);
-  const originalText = renderEditFile(`${renderStructured([object], 'yaml', false)}\n`);
+  const originalText = renderEditFile(`${await renderStructured([object], 'yaml', false)}\n`);
   const unchangedInput = editInput(shapes, kind, original, original);
 
   const file = join(tmpdir(), `capstan-edit-${randomBytes(6).toString('hex')}.yaml`);

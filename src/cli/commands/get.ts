@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { renderCustomColumns } from '../custom-columns.ts';
@@ -88,7 +87,13 @@ function withoutHeader(table: string): string {
   return newline === -1 ? '' : table.slice(newline + 1);
 }
 
-function print(session: Session, fetched: Fetched[], output: OutputSpec, options: TableOptions, single: boolean): void {
+async function print(
+  session: Session,
+  fetched: Fetched[],
+  output: OutputSpec,
+  options: TableOptions,
+  single: boolean,
+): Promise<void> {
   const all = fetched.flatMap((f) => f.objects);
   if (output.format === 'jsonpath') {
     // As kubectl: the template runs on the document -o json prints, and nothing is added after its output.
@@ -107,7 +112,7 @@ function print(session: Session, fetched: Fetched[], output: OutputSpec, options
     return;
   }
   if (format === 'yaml' || format === 'json') {
-    if (all.length > 0 || !single) session.out(renderStructured(all, format, !single));
+    if (all.length > 0 || !single) session.out(await renderStructured(all, format, !single));
     return;
   }
   const tables = fetched
@@ -144,12 +149,13 @@ async function watch(session: Session, ref: ResourceRef, flags: GetFlags, format
     fieldSelector: ref.name ? `metadata.name=${ref.name}` : flags.fieldSelector,
   });
   const printer = new RowPrinter(session);
+  const { stringify } = format === 'yaml' ? await import('../yaml-lib.ts') : { stringify: undefined };
   const emit = (objects: AnyObject[], header: boolean) => {
     if (format === 'name') objects.forEach((o) => session.out(qualifiedName(ref.kind, o.metadata.name)));
     else if (format === 'json')
       objects.forEach((o) => session.out(JSON.stringify(capstanShapes().toManifest(o), null, 2)));
     else if (format === 'yaml')
-      objects.forEach((o) => session.out(`---\n${stringify(capstanShapes().toManifest(o)).trimEnd()}`));
+      objects.forEach((o) => session.out(`---\n${stringify!(capstanShapes().toManifest(o)).trimEnd()}`));
     else {
       printer.print([
         ...(header && !options.noHeaders ? [tableHeaders(ref.kind, options)] : []),
@@ -249,7 +255,7 @@ Examples:
           session.err(`No resources found${clusterOnly ? '' : where}.`);
           return;
         }
-        print(session, fetched, output, options, single);
+        await print(session, fetched, output, options, single);
       }),
     );
 }

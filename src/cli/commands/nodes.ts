@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import * as sdk from '../../sdk/index.ts';
 import { withSession, type CliIo } from '../session.ts';
+import { integerOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';
 
 function nodeName(arg: string): string {
@@ -58,31 +59,58 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .description('Create a token: by default a bootstrap token for "capstan node --token" (admin only)')
     .addOption(
       new Option('--role <role>', 'what the token may do')
-        .choices(['bootstrap', 'admin', 'viewer'])
+        .choices(['bootstrap', 'admin', 'viewer', 'node'])
         .default('bootstrap'),
     )
     .option('--ttl <duration>', 'lifetime, e.g. 24h or 30m (default: the server default)')
     .option('--description <text>', 'what the token is for')
+    .option(
+      '--uses <n>',
+      'bootstrap: how many nodes the token may join (default: any number)',
+      integerOption('--uses', 1, 1_000_000),
+    )
+    .option(
+      '--node-name <name>',
+      'role node: the node this credential acts as; an admin approving a node name that is taken (a re-join)',
+    )
     .option('--print-join-command', 'print the "capstan node" command that joins a node with this token')
     .addHelpText(
       'after',
-      '\nExamples:\n  capstan token create\n  capstan token create --ttl 1h --print-join-command\n  capstan token create --role viewer --description dashboard',
+      '\nExamples:\n  capstan token create\n  capstan token create --ttl 1h --uses 3 --print-join-command\n' +
+        '  capstan token create --role viewer --description dashboard\n  capstan token create --role node --node-name node-2',
     )
     .action(
       withSession(
         io,
         async (
           session,
-          flags: { role: sdk.TokenRole; ttl?: string; description?: string; printJoinCommand?: boolean },
+          flags: {
+            role: sdk.TokenRole;
+            ttl?: string;
+            description?: string;
+            uses?: number;
+            nodeName?: string;
+            printJoinCommand?: boolean;
+          },
         ) => {
           const ttlSeconds = flags.ttl === undefined ? undefined : Math.round(parseDuration(flags.ttl) / 1000);
           const { createToken } = await session.api().request(sdk.CreateTokenDocument, {
             role: flags.role,
             ttlSeconds,
             description: flags.description,
+            nodeName: flags.nodeName,
+            maxUses: flags.uses,
           });
           if (flags.printJoinCommand) {
-            session.out(`capstan node --server ${session.settings.server} --token ${createToken.token}`);
+            const { clusterInfo } = await session.api().request(sdk.ClusterInfoDocument, {});
+            if (clusterInfo.apiServer && clusterInfo.caCertHash) {
+              session.out(
+                `capstan node --server ${clusterInfo.apiServer} --token ${createToken.token} --discovery-token-ca-cert-hash ${clusterInfo.caCertHash}`,
+              );
+            } else {
+              // A server on loopback only: nodes on this machine join it over plain HTTP.
+              session.out(`capstan node --server ${session.settings.server} --token ${createToken.token}`);
+            }
           } else {
             session.out(createToken.token);
           }

@@ -3,43 +3,16 @@ import { CliError } from '../cli-error.ts';
 import type { CliIo, GlobalOptions } from '../session.ts';
 import { integerOption } from '../options.ts';
 
-/**
- * Loads a module that may be missing from this build (the node agent's entry point) only when a command needs it,
- * so that every other verb still runs; the path is a variable so that the CLI typechecks without that module.
- */
-async function loadEntry<F>(path: string, exportName: string, what: string): Promise<F> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(path)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(path.replace(/^(\.\.\/)+/, ''))) {
-      throw new CliError(`${what} is not available in this build (${path} is missing)`);
-    }
-    throw err;
-  }
-  const entry = module[exportName];
-  if (typeof entry !== 'function')
-    throw new CliError(`${what} is not available in this build (${path} has no ${exportName})`);
-  return entry as F;
-}
-
-const RUN_NODE_MODULE: string = '../../node/run-node.ts';
-
-type RunNodeEntry = (options: {
-  server: string;
-  token: string;
-  name?: string;
-  address?: string;
-  podSubnet?: string;
-  logPort?: number;
-}) => Promise<void>;
-
 interface NodeFlags {
   name?: string;
   address?: string;
   podSubnet?: string;
+  clusterCidr?: string;
   logPort?: number;
+  discoveryTokenCaCertHash?: string[];
+  discoveryTokenUnsafeSkipCaVerification?: boolean;
+  stateRoot?: string;
+  credentialDir?: string;
 }
 
 interface ServerFlags {
@@ -50,6 +23,8 @@ interface ServerFlags {
   prefix?: string;
   nodeName?: string;
   nodeAddress?: string;
+  securePort?: number;
+  advertiseAddress?: string;
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
@@ -62,7 +37,13 @@ function serverOptions(command: Command): Command {
     .option('-p, --port <port>', 'API port (default 7070)', integerOption('--port', 0, 65_535))
     .option('--dns-port <port>', 'port of the cluster DNS responder', integerOption('--dns-port', 0, 65_535))
     .option('--redis-url <url>', 'Redis holding the cluster state (default: REDIS_URL, redis://127.0.0.1:6379)')
-    .option('--prefix <prefix>', 'key prefix in Redis, so that several clusters can share one (default "capstan:")');
+    .option('--prefix <prefix>', 'key prefix in Redis, so that several clusters can share one (default "capstan:")')
+    .option(
+      '--secure-port <port>',
+      'TLS port of the API (default 6443 when --host is beyond loopback; plain HTTP then stays on 127.0.0.1)',
+      integerOption('--secure-port', 0, 65_535),
+    )
+    .option('--advertise-address <address>', 'address nodes reach the API on (default --host, or the first address)');
 }
 
 export function registerServerCommands(program: Command, io: CliIo): void {
@@ -103,16 +84,35 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     )
     .option('--name <name>', 'node name (default: the host name)')
     .option('--address <address>', 'address this node publishes NodePorts and pod traffic on')
-    .option('--pod-subnet <cidr>', "this node's pod network, unique per node (default 10.244.0.0/24)")
+    .option(
+      '--pod-subnet <cidr>',
+      'the podCIDR this node asks for (default: the control plane assigns a /24 of the cluster CIDR)',
+    )
+    .option('--cluster-cidr <cidr>', 'the cluster CIDR of all pods: not masqueraded (default 10.244.0.0/16)')
     .option(
       '--log-port <port>',
       'port on --address where the API server reads container logs (default 10250; 0 picks a free one)',
       integerOption('--log-port', 0, 65_535),
     )
+    .option(
+      '--discovery-token-ca-cert-hash <sha256:hex>',
+      "for an https server: the cluster CA's public key hash to trust (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--discovery-token-unsafe-skip-ca-verification',
+      'for an https server: trust the CA the server names without checking its hash (only the token then proves the server; anyone holding the token could pose as the cluster)',
+    )
+    .option(
+      '--state-root <dir>',
+      "host folder for the pods' state: resolv.conf, hosts, emptyDirs (default /var/lib/capstan)",
+    )
+    .option('--credential-dir <dir>', 'where the node keeps its credential after joining (default ~/.capstan)')
     .addHelpText(
       'after',
-      '\nExamples:\n  capstan token create --bootstrap\n' +
-        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2 --pod-subnet 10.244.2.0/24',
+      '\nExamples:\n  capstan token create --print-join-command\n' +
+        '  capstan node --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:... --name node-2 --address 10.0.0.2\n' +
+        '  capstan node --server http://127.0.0.1:7070 --token abcdef.0123456789abcdef --name node-2 --address 127.0.1.2',
     )
     .action(async (flags: NodeFlags, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
@@ -123,7 +123,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           'capstan node needs --server URL and --token TOKEN (a bootstrap token from "capstan token create")',
         );
       }
-      const runNode = await loadEntry<RunNodeEntry>(RUN_NODE_MODULE, 'runNode', 'capstan node');
+      const { runNode } = await import('../../node/run-node.ts');
       await runNode({
         server,
         token,
@@ -131,7 +131,12 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           name: flags.name,
           address: flags.address,
           podSubnet: flags.podSubnet,
+          clusterCidr: flags.clusterCidr,
           logPort: flags.logPort,
+          caCertHashes: flags.discoveryTokenCaCertHash,
+          unsafeSkipCaVerification: flags.discoveryTokenUnsafeSkipCaVerification,
+          stateRoot: flags.stateRoot,
+          credentialDir: flags.credentialDir,
         }),
       });
     });

@@ -958,7 +958,7 @@ export type WhoamiQuery = { whoami: { role: TokenRole, tokenName: string, nodeNa
 export type ClusterInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null } };
+export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null, apiServer: string | null, caCertHash: string | null } };
 
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
@@ -1201,6 +1201,7 @@ export type CreateTokenMutationVariables = Exact<{
   ttlSeconds?: number | null | undefined;
   description?: string | null | undefined;
   nodeName?: string | null | undefined;
+  maxUses?: number | null | undefined;
 }>;
 
 
@@ -5339,6 +5340,8 @@ export const ClusterInfoDocument = new TypedDocumentString(`
     dnsServiceIp
     loadBalancerCidr
     dns
+    apiServer
+    caCertHash
   }
 }
     `) as unknown as TypedDocumentString<ClusterInfoQuery, ClusterInfoQueryVariables>;
@@ -7102,12 +7105,13 @@ export const DrainDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DrainMutation, DrainMutationVariables>;
 export const CreateTokenDocument = new TypedDocumentString(`
-    mutation CreateToken($role: TokenRole!, $ttlSeconds: Int, $description: String, $nodeName: String) {
+    mutation CreateToken($role: TokenRole!, $ttlSeconds: Int, $description: String, $nodeName: String, $maxUses: Int) {
   createToken(
     role: $role
     ttlSeconds: $ttlSeconds
     description: $description
     nodeName: $nodeName
+    maxUses: $maxUses
   ) {
     token
     name
