@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -125,7 +126,58 @@ describe('capstan/hello', () => {
     expect(output).toContain(`Server name: hello-wget-${runId}\n`);
     expect(output).toContain('Request URI: /from-busybox\n');
   });
+
+  // A busy server must queue a burst of connections, as nginx does, not drop their SYNs: a dropped SYN is retried
+  // after 1, 2, 4, 8, 16 s, so a client of a port-forward under load would wait half a minute for one request.
+  it('queues a burst of 40 connections while it accepts none instead of dropping them', async () => {
+    const hello = await run('hello-burst', { Image: 'capstan/hello:latest' });
+    const address = await addressOf(hello);
+    await getUntilAnswered(`http://${address}/`);
+
+    await execIn(hello, ['sh', '-c', 'kill -STOP $(pidof nc)']);
+    // With nc stopped only the kernel answers: a connection is made only if the listen queue has room for it.
+    const sockets = await Promise.all(Array.from({ length: 40 }, () => connectWithin(address, 80, 5_000)));
+    const answers = sockets.map(
+      (socket, i) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          socket.once('close', () => resolve(text));
+          socket.end(`GET /burst-${i} HTTP/1.1\r\nHost: hello\r\n\r\n`);
+        }),
+    );
+    await execIn(hello, ['sh', '-c', 'kill -CONT $(pidof nc)']);
+    const texts = await Promise.all(answers);
+    expect(texts.every((text, i) => text.startsWith('HTTP/1.1 200 OK') && text.includes(`/burst-${i}\n`))).toBe(true);
+  }, 60_000);
 });
+
+/** Runs a command in a running container and waits for it to end. */
+async function execIn(container: Docker.Container, cmd: string[]): Promise<void> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  stream.resume();
+  await new Promise((resolve) => stream.once('end', resolve));
+}
+
+/** Opens a TCP connection; resolves with the socket once connected, rejects if that takes longer than `ms`. */
+function connectWithin(host: string, port: number, ms: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no connection to ${host}:${port} within ${ms} ms`));
+    }, ms);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
 
 describe('capstan/pause', () => {
   it('keeps running until stopped, then exits at once on SIGTERM', async () => {
