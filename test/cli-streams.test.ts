@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createToken } from '../src/auth/tokens.ts';
 import { startLogServer, type LogServer } from '../src/node/log-server.ts';
@@ -279,5 +283,69 @@ describe('capstan port-forward', () => {
     const code = await new Promise<number | null>((resolve) => wrong.once('exit', (c) => resolve(c)));
     expect(code).toBe(1);
     expect(stderr).toContain('service websvc does not have a service port 80');
+  }, 60_000);
+});
+
+/** `capstan ARGS...` as its own process, to its end. */
+async function capstan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CAPSTAN, ...args], {
+    env: { ...process.env, CAPSTAN_SERVER: api!.url, CAPSTAN_TOKEN: adminToken, CAPSTAN_CONFIG: '/nonexistent/x' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const [stdout, stderr] = [collect(child.stdout!), collect(child.stderr!)];
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stdout: await stdout, stderr: await stderr };
+}
+
+/** A shell command's stdout in the pod `shell` (exit code 0 expected). */
+async function inShell(script: string): Promise<string> {
+  const stream = await sdk.openExecStream(connection(), {
+    namespace: 'default',
+    pod: 'shell',
+    command: ['sh', '-c', script],
+  });
+  const [stdout, stderr] = [collect(stream.stdout), collect(stream.stderr)];
+  const status = await stream.done;
+  expect(status, await stderr).toEqual({ status: 'Success', exitCode: 0 });
+  return stdout;
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+describe('capstan cp', () => {
+  const local = mkdtempSync(join(tmpdir(), 'capstan-cp-test-'));
+  afterAll(() => rmSync(local, { recursive: true, force: true }));
+
+  it('copies a folder out of a container and a folder and a file back in, byte for byte', async () => {
+    const remoteSum = await inShell(
+      'mkdir -p /tmp/tree/sub && printf "hello\\n" > /tmp/tree/a.txt && ' +
+        'head -c 300000 /dev/urandom > /tmp/tree/sub/b.bin && sha256sum /tmp/tree/sub/b.bin',
+    );
+    const out = await capstan('cp', 'shell:/tmp/tree', join(local, 'tree'));
+    expect(out, out.stderr).toMatchObject({ code: 0 });
+    expect(readFileSync(join(local, 'tree', 'a.txt'), 'utf8')).toBe('hello\n');
+    expect(remoteSum.split(' ')[0]).toBe(sha256(readFileSync(join(local, 'tree', 'sub', 'b.bin'))));
+
+    // Back in under a new name, and a file into a folder that exists.
+    writeFileSync(join(local, 'tree', 'a.txt'), 'changed here\n');
+    expect(await capstan('cp', join(local, 'tree'), 'default/shell:/tmp/back')).toMatchObject({ code: 0 });
+    expect(await capstan('cp', join(local, 'tree', 'a.txt'), 'shell:/tmp')).toMatchObject({ code: 0 });
+    const back = await inShell('sha256sum /tmp/back/sub/b.bin; cat /tmp/back/a.txt /tmp/a.txt; ls -a /tmp');
+    expect(back).toContain(remoteSum.split(' ')[0]);
+    expect(back).toContain('changed here\nchanged here\n');
+    expect(back).not.toContain('.capstan-cp');
+  }, 90_000);
+
+  it('names a path that is not there, exits 1, and leaves nothing behind on either side', async () => {
+    const missing = await capstan('cp', 'shell:/no/such/file', join(local, 'out'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot copy \/no\/such\/file: .*No such file or directory/);
+    expect(readdirSync(local).filter((f) => f === 'out' || f.startsWith('.capstan-cp'))).toEqual([]);
+
+    const into = await capstan('cp', join(local, 'tree'), 'shell:/no/such/folder/x');
+    expect(into.code).toBe(1);
+    expect(into.stderr).toMatch(/cannot copy to \/no\/such\/folder\/x/);
+    expect(await inShell('ls -a /no 2>/dev/null; echo listed')).toBe('listed\n');
   }, 60_000);
 });
