@@ -5,6 +5,7 @@ import { createCapstanYoga } from '../src/server/yoga.ts';
 import { createLogger } from '../src/util/logger.ts';
 import type { GraphQLResponse } from './api-support.ts';
 import { BUSYBOX, HELLO, NodeHarness, waitForPod } from './support/node-harness.ts';
+import { testNodePki, type TestNodePki } from './support/node-pki.ts';
 
 // The exec mutation end to end in one process: the real API edge (auth, error mapping), a real node agent on Docker
 // attached as the in-process exec source, as `capstan up` wires it.
@@ -13,6 +14,7 @@ const node = new NodeHarness();
 let yoga: ReturnType<typeof createCapstanYoga>;
 let adminToken = '';
 let viewerToken = '';
+let pki: TestNodePki | undefined;
 
 const EXEC = `mutation ($name: String!, $container: String, $command: [String!]!, $timeoutSeconds: Int) {
   exec(name: $name, container: $container, command: $command, timeoutSeconds: $timeoutSeconds) {
@@ -52,10 +54,9 @@ beforeAll(async () => {
   const { store } = node;
   adminToken = (await createToken(store, { role: 'admin', description: 'api exec test' })).token;
   viewerToken = (await createToken(store, { role: 'viewer', description: 'api exec test' })).token;
-  const execSource = new NodeExecSource({
-    store,
-    credential: () => Promise.reject(new Error('every pod of this test is on the in-process node')),
-  });
+  // Every pod of this test is on the in-process node: the dialer is never used.
+  pki = await testNodePki();
+  const execSource = new NodeExecSource({ store, dialer: pki.dialer });
   execSource.attach(node.nodeName, node.agent.execSource);
   yoga = createCapstanYoga({ store, logger: createLogger({ level: 'silent' }), contextExtras: { execSource } });
 
@@ -85,6 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node.dispose();
+  await pki?.dispose();
 }, 60_000);
 
 describe('exec mutation on a real node', () => {

@@ -6,23 +6,25 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticate, createToken } from '../src/auth/tokens.ts';
+import { createToken } from '../src/auth/tokens.ts';
 import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import { callDigest } from '../src/pki/node-endpoint-tls.ts';
 import * as sdk from '../src/sdk/index.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
-import { shortLivedExecCredentials } from '../src/server/node-exec-source.ts';
 import { NodeStreamSource } from '../src/server/node-stream-source.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { BUSYBOX, HELLO, NodeHarness, waitForPod } from './support/node-harness.ts';
+import { testNodePki, type TestNodePki } from './support/node-pki.ts';
 import { TmuxSession } from './support/tmux.ts';
 
 // Streams end to end over every hop a joined node has: the CLI (in a real terminal, tmux) or the SDK → the API
 // server's WebSocket → the node endpoint's WebSocket (no in-process shortcut: the API reaches the node as a remote
-// one, with a short-lived exec credential) → Docker exec with a TTY.
+// one, over mutual TLS with a call authorization per stream) → Docker exec with a TTY.
 
 const CAPSTAN = new URL('../bin/capstan.mjs', import.meta.url).pathname;
 const node = new NodeHarness();
 let logServer: LogServer | undefined;
+let pki: TestNodePki | undefined;
 let api: ApiServer | undefined;
 let adminToken = '';
 let viewerToken = '';
@@ -42,12 +44,13 @@ async function collect(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 beforeAll(async () => {
+  pki = await testNodePki();
   logServer = await startLogServer({
     host: '127.0.0.1',
     port: 0,
     nodeName: node.nodeName,
     target: () => node.agent,
-    authenticate: (token) => authenticate(node.store, token),
+    tls: await pki.node(node.nodeName),
     logger: createLogger({ level: 'silent' }),
   });
   await node.start({ kubeletPort: logServer.port });
@@ -58,7 +61,7 @@ beforeAll(async () => {
     store,
     port: 0,
     logger: createLogger({ level: 'silent' }),
-    streamSource: new NodeStreamSource({ store, credential: shortLivedExecCredentials(store) }),
+    streamSource: new NodeStreamSource({ store, dialer: pki.dialer }),
   });
   await store.create(
     'Pod',
@@ -79,6 +82,7 @@ afterAll(async () => {
   await api?.close();
   await logServer?.close();
   await node.dispose();
+  await pki?.dispose();
 }, 60_000);
 
 describe('capstan exec -it in a real terminal', () => {
@@ -184,11 +188,52 @@ describe('the exec stream of the SDK', () => {
     expect((await stream.done).status).toBe('Failure');
   }, 60_000);
 
-  it('refuses the node endpoint to a viewer token: only exec credentials open streams there', async () => {
-    const direct = { url: `http://127.0.0.1:${logServer!.port}`, token: viewerToken };
-    await expect(sdk.openStream(direct, '/exec/default/shell/shell?command=id')).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-    });
+  it("refuses a stream on the node endpoint without the API server's client certificate or its call authorization", async () => {
+    const nodeName = node.nodeName;
+    const url = `https://127.0.0.1:${logServer!.port}`;
+    const asApi = pki!.dialer.tlsOptions(nodeName);
+    const scope = { verb: 'exec', namespace: 'default', pod: 'shell', container: 'shell' };
+    const path = '/exec/default/shell/shell?command=id';
+    const refused = (attempt: Promise<sdk.ClientStream>) =>
+      attempt.then(
+        (stream) => {
+          stream.close();
+          return 'opened';
+        },
+        (err: sdk.StreamError) => `${err.code}: ${err.message}`,
+      );
+    const authorize = (overrides: Partial<typeof scope> & { call?: string } = {}) =>
+      pki!.dialer.authorize(nodeName, { ...scope, call: callDigest('GET', path), ...overrides });
+    const attempts = {
+      // An admin token of the API is nothing to a node, and TLS without the API's client certificate fails.
+      noClientCertificate: await refused(
+        sdk.openStream({ url, token: adminToken, tls: { ca: pki!.ca.certPem } }, path),
+      ),
+      noAuthorization: await refused(sdk.openStream({ url, tls: asApi }, path)),
+      otherPod: await refused(
+        sdk.openStream({ url, token: await authorize({ pod: 'web', container: 'web' }), tls: asApi }, path),
+      ),
+      otherVerb: await refused(sdk.openStream({ url, token: await authorize({ verb: 'attach' }), tls: asApi }, path)),
+      // Captured for `id`, replayed with another command.
+      otherRequest: await refused(
+        sdk.openStream(
+          { url, token: await authorize(), tls: asApi },
+          '/exec/default/shell/shell?command=touch&command=/pwned',
+        ),
+      ),
+    };
+    expect(attempts.noClientCertificate).toMatch(/^(UNAVAILABLE|UNAUTHENTICATED)/);
+    expect(attempts.noAuthorization).toMatch(/^UNAUTHENTICATED: .*call authorization/);
+    expect(attempts.otherPod).toMatch(/^FORBIDDEN: the call authorization is for pod web/);
+    expect(attempts.otherVerb).toMatch(/^FORBIDDEN: the call authorization is for verb attach/);
+    expect(attempts.otherRequest).toMatch(/^FORBIDDEN: the call authorization is for another request/);
+
+    // The right authorization opens the stream once; the same again is refused.
+    const token = await authorize();
+    const stream = await sdk.openStream({ url, token, tls: asApi }, path);
+    expect(await collect(stream.stdout)).toMatch(/uid=0/);
+    expect((await stream.done).status).toBe('Success');
+    expect(await refused(sdk.openStream({ url, token, tls: asApi }, path))).toMatch(/^FORBIDDEN: .*used already/);
   });
 });
 

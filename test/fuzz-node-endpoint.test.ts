@@ -1,12 +1,12 @@
-import { request } from 'node:http';
+import { request } from 'node:https';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapstanError } from '../src/api/errors.ts';
 import type { Pod } from '../src/api/types.ts';
 import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
-import type { Identity } from '../src/server/context.ts';
+import { callDigest } from '../src/pki/node-endpoint-tls.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { MAX_STALL_MS, report, runs, StallProbe } from './fuzz/fuzz-support.ts';
+import { testNodePki, type TestNodePki } from './support/node-pki.ts';
 
 /** The node agent behind the endpoint, in memory: one pod default/web with container web. */
 const target: LogServerTarget = {
@@ -29,13 +29,6 @@ const target: LogServerTarget = {
       truncated: false,
     }),
   },
-};
-
-const IDENTITIES: Record<string, Identity> = {
-  admin: { role: 'admin', tokenName: 'admin' },
-  viewer: { role: 'viewer', tokenName: 'viewer' },
-  node: { role: 'node', tokenName: 'node', nodeName: 'n' },
-  exec: { role: 'exec', tokenName: 'exec' },
 };
 
 const segment = fc.oneof(
@@ -83,13 +76,12 @@ const body = fc.oneof(
   fc.string({ maxLength: 100 }),
   fc.constantFrom('{"command":["sh"]'.repeat(10), 'x'.repeat(200_000)),
 );
+/** `authorized`: a call authorization the API server signed for exactly this request; the rest are not. */
 const authorization = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('Bearer admin', 'Bearer viewer') },
+  { weight: 3, arbitrary: fc.constant('authorized') },
   fc.constantFrom(
-    'Bearer admin',
-    'Bearer viewer',
-    'Bearer node',
-    'Bearer exec',
+    'authorized',
+    'Bearer eyJhbGciOiJFUzI1NiJ9.e30.AAAA',
     'Bearer wrong',
     'Bearer ',
     'Basic YTpi',
@@ -104,10 +96,44 @@ interface Answer {
   body: string;
 }
 
-function send(port: number, method: string, url: string, auth: string, payload: string): Promise<Answer> {
+const ROUTE = /^\/(containerLogs|exec)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
+
+/** The API server's authorization for this very request (as NodeLogSource and NodeExecSource sign them). */
+async function authorizeFor(method: string, url: string, payload: string): Promise<string> {
+  const match = ROUTE.exec(url.split('?')[0] ?? '');
+  const decode = (s: string | undefined) => {
+    try {
+      return decodeURIComponent(s ?? '');
+    } catch {
+      return s ?? '';
+    }
+  };
+  const body = match?.[1] === 'exec' && method === 'POST' ? payload : '';
+  const token = await pki.dialer.authorize('fuzz-node', {
+    verb: match?.[1] ?? 'none',
+    namespace: decode(match?.[2]),
+    pod: decode(match?.[3]),
+    container: decode(match?.[4]),
+    call: callDigest(method, url, body),
+  });
+  return `Bearer ${token}`;
+}
+
+let pki: TestNodePki;
+
+async function send(port: number, method: string, url: string, auth: string, payload: string): Promise<Answer> {
+  const header = auth === 'authorized' ? await authorizeFor(method, url, payload) : auth;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method, path: url, headers: auth ? { authorization: auth } : {}, timeout: 10_000 },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        agent: pki.dialer.agent('fuzz-node'),
+        headers: header ? { authorization: header } : {},
+        timeout: 10_000,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -127,33 +153,31 @@ function send(port: number, method: string, url: string, auth: string, payload: 
   });
 }
 
-describe('fuzz: the node endpoint (log and exec paths, in process with an in-memory agent)', () => {
+describe('fuzz: the node endpoint (log and exec paths over mutual TLS, in process with an in-memory agent)', () => {
   let server: LogServer;
   beforeAll(async () => {
+    pki = await testNodePki();
     server = await startLogServer({
       host: '127.0.0.1',
       port: 0,
       nodeName: 'fuzz-node',
       target: () => target,
-      authenticate: async (token) => {
-        const identity = IDENTITIES[token];
-        if (!identity) throw new CapstanError('UNAUTHENTICATED', 'unknown token');
-        return identity;
-      },
+      tls: await pki.node('fuzz-node'),
       logger: createLogger({ level: 'silent' }),
     });
   });
   afterAll(async () => {
     await server?.close();
+    await pki?.dispose();
   });
 
   it('answers a path of two slashes with 404, not a failure (found by fuzzing: POST // answered 503)', async () => {
     for (const method of ['GET', 'POST']) {
-      const answer = await send(server.port, method, '//', 'Bearer admin', '');
+      const answer = await send(server.port, method, '//', 'authorized', '');
       expect(answer.status).toBe(404);
       expect(answer.body).toContain('NOT_FOUND');
     }
-    const protocolRelative = await send(server.port, 'GET', '//evil/containerLogs/default/web/web', 'Bearer admin', '');
+    const protocolRelative = await send(server.port, 'GET', '//evil/containerLogs/default/web/web', 'authorized', '');
     expect(protocolRelative.status).toBe(404);
   });
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCapstanError } from '../src/api/errors.ts';
 import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
-import { caCertHash } from '../src/pki/cluster-ca.ts';
+import { createServer as createHttpsServer } from 'node:https';
+import { caCertHash, issueCertificate, loadOrCreateClusterCa } from '../src/pki/cluster-ca.ts';
 import { discoverClusterCa } from '../src/remote/discovery-client.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import { obtainNodeCredential } from '../src/remote/node-credentials.ts';
@@ -136,5 +137,31 @@ describe('joining over TLS with kubeadm discovery', () => {
       }),
     );
     expect(missing.message).toMatch(/needs --discovery-token-ca-cert-hash/);
+  });
+});
+
+describe('TLS faults', () => {
+  it('refuses a server certificate that does not cover the address dialled, naming it, with no plain-HTTP retry', async () => {
+    const ca = await loadOrCreateClusterCa(join(dir, 'pki'));
+    const cert = await issueCertificate(ca, { commonName: 'elsewhere', names: ['10.99.0.1'], usage: 'server' });
+    let requests = 0;
+    const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => {
+      requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const store = new GraphQLStore({ server: `https://127.0.0.1:${port}`, token: plane.adminToken, ca: ca.certPem });
+    try {
+      const error = await refusal(store.currentResourceVersion());
+      expect(error.code).toBe('UNAVAILABLE');
+      expect(error.message).toMatch(
+        /the server's certificate does not cover 127\.0\.0\.1, the address dialled \(it covers IP:10\.99\.0\.1\).*CAPSTAN_CERT_SANS/,
+      );
+      expect(requests).toBe(0);
+    } finally {
+      await store.close();
+      server.close();
+    }
   });
 });

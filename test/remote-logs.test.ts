@@ -12,9 +12,11 @@ import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import * as sdk from '../src/sdk/index.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
-import { NodeExecSource, shortLivedExecCredentials } from '../src/server/node-exec-source.ts';
+import { callDigest } from '../src/pki/node-endpoint-tls.ts';
+import { NodeExecSource } from '../src/server/node-exec-source.ts';
 import { NodeLogSource } from '../src/server/node-log-source.ts';
 import { createLogger } from '../src/util/logger.ts';
+import { testNodePki, type TestNodePki } from './support/node-pki.ts';
 import { newTestStore, waitFor } from './support/store.ts';
 
 const run = promisify(execFile);
@@ -32,6 +34,7 @@ const subnetOctet = 100 + Math.floor(Math.random() * 151);
 const podName = `hello-${randomBytes(3).toString('hex')}`;
 let pod: Pod;
 let logEndpoint: string;
+let pki: TestNodePki;
 
 /** `capstan node` as its own process, serving logs on a free port. */
 function startNode(token: string) {
@@ -109,13 +112,14 @@ beforeAll(async () => {
   store = await newTestStore();
   await store.create('Namespace', { kind: 'Namespace', metadata: { name: NODE_LEASE_NAMESPACE } });
   ({ token: adminToken } = await createToken(store, { role: 'admin', description: 'remote logs test' }));
-  const logSource = new NodeLogSource({ store, token: () => adminToken });
-  const execSource = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
+  pki = await testNodePki();
+  const logSource = new NodeLogSource({ store, dialer: pki.dialer });
+  const execSource = new NodeExecSource({ store, dialer: pki.dialer });
   api = await startApiServer({
     store,
     port: 0,
     logger: createLogger({ level: 'silent' }),
-    contextExtras: { logSource, execSource },
+    contextExtras: { logSource, execSource, nodeCertificates: pki.signer },
   });
   admin = new GraphQLStore({ server: api.url, token: adminToken });
   client = sdk.createCapstanClient({ url: api.url, token: adminToken });
@@ -134,7 +138,7 @@ beforeAll(async () => {
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${node!.output()}`);
   });
-  logEndpoint = `http://127.0.0.1:${ready.status!.daemonEndpoints!.kubeletEndpoint!.Port}`;
+  logEndpoint = `https://127.0.0.1:${ready.status!.daemonEndpoints!.kubeletEndpoint!.Port}`;
 
   await admin.create('Pod', {
     kind: 'Pod',
@@ -170,7 +174,49 @@ afterAll(async () => {
   await api?.close();
   await store?.dispose();
   if (home) await rm(home, { recursive: true, force: true });
+  await pki?.dispose();
 }, 60_000);
+
+/** A request to the joined node's endpoint as the API server makes it (its client certificate), or without one. */
+async function callNode(
+  method: string,
+  path: string,
+  options: { verb?: string; pod?: string; body?: string; asApiServer?: boolean } = {},
+): Promise<{ status: number; body: string }> {
+  const { request } = await import('node:https');
+  const { asApiServer = true, body = '' } = options;
+  const [, verb, , name, container] = path.split('?')[0]!.split('/');
+  const auth = await pki.dialer.authorize(nodeName, {
+    verb: options.verb ?? verb!,
+    namespace: 'default',
+    pod: options.pod ?? name!,
+    container: container!,
+    call: callDigest(method, path, body),
+  });
+  const url = new URL(logEndpoint);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { authorization: `Bearer ${auth}` },
+        ...(asApiServer ? { agent: pki.dialer.agent(nodeName) } : { ca: pki.ca.certPem }),
+        timeout: 10_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('no answer')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('logs of a pod on a joined node', () => {
   it('prints the last line with `capstan logs POD --tail 1`, read through the API from the node', async () => {
@@ -219,64 +265,48 @@ describe('logs of a pod on a joined node', () => {
   });
 });
 
-describe("the node's log endpoint", () => {
-  const path = () => `${logEndpoint}/containerLogs/default/${podName}/hello?tailLines=1`;
+describe("the node's endpoint over mutual TLS", () => {
+  const path = () => `/containerLogs/default/${podName}/hello?tailLines=1`;
 
-  it('refuses a request without a token with 401', async () => {
-    const res = await fetch(path(), { signal: AbortSignal.timeout(5_000) });
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+  it('serves TLS with the certificate the cluster CA issued to this node from its CSR', async () => {
+    const { connect } = await import('node:tls');
+    const url = new URL(logEndpoint);
+    const socket = connect({ host: url.hostname, port: Number(url.port), ca: pki.ca.certPem });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', resolve);
+        socket.once('error', reject);
+      });
+      const cert = socket.getPeerX509Certificate()!;
+      expect(cert.subject).toBe(`CN=system:node:${nodeName}`);
+      expect(cert.subjectAltName).toContain('IP Address:127.0.0.1');
+      expect(cert.checkIssued(new (await import('node:crypto')).X509Certificate(pki.ca.certPem))).toBe(true);
+    } finally {
+      socket.destroy();
+    }
   });
 
-  it('refuses a token the API does not know with 401', async () => {
-    const res = await fetch(path(), {
-      headers: { authorization: 'Bearer zzzzzz.0123456789abcdef' },
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(res.status).toBe(401);
+  it("refuses a caller without the API server's client certificate, even with the admin token", async () => {
+    const plain = await fetch(`${logEndpoint.replace('https:', 'http:')}${path()}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+      signal: AbortSignal.timeout(5_000),
+    }).catch((err: Error) => err);
+    expect(plain instanceof Error ? 'refused' : plain.status).not.toBe(200);
+    await expect(callNode('GET', path(), { asApiServer: false })).rejects.toThrow();
   });
 
-  it('refuses a node credential with 403: one node may not read the containers of another', async () => {
-    const other = await createToken(store, {
-      role: 'node',
-      nodeName: 'some-other-node',
-      description: 'remote logs test',
-    });
-    const res = await fetch(path(), {
-      headers: { authorization: `Bearer ${other.token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(res.status).toBe(403);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('FORBIDDEN');
-    expect(body.error.message).toMatch(/role node/);
-  });
-
-  it('serves a read-only (viewer) credential, as the API server uses', async () => {
-    const viewer = await createToken(store, { role: 'viewer', description: 'remote logs test viewer' });
-    const res = await fetch(path(), {
-      headers: { authorization: `Bearer ${viewer.token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(res.status).toBe(200);
-    await res.text();
-  });
-
-  it('answers the admin credential with NDJSON log records', async () => {
+  it("answers the API server's call with NDJSON log records", async () => {
     const uri = `/direct-${randomBytes(3).toString('hex')}`;
     await requestPod(uri);
     // The pod writes its request line after answering: read until it is there.
     const records = await waitFor(
       async () => {
-        const res = await fetch(path(), {
-          headers: { authorization: `Bearer ${adminToken}` },
-          signal: AbortSignal.timeout(10_000),
-        });
+        const res = await callNode('GET', path());
         expect(res.status).toBe(200);
-        expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-        const lines = (await res.text()).trim().split('\n');
-        const parsed = lines.map((line) => JSON.parse(line) as { text: string; timestamp?: string });
+        const parsed = res.body
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { text: string; timestamp?: string });
         return parsed[0]?.text.endsWith(`GET ${uri} 200`) ? parsed : undefined;
       },
       { timeoutMs: 10_000, intervalMs: 100, message: 'the request line as the last log record' },
@@ -286,19 +316,12 @@ describe("the node's log endpoint", () => {
   });
 
   it('answers 404 for a pod that is not on the node', async () => {
-    const res = await fetch(`${logEndpoint}/containerLogs/default/no-such-pod/c`, {
-      headers: { authorization: `Bearer ${adminToken}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(res.status).toBe(404);
+    expect((await callNode('GET', '/containerLogs/default/no-such-pod/c')).status).toBe(404);
   });
 });
 
 describe('exec in a pod on a joined node', () => {
-  const execTokens = async () =>
-    (await store.list('Token')).items.filter((t) => t.spec?.description?.includes('one exec on a node'));
-
-  it("runs commands through the node's endpoint and revokes the credential it sent", async () => {
+  it("runs commands through the node's endpoint, with no token made for it", async () => {
     const exec = (command: string[]) =>
       client.request(sdk.ExecDocument, { namespace: 'default', name: podName, command });
     expect((await exec(['cat', '/etc/hostname'])).exec).toMatchObject({ stdout: `${podName}\n`, exitCode: 0 });
@@ -309,52 +332,16 @@ describe('exec in a pod on a joined node', () => {
       timedOut: false,
       truncated: false,
     });
-    expect(await execTokens()).toEqual([]);
+    expect((await store.list('Token')).items.filter((t) => t.spec?.role === 'exec')).toEqual([]);
   });
 
-  it("refuses the API server's read-only log credential at the node's exec endpoint with 403", async () => {
-    const viewer = await createToken(store, { role: 'viewer', description: 'remote exec test viewer' });
-    const res = await fetch(`${logEndpoint}/exec/default/${podName}/hello`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ command: ['touch', '/tmp/pwned'] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(res.status).toBe(403);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error).toEqual({
-      code: 'FORBIDDEN',
-      message: expect.stringMatching(/role viewer.*exec or admin credential/),
-    });
-  });
-
-  it('gives the node a credential that runs commands there and is refused everything by the API', async () => {
-    // What the API server sends with each exec: a token of role exec.
-    const credential = await shortLivedExecCredentials(store)(60);
-    try {
-      const res = await fetch(`${logEndpoint}/exec/default/${podName}/hello`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${credential.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ command: ['cat', '/etc/hostname'] }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ stdout: `${podName}\n`, exitCode: 0 });
-      const asNode = sdk.createCapstanClient({ url: api.url, token: credential.token });
-      try {
-        await expect(asNode.request(sdk.ListPodsDocument, { namespace: 'default' })).rejects.toMatchObject({
-          code: 'FORBIDDEN',
-        });
-        await expect(asNode.request(sdk.CreateTokenDocument, { role: 'admin' })).rejects.toMatchObject({
-          code: 'FORBIDDEN',
-        });
-      } finally {
-        await asNode.close();
-      }
-    } finally {
-      await credential.release();
-    }
-    expect(await execTokens()).toEqual([]);
+  it('refuses a call authorization for logs at the exec path, and one for another pod', async () => {
+    const body = JSON.stringify({ command: ['touch', '/tmp/pwned'] });
+    const asLogs = await callNode('POST', `/exec/default/${podName}/hello`, { verb: 'containerLogs', body });
+    expect(asLogs.status).toBe(403);
+    const forOther = await callNode('POST', `/exec/default/${podName}/hello`, { pod: 'other', body });
+    expect(forOther.status).toBe(403);
+    expect(forOther.body).toMatch(/FORBIDDEN.*pod other/);
   });
 });
 

@@ -14,6 +14,7 @@ import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import { nodeCredentialPath } from '../src/remote/node-credentials.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
+import { testNodePki, type TestNodePki } from './support/node-pki.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { newTestStore, waitFor } from './support/store.ts';
 
@@ -26,6 +27,7 @@ let store: TestStore;
 let api: ApiServer;
 let admin: GraphQLStore;
 let home: string;
+let pki: TestNodePki;
 const nodeName = `rn-${randomBytes(4).toString('hex')}`;
 const subnetOctet = 100 + Math.floor(Math.random() * 151);
 /** Its own loopback address and a free log port: `npm start` holds 127.0.0.1 and 10250 on the same machine. */
@@ -86,7 +88,13 @@ async function nodeContainers(name: string): Promise<string[]> {
 beforeAll(async () => {
   store = await newTestStore();
   await store.create('Namespace', { kind: 'Namespace', metadata: { name: NODE_LEASE_NAMESPACE } });
-  api = await startApiServer({ store, port: 0, logger: createLogger({ level: 'silent' }) });
+  pki = await testNodePki();
+  api = await startApiServer({
+    store,
+    port: 0,
+    logger: createLogger({ level: 'silent' }),
+    contextExtras: { nodeCertificates: pki.signer },
+  });
   const { token } = await createToken(store, { role: 'admin', description: 'remote node test' });
   admin = new GraphQLStore({ server: api.url, token });
   home = await mkdtemp(join(tmpdir(), 'capstan-remote-node-'));
@@ -104,6 +112,7 @@ afterAll(async () => {
   await api?.close();
   await store?.dispose();
   if (home) await rm(home, { recursive: true, force: true });
+  await pki?.dispose();
 });
 
 describe('capstan node on a remote API', () => {
@@ -261,7 +270,12 @@ describe('GraphQLStore', () => {
       await api.close();
       names.push('while-down');
       await store.create('Pod', pod('while-down'));
-      api = await startApiServer({ store, port, logger: createLogger({ level: 'silent' }) });
+      api = await startApiServer({
+        store,
+        port,
+        logger: createLogger({ level: 'silent' }),
+        contextExtras: { nodeCertificates: pki.signer },
+      });
 
       const resumed = await nextWithin(events, 20_000, 'the change made while the server was down');
       expect(resumed.type).toBe('ADDED');

@@ -1,6 +1,6 @@
 import { CapstanError } from '../api/errors.ts';
 import { AuthorizedStore } from '../auth/authorized-store.ts';
-import { authenticate, createToken } from '../auth/tokens.ts';
+import { createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
@@ -80,7 +80,7 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       port: options.logPort ?? config.logPort,
       nodeName: config.nodeName,
       target: () => running.agent,
-      authenticate: (token) => authenticate(store, token),
+      tls: await plane.nodePki.issueNodeIdentity(config.nodeName, [config.nodeAddress]),
     }).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       throw new CapstanError(

@@ -6,11 +6,10 @@ import type { DnsServer } from '../dns/dns-server.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
-import { createToken } from '../auth/tokens.ts';
 import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
 import type { ClusterInfo } from '../schema/cluster-info.ts';
-import { NodeExecSource, shortLivedExecCredentials } from '../server/node-exec-source.ts';
+import { NodeExecSource } from '../server/node-exec-source.ts';
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
 import { NodeStreamSource } from '../server/node-stream-source.ts';
@@ -25,6 +24,7 @@ import { logger } from '../util/logger.ts';
 import { advertiseAddress, clusterInfoDocument, issueApiCertificate } from './api-tls.ts';
 import { isLoopbackHost, loadConfig } from './config.ts';
 import { loadOrCreateClusterCa } from '../pki/cluster-ca.ts';
+import { nodeEndpointPki, type NodeEndpointPki } from '../pki/node-certificate.ts';
 import { clusterInfoKubeconfig } from '../pki/discovery.ts';
 import type { CapstanConfig } from './config.ts';
 import { syncDnsIndex } from './dns-sync.ts';
@@ -33,8 +33,6 @@ import type { ControllerManager, ControllerManagerOptions } from '../controllers
 import { startLocalNode } from './local-node.ts';
 
 const log = logger.child({ component: 'capstan' });
-/** The log-reading credential outlives no process by much; a restart makes a new one. */
-const LOG_READER_TTL_SECONDS = 30 * 24 * 3600;
 
 /** A running control plane: API, controllers (while leader), DNS. */
 export interface ControlPlane {
@@ -56,6 +54,8 @@ export interface ControlPlane {
   attachExecSource(source: ExecSource, nodeName?: string): () => void;
   /** Serves the streams (exec -it, attach, port-forward) of a node agent of this process. */
   attachStreamSource(source: PodStreamSource, nodeName?: string): () => void;
+  /** The node endpoints' PKI: the API server's client certificate and dialer, and node certificates from the CA. */
+  nodePki: NodeEndpointPki;
   stop(): Promise<void>;
 }
 
@@ -106,20 +106,16 @@ export async function startControlPlane(
     const repair = startAllocationRepair(store);
     stops.push(() => repair.stop());
 
-    // Joined nodes serve container logs to a read-only credential of this process: a node never gets a token
-    // that could change the cluster.
-    const logReader = await createToken(store, {
-      role: 'viewer',
-      ttlSeconds: LOG_READER_TTL_SECONDS,
-      description: 'control plane: reads container logs from joined nodes',
-    });
-    stops.push(() => store.delete('Token', undefined, logReader.name).then(() => undefined));
-    const logs = new NodeLogSource({ store, token: () => logReader.token });
-    // Each exec on a joined node gets its own credential of role exec (node endpoints accept it to run commands, the
-    // API refuses it everything), living only while it runs: see shortLivedExecCredentials.
-    const execs = new NodeExecSource({ store, credential: shortLivedExecCredentials(store) });
-    // Streams (exec -it, attach, port-forward) the same way, one credential per stream.
-    const streams = new NodeStreamSource({ store, credential: shortLivedExecCredentials(store) });
+    // The CA is made on first start and kept beside the admin credential; TLS only where the API leaves loopback.
+    const ca = await loadOrCreateClusterCa(config.pkiDir);
+    // Node endpoints are called over mutual TLS with a client certificate of this process and a call authorization
+    // per request: no token of this server ever goes to a node (pki/node-endpoint-tls.ts).
+    const nodePki = await nodeEndpointPki(ca);
+    stops.push(async () => nodePki.dialer.close());
+    const logs = new NodeLogSource({ store, dialer: nodePki.dialer });
+    const execs = new NodeExecSource({ store, dialer: nodePki.dialer });
+    // Streams (exec -it, attach, port-forward) the same way: one call authorization per stream.
+    const streams = new NodeStreamSource({ store, dialer: nodePki.dialer });
     // Completed with the DNS address once that listens; resolvers see this very object.
     const clusterInfo: ClusterInfo = {
       clusterDomain: config.clusterDomain,
@@ -127,8 +123,6 @@ export async function startControlPlane(
       dnsServiceIp: config.dnsServiceIp,
       loadBalancerCidr: config.loadBalancerCidr,
     };
-    // The CA is made on first start and kept beside the admin credential; TLS only where the API leaves loopback.
-    const ca = await loadOrCreateClusterCa(config.pkiDir);
     clusterInfo.caCertHash = ca.hash;
     const secure = config.securePort !== undefined;
     const api = await startApiServer({
@@ -136,7 +130,7 @@ export async function startControlPlane(
       host: isLoopbackHost(config.host) ? config.host : '127.0.0.1',
       port: config.port,
       limits: config.limits,
-      contextExtras: { logSource: logs, execSource: execs, clusterInfo },
+      contextExtras: { logSource: logs, execSource: execs, clusterInfo, nodeCertificates: nodePki.signer },
       streamSource: streams,
       ...(secure
         ? {
@@ -189,6 +183,7 @@ export async function startControlPlane(
       attachStreamSource(source, nodeName = config.nodeName) {
         return streams.attachNode(nodeName, source);
       },
+      nodePki,
       stop: stopAll,
     };
   } catch (err) {

@@ -72,8 +72,13 @@ function unknownToken(id: string): CapstanError {
 }
 
 function identityOf(token: Token): Identity {
-  const { role, nodeName } = token.spec!;
-  return { role, tokenName: token.metadata.name, ...(role === 'node' && nodeName ? { nodeName } : {}) };
+  const { role, nodeName, expiresAt } = token.spec!;
+  return {
+    role,
+    tokenName: token.metadata.name,
+    ...(role === 'node' && nodeName ? { nodeName } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  };
 }
 
 type AuthOutcome = 'malformed' | 'unknown' | 'expired';
@@ -436,4 +441,61 @@ export async function renewNodeCredential(store: Store, identity: Identity | nul
   });
   forgetToken(store, identity.tokenName);
   return renewed;
+}
+
+/** What `capstan token list` shows of a Token: never its secret or hash. */
+export interface TokenSummary {
+  name: string;
+  role: TokenRole;
+  description?: string;
+  nodeName?: string;
+  createdAt: string;
+  expiresAt?: string;
+  maxUses?: number;
+  uses?: number;
+  /** Bootstrap tokens that sign cluster-info for discovery (kubeadm's `signing` usage). */
+  signing: boolean;
+}
+
+function summaryOf(token: Token): TokenSummary {
+  const spec = token.spec!;
+  return {
+    name: token.metadata.name,
+    role: spec.role,
+    createdAt: token.metadata.creationTimestamp,
+    signing: spec.discoverySignature !== undefined,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(spec.nodeName !== undefined ? { nodeName: spec.nodeName } : {}),
+    ...(spec.expiresAt !== undefined ? { expiresAt: spec.expiresAt } : {}),
+    ...(spec.maxUses !== undefined ? { maxUses: spec.maxUses, uses: spec.uses ?? 0 } : {}),
+  };
+}
+
+/** Every Token that is not being deleted, oldest first; with `role`, only those of that role. */
+export async function listTokens(store: Store, options: { role?: TokenRole } = {}): Promise<TokenSummary[]> {
+  const out: TokenSummary[] = [];
+  let page: string | undefined;
+  do {
+    const list = await store.list('Token', {
+      ...(options.role ? { labelSelector: `capstan.io/token-role=${options.role}` } : {}),
+      continue: page,
+      limit: 500,
+    });
+    for (const token of list.items) if (token.spec && !token.metadata.deletionTimestamp) out.push(summaryOf(token));
+    page = list.continue;
+  } while (page);
+  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Deletes a Token by its id (or its whole `<id>.<secret>`, as kubeadm takes it): every API server refuses it from then
+ * on and closes the WebSocket and SSE sessions opened with it (server/token-sessions.ts). Throws NOT_FOUND.
+ */
+export async function deleteToken(store: Store, idOrToken: string): Promise<TokenSummary> {
+  const id = idOrToken.trim().split('.')[0]!;
+  const token = await store.tryGet('Token', undefined, id);
+  if (!token?.spec) throw new CapstanError('NOT_FOUND', `token "${id}" not found`);
+  await store.delete('Token', undefined, id);
+  forgetToken(store, id);
+  return summaryOf(token);
 }

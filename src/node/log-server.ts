@@ -1,15 +1,21 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Duplex } from 'node:stream';
+import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { refuseUpgrade as sendUpgradeError } from '../server/stream-websocket.ts';
 import { createNodeStreamHandler } from './stream-server.ts';
+import {
+  apiClientKey,
+  callDigest,
+  CallVerifier,
+  createNodeEndpointServer,
+  type TlsIdentity,
+} from '../pki/node-endpoint-tls.ts';
 import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
 import type { LogLine, LogSource } from '../resolvers/logs.ts';
-import type { Identity } from '../server/context.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 
 /** The node agent's log port when none is configured: the kubelet's. */
@@ -48,8 +54,10 @@ export interface LogServerOptions {
   nodeName: string;
   /** The node agent; undefined while it starts (requests get 503). */
   target: () => LogServerTarget | undefined;
-  /** Who a bearer token is: throws CapstanError UNAUTHENTICATED for a refused token, UNAVAILABLE if unknown. */
-  authenticate(token: string): Promise<Identity>;
+  /** The node's serving certificate (issued by the cluster CA from its CSR) and the CA that callers must chain to. */
+  tls: TlsIdentity;
+  /** Checks call authorizations; default one for `nodeName` on this machine's clock. */
+  verifier?: CallVerifier;
   logger?: Logger;
 }
 
@@ -94,6 +102,14 @@ function bearerToken(header: string | undefined): string | undefined {
   return /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw CapstanError.invalid([{ field: 'path', message: `${JSON.stringify(segment)} is not percent-encoded text` }]);
+  }
+}
+
 function sendError(res: ServerResponse, error: CapstanError, headers: Record<string, string> = {}): void {
   const body: LogRecord = { error: { code: error.code, message: error.message } };
   res.writeHead(STATUS[error.code], { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -111,8 +127,8 @@ function parseQuery(url: URL): { follow: boolean; tailLines?: number } {
   return { follow, tailLines };
 }
 
-/** Reads a small JSON request body: INVALID when it is not JSON or is too big. */
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+/** Reads a small request body: INVALID when it is too big. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   let size = 0;
   const parts: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -120,8 +136,12 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     if (size > limit) throw CapstanError.invalid([{ field: 'body', message: `must be at most ${limit} bytes` }]);
     parts.push(chunk);
   }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw CapstanError.invalid([{ field: 'body', message: 'must be JSON: {"command": [...], "timeoutSeconds": N}' }]);
   }
@@ -152,39 +172,22 @@ function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: numb
  * Errors before an answer starts are a status code (400, 401, 403, 404, 409, 503) with one JSON
  * `{ error: { code, message } }` body.
  *
- * The caller's bearer token is checked with `authenticate` (the API's `whoami`). Logs: read-only (viewer) and admin
- * credentials are accepted, whoever may read logs through the API; the API server reads them with a viewer
- * credential of its own. Exec: exec and admin credentials only; the API server sends a short-lived exec credential
- * with each exec (see NodeExecSource), which the API itself refuses everything. Node and bootstrap tokens get 403:
- * one node has no business reading or running anything in another's containers.
+ * Only the API server may call (node-endpoint-tls.ts): the TLS handshake requires a client certificate from the
+ * cluster CA, the request is refused with 401 unless that certificate is the API server's, and each request carries
+ * a call authorization the API server signed for this node, pod, container and exact request, accepted once.
+ * Someone holding a token of the API (admin included), another node, or a replayed call gets nothing.
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const { nodeName } = options;
   const log = (options.logger ?? rootLogger).child({ component: 'log-server' });
+  const verifier = options.verifier ?? new CallVerifier(nodeName);
 
-  const authorize = async (req: IncomingMessage, action: 'logs' | 'exec'): Promise<void> => {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) {
-      throw new CapstanError(
-        'UNAUTHENTICATED',
-        `node ${nodeName} serves only the API server: send "Authorization: Bearer <token>"`,
-      );
-    }
-    const identity = await options.authenticate(token);
-    if (action === 'logs' && identity.role !== 'admin' && identity.role !== 'viewer') {
-      throw new CapstanError(
-        'FORBIDDEN',
-        `token "${identity.tokenName}" (role ${identity.role}) may not read container logs on node ${nodeName}: ` +
-          'ask the API (capstan logs) instead',
-      );
-    }
-    if (action === 'exec' && identity.role !== 'admin' && identity.role !== 'exec') {
-      throw new CapstanError(
-        'FORBIDDEN',
-        `token "${identity.tokenName}" (role ${identity.role}) may not run commands in containers on node ` +
-          `${nodeName}: that needs an exec or admin credential`,
-      );
-    }
+  /** Throws UNAUTHENTICATED or FORBIDDEN unless the API server authorized exactly this request. */
+  const authorize = async (req: IncomingMessage, verb: string, ref: string[], body: string): Promise<void> => {
+    const signer = apiClientKey(req, nodeName);
+    const [namespace, pod, container] = ref as [string, string, string];
+    const call = callDigest(req.method ?? 'GET', req.url ?? '/', body);
+    await verifier.verify(bearerToken(req.headers.authorization), signer, { verb, namespace, pod, container, call });
   };
 
   /** The pod and container a request names, as this node runs them; throws NOT_FOUND or UNAVAILABLE. */
@@ -234,13 +237,13 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     }
   };
 
-  const serveExec = async (req: IncomingMessage, res: ServerResponse, ref: string[]): Promise<void> => {
+  const serveExec = async (req: IncomingMessage, res: ServerResponse, ref: string[], body: string): Promise<void> => {
     const [namespace, name, container] = ref as [string, string, string];
     const abort = new AbortController();
     res.once('close', () => abort.abort());
     let output: ExecOutput;
     try {
-      const { command, timeoutSeconds } = parseExecBody(await readJson(req, EXEC_BODY_LIMIT_BYTES));
+      const { command, timeoutSeconds } = parseExecBody(parseJson(body));
       const { target, pod } = resolve(namespace, name, container);
       log.info({ pod: `${namespace}/${name}`, container, program: command[0] }, 'running a command in a container');
       output = await target.execSource.exec(pod, { container, command, timeoutSeconds, signal: abort.signal });
@@ -275,12 +278,16 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       res.writeHead(405, { allow: method }).end();
       return;
     }
+    let body = '';
+    let ref: string[] = [];
     try {
-      await authorize(req, logs ? 'logs' : 'exec');
+      ref = match.slice(1).map(decodeSegment);
+      if (exec) body = await readBody(req, EXEC_BODY_LIMIT_BYTES);
+      await authorize(req, logs ? 'containerLogs' : 'exec', ref, body);
     } catch (err) {
       const error = isCapstanError(err)
         ? err
-        : new CapstanError('UNAVAILABLE', 'cannot check the token', { cause: err });
+        : new CapstanError('UNAVAILABLE', 'cannot check the call authorization', { cause: err });
       sendError(
         res,
         error,
@@ -288,24 +295,19 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       );
       return;
     }
-    const ref = match.slice(1).map((s) => decodeURIComponent(s));
     if (logs) await serveLogs(req, res, url, ref);
-    else await serveExec(req, res, ref);
+    else await serveExec(req, res, ref, body);
   };
-  const server = createServer((req, res) => {
+  const server = createNodeEndpointServer(options.tls, (req, res) => {
     serve(req, res).catch((err: unknown) => {
       log.error({ err }, 'node endpoint request failed');
       if (!res.headersSent) sendError(res, new CapstanError('UNAVAILABLE', 'the node failed to serve the request'));
       else res.destroy();
     });
   });
-  // Exec with stdin and a TTY, attach and port-forward: WebSocket upgrades (stream-server.ts).
-  const streams = createNodeStreamHandler({
-    nodeName,
-    target: options.target,
-    authenticate: options.authenticate,
-    logger: log,
-  });
+  // Exec with stdin and a TTY, attach and port-forward: WebSocket upgrades (stream-server.ts), checked the same way
+  // (client certificate, call authorization) with the same verifier, so a call authorization is good once for either.
+  const streams = createNodeStreamHandler({ nodeName, target: options.target, verifier, logger: log });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (streams.handleUpgrade(req, socket, head)) return;
     sendUpgradeError(socket, new CapstanError('NOT_FOUND', `no stream endpoint ${req.url ?? ''}`));

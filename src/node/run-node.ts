@@ -2,9 +2,7 @@ import { loadConfig } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
-import { obtainNodeCredential, startCredentialRenewal } from '../remote/node-credentials.ts';
-import { ApiTokenReviewer } from '../remote/token-review.ts';
-import { trustedTransport } from '../remote/tls-transport.ts';
+import { obtainNodeCredential, obtainNodeServingIdentity, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
@@ -136,16 +134,19 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     // Listening before the agent registers the Node, so that its status can say where; requests that come before
     // the agent is up get 503.
     const running: { agent?: NodeAgent } = {};
-    const reviewer = new ApiTokenReviewer({
+    // The endpoint serves TLS with a certificate the cluster CA issues to this node, and only to the API server.
+    const tls = await obtainNodeServingIdentity({
       server: options.server,
-      ...(credential.ca ? { fetch: trustedTransport(credential.ca).fetch } : {}),
+      credential,
+      nodeName,
+      addresses: [config.nodeAddress],
     });
     const logServer = await startLogServer({
       host: config.nodeAddress,
       port: options.logPort ?? config.logPort,
       nodeName,
       target: () => running.agent,
-      authenticate: (token) => reviewer.review(token),
+      tls,
       logger: log,
     });
     stops.push(() => logServer.close());

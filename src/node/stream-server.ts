@@ -8,7 +8,7 @@ import {
   type PodStreamSource,
   type StreamSession,
 } from '../resolvers/pod-streams.ts';
-import type { Identity } from '../server/context.ts';
+import { apiClientKey, callDigest, type CallVerifier } from '../pki/node-endpoint-tls.ts';
 import {
   createStreamSocketServer,
   refuseUpgrade,
@@ -27,13 +27,24 @@ export interface NodeStreamTarget {
 export interface NodeStreamHandlerOptions {
   nodeName: string;
   target: () => NodeStreamTarget | undefined;
-  /** Who a bearer token is: throws CapstanError UNAUTHENTICATED for a refused token. */
-  authenticate(token: string): Promise<Identity>;
+  /**
+   * Checks the call authorization of each stream (node-endpoint-tls.ts); the node endpoint's own, so that one
+   * authorization is accepted once for a stream or any other call.
+   */
+  verifier: CallVerifier;
   logger: Logger;
 }
 
 const EXEC_PATH = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 const FORWARD_PATH = /^\/portForward\/([^/]+)\/([^/]+)\/?$/;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw CapstanError.invalid([{ field: 'path', message: `${JSON.stringify(segment)} is not percent-encoded text` }]);
+  }
+}
 
 const flag = (url: URL, name: string): boolean => ['true', '1'].includes(url.searchParams.get(name) ?? '');
 
@@ -45,8 +56,10 @@ const flag = (url: URL, name: string): boolean => ['true', '1'].includes(url.sea
  * - `/attach/<namespace>/<pod>/<container>?stdin=true&tty=true`
  * - `/portForward/<namespace>/<pod>?port=80`: one TCP connection from the node to the pod's IP and port.
  *
- * Exec and admin credentials only (the API server sends a short-lived exec credential with each stream), as for
- * `POST /exec`. The handler is transport-independent: whoever owns the node's listener calls `handleUpgrade`.
+ * Only the API server may open one, as for `POST /exec`: the request must come over a connection with the API server's
+ * client certificate and carry a call authorization it signed for this node, the verb (`exec`, `attach`,
+ * `portForward`), pod, container and this exact request (path and query: the command, stdin, tty, port), accepted
+ * once within its minute. The handler is transport-independent: whoever owns the node's listener calls `handleUpgrade`.
  */
 export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
   /** True when the path is a stream's (the request is then answered); false leaves it to the caller. */
@@ -57,22 +70,22 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
   const log = options.logger.child({ component: 'node-streams' });
   const sockets = createStreamSocketServer();
 
-  const authorize = async (req: IncomingMessage): Promise<void> => {
-    const token = upgradeToken(req);
-    if (!token) {
-      throw new CapstanError(
-        'UNAUTHENTICATED',
-        `node ${nodeName} serves only the API server: send "Authorization: Bearer <token>"`,
-      );
+  /** What a stream path names (decoded), as the call authorization must. */
+  const scopeOf = (url: URL): { verb: string; namespace: string; pod: string; container?: string } => {
+    const exec = EXEC_PATH.exec(url.pathname);
+    if (exec) {
+      const [verb, namespace, pod, container] = exec.slice(1).map(decodeSegment) as [string, string, string, string];
+      return { verb, namespace, pod, container };
     }
-    const identity = await options.authenticate(token);
-    if (identity.role !== 'admin' && identity.role !== 'exec') {
-      throw new CapstanError(
-        'FORBIDDEN',
-        `token "${identity.tokenName}" (role ${identity.role}) may not open streams to containers on node ${nodeName}: ` +
-          'that needs an exec or admin credential',
-      );
-    }
+    const [namespace, pod] = FORWARD_PATH.exec(url.pathname)!.slice(1).map(decodeSegment) as [string, string];
+    return { verb: 'portForward', namespace, pod };
+  };
+
+  /** Throws UNAUTHENTICATED or FORBIDDEN unless the API server authorized exactly this stream. */
+  const authorize = async (req: IncomingMessage, url: URL): Promise<void> => {
+    const signer = apiClientKey(req, nodeName);
+    const call = callDigest(req.method ?? 'GET', req.url ?? '/');
+    await options.verifier.verify(upgradeToken(req), signer, { ...scopeOf(url), call });
   };
 
   const findPod = (namespace: string, name: string): { source: PodStreamSource; pod: Pod } => {
@@ -87,12 +100,7 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
   const open = async (url: URL): Promise<StreamSession> => {
     const exec = EXEC_PATH.exec(url.pathname);
     if (exec) {
-      const [verb, namespace, name, container] = exec.slice(1).map((s) => decodeURIComponent(s)) as [
-        string,
-        string,
-        string,
-        string,
-      ];
+      const [verb, namespace, name, container] = exec.slice(1).map(decodeSegment) as [string, string, string, string];
       const { source, pod } = findPod(namespace, name);
       if (!pod.spec?.containers.some((c) => c.name === container)) {
         throw new CapstanError('NOT_FOUND', `container not found ("${container}") in pod ${namespace}/${name}`);
@@ -106,7 +114,7 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
       return source.exec(pod, { container, command, stdin, tty });
     }
     const forward = FORWARD_PATH.exec(url.pathname)!;
-    const [namespace, name] = forward.slice(1).map((s) => decodeURIComponent(s)) as [string, string];
+    const [namespace, name] = forward.slice(1).map(decodeSegment) as [string, string];
     const port = validatePort(url.searchParams.get('port'));
     const { source, pod } = findPod(namespace, name);
     return source.portForward(pod, port);
@@ -116,7 +124,7 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
     let session: StreamSession;
     try {
       requireStreamProtocol(req);
-      await authorize(req);
+      await authorize(req, url);
       session = await open(url);
     } catch (err) {
       const error = isCapstanError(err) ? err : new CapstanError('UNAVAILABLE', 'the node cannot open the stream');
@@ -140,7 +148,13 @@ export function createNodeStreamHandler(options: NodeStreamHandlerOptions): {
 
   return {
     handleUpgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://node');
+      let url: URL;
+      try {
+        const raw = req.url ?? '/';
+        url = new URL(raw.startsWith('/') ? `http://node${raw}` : raw, 'http://node');
+      } catch {
+        return false;
+      }
       if (!EXEC_PATH.test(url.pathname) && !FORWARD_PATH.test(url.pathname)) return false;
       socket.on('error', () => undefined);
       serve(req, socket, head, url).catch((err: unknown) => {

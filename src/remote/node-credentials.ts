@@ -9,7 +9,9 @@ import type { Logger } from '../util/logger.ts';
 import { discoverClusterCa, type DiscoveryOptions } from './discovery-client.ts';
 import { toCapstanError } from './errors.ts';
 import { trustedTransport } from './tls-transport.ts';
-import { JOIN_NODE, RENEW_NODE_CREDENTIAL } from './operations.ts';
+import { JOIN_NODE, RENEW_NODE_CREDENTIAL, REQUEST_NODE_CERTIFICATE } from './operations.ts';
+import { createNodeCsr } from '../pki/node-certificate.ts';
+import { samePublicKey, type TlsIdentity } from '../pki/node-endpoint-tls.ts';
 
 export interface NodeCredentialOptions {
   /** The API server URL. */
@@ -231,4 +233,53 @@ export function startCredentialRenewal(options: CredentialRenewalOptions): () =>
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * The serving identity of the node's endpoint (port 10250), as kubelet gets its serving certificate: a fresh key and
+ * a CSR for `system:node:<name>` with the node's addresses, signed by the cluster CA through `requestNodeCertificate`
+ * with the node credential. The key stays in memory; each start asks again. Over https the CA in the answer must be
+ * the one pinned at join; over the plain loopback listener the answer is taken as it comes (that is where plain
+ * HTTP is allowed at all).
+ */
+export async function obtainNodeServingIdentity(options: {
+  server: string;
+  credential: NodeCredential;
+  nodeName: string;
+  addresses: string[];
+}): Promise<TlsIdentity> {
+  const { credential } = options;
+  const csr = await createNodeCsr(options.nodeName, options.addresses);
+  const client = createCapstanClient({
+    url: options.server,
+    token: credential.token,
+    ...(credential.ca ? { fetch: trustedTransport(credential.ca).fetch } : {}),
+  });
+  try {
+    const { requestNodeCertificate: signed } = await client.request(
+      new String(REQUEST_NODE_CERTIFICATE) as CapstanDocument<
+        { requestNodeCertificate: { certificate: string; caCertificate: string } },
+        { csr: string }
+      >,
+      { csr: csr.csrPem },
+    );
+    if (credential.ca && !samePublicKey(credential.ca, signed.caCertificate)) {
+      throw new CapstanError(
+        'UNAUTHENTICATED',
+        'the server signed the node certificate with a CA other than the one pinned at join: refusing it',
+      );
+    }
+    return { certPem: signed.certificate, keyPem: csr.keyPem, caPem: credential.ca ?? signed.caCertificate };
+  } catch (err) {
+    const error = toCapstanError(err);
+    throw new CapstanError(
+      error.code,
+      `cannot get a serving certificate for node ${options.nodeName}: ${error.message}`,
+      {
+        cause: err,
+      },
+    );
+  } finally {
+    await client.close();
+  }
 }

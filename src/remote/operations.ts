@@ -35,6 +35,11 @@ export const RENEW_NODE_CREDENTIAL = `mutation RenewNodeCredential {
   renewNodeCredential { token name expiresAt }
 }`;
 
+/** Has the node's CSR for its endpoint's serving certificate signed; sent with the node credential. */
+export const REQUEST_NODE_CERTIFICATE = `mutation RequestNodeCertificate($csr: String!) {
+  requestNodeCertificate(csr: $csr) { certificate caCertificate }
+}`;
+
 function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

@@ -6,6 +6,7 @@ import type { RequestLimiters } from '../util/limits.ts';
 import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
 import type { ClusterInfo } from './cluster-info.ts';
+import type { NodeCertificateSigner } from '../pki/node-certificate.ts';
 
 /**
  * The context the schema's resolvers see: the edge's request context plus optional ports that other parts of the
@@ -16,6 +17,8 @@ export type SchemaContext = Context & {
   logSource?: LogSource;
   execSource?: ExecSource;
   clusterInfo?: ClusterInfo;
+  /** Signs nodes' CSRs for their endpoint's serving certificate (the control plane, which holds the CA). */
+  nodeCertificates?: NodeCertificateSigner;
   /** Set by the API server (createCapstanYoga); absent when the schema runs without one. */
   limiters?: RequestLimiters;
 };

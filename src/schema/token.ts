@@ -1,7 +1,11 @@
 import type { TokenSpec } from '../api/types.ts';
 import { authorizeWrite } from '../auth/authorize.ts';
+import type { Identity } from '../server/context.ts';
 import {
   createToken,
+  deleteToken,
+  listTokens,
+  type TokenSummary,
   exchangeBootstrapToken,
   NODE_CREDENTIAL_TTL_SECONDS,
   renewNodeCredential,
@@ -22,6 +26,60 @@ export const TokenRoleEnum = builder.enumType('TokenRole', {
     },
   } as const satisfies Record<TokenSpec['role'], unknown>,
 });
+
+const NodeCertificateRef = builder
+  .objectRef<{ certificate: string; caCertificate: string }>('NodeCertificate')
+  .implement({
+    description: "A node endpoint's serving certificate, issued by the cluster CA from the node's CSR.",
+    fields: (t) => ({
+      certificate: t.exposeString('certificate', { nullable: false, description: 'PEM.' }),
+      caCertificate: t.exposeString('caCertificate', {
+        nullable: false,
+        description: "The cluster CA (PEM): it signed this certificate and the API server's client certificate.",
+      }),
+    }),
+  });
+
+const TokenRef = builder.objectRef<TokenSummary>('Token').implement({
+  description: 'An API token as an admin sees it: never its secret, which is shown once when it is made.',
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: false, description: 'The id part of the token (`<id>.<secret>`).' }),
+    role: t.field({ type: TokenRoleEnum, nullable: false, resolve: (token) => token.role }),
+    description: t.exposeString('description'),
+    nodeName: t.exposeString('nodeName', { description: 'Role node: the node it acts as.' }),
+    createdAt: t.exposeString('createdAt', { nullable: false }),
+    expiresAt: t.exposeString('expiresAt', { description: 'None: never expires.' }),
+    maxUses: t.exposeInt('maxUses', { description: 'Role bootstrap: how many nodes it may join.' }),
+    uses: t.exposeInt('uses', { description: 'Role bootstrap with maxUses: how many it has joined.' }),
+    signing: t.exposeBoolean('signing', {
+      nullable: false,
+      description: 'Signs the cluster-info document for discovery (kubeadm usage "signing").',
+    }),
+  }),
+});
+
+function requireAdmin(identity: Identity | null, what: string): void {
+  if (!identity) throw new CapstanError('UNAUTHENTICATED', 'authentication required');
+  if (identity.role !== 'admin') {
+    throw new CapstanError(
+      'FORBIDDEN',
+      `token "${identity.tokenName}" (role ${identity.role}) may not ${what}: admins only`,
+    );
+  }
+}
+
+builder.queryFields((t) => ({
+  tokens: t.field({
+    type: [TokenRef],
+    nullable: false,
+    description: 'Every API token (admin only), oldest first; never a secret.',
+    args: { role: t.arg({ type: TokenRoleEnum }) },
+    resolve: (_root, args, context) => {
+      requireAdmin(context.identity, 'list tokens');
+      return listTokens(context.store, args.role ? { role: args.role } : {});
+    },
+  }),
+}));
 
 const CredentialRef = builder.objectRef<CreatedToken>('TokenCredential').implement({
   fields: (t) => ({
@@ -63,6 +121,18 @@ builder.mutationFields((t) => ({
       });
     },
   }),
+  deleteToken: t.field({
+    type: TokenRef,
+    nullable: false,
+    description:
+      'Revokes a token (admin only) by its id or whole `<id>.<secret>`: refused from then on, and its open ' +
+      'WebSocket and SSE sessions are closed.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, args, context) => {
+      requireAdmin(context.identity, 'delete tokens');
+      return deleteToken(context.store, args.name);
+    },
+  }),
   joinNode: t.field({
     type: CredentialRef,
     nullable: false,
@@ -77,6 +147,24 @@ builder.mutationFields((t) => ({
       const bootstrap = args.token ?? context.identity;
       if (!bootstrap) throw new CapstanError('UNAUTHENTICATED', 'joinNode needs a bootstrap token');
       return exchangeBootstrapToken(context.store, bootstrap, args.nodeName);
+    },
+  }),
+  requestNodeCertificate: t.field({
+    type: NodeCertificateRef,
+    nullable: false,
+    description:
+      "Signs a node's CSR (PEM PKCS#10) for the serving certificate of its endpoint (port 10250), as kubelet's " +
+      'serving certificate: node credentials only; CN must be system:node:<that node>, names only its IPs and name.',
+    args: { csr: t.arg.string({ required: true }) },
+    resolve: (_root, args, context) => {
+      const { identity } = context;
+      if (identity?.role !== 'node' || !identity.nodeName) {
+        throw new CapstanError('FORBIDDEN', 'only a node credential can ask for a node certificate, for its own node');
+      }
+      if (!context.nodeCertificates) {
+        throw new CapstanError('UNAVAILABLE', 'this API server signs no node certificates (it holds no cluster CA)');
+      }
+      return context.nodeCertificates.sign(identity.nodeName, args.csr);
     },
   }),
   renewNodeCredential: t.field({

@@ -17,8 +17,7 @@ builder.queryField('whoami', (t) =>
     type: IdentityRef,
     nullable: false,
     description:
-      "The identity behind the request's token (any valid token may ask). Node agents use it to check the " +
-      'credential presented to their log endpoint.',
+      "The identity behind the request's token (any valid token may ask); nodes check a saved credential with it.",
     resolve: (_root, _args, context) => {
       if (!context.identity) throw new CapstanError('UNAUTHENTICATED', 'whoami needs a token');
       return context.identity;

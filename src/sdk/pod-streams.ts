@@ -1,4 +1,5 @@
 import { PassThrough, Writable, type Readable } from 'node:stream';
+import type { ConnectionOptions, SecureContextOptions } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
 
 /**
@@ -71,6 +72,11 @@ export interface StreamConnectOptions {
   /** Base URL `http://host:port`; the path and query of `open*Stream` are appended. */
   url: string;
   token?: string;
+  /**
+   * TLS of a `https:` URL beyond the system's trust: the CA, a client certificate, a check of the server's
+   * certificate (the API server's NodeDialer.tlsOptions for a node endpoint).
+   */
+  tls?: Pick<SecureContextOptions, 'ca' | 'cert' | 'key'> & Pick<ConnectionOptions, 'checkServerIdentity'>;
   /** Per-socket write buffer kept before stdout stops being read (backpressure). Default 1 MiB. */
   highWaterMark?: number;
 }
@@ -83,6 +89,7 @@ export function openStream(options: StreamConnectOptions, path: string): Promise
   const socket = new WebSocket(url, [STREAM_PROTOCOL], {
     headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
     perMessageDeflate: false,
+    ...options.tls,
   });
   return new Promise((resolve, reject) => {
     socket.once('unexpected-response', (_req, res) => {

@@ -12,6 +12,8 @@ export interface Identity {
   tokenName: string;
   /** For role node: the Node this credential acts as. */
   nodeName?: string;
+  /** When the token expires (RFC 3339); none: never. Open sessions are closed then (token-sessions.ts). */
+  expiresAt?: string;
 }
 
 /** The GraphQL context of one request (or one subscription connection). */

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { activeWebSocketConnections } from '../util/metrics.ts';
 import type { Identity } from './context.ts';
+import type { TokenSessions } from './token-sessions.ts';
 import { toClientError } from './client-error.ts';
 import { identify, isUnauthenticatedError } from './use-auth.ts';
 import { operationInfo, outcomeOf, recordOperation, type OperationInfo } from './use-telemetry.ts';
@@ -16,6 +17,8 @@ import { GRAPHQL_PATH, type CapstanYoga } from './yoga.ts';
 
 /** Close code for a connection refused for want of a valid token (graphql-ws' own "Unauthorized"). */
 export const WS_UNAUTHORIZED = 4401;
+/** graphql-ws' close code for a connection whose token was revoked or expired while it was open. */
+export const WS_FORBIDDEN = 4403;
 
 type ConnectionExtra = {
   identity?: Identity;
@@ -79,6 +82,8 @@ export function attachGraphQLWebSocket(options: {
   authCacheTtlMs?: number;
   /** Other WebSocket endpoints of the server (streams): true when it took the request. */
   otherUpgrades?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Closes a connection when its token is revoked or expires. */
+  sessions?: TokenSessions;
 }): { dispose(): Promise<void> } {
   const { server, yoga, store, maxPayloadBytes, authCacheTtlMs } = options;
   const log = options.logger.child({ component: 'api', transport: 'ws' });
@@ -126,6 +131,11 @@ export function attachGraphQLWebSocket(options: {
         const authorization = authorizationFrom(ctx.connectionParams) ?? extra.request.headers.authorization;
         try {
           extra.identity = await identify(store, authorization, authCacheTtlMs);
+          const socket = extra.socket;
+          const unregister = options.sessions?.register(extra.identity, (reason) =>
+            socket.close(WS_FORBIDDEN, closeReason(`FORBIDDEN: ${reason}`)),
+          );
+          if (unregister) socket.once('close', unregister);
           log.debug({ connectionId: extra.connectionId, tokenName: extra.identity.tokenName }, 'connection accepted');
           return true;
         } catch (err) {

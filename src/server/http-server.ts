@@ -11,6 +11,8 @@ import { logContext, logger as defaultLogger, type Logger } from '../util/logger
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
 import { createPodStreamRoutes } from './pod-stream-routes.ts';
+import { TokenSessions } from './token-sessions.ts';
+import { identify } from './use-auth.ts';
 import { isLoopbackAddress } from './use-probes.ts';
 import { createCapstanYoga, GRAPHQL_PATH, type CapstanYoga, type CapstanYogaOptions } from './yoga.ts';
 
@@ -83,6 +85,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const cache = options.readCache === false ? undefined : withReadCache(options.store);
   const store = cache?.store ?? options.store;
   const yoga = createCapstanYoga({ ...yogaOptions, store, logger, maxBodyBytes });
+  // WebSocket connections and SSE streams end when their token is deleted or expires (token-sessions.ts).
+  const sessions = new TokenSessions(logger.child({ component: 'api', part: 'sessions' })).start(store);
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -98,6 +102,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       res.once('close', () => {
         if (--inFlight === 0) drained?.();
       });
+    } else {
+      // yoga authenticates the request itself; this only learns whose stream it is, to end it on revocation.
+      identify(store, req.headers.authorization, options.authCacheTtlMs).then(
+        (identity) => {
+          if (res.destroyed || res.writableEnded) return;
+          res.once(
+            'close',
+            sessions.register(identity, () => res.destroy()),
+          );
+        },
+        () => undefined,
+      );
     }
     inLogContext(requestId, res, () => {
       void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
@@ -118,6 +134,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     }
   } catch (err) {
+    sessions.stop();
     cache?.stop();
     throw err;
   }
@@ -135,6 +152,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     logger,
     maxPayloadBytes: maxBodyBytes,
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
+    sessions,
   };
   const sockets = [server, ...(secureServer ? [secureServer] : [])].map((s) =>
     attachGraphQLWebSocket({ server: s, ...wsOptions }),
@@ -175,6 +193,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // Cuts SSE streams and anything still running after the grace period; yoga ends their subscriptions.
     for (const s of servers) s.closeAllConnections();
     await stopped;
+    sessions.stop();
     cache?.stop();
     log.info({ url }, 'API server closed');
   }

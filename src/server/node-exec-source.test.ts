@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testNodePki, type TestNodePki } from '../../test/support/node-pki.ts';
 import { CapstanError } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { startLogServer, type LogServer } from '../node/log-server.ts';
 import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../util/logger.ts';
-import type { Identity } from './context.ts';
 import { NodeExecSource } from './node-exec-source.ts';
 
-const ADMIN = 'adminx.0123456789abcdef';
-const VIEWER = 'viewer.0123456789abcdef';
 const pod: Pod = {
   apiVersion: 'v1',
   kind: 'Pod',
@@ -25,14 +23,20 @@ const pod: Pod = {
 };
 const OUTPUT: ExecOutput = { stdout: 'out\n', stderr: 'é\n', exitCode: 3, timedOut: false, truncated: false };
 
+let pki: TestNodePki;
+beforeAll(async () => {
+  pki = await testNodePki();
+});
+afterAll(() => pki?.dispose());
+
 let server: LogServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
-/** A node endpoint whose agent runs commands with `run`, and an API-side source that reaches it with `token`. */
-async function nodeWith(run: (request: ExecRequest) => Promise<ExecOutput>, token = ADMIN) {
+/** A node endpoint whose agent runs commands with `run`, and an API-side source that reaches it. */
+async function nodeWith(run: (request: ExecRequest) => Promise<ExecOutput>, nodeName = 'n1') {
   const requests: ExecRequest[] = [];
   const execSource: ExecSource = {
     exec: (_pod, request) => {
@@ -49,11 +53,7 @@ async function nodeWith(run: (request: ExecRequest) => Promise<ExecOutput>, toke
       execSource,
       findPod: (ns, name) => (ns === 'default' && name === 'web' ? pod : undefined),
     }),
-    authenticate: async (presented): Promise<Identity> => {
-      if (presented === ADMIN) return { role: 'admin', tokenName: 'adminx' };
-      if (presented === VIEWER) return { role: 'viewer', tokenName: 'viewer' };
-      throw new CapstanError('UNAUTHENTICATED', 'unknown token');
-    },
+    tls: await pki.node(nodeName),
     logger: createLogger({ level: 'silent' }),
   });
   const node = {
@@ -64,27 +64,21 @@ async function nodeWith(run: (request: ExecRequest) => Promise<ExecOutput>, toke
     },
   } as Node;
   const store = { tryGet: async () => node } as unknown as Store;
-  const credentials: { ttlSeconds: number; released: boolean }[] = [];
-  const source = new NodeExecSource({
-    store,
-    credential: async (ttlSeconds) => {
-      const record = { ttlSeconds, released: false };
-      credentials.push(record);
-      return { token, release: async () => void (record.released = true) };
-    },
-  });
-  return { source, requests, credentials, url: `http://127.0.0.1:${server.port}/exec/default/web/app` };
+  const source = new NodeExecSource({ store, dialer: pki.dialer });
+  return { source, requests, port: server.port };
 }
 
 const request = (command: string[]): ExecRequest => ({ container: 'app', command, timeoutSeconds: 5 });
 
 describe('NodeExecSource with the node endpoint', () => {
-  it("runs the command through the node's endpoint with a credential released afterwards", async () => {
-    const { source, requests, credentials } = await nodeWith(async () => OUTPUT);
+  it("runs the command through the node's endpoint over mutual TLS", async () => {
+    const { source, requests } = await nodeWith(async () => OUTPUT);
     expect(await source.exec(pod, request(['sh', '-c', 'x']))).toEqual(OUTPUT);
-    expect(requests.map((r) => [r.container, r.command, r.timeoutSeconds])).toEqual([['app', ['sh', '-c', 'x'], 5]]);
-    expect(credentials).toEqual([{ ttlSeconds: expect.any(Number), released: true }]);
-    expect(credentials[0]!.ttlSeconds).toBeGreaterThan(5);
+    expect(await source.exec(pod, request(['sh', '-c', 'x']))).toEqual(OUTPUT);
+    expect(requests.map((r) => [r.container, r.command, r.timeoutSeconds])).toEqual([
+      ['app', ['sh', '-c', 'x'], 5],
+      ['app', ['sh', '-c', 'x'], 5],
+    ]);
   });
 
   it("passes the node's NOT_FOUND and CONFLICT on with its message", async () => {
@@ -101,24 +95,54 @@ describe('NodeExecSource with the node endpoint', () => {
     });
   });
 
-  it('says the node refused a credential that is not an admin one', async () => {
-    const { source, requests } = await nodeWith(async () => OUTPUT, VIEWER);
+  it('sends nothing to an endpoint serving the certificate of another node', async () => {
+    const { source, requests } = await nodeWith(async () => OUTPUT, 'n2');
     await expect(source.exec(pod, request(['true']))).rejects.toMatchObject({
       code: 'UNAVAILABLE',
-      message: expect.stringMatching(/refused this API server's credential \(HTTP 403\).*role viewer/),
+      message: expect.stringMatching(/presented the certificate of "system:node:n2", not of node n1/),
     });
     expect(requests).toEqual([]);
   });
 
   it('answers 400 to a body without a usable command, and 405 to GET', async () => {
-    const { url } = await nodeWith(async () => OUTPUT);
-    const post = (body: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body });
-    const empty = await post(JSON.stringify({ command: [] }));
+    const { port } = await nodeWith(async () => OUTPUT);
+    const path = '/exec/default/web/app';
+    const call = async (method: string, body = '') => {
+      const { callDigest } = await import('../pki/node-endpoint-tls.ts');
+      const auth = await pki.dialer.authorize('n1', {
+        verb: 'exec',
+        namespace: 'default',
+        pod: 'web',
+        container: 'app',
+        call: callDigest(method, path, body),
+      });
+      const { request: httpsRequest } = await import('node:https');
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method,
+            agent: pki.dialer.agent('n1'),
+            headers: { authorization: `Bearer ${auth}` },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    };
+    const empty = await call('POST', JSON.stringify({ command: [] }));
     expect(empty.status).toBe(400);
-    expect(((await empty.json()) as { error: { message: string } }).error.message).toMatch(/command: must name/);
-    expect((await post('not json')).status).toBe(400);
-    expect((await post(JSON.stringify({ command: [1] }))).status).toBe(400);
-    expect((await fetch(url, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(405);
+    expect((JSON.parse(empty.body) as { error: { message: string } }).error.message).toMatch(/command: must name/);
+    expect((await call('POST', 'not json')).status).toBe(400);
+    expect((await call('POST', JSON.stringify({ command: [1] }))).status).toBe(400);
+    expect((await call('GET')).status).toBe(405);
   });
 
   it('refuses a pod that is not bound to a node', async () => {

@@ -1,54 +1,24 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest, type Agent } from 'node:https';
 import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
-import { createToken } from '../auth/tokens.ts';
 import type { ExecBody } from '../node/log-server.ts';
+import { callDigest, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
 import type { Store } from '../store/store.ts';
 import { CODES, describeError, nodeEndpointUrl, parseRecord, readSmall } from './node-log-source.ts';
 
-/** A credential for the calls of one exec on a node, revoked once the exec has ended. */
-export interface NodeCredential {
-  token: string;
-  release(): Promise<void>;
-}
-
 export interface NodeExecSourceOptions {
   /** Where Node objects (address, endpoint port) are read. */
   store: Store;
-  /** A credential node endpoints accept for exec, valid for `ttlSeconds`; see `shortLivedExecCredentials`. */
-  credential(ttlSeconds: number): Promise<NodeCredential>;
+  /** TLS to node endpoints and the call authorizations (node-endpoint-tls.ts). */
+  dialer: NodeDialer;
   /** How long a node may take to answer beyond the command's own timeout. Default 15 s. */
   answerMarginMs?: number;
 }
 
 /** Answers bigger than this are not an ExecOutput: 1 MiB per stream is at most ~12 MiB of escaped JSON. */
 const ANSWER_LIMIT_CHARS = 16 * 1024 * 1024;
-
-/**
- * Credentials for exec calls to nodes: a fresh token of role `exec` per exec, expiring shortly after the command's
- * timeout and deleted as soon as the exec ends. Node endpoints run commands only for exec (or admin) tokens, so the
- * viewer credential that reads logs cannot; the API refuses an exec token every read and write, so the node, or
- * anyone reading the unencrypted node traffic, can use it for nothing but running commands in containers, and only
- * while its exec runs.
- */
-export function shortLivedExecCredentials(store: Store): (ttlSeconds: number) => Promise<NodeCredential> {
-  return async (ttlSeconds) => {
-    const created = await createToken(store, {
-      role: 'exec',
-      ttlSeconds,
-      description: 'control plane: one exec on a node; deleted when it ends',
-    });
-    return {
-      token: created.token,
-      release: () =>
-        store.delete('Token', undefined, created.name).then(
-          () => undefined,
-          () => undefined,
-        ),
-    };
-  };
-}
 
 function podRef(pod: Pod): string {
   return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
@@ -57,7 +27,8 @@ function podRef(pod: Pod): string {
 /**
  * The API's ExecSource for a whole cluster, as the API server proxies `kubectl exec` to the kubelet: a pod on a
  * node whose agent runs in this process runs the command through that agent directly; any other through its node's
- * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) with a short-lived exec credential.
+ * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) over mutual TLS, with a call authorization
+ * for this node, pod, container, command and call only (node-endpoint-tls.ts).
  */
 export class NodeExecSource implements ExecSource {
   private readonly local = new Map<string, ExecSource>();
@@ -90,16 +61,22 @@ export class NodeExecSource implements ExecSource {
     if (typeof url === 'string') throw unreachable(url);
 
     const answerMs = request.timeoutSeconds * 1000 + (this.options.answerMarginMs ?? 15_000);
-    const credential = await this.options.credential(Math.ceil(answerMs / 1000) + 5);
     const body: ExecBody = { command: request.command, timeoutSeconds: request.timeoutSeconds };
+    const payload = JSON.stringify(body);
+    const { dialer } = this.options;
+    const token = await dialer.authorize(nodeName, {
+      verb: 'exec',
+      namespace: pod.metadata.namespace ?? 'default',
+      pod: pod.metadata.name,
+      container: request.container,
+      call: callDigest('POST', url.pathname, payload),
+    });
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await post(url, credential.token, JSON.stringify(body), answerMs, request.signal));
+      ({ status, text } = await post(url, token, payload, dialer.agent(nodeName), answerMs, request.signal));
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
-    } finally {
-      await credential.release();
     }
     const record = parseRecord(text);
     if (status === 200) return toOutput(record, () => unreachable(`it sent a malformed answer: ${text.slice(0, 200)}`));
@@ -131,19 +108,21 @@ function toOutput(record: Record<string, unknown> | undefined, malformed: () => 
 }
 
 /**
- * POST with node:http rather than fetch: fetch gives up on response headers after 300 s, and a command may run
+ * POST with node:https rather than fetch: fetch gives up on response headers after 300 s, and a command may run
  * for up to 600. Resolves with the whole (bounded) answer.
  */
 function post(
   url: URL,
   token: string,
   body: string,
+  agent: Agent,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, {
+    const req = httpsRequest(url, {
       method: 'POST',
+      agent,
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',

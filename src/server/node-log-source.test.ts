@@ -1,14 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testNodePki, type TestNodePki } from '../../test/support/node-pki.ts';
 import { CapstanError } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { startLogServer, type LogServer } from '../node/log-server.ts';
 import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../util/logger.ts';
-import type { Identity } from './context.ts';
 import { NodeLogSource } from './node-log-source.ts';
 
-const ADMIN = 'adminx.0123456789abcdef';
 const pod: Pod = {
   apiVersion: 'v1',
   kind: 'Pod',
@@ -41,6 +40,12 @@ function fakeSource(lines: string[], options: { failAfter?: CapstanError } = {})
   return { source, calls };
 }
 
+let pki: TestNodePki;
+beforeAll(async () => {
+  pki = await testNodePki();
+});
+afterAll(() => pki?.dispose());
+
 let server: LogServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -57,10 +62,7 @@ async function nodeWith(source: LogSource): Promise<NodeLogSource> {
       execSource: { exec: () => Promise.reject(new CapstanError('UNAVAILABLE', 'no exec in this test')) },
       findPod: (ns, name) => (ns === 'default' && name === 'web' ? pod : undefined),
     }),
-    authenticate: async (token): Promise<Identity> => {
-      if (token === ADMIN) return { role: 'admin', tokenName: 'adminx' };
-      throw new CapstanError('UNAUTHENTICATED', 'unknown token');
-    },
+    tls: await pki.node('n1'),
     logger: createLogger({ level: 'silent' }),
   });
   const node = {
@@ -71,7 +73,7 @@ async function nodeWith(source: LogSource): Promise<NodeLogSource> {
     },
   } as Node;
   const store = { tryGet: async () => node } as unknown as Store;
-  return new NodeLogSource({ store, token: () => ADMIN });
+  return new NodeLogSource({ store, dialer: pki.dialer });
 }
 
 async function collect(iterable: AsyncIterable<LogLine>): Promise<string[]> {
@@ -134,7 +136,7 @@ describe('NodeLogSource with a node log endpoint', () => {
     await expect(logs.stream(pod, { container: 'app', follow: false })).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       message: expect.stringMatching(
-        /^node n1 is not reachable for logs: http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+        /^node n1 is not reachable for logs: https:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
       ) as unknown,
     });
   });

@@ -1,14 +1,16 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
+import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
 import type { Store } from '../store/store.ts';
 
 export interface NodeLogSourceOptions {
   /** Where Node objects (address, log port) are read. */
   store: Store;
-  /** The credential presented to node log endpoints: the control plane's admin token, once it has one. */
-  token: () => string | undefined;
+  /** TLS to node endpoints and the call authorizations (node-endpoint-tls.ts). */
+  dialer: NodeDialer;
   /** How long a node may take to answer a log request (connect and status). Default 10 s. */
   answerTimeoutMs?: number;
 }
@@ -59,8 +61,8 @@ function linkAbort(outer: AbortSignal | undefined): AbortController {
 /**
  * The API's LogSource for a whole cluster, as the API server proxies `kubectl logs` to the kubelet: a pod on a node
  * whose agent runs in this process is read from that agent directly; any other from its node's log endpoint
- * (log-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, with this server's
- * read-only (viewer) credential.
+ * (log-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, over mutual TLS with
+ * a call authorization for this one request (node-endpoint-tls.ts): no token of this server goes to a node.
  */
 export class NodeLogSource implements LogSource {
   private readonly local = new Map<string, LogSource>();
@@ -98,12 +100,18 @@ export class NodeLogSource implements LogSource {
     if (!node) throw unreachable(`pod ${podRef(pod)} is bound to it, but no such node is registered`);
     const url = logUrl(node, pod, options);
     if (typeof url === 'string') throw unreachable(url);
-    const token = this.options.token();
-    if (!token) throw unreachable('this API server has no credential for node log endpoints yet');
+    const { dialer } = this.options;
+    const token = await dialer.authorize(nodeName, {
+      verb: 'containerLogs',
+      namespace: pod.metadata.namespace ?? 'default',
+      pod: pod.metadata.name,
+      container: options.container,
+      call: callDigest('GET', `${url.pathname}${url.search}`),
+    });
 
     let res: IncomingMessage;
     try {
-      res = await get(url, token, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+      res = await get(url, token, dialer, nodeName, options.signal!, this.options.answerTimeoutMs ?? 10_000);
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
@@ -128,13 +136,10 @@ export class NodeLogSource implements LogSource {
  * `status.daemonEndpoints.kubeletEndpoint.Port`; or why there is none.
  */
 export function nodeEndpointUrl(node: Node, path: string, pod: Pod, container: string): URL | string {
-  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-  if (!address) return 'it publishes no InternalIP address';
-  if (!port) return 'it publishes no endpoint (status.daemonEndpoints.kubeletEndpoint); is its agent up to date?';
+  const endpoint = nodeEndpoint(node);
+  if (typeof endpoint === 'string') return endpoint;
   const segments = [pod.metadata.namespace ?? 'default', pod.metadata.name, container].map(encodeURIComponent);
-  const host = address.includes(':') ? `[${address}]` : address;
-  return new URL(`http://${host}:${port}/${path}/${segments.join('/')}`);
+  return new URL(`${endpoint.origin}/${path}/${segments.join('/')}`);
 }
 
 /** The node's log URL for this request, or why there is none. */
@@ -156,11 +161,19 @@ export function describeError(err: unknown): string {
  * GET with node:http rather than fetch: a followed stream may be quiet for hours, which fetch's body timeout
  * would cut. Resolves with the response once its status arrives.
  */
-function get(url: URL, token: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  token: string,
+  dialer: NodeDialer,
+  nodeName: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, {
+    const req = httpsRequest(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
+      agent: dialer.agent(nodeName),
       signal,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

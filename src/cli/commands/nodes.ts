@@ -3,6 +3,32 @@ import * as sdk from '../../sdk/index.ts';
 import { withSession, type CliIo } from '../session.ts';
 import { integerOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';
+import { humanDuration } from '../../resolvers/pod-status.ts';
+import { renderTable } from '../table.ts';
+
+type TokenRow = sdk.ListTokensQuery['tokens'][number];
+
+/** kubeadm's `token list` columns; the TOKEN column shows the id: the secret is shown once, when it is made. */
+function tokenTable(tokens: readonly TokenRow[], now = Date.now()): string {
+  const rows = tokens.map((t) => {
+    const expires = t.expiresAt ? Date.parse(t.expiresAt) : undefined;
+    const ttl = expires === undefined ? '<forever>' : expires <= now ? '<expired>' : humanDuration(expires - now);
+    const groups = [
+      `capstan:${t.role}`,
+      ...(t.nodeName ? [`node:${t.nodeName}`] : []),
+      ...(t.maxUses != null ? [`uses:${t.uses ?? 0}/${t.maxUses}`] : []),
+    ];
+    return [
+      t.name,
+      ttl,
+      t.expiresAt ?? '<never>',
+      t.signing ? 'authentication,signing' : 'authentication',
+      t.description || '<none>',
+      groups.join(','),
+    ];
+  });
+  return renderTable(['TOKEN', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS'], rows);
+}
 
 function nodeName(arg: string): string {
   return arg.replace(/^(no|node|nodes)\//, '');
@@ -116,5 +142,36 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
           }
         },
       ),
+    );
+
+  token
+    .command('list')
+    .description('List the API tokens with their lifetime and use (admin only); secrets are never shown again')
+    .addOption(
+      new Option('--role <role>', 'only tokens of this role').choices(['bootstrap', 'admin', 'viewer', 'node', 'exec']),
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExamples:\n  capstan token list\n  capstan token list --role bootstrap -o json')
+    .action(
+      withSession(io, async (session, flags: { role?: sdk.TokenRole; output: string }) => {
+        const { tokens } = await session.api().request(sdk.ListTokensDocument, { role: flags.role });
+        if (flags.output === 'json') session.out(JSON.stringify(tokens, null, 2));
+        else if (tokens.length === 0) session.out('No tokens.');
+        else session.out(tokenTable(tokens));
+      }),
+    );
+
+  token
+    .command('delete')
+    .description('Revoke tokens by id or whole token (admin only): refused at once, open sessions closed')
+    .argument('<token...>', 'token ids (abcdef) or whole tokens (abcdef.0123456789abcdef)')
+    .addHelpText('after', '\nExamples:\n  capstan token delete abcdef\n  capstan token delete abcdef.0123456789abcdef')
+    .action(
+      withSession(io, async (session, ids: string[]) => {
+        for (const id of ids) {
+          const { deleteToken } = await session.api().request(sdk.DeleteTokenDocument, { name: id });
+          session.out(`${deleteToken.role} token "${deleteToken.name}" deleted`);
+        }
+      }),
     );
 }

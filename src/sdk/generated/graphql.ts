@@ -1207,6 +1207,20 @@ export type CreateTokenMutationVariables = Exact<{
 
 export type CreateTokenMutation = { createToken: { token: string, name: string, expiresAt: string | null } };
 
+export type ListTokensQueryVariables = Exact<{
+  role?: TokenRole | null | undefined;
+}>;
+
+
+export type ListTokensQuery = { tokens: Array<{ name: string, role: TokenRole, description: string | null, nodeName: string | null, createdAt: string, expiresAt: string | null, maxUses: number | null, uses: number | null, signing: boolean }> };
+
+export type DeleteTokenMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteTokenMutation = { deleteToken: { name: string, role: TokenRole } };
+
 export type LabelMutationVariables = Exact<{
   kind: LabelableKind;
   namespace: string;
@@ -7119,6 +7133,29 @@ export const CreateTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateTokenMutation, CreateTokenMutationVariables>;
+export const ListTokensDocument = new TypedDocumentString(`
+    query ListTokens($role: TokenRole) {
+  tokens(role: $role) {
+    name
+    role
+    description
+    nodeName
+    createdAt
+    expiresAt
+    maxUses
+    uses
+    signing
+  }
+}
+    `) as unknown as TypedDocumentString<ListTokensQuery, ListTokensQueryVariables>;
+export const DeleteTokenDocument = new TypedDocumentString(`
+    mutation DeleteToken($name: String!) {
+  deleteToken(name: $name) {
+    name
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteTokenMutation, DeleteTokenMutationVariables>;
 export const LabelDocument = new TypedDocumentString(`
     mutation Label($kind: LabelableKind!, $namespace: String!, $name: String!, $set: [KeyValueInput!], $remove: [String!], $overwrite: Boolean, $dryRun: Boolean) {
   label(
