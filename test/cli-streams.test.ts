@@ -188,6 +188,30 @@ describe('the exec stream of the SDK', () => {
     expect((await stream.done).status).toBe('Failure');
   }, 60_000);
 
+  it('ends an open exec stream with FORBIDDEN as its token is deleted, and the command with it', async () => {
+    const token = await createToken(node.store, { role: 'admin', description: 'stream revocation test' });
+    const stream = await sdk.openExecStream(connection(token.token), {
+      namespace: 'default',
+      pod: 'shell',
+      command: ['sh', '-c', 'echo started; sleep 300'],
+      stdin: true,
+    });
+    const stdout = collect(stream.stdout);
+    const started = new Promise<void>((resolve) => {
+      stream.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('started')) resolve();
+      });
+    });
+    await started;
+    await node.store.delete('Token', undefined, token.name);
+    expect(await stream.done).toMatchObject({
+      status: 'Failure',
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/token "\w+" was revoked/),
+    });
+    expect(await stdout).toBe('started\n');
+  }, 30_000);
+
   it("refuses a stream on the node endpoint without the API server's client certificate or its call authorization", async () => {
     const nodeName = node.nodeName;
     const url = `https://127.0.0.1:${logServer!.port}`;

@@ -143,6 +143,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     store,
     logger,
     ...(streamSource ? { source: streamSource } : {}),
+    sessions,
     ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
   });
   const wsOptions = {

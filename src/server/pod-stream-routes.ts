@@ -11,9 +11,17 @@ import {
   type StreamSession,
 } from '../resolvers/pod-streams.ts';
 import type { Store } from '../store/store.ts';
+import type { Identity } from './context.ts';
+import type { TokenSessions } from './token-sessions.ts';
 import type { Logger } from '../util/logger.ts';
 import { identify, isUnauthenticatedError } from './use-auth.ts';
-import { createStreamSocketServer, refuseUpgrade, requireStreamProtocol, serveSession } from './stream-websocket.ts';
+import {
+  createStreamSocketServer,
+  endRevokedStream,
+  refuseUpgrade,
+  requireStreamProtocol,
+  serveSession,
+} from './stream-websocket.ts';
 
 /** Kubernetes' paths of the pod subresources that are streams. */
 const STREAM_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)\/?$/;
@@ -25,6 +33,8 @@ export interface PodStreamRoutesOptions {
   /** Reaches pods' nodes; without one every stream is UNAVAILABLE. */
   source?: PodStreamSource;
   authCacheTtlMs?: number;
+  /** Ends a stream when its token is revoked or expires, as other long-lived connections (token-sessions.ts). */
+  sessions?: TokenSessions;
   logger: Logger;
 }
 
@@ -37,7 +47,8 @@ export interface PodStreamRoutesOptions {
  * - `/api/v1/namespaces/NS/pods/NAME/portforward?port=80`: one TCP connection per WebSocket.
  *
  * Admin tokens only, in the Authorization header (Kubernetes checks `create` on pods/exec, pods/attach and
- * pods/portforward). Refusals before the stream starts are HTTP answers with `{ error: { code, message } }`.
+ * pods/portforward). Refusals before the stream starts are HTTP answers with `{ error: { code, message } }`. An
+ * open stream ends with a FORBIDDEN status when its token is deleted or expires.
  */
 export function createPodStreamRoutes(options: PodStreamRoutesOptions): {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -46,10 +57,14 @@ export function createPodStreamRoutes(options: PodStreamRoutesOptions): {
   const log = options.logger.child({ component: 'api-streams' });
   const sockets = createStreamSocketServer();
 
-  const open = async (req: IncomingMessage, url: URL, match: RegExpExecArray): Promise<StreamSession> => {
+  const open = async (
+    req: IncomingMessage,
+    url: URL,
+    match: RegExpExecArray,
+  ): Promise<{ session: StreamSession; identity: Identity }> => {
     const [namespace, name, verb] = match.slice(1).map((s) => decodeURIComponent(s)) as [string, string, string];
     requireStreamProtocol(req);
-    let identity;
+    let identity: Identity;
     try {
       identity = await identify(options.store, req.headers.authorization, options.authCacheTtlMs);
     } catch (err) {
@@ -71,20 +86,21 @@ export function createPodStreamRoutes(options: PodStreamRoutesOptions): {
         { pod: `${namespace}/${name}`, container: target.container, tokenName: identity.tokenName, stdin, tty },
         'exec stream',
       );
-      return source.exec(target.pod, { container: target.container, command, stdin, tty });
+      return { session: await source.exec(target.pod, { container: target.container, command, stdin, tty }), identity };
     }
     if (verb === 'attach') {
       const target = await streamTarget(options.store, ref, container);
-      return source.attach(target.pod, { container: target.container, stdin, tty });
+      return { session: await source.attach(target.pod, { container: target.container, stdin, tty }), identity };
     }
     const port = validatePort(url.searchParams.get('port'));
-    return source.portForward(await portForwardTarget(options.store, ref), port);
+    return { session: await source.portForward(await portForwardTarget(options.store, ref), port), identity };
   };
 
   const serve = async (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, match: RegExpExecArray) => {
     let session: StreamSession;
+    let identity: Identity;
     try {
-      session = await open(req, url, match);
+      ({ session, identity } = await open(req, url, match));
     } catch (err) {
       if (!isCapstanError(err)) log.error({ err }, 'opening a stream failed');
       refuseUpgrade(socket, isCapstanError(err) ? err : new CapstanError('UNAVAILABLE', 'the stream cannot be opened'));
@@ -94,14 +110,17 @@ export function createPodStreamRoutes(options: PodStreamRoutesOptions): {
       session.close();
       return;
     }
-    let ws;
-    try {
-      ws = await sockets.accept(req, socket, head);
-    } catch {
+    const ws = await sockets.accept(req, socket, head).catch(() => undefined);
+    if (!ws) {
       session.close();
       return;
     }
-    await serveSession(ws, session, log);
+    const unregister = options.sessions?.register(identity, (reason) => endRevokedStream(ws, reason));
+    try {
+      await serveSession(ws, session, log);
+    } finally {
+      unregister?.();
+    }
   };
 
   return {

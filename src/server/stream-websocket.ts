@@ -180,6 +180,22 @@ export function serveSession(socket: WebSocket, session: StreamSession, log: Log
     });
 }
 
+/**
+ * Ends an open stream whose token was revoked or expired: a Failure status with FORBIDDEN and the reason, then close
+ * 4403 (as graphql-ws connections); the session closes with the socket.
+ */
+export function endRevokedStream(socket: WebSocket, reason: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  const status: StreamStatus = {
+    status: 'Failure',
+    code: GRAPHQL_CODES.FORBIDDEN,
+    message: `the stream was ended: ${reason}`,
+  };
+  socket.send(encodeFrame(CHANNEL.status, JSON.stringify(status)), { binary: true }, () =>
+    socket.close(4403, 'FORBIDDEN'),
+  );
+}
+
 function parseSize(payload: Buffer): { width: number; height: number } | undefined {
   try {
     const { width, height } = JSON.parse(payload.toString('utf8')) as { width?: unknown; height?: unknown };
