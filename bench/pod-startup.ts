@@ -17,6 +17,7 @@ import { isCapstanError } from '../src/api/errors.ts';
 import type { Pod } from '../src/api/types.ts';
 import { startNodeAgent } from '../src/node/agent.ts';
 import { DockerRuntime } from '../src/node/docker-runtime.ts';
+import { warmPoolFromEnv } from '../src/node/warm-pool.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import type { RedisStore } from '../src/store/redis-store.ts';
 import { deletePrefix } from '../test/support/store.ts';
@@ -142,7 +143,8 @@ export async function benchPodStartup(): Promise<void> {
   const nodeName = `bench${randomBytes(3).toString('hex')}`;
   const store = await createRedisStore({ url, prefix });
   const stateRoot = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
-  const runtime = new DockerRuntime({ stateRoot });
+  // The shipped warm pool (CAPSTAN_WARM_POOL, default 16): single pods after the first find a warm sandbox.
+  const runtime = new DockerRuntime({ stateRoot, warmPool: warmPoolFromEnv() });
   let subnet = '';
   for (let attempt = 0; ; attempt++) {
     subnet = `10.244.${100 + Math.floor(Math.random() * 151)}.0/24`;

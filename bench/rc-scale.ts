@@ -28,7 +28,6 @@ import { startLocalNode } from '../src/app/local-node.ts';
 import type { LocalNode } from '../src/app/local-node.ts';
 import { startControlPlane } from '../src/app/up.ts';
 import type { ControlPlane } from '../src/app/up.ts';
-import { networkName } from '../src/node/docker-pod-config.ts';
 import { DockerRuntime } from '../src/node/docker-runtime.ts';
 import { DEFAULT_POD_CONCURRENCY } from '../src/node/agent.ts';
 import { LABELS } from '../src/node/runtime.ts';
@@ -40,8 +39,8 @@ import {
 } from '../src/sdk/index.ts';
 import type { CapstanClient } from '../src/sdk/index.ts';
 import { deletePrefix } from '../test/support/store.ts';
-import { report } from './report.ts';
-import { engineFloor, oneContainerFloor } from './support/engine-floor.ts';
+import { percentile, report } from './report.ts';
+import { engineFloor } from './support/engine-floor.ts';
 import { swarmScale } from './support/swarm.ts';
 
 const run = promisify(execFile);
@@ -59,7 +58,14 @@ interface CapstanScaleResult {
   upSeconds: number;
   downSeconds: number;
   /** Seconds from the scale request until the last of the pods was created, bound to the node, Running. */
-  milestones: { created: number; bound: number; running: number };
+  milestones: { created: number; bound: number; running: number; readyP99: number };
+}
+
+/** The first round's (cold node: no demand seen yet, so no warm sandboxes) figures. */
+interface ColdRound {
+  upSeconds: number;
+  downSeconds: number;
+  warmReady: number;
 }
 
 /**
@@ -76,6 +82,7 @@ async function followPods(store: ControlPlane['store']) {
     created: new Map<string, number>(),
     bound: new Map<string, number>(),
     running: new Map<string, number>(),
+    ready: new Map<string, number>(),
   };
   const done = (async () => {
     for await (const { object: pod } of watch) {
@@ -84,6 +91,8 @@ async function followPods(store: ControlPlane['store']) {
       if (!seen.created.has(uid)) seen.created.set(uid, now);
       if (pod.spec?.nodeName && !seen.bound.has(uid)) seen.bound.set(uid, now);
       if (pod.status?.phase === 'Running' && !seen.running.has(uid)) seen.running.set(uid, now);
+      const isReady = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      if (isReady && !seen.ready.has(uid)) seen.ready.set(uid, now);
     }
   })();
   return {
@@ -91,7 +100,13 @@ async function followPods(store: ControlPlane['store']) {
       watch.close();
       await done;
       const last = (times: Map<string, number>) => (Math.max(...times.values()) - since) / 1000;
-      return { created: last(seen.created), bound: last(seen.bound), running: last(seen.running) };
+      const ready = [...seen.ready.values()].map((t) => (t - since) / 1000);
+      return {
+        created: last(seen.created),
+        bound: last(seen.bound),
+        running: last(seen.running),
+        readyP99: percentile(ready, 99),
+      };
     },
   };
 }
@@ -169,7 +184,10 @@ async function timeScale(
   }
 }
 
-async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
+/** The bench's pool bound (the shipped default, 16, would hold only 16 of the 50 pods' sandboxes). */
+const WARM_POOL = Number(process.env.BENCH_WARM_POOL ?? 64);
+
+async function capstanScale(docker: Docker): Promise<CapstanScaleResult & { cold: ColdRound }> {
   const id = randomBytes(3).toString('hex');
   const nodeName = `bench-rc-${id}`;
   const prefix = `capstan-bench:rc-scale-${id}:`;
@@ -178,9 +196,12 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
   // The admin credential goes to a file of this run, not to the user's ~/.capstan/config.
   process.env.CAPSTAN_CONFIG = join(configDir, 'config');
   const before = await hostAdditions();
-  const runtime = new DockerRuntime();
+  const runtime = new DockerRuntime({ warmPool: { maxSize: WARM_POOL } });
   const nodeContainers = async () =>
     docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } });
+  // Pods' containers, those in warm sandboxes included (their sandboxes carry the pool's labels, not the pod's).
+  const noPodContainers = async () =>
+    (await nodeContainers()).length === 0 && (await runtime.listPodContainers(nodeName)).length === 0;
   let plane: ControlPlane | undefined;
   let node: LocalNode | undefined;
   let client: CapstanClient | undefined;
@@ -197,7 +218,7 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
       loadBalancerCidr: '127.100.200.0/24',
       nodeAddress: NODE_ADDRESS,
     });
-    node = await startLocalNode(plane, { logPort: 0 });
+    node = await startLocalNode(plane, { logPort: 0, runtime });
     const store = plane.store;
     await until(`node ${nodeName} Ready`, async () => {
       const found = await store.tryGet('Node', undefined, nodeName);
@@ -217,19 +238,34 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
         },
       },
     });
+    const scaleDown = async (): Promise<number> => {
+      const downStart = performance.now();
+      await client!.request(ScaleDocument, {
+        kind: 'ReplicationController',
+        namespace: 'default',
+        name: RC_NAME,
+        replicas: 0,
+      });
+      await until('no containers left', noPodContainers);
+      return (performance.now() - downStart) / 1000;
+    };
+    // Round 1, a cold node: no demand seen yet, so every pod starts a sandbox of its own.
+    const coldUp = await timeScale(client, REPLICAS, (s) => (s?.readyReplicas ?? 0) >= REPLICAS);
+    const coldDown = await scaleDown();
+    // The demand of round 1 sizes the pool; round 2 runs on the warm node.
+    const wanted = Math.min(REPLICAS, WARM_POOL);
+    await until(`${wanted} warm sandboxes`, async () => runtime.warmPoolSize(nodeName) >= wanted);
+    const warmReady = runtime.warmPoolSize(nodeName);
     const pods = await followPods(store);
     const up = await timeScale(client, REPLICAS, (s) => (s?.readyReplicas ?? 0) >= REPLICAS);
     const milestones = await pods.stop(up.start);
-    const downStart = performance.now();
-    await client.request(ScaleDocument, {
-      kind: 'ReplicationController',
-      namespace: 'default',
-      name: RC_NAME,
-      replicas: 0,
-    });
-    await until('no containers left', async () => (await nodeContainers()).length === 0);
-    const downSeconds = (performance.now() - downStart) / 1000;
-    return { upSeconds: up.seconds, downSeconds, milestones };
+    const downSeconds = await scaleDown();
+    return {
+      upSeconds: up.seconds,
+      downSeconds,
+      milestones,
+      cold: { upSeconds: coldUp.seconds, downSeconds: coldDown, warmReady },
+    };
   } finally {
     await client?.close().catch(() => undefined);
     await node?.stop().catch((err: unknown) => console.error(`stopping the node: ${String(err)}`));
@@ -256,7 +292,7 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult> {
 }
 
 /** The engine floor (see support/engine-floor.ts) on a node network of its own, removed again afterwards. */
-async function floorScale(docker: Docker): Promise<{ pods: number; oneContainer: number }> {
+async function floorScale(docker: Docker): Promise<{ pods: number }> {
   const nodeName = `bench-floor-${randomBytes(3).toString('hex')}`;
   const runtime = new DockerRuntime();
   try {
@@ -269,17 +305,7 @@ async function floorScale(docker: Docker): Promise<{ pods: number; oneContainer:
       replicas: REPLICAS,
       concurrency: DEFAULT_POD_CONCURRENCY,
     });
-    await removeFloorContainers(docker, runtime, nodeName);
-    const oneContainer = await oneContainerFloor({
-      docker,
-      network: networkName(nodeName),
-      image: IMAGE,
-      hostIP: NODE_ADDRESS,
-      replicas: REPLICAS,
-      concurrency: DEFAULT_POD_CONCURRENCY,
-      labels: { [LABELS.node]: nodeName },
-    });
-    return { pods, oneContainer };
+    return { pods };
   } finally {
     await removeFloorContainers(docker, runtime, nodeName);
     await runtime
@@ -310,12 +336,12 @@ export async function benchRcScale(): Promise<void> {
   const docker = new Docker();
   const capstan = await capstanScale(docker);
   console.log(
-    `capstan: 0→${REPLICAS} ready in ${capstan.upSeconds.toFixed(2)} s, →0 in ${capstan.downSeconds.toFixed(2)} s`,
+    `capstan: cold node 0→${REPLICAS} ready in ${capstan.cold.upSeconds.toFixed(2)} s, →0 in ${capstan.cold.downSeconds.toFixed(2)} s; ` +
+      `warm node (${capstan.cold.warmReady} warm sandboxes) 0→${REPLICAS} in ${capstan.upSeconds.toFixed(2)} s, →0 in ${capstan.downSeconds.toFixed(2)} s`,
   );
   const floor = await floorScale(docker);
   console.log(
-    `engine floor: ${REPLICAS} pods' containers started through the runtime in ${floor.pods.toFixed(2)} s; ` +
-      `${REPLICAS} single containers (no sandbox) in ${floor.oneContainer.toFixed(2)} s`,
+    `engine floor: ${REPLICAS} pods' containers (sandbox and app, no warm pool) started through the runtime in ${floor.pods.toFixed(2)} s`,
   );
   const swarm = await swarmScale({ docker, image: IMAGE, replicas: REPLICAS, deadlineMs: DEADLINE_MS });
   console.log(
@@ -326,6 +352,7 @@ export async function benchRcScale(): Promise<void> {
     swarmUpS: swarm.upSeconds,
     ratio: capstan.upSeconds / swarm.upSeconds,
     replicas: REPLICAS,
+    warmSandboxes: capstan.cold.warmReady,
     allCreatedS: capstan.milestones.created,
     allBoundS: capstan.milestones.bound,
     allRunningS: capstan.milestones.running,
@@ -338,14 +365,26 @@ export async function benchRcScale(): Promise<void> {
     ratio: floor.pods / swarm.upSeconds,
     replicas: REPLICAS,
   });
-  report('rc_scale.one_container_floor_s', floor.oneContainer, {
-    swarmUpS: swarm.upSeconds,
-    ratio: floor.oneContainer / swarm.upSeconds,
-    replicas: REPLICAS,
-  });
   report('rc_scale.down_s', capstan.downSeconds, {
     swarmDownS: swarm.downSeconds,
     ratio: capstan.downSeconds / swarm.downSeconds,
+    replicas: REPLICAS,
+    target: '<= 1x swarm',
+  });
+  report('rc_scale.burst_p99_s', capstan.milestones.readyP99, {
+    swarmTaskP99S: swarm.taskP99Seconds,
+    ratio: capstan.milestones.readyP99 / swarm.taskP99Seconds,
+    replicas: REPLICAS,
+    target: '<= 1x swarm',
+  });
+  report('rc_scale.cold_up_s', capstan.cold.upSeconds, {
+    swarmUpS: swarm.upSeconds,
+    ratio: capstan.cold.upSeconds / swarm.upSeconds,
+    replicas: REPLICAS,
+  });
+  report('rc_scale.cold_down_s', capstan.cold.downSeconds, {
+    swarmDownS: swarm.downSeconds,
+    ratio: capstan.cold.downSeconds / swarm.downSeconds,
     replicas: REPLICAS,
   });
 }

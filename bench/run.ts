@@ -24,7 +24,7 @@ import { renderSummary, runLabel } from './support/summary.ts';
 import type { BenchOutcome } from './support/summary.ts';
 
 /** In the order they run: the cheap in-process ones first, the ones that start containers last. */
-const BENCHMARKS = ['cli', 'store', 'api', 'dns', 'proxy', 'scheduler', 'pod-startup', 'rc-scale'] as const;
+const BENCHMARKS = ['cli', 'store', 'api', 'dns', 'proxy', 'scheduler', 'scale', 'pod-startup', 'rc-scale'] as const;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
 const CHILD_FLAG = '--child';
 

@@ -241,4 +241,17 @@ fi
 # --- Local images ---------------------------------------------------------------------------------------------
 bash images/build.sh || die 'building the local images failed'
 
+# --- Opt-in: push Capstan's images to the registry CAPSTAN_IMAGE_REPOSITORY names -------------------------------
+# As kubeadm's KUBE_REPO_PREFIX: nodes then take the pause image from <repository>/pause:latest. Log in first
+# (`docker login <registry>`) if it asks for credentials; nothing here stores any.
+if [[ ${CAPSTAN_PUSH_IMAGES:-} == 1 ]]; then
+  repo=${CAPSTAN_IMAGE_REPOSITORY:-}
+  [[ -n $repo && $repo != capstan ]] || die 'CAPSTAN_PUSH_IMAGES=1 needs CAPSTAN_IMAGE_REPOSITORY=<registry>/<path>'
+  for image in pause hello busybox; do
+    docker tag "capstan/$image:latest" "$repo/$image:latest" || die "tagging capstan/$image failed"
+    log "pushing $repo/$image:latest"
+    timeout 120 docker push "$repo/$image:latest" >/dev/null || die "pushing $repo/$image:latest failed"
+  done
+fi
+
 log "ready: Docker $docker_version, Redis at $plain_url"

@@ -217,7 +217,8 @@ describe('capstan apply, get, delete', () => {
     expect(await store.tryGet('Deployment', 'default', 'dry')).toBeUndefined();
     for (const [args, message] of [
       [['create', 'deployment', 'noimage'], /^error: create deployment needs --image=IMAGE\n$/],
-      [['create', 'secret', 'x'], /^error: create takes -f FILE, or one of: "create namespace NAME"/],
+      [['create', 'secret', 'x'], /^error: usage: create secret generic\|docker-registry\|tls NAME/],
+      [['create', 'widget', 'x'], /^error: create takes -f FILE, or one of: "create namespace NAME"/],
       [['create', 'namespace', 'cli-made'], /^error: .*already exists\n$/],
     ] as const) {
       const run = await capstan([...args]);

@@ -7,8 +7,8 @@ import { waitFor } from './support/store.ts';
 let cp: ControlPlane;
 
 beforeAll(async () => {
-  // Pods become ready a little after they run, so a rollout has observable in-between states.
-  cp = await startControlPlane({ nodes: 3, hollow: { readyAfterMs: 150 } });
+  // Containers take a little while to start, so a rollout has observable in-between states.
+  cp = await startControlPlane({ nodes: 3, hollow: { runtime: { delays: { startContainer: 150 } } } });
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoints } from '../src/api/types.ts';
-import { startControlPlane, type ControlPlane } from './support/control-plane.ts';
+import { isReady, startControlPlane, type ControlPlane } from './support/control-plane.ts';
 import { newPod, newService } from './support/fixtures.ts';
 import { waitFor } from './support/store.ts';
 
@@ -26,6 +26,8 @@ describe('Endpoints controller', () => {
     for (const name of ['a', 'b']) {
       const pod = newPod(name, { namespace: ns, labels: { app: 'web' } });
       pod.spec!.containers[0]!.ports = [{ name: 'http', containerPort: 8080, hostPort: name === 'a' ? 30080 : 30081 }];
+      // The hollow node's runtime answers this probe as the test sets it (setPodReady).
+      pod.spec!.containers[0]!.readinessProbe = { tcpSocket: { port: 'http' }, periodSeconds: 1, failureThreshold: 1 };
       await cp.store.create('Pod', pod);
     }
     const ready = await waitFor(
@@ -44,8 +46,11 @@ describe('Endpoints controller', () => {
     expect(a.hostPorts).toEqual([{ containerPort: 8080, protocol: 'TCP', hostIP: a.hostIP, hostPort: 30080 }]);
 
     const pod = await cp.store.get('Pod', ns, 'a');
-    const started = Date.now();
-    await cp.hollow.nodes.get(pod.spec!.nodeName!)!.setPodReady(ns, 'a', false);
+    const node = cp.hollow.nodes.get(pod.spec!.nodeName!)!;
+    // The agent notices a failing probe within its period (1 s); from the pod's status on, the controller's turn.
+    await node.setPodReady(ns, 'a', false);
+    await waitFor(async () => !isReady(await cp.store.get('Pod', ns, 'a')), { message: 'a not ready' });
+    let started = Date.now();
     await waitFor(
       async () => {
         const e = await cp.store.get('Endpoints', ns, 'web');
@@ -55,7 +60,9 @@ describe('Endpoints controller', () => {
     );
     expect(Date.now() - started).toBeLessThan(1_000);
 
-    await cp.hollow.nodes.get(pod.spec!.nodeName!)!.setPodReady(ns, 'a', true);
+    await node.setPodReady(ns, 'a', true);
+    await waitFor(async () => isReady(await cp.store.get('Pod', ns, 'a')), { message: 'a ready' });
+    started = Date.now();
     await waitFor(async () => podIPs(await cp.store.get('Endpoints', ns, 'web'), 'addresses').length === 2, {
       timeoutMs: 1_000,
       intervalMs: 10,

@@ -34,7 +34,7 @@ describe('node lifecycle', () => {
 
     const dead = cp.hollow.nodes.get(victim)!;
     dead.pauseHeartbeat();
-    dead.freeze();
+    await dead.freeze();
     try {
       const node = await waitFor(
         async () => {
@@ -64,7 +64,7 @@ describe('node lifecycle', () => {
       expect(events.filter((e) => e.reason === 'Evicted')).toHaveLength(onVictim.size);
     } finally {
       dead.resumeHeartbeat();
-      dead.unfreeze();
+      await dead.unfreeze();
     }
     await waitFor(
       async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../src/api/types.ts';
+import { startHollowNodes } from '../src/hollow/hollow-node.ts';
 import { cordonNode, uncordonNode } from '../src/resolvers/nodes.ts';
 import { startControlPlane, type ControlPlane } from './support/control-plane.ts';
 import { newPod, newReplicationController } from './support/fixtures.ts';
@@ -14,6 +15,9 @@ beforeAll(async () => {
       { name: 'plain-1' },
       { name: 'gpu-2', taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] },
     ],
+    // Unschedulable pods are tried again only on an event that could make them fit: the timed retry is far
+    // beyond any wait of these tests.
+    manager: { scheduler: { maxUnschedulableMs: 600_000 } },
   });
 });
 
@@ -101,6 +105,40 @@ describe('scheduler', () => {
         delete labels.zone;
         return { ...node, metadata: { ...node.metadata, labels } };
       });
+    }
+  });
+
+  it('places a pod kept aside as unschedulable as soon as a node it fits appears', async () => {
+    const ns = await cp.namespace();
+    const input = newPod('late', { namespace: ns, labels: { app: 'late' } });
+    input.spec!.nodeSelector = { pool: 'late' };
+    await cp.store.create('Pod', input);
+    await waitFor(async () => {
+      const pod = await cp.store.get('Pod', ns, 'late');
+      return pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False');
+    });
+    const late = await startHollowNodes(
+      cp.store,
+      [{ name: 'late-3', address: '127.0.1.53', labels: { pool: 'late' } }],
+      {
+        renewIntervalMs: 500,
+      },
+    );
+    try {
+      // The node's arrival moves the pod back (after at most its first 1 s back-off); without the event it would
+      // wait the 10 minutes set above.
+      const [placed] = await waitFor(
+        async () => {
+          const pods = await cp.activePods(ns, { app: 'late' });
+          return pods[0]?.spec?.nodeName ? pods : undefined;
+        },
+        { message: 'the pending pod bound once its node appeared', timeoutMs: 15_000 },
+      );
+      expect(placed!.spec?.nodeName).toBe('late-3');
+    } finally {
+      await cp.store.delete('Pod', ns, 'late', { gracePeriodSeconds: 0 }).catch(() => undefined);
+      await late.stop();
+      await late.deleteNodes();
     }
   });
 

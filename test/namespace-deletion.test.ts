@@ -131,4 +131,27 @@ describe('namespace deletion', () => {
     expect(await leftIn(ns)).toEqual([]);
     expect(20_000 / perSecond).toBeLessThan(120);
   });
+
+  it('deletes a listed batch in one step, skipping what changed since the list and keeping bound pods for their grace', async () => {
+    const ns = await newNamespace();
+    await createMany(ns, 5, 5);
+    await store.mutate('Pod', ns, 'p-1', (p) => ({ ...p, spec: { ...p.spec!, nodeName: 'some-node' } }));
+    await store.mutate('Pod', ns, 'p-2', (p) => ({ ...p, metadata: { ...p.metadata, finalizers: ['test/keep'] } }));
+    const listed = (await store.list('Pod', { namespace: ns })).items;
+    // Changed after the list: the batch must not delete it on a stale read.
+    await store.mutate('Pod', ns, 'p-3', (p) => ({ ...p, metadata: { ...p.metadata, labels: { app: 'changed' } } }));
+    const before = store.stats().roundTrips;
+    const result = await store.deleteBatch('Pod', listed);
+    expect(store.stats().roundTrips - before).toBe(1);
+    expect(result).toEqual({ written: 4, skipped: 1 });
+    const left = new Map((await store.list('Pod', { namespace: ns })).items.map((p) => [p.metadata.name, p]));
+    expect([...left.keys()].sort()).toEqual(['p-1', 'p-2', 'p-3']);
+    expect(left.get('p-1')!.metadata.deletionTimestamp).toBeDefined();
+    expect(left.get('p-1')!.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(left.get('p-2')!.metadata.deletionTimestamp).toBeDefined();
+    expect(left.get('p-3')!.metadata.deletionTimestamp).toBeUndefined();
+    await store.mutate('Pod', ns, 'p-2', (p) => ({ ...p, metadata: { ...p.metadata, finalizers: [] } }));
+    await store.delete('Pod', ns, 'p-1', { gracePeriodSeconds: 0 });
+    await store.delete('Namespace', undefined, ns);
+  });
 });

@@ -3,10 +3,8 @@
  * runtime, with the node agent's own calls and parallelism but no control plane, store, scheduler or agent loop in
  * between. Capstan's scale-up ÷ this floor is what orchestration costs; this floor ÷ Swarm's time is what the pod
  * model (a network sandbox plus an app container per pod) costs on the engine before any orchestration.
- * `oneContainerFloor` measures the same for a model without sandboxes, to show what that would and would not win.
  */
 import { randomUUID } from 'node:crypto';
-import type Docker from 'dockerode';
 import type { Pod } from '../../src/api/types.ts';
 import type { DockerRuntime } from '../../src/node/docker-runtime.ts';
 import { containerSpec, sandboxConfig } from '../../src/node/pod-spec.ts';
@@ -62,44 +60,5 @@ export async function engineFloor(options: EngineFloorOptions): Promise<number> 
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, pods.length) }, worker));
-  return (performance.now() - start) / 1000;
-}
-
-/**
- * What a pod model without a sandbox would cost: `replicas` containers of `image`, each on the node network with
- * its own hostname and published port and an init (what a one-container pod would need), created and started
- * straight through the Docker API with the same parallelism. For comparison only: Capstan never runs pods this way.
- */
-export async function oneContainerFloor(options: {
-  docker: Docker;
-  network: string;
-  image: string;
-  hostIP: string;
-  replicas: number;
-  concurrency: number;
-  labels: Record<string, string>;
-}): Promise<number> {
-  const { docker, network, image, hostIP, replicas, concurrency, labels } = options;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < replicas) {
-      const i = next++;
-      const container = await docker.createContainer({
-        Image: image,
-        Hostname: `floor-one-${i}`,
-        Labels: labels,
-        ExposedPorts: { '80/tcp': {} },
-        HostConfig: {
-          NetworkMode: network,
-          PortBindings: { '80/tcp': [{ HostIp: hostIP, HostPort: '' }] },
-          Init: true,
-        },
-      });
-      await container.start();
-      await container.inspect();
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, replicas) }, worker));
   return (performance.now() - start) / 1000;
 }

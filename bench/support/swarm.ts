@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
+import { percentile } from '../report.ts';
 
 const run = promisify(execFile);
 const POLL_MS = 100;
@@ -17,6 +18,8 @@ export interface SwarmScaleResult {
   upSeconds: number;
   /** `docker service scale <svc>=0 --detach` until none of its containers is left. */
   downSeconds: number;
+  /** p99 over the tasks of the time from the scale request until each was first seen running. */
+  taskP99Seconds: number;
   /** Whether this run initialised swarm mode (and left it again). */
   initialised: boolean;
 }
@@ -44,11 +47,11 @@ async function until(what: string, deadlineMs: number, check: () => Promise<bool
   }
 }
 
-async function runningTasks(client: Docker, service: string): Promise<number> {
+async function runningTasks(client: Docker, service: string): Promise<string[]> {
   const tasks = (await client.listTasks({
     filters: { service: [service], 'desired-state': ['running'] },
-  })) as { Status?: { State?: string } }[];
-  return tasks.filter((t) => t.Status?.State === 'running').length;
+  })) as { ID: string; Status?: { State?: string } }[];
+  return tasks.filter((t) => t.Status?.State === 'running').map((t) => t.ID);
 }
 
 async function containersOf(client: Docker, service: string): Promise<number> {
@@ -109,19 +112,21 @@ export async function swarmScale(options: SwarmScaleOptions): Promise<SwarmScale
     ]);
     try {
       const upStart = performance.now();
+      const seen = new Map<string, number>();
       await docker(['service', 'scale', `${service}=${replicas}`, '--detach']);
-      await until(
-        `${replicas} running tasks`,
-        deadlineMs,
-        async () => (await runningTasks(client, service)) >= replicas,
-      );
+      await until(`${replicas} running tasks`, deadlineMs, async () => {
+        const now = performance.now();
+        for (const id of await runningTasks(client, service)) if (!seen.has(id)) seen.set(id, (now - upStart) / 1000);
+        return seen.size >= replicas;
+      });
       const upSeconds = (performance.now() - upStart) / 1000;
+      const taskP99Seconds = percentile([...seen.values()], 99);
 
       const downStart = performance.now();
       await docker(['service', 'scale', `${service}=0`, '--detach']);
       await until('no containers left', deadlineMs, async () => (await containersOf(client, service)) === 0);
       const downSeconds = (performance.now() - downStart) / 1000;
-      return { upSeconds, downSeconds, initialised };
+      return { upSeconds, downSeconds, taskP99Seconds, initialised };
     } finally {
       await removeService(client, service, deadlineMs);
     }

@@ -40,6 +40,7 @@ Date: $(date -u '+%d/%b/%Y:%H:%M:%S +0000')
 "
 fi
 size=$(printf %s "$body" | wc -c)
-printf 'HTTP/1.1 %s\r\nServer: capstan-hello\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %s\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n' "$status" "$size"
-[ "$method" = HEAD ] || printf %s "$body"
+[ "$method" = HEAD ] && body=''
+# Head and body in one write: a container killed while answering cuts no answer in half (docs/reliability.md).
+printf 'HTTP/1.1 %s\r\nServer: capstan-hello\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %s\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n%s' "$status" "$size" "$body"
 echo "$(date -u '+%Y-%m-%dT%H:%M:%SZ') $method $uri ${status%% *}" >&2

@@ -34,13 +34,18 @@ const SERVER_TIMEOUT_MS = 90_000;
 const NODE_TIMEOUT_MS = 90_000;
 
 /** The environment of every process the bed starts: nothing of the caller's Capstan settings leaks in. */
-function baseEnv(home: string): NodeJS.ProcessEnv {
+export function baseEnv(home: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
     CAPSTAN_LOG_FORMAT: 'json',
     CAPSTAN_LOG_LEVEL: process.env.CAPSTAN_CLUSTER_LOG_LEVEL ?? 'info',
+    // No warm pools unless asked (CAPSTAN_CLUSTER_WARM_POOL=16): the e2e tests compare each host's network with
+    // its state before their pods, which ready sandboxes left by an earlier test would change. Asked for, pools
+    // drain 5 s after the last pod start (the default, 60 s, is for users).
+    CAPSTAN_WARM_POOL: process.env.CAPSTAN_CLUSTER_WARM_POOL ?? '0',
+    CAPSTAN_WARM_POOL_IDLE_S: process.env.CAPSTAN_CLUSTER_WARM_POOL_IDLE_S ?? '5',
   };
 }
 
@@ -134,7 +139,7 @@ async function loadImages(host: HostLayout): Promise<void> {
   });
 }
 
-async function startRedis(host: HostLayout): Promise<Daemon> {
+export async function startRedis(host: HostLayout): Promise<Daemon> {
   const dir = join(host.dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   return startDaemon(
@@ -146,7 +151,7 @@ async function startRedis(host: HostLayout): Promise<Daemon> {
   );
 }
 
-function startServer(host: HostLayout): Daemon {
+export function startServer(host: HostLayout): Daemon {
   return startDaemon(
     host.netns,
     `${host.name}/server`,

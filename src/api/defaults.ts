@@ -11,6 +11,7 @@ import type {
   PodTemplateSpec,
   Probe,
   ReplicationController,
+  Secret,
   Service,
 } from './types.ts';
 
@@ -46,6 +47,9 @@ export function applyDefaults<T extends KubeObject>(obj: T): T {
     case 'Namespace':
       defaultNamespace(out as unknown as Namespace);
       break;
+    case 'Secret':
+      defaultSecret(out as unknown as Secret);
+      break;
     default:
       break;
   }
@@ -68,6 +72,11 @@ function defaultPodSpec(spec: PodSpec): void {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   for (const container of spec.containers ?? []) defaultContainer(container);
+  for (const volume of spec.volumes ?? []) {
+    // Kubernetes' default file mode of projected keys: 0644.
+    if (volume.configMap) volume.configMap.defaultMode ??= 0o644;
+    if (volume.secret) volume.secret.defaultMode ??= 0o644;
+  }
 }
 
 function defaultContainer(c: Container): void {
@@ -156,6 +165,27 @@ function defaultEndpoints(ep: Endpoints): void {
 function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
   if (!pvc.spec) return;
   if (!pvc.spec.accessModes || pvc.spec.accessModes.length === 0) pvc.spec.accessModes = ['ReadWriteOnce'];
+}
+
+/**
+ * `stringData` is write-only: merged into `data` (base64, winning over a same key there) and dropped. One that is
+ * not a map of strings stays for validation to refuse.
+ */
+function defaultSecret(secret: Secret): void {
+  secret.type ??= 'Opaque';
+  const stringData: unknown = secret.stringData;
+  if (
+    typeof stringData === 'object' &&
+    stringData !== null &&
+    !Array.isArray(stringData) &&
+    Object.values(stringData).every((v) => typeof v === 'string') &&
+    secret.stringData
+  ) {
+    const data = { ...secret.data };
+    for (const [key, value] of Object.entries(secret.stringData)) data[key] = Buffer.from(value).toString('base64');
+    secret.data = data;
+    delete secret.stringData;
+  }
 }
 
 /** Kubernetes labels every namespace with its own name, so namespace selectors can pick one by name. */

@@ -12,6 +12,8 @@ export const NAMESPACED_KINDS = [
   'Event',
   'PersistentVolumeClaim',
   'Lease',
+  'ConfigMap',
+  'Secret',
 ] as const;
 export const CLUSTER_KINDS = ['Namespace', 'Node', 'Token'] as const;
 export const KINDS = [...NAMESPACED_KINDS, ...CLUSTER_KINDS] as const;
@@ -41,6 +43,8 @@ export const API_VERSIONS: Record<Kind, string> = {
   Namespace: 'v1',
   Node: 'v1',
   Token: 'capstan.io/v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
 };
 
 export type Labels = Record<string, string>;
@@ -70,6 +74,10 @@ export const OBJECT_DATA_FIELDS: readonly string[] = [
   'count',
   'firstTimestamp',
   'lastTimestamp',
+  'data',
+  'binaryData',
+  'stringData',
+  'immutable',
 ];
 
 export interface OwnerReference {
@@ -134,10 +142,24 @@ export interface LabelSelector {
 // ---------------------------------------------------------------------------------------------------------------
 // Pods
 
+/** A key of a ConfigMap or Secret (`env[].valueFrom.configMapKeyRef` / `secretKeyRef`). */
+export interface KeySelector {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
+  valueFrom?: { fieldRef?: { fieldPath: string }; configMapKeyRef?: KeySelector; secretKeyRef?: KeySelector };
+}
+
+/** Every key of a ConfigMap or Secret as env vars, each name prefixed with `prefix`. */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 export interface ContainerPort {
@@ -186,6 +208,7 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   ports?: ContainerPort[];
   resources?: ResourceRequirements;
   volumeMounts?: VolumeMount[];
@@ -199,6 +222,30 @@ export interface Volume {
   emptyDir?: { medium?: string; sizeLimit?: string };
   hostPath?: { path: string; type?: string };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  configMap?: ConfigMapVolumeSource;
+  secret?: SecretVolumeSource;
+}
+
+/** A key of a ConfigMap or Secret projected into a volume as the file `path` (relative, no `..`). */
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+export interface ConfigMapVolumeSource {
+  name: string;
+  items?: KeyToPath[];
+  /** File mode of the projected files; default 0644. */
+  defaultMode?: number;
+  optional?: boolean;
+}
+
+export interface SecretVolumeSource {
+  secretName: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
 }
 
 export interface Toleration {
@@ -219,6 +266,8 @@ export interface PodSpec {
   tolerations?: Toleration[];
   hostname?: string;
   subdomain?: string;
+  /** Secrets of type kubernetes.io/dockerconfigjson whose credentials the node uses to pull this pod's images. */
+  imagePullSecrets?: { name: string }[];
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
@@ -518,6 +567,33 @@ export interface TokenSpec {
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 
+/** ConfigMaps carry their payload at the top level, as core/v1 does: `data` (UTF-8) and `binaryData` (base64). */
+export interface ConfigMap extends KubeObject<'ConfigMap', never, never> {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  /** Once true, data cannot change and the flag cannot be unset (delete and re-create instead). */
+  immutable?: boolean;
+}
+
+export const SECRET_TYPES = [
+  'Opaque',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/tls',
+] as const;
+export type SecretType = (typeof SECRET_TYPES)[number];
+
+/**
+ * Secrets carry base64 `data`; `stringData` (plain text, write-only) is merged into `data` on write and never
+ * stored. Encrypted at rest by the store (see docs/security.md).
+ */
+export interface Secret extends KubeObject<'Secret', never, never> {
+  type?: SecretType;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  immutable?: boolean;
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicationController: ReplicationController;
@@ -530,4 +606,6 @@ export interface KindMap {
   Namespace: Namespace;
   Node: Node;
   Token: Token;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
 }

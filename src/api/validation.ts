@@ -9,6 +9,7 @@ import {
   validatePersistentVolumeClaim,
   validateToken,
 } from './validation/cluster.ts';
+import { validateConfigMap, validateSecret } from './validation/config.ts';
 import { notSupported, tooLong } from './validation/field.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.ts';
 import { validatePodSpec, validatePodSpecUpdate, validatePodStatus } from './validation/pod.ts';
@@ -42,6 +43,8 @@ const VALIDATORS: { [K in Kind]: KindValidator<K> } = {
   Namespace: validateNamespace,
   Node: validateNode,
   Token: validateToken,
+  ConfigMap: validateConfigMap,
+  Secret: validateSecret,
 };
 
 /**

@@ -72,6 +72,22 @@ export interface CapstanConfig {
   certSans: string[];
   /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
   limits: Limits;
+  /**
+   * The cluster key that encrypts Secrets in Redis (AES-256-GCM), created 0600 at first start. Every `capstan
+   * server` of a cluster must read the same key. Env CAPSTAN_ENCRYPTION_KEY_FILE, default
+   * /var/lib/capstan/encryption-key (beside the node state).
+   */
+  encryptionKeyFile: string;
+  /**
+   * Where Capstan's own images come from (Kubernetes' KUBE_REPO_PREFIX): the pause image is
+   * `<imageRepository>/pause:latest`. Env CAPSTAN_IMAGE_REPOSITORY, default `capstan` (the locally built images).
+   */
+  imageRepository: string;
+}
+
+/** The sandbox image under an image repository (`capstan` → `capstan/pause:latest`). */
+export function pauseImageOf(imageRepository: string): string {
+  return `${imageRepository.replace(/\/+$/, '')}/pause:latest`;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -128,6 +144,8 @@ export function loadConfig(
       .map((name) => name.trim())
       .filter(Boolean),
     limits: limitsFromEnv(env),
+    encryptionKeyFile: env.CAPSTAN_ENCRYPTION_KEY_FILE || '/var/lib/capstan/encryption-key',
+    imageRepository: env.CAPSTAN_IMAGE_REPOSITORY || 'capstan',
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

@@ -4,10 +4,12 @@ import { createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
+import { warmPoolFromEnv } from '../node/warm-pool.ts';
 import { startLogServer } from '../node/log-server.ts';
 import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
+import { pauseImageOf } from './config.ts';
 import type { ControlPlane } from './up.ts';
 
 export interface LocalNode {
@@ -93,7 +95,9 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       clusterDomain: config.clusterDomain,
       ...options.agent,
       store: nodeStore,
-      runtime: options.runtime ?? new DockerRuntime(),
+      runtime:
+        options.runtime ??
+        new DockerRuntime({ pauseImage: pauseImageOf(config.imageRepository), warmPool: warmPoolFromEnv() }),
       nodeName: config.nodeName,
       nodeAddress: config.nodeAddress,
       ...(podSubnet ? { podSubnet } : {}),

@@ -19,6 +19,8 @@ import { ClusterPolicy } from '../security/cluster-policy.ts';
 import { ServiceAllocator } from '../services/allocator.ts';
 import { PodCidrAllocator } from '../services/pod-cidr-allocator.ts';
 import { createRedisStore } from '../store/redis-store.ts';
+import { aesGcmCodec, loadOrCreateEncryptionKey } from '../store/secret-encryption.ts';
+import { ImagePullSecretsAdmission } from '../resolvers/image-pull-secrets.ts';
 import type { RedisStore } from '../store/redis-store.ts';
 import { logger } from '../util/logger.ts';
 import { advertiseAddress, clusterInfoDocument, issueApiCertificate } from './api-tls.ts';
@@ -89,10 +91,12 @@ export async function startControlPlane(
   });
   const nodeStatus = new NodeStatusAdmission({ allowLoopback: config.loopbackNodes });
   const podCidrs = new PodCidrAllocator({ clusterCidr: config.clusterCidr });
+  const encryption = aesGcmCodec(loadOrCreateEncryptionKey(config.encryptionKeyFile));
   const store = await createRedisStore({
     url: config.redisUrl,
     prefix: config.prefix,
-    admission: [allocator, podCidrs, policy, nodeStatus],
+    admission: [allocator, podCidrs, policy, nodeStatus, new ImagePullSecretsAdmission(() => store)],
+    encryption,
   });
   allocator.attach(store);
   podCidrs.attach(store);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CapstanError } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from './identity.ts';
 import { NODE_LEASE_NAMESPACE, authorizeRead, authorizeWrite, type WriteRequest } from './authorize.ts';
 
 const admin: Identity = { role: 'admin', tokenName: 'adm000' };

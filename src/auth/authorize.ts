@@ -1,6 +1,6 @@
 import { CapstanError } from '../api/errors.ts';
 import { isNamespaced, type Kind, type KubeObject, type Pod } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from './identity.ts';
 
 /** Namespace of the per-node heartbeat Leases; a node may write only the Lease named after itself there. */
 export const NODE_LEASE_NAMESPACE = 'capstan-node-lease';

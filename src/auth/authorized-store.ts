@@ -1,7 +1,8 @@
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from './identity.ts';
 import type { DeleteOptions, ListOptions, Store, WatchOptions, WriteOptions } from '../store/store.ts';
-import { authorizeRead, authorizeWrite } from './authorize.ts';
+import { authorizeWrite } from './authorize.ts';
+import { authorizeKindRead, authorizeObjectRead } from './config-access.ts';
 
 /**
  * A Store that acts as one identity: every read and write is authorized as the API would authorize it. The node
@@ -14,28 +15,31 @@ export class AuthorizedStore implements Store {
     readonly identity: Identity,
   ) {}
 
-  get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]> {
-    authorizeRead(this.identity);
+  async get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]> {
+    authorizeKindRead(this.identity, kind, 'get');
+    await authorizeObjectRead(this.inner, this.identity, kind, namespace, name);
     return this.inner.get(kind, namespace, name);
   }
 
-  tryGet<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K] | undefined> {
-    authorizeRead(this.identity);
+  async tryGet<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K] | undefined> {
+    authorizeKindRead(this.identity, kind, 'get');
+    await authorizeObjectRead(this.inner, this.identity, kind, namespace, name);
     return this.inner.tryGet(kind, namespace, name);
   }
 
-  getMany<K extends Kind>(kind: K, refs: readonly { namespace?: string; name: string }[]) {
-    authorizeRead(this.identity);
+  async getMany<K extends Kind>(kind: K, refs: readonly { namespace?: string; name: string }[]) {
+    authorizeKindRead(this.identity, kind, 'get');
+    for (const ref of refs) await authorizeObjectRead(this.inner, this.identity, kind, ref.namespace, ref.name);
     return this.inner.getMany(kind, refs);
   }
 
   list<K extends Kind>(kind: K, options?: ListOptions) {
-    authorizeRead(this.identity);
+    authorizeKindRead(this.identity, kind, 'list');
     return this.inner.list(kind, options);
   }
 
   watch<K extends Kind>(kind: K, options?: WatchOptions) {
-    authorizeRead(this.identity);
+    authorizeKindRead(this.identity, kind, 'watch');
     return this.inner.watch(kind, options);
   }
 

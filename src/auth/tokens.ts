@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Token, TokenSpec } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from './identity.ts';
 import { documentDigest, signClusterInfo } from '../pki/discovery.ts';
 import type { Store } from '../store/store.ts';
 import { authentications } from '../util/metrics.ts';

@@ -10,7 +10,9 @@ export type CliKind =
   | 'Node'
   | 'Namespace'
   | 'Event'
-  | 'PersistentVolumeClaim';
+  | 'PersistentVolumeClaim'
+  | 'ConfigMap'
+  | 'Secret';
 
 export interface KindInfo {
   kind: CliKind;
@@ -45,6 +47,8 @@ export const KIND_INFO: Record<CliKind, KindInfo> = {
     shortNames: ['pvc', 'pvcs', 'persistentvolumeclaims'],
     namespaced: true,
   },
+  ConfigMap: { kind: 'ConfigMap', resource: 'configmap', shortNames: ['cm', 'configmaps'], namespaced: true },
+  Secret: { kind: 'Secret', resource: 'secret', shortNames: ['secrets'], namespaced: true },
 };
 
 /** What `get all` lists, in kubectl's order. */
@@ -71,7 +75,8 @@ export function resolveKind(name: string): CliKind {
   if (!kind) {
     throw new CliError(
       `unknown resource type "${name}"; known types: pods (po), replicationcontrollers (rc), deployments (deploy), ` +
-        'services (svc), endpoints (ep), nodes (no), namespaces (ns), events (ev), persistentvolumeclaims (pvc)',
+        'services (svc), endpoints (ep), nodes (no), namespaces (ns), events (ev), persistentvolumeclaims (pvc), ' +
+        'configmaps (cm), secrets',
     );
   }
   return kind;

@@ -12,6 +12,8 @@ export const MANIFEST_KINDS: Record<string, string> = {
   PersistentVolumeClaim: 'v1',
   Endpoints: 'v1',
   Deployment: 'apps/v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
 };
 
 /** One file (or stdin) given with `-f`. */

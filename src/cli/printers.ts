@@ -238,6 +238,24 @@ const COLUMNS: Record<CliKind, Columns> = {
       age(c.metadata.creationTimestamp, now),
     ],
   },
+  ConfigMap: {
+    headers: ['NAME', 'DATA', 'AGE'],
+    row: (c: sdk.ConfigMapFieldsFragment, now) => [
+      c.metadata.name,
+      String(c.data.length + c.binaryData.length),
+      age(c.metadata.creationTimestamp, now),
+    ],
+  },
+  // Counts only: a table never shows a Secret's values.
+  Secret: {
+    headers: ['NAME', 'TYPE', 'DATA', 'AGE'],
+    row: (s: sdk.SecretFieldsFragment, now) => [
+      s.metadata.name,
+      s.type,
+      String(s.data.length),
+      age(s.metadata.creationTimestamp, now),
+    ],
+  },
 };
 
 /** `pod/web-1`, `deployment.apps/web`: how `-o name` and multi-kind tables name an object. */

@@ -12,7 +12,9 @@ export type AnyObject =
   | sdk.NodeFieldsFragment
   | sdk.NamespaceFieldsFragment
   | sdk.EventFieldsFragment
-  | sdk.PersistentVolumeClaimFieldsFragment;
+  | sdk.PersistentVolumeClaimFieldsFragment
+  | sdk.ConfigMapFieldsFragment
+  | sdk.SecretFieldsFragment;
 
 export interface ListArgs {
   namespace?: string;
@@ -189,5 +191,21 @@ export const KIND_API: Record<CliKind, KindApi> = {
     getField: 'persistentVolumeClaim',
     watch: sdk.WatchPersistentVolumeClaimsDocument,
     remove: sdk.DeletePersistentVolumeClaimDocument,
+  }),
+  ConfigMap: namespaced({
+    list: sdk.ListConfigMapsDocument,
+    listField: 'configMaps',
+    get: sdk.GetConfigMapDocument,
+    getField: 'configMap',
+    watch: sdk.WatchConfigMapsDocument,
+    remove: sdk.DeleteConfigMapDocument,
+  }),
+  Secret: namespaced({
+    list: sdk.ListSecretsDocument,
+    listField: 'secrets',
+    get: sdk.GetSecretDocument,
+    getField: 'secret',
+    watch: sdk.WatchSecretsDocument,
+    remove: sdk.DeleteSecretDocument,
   }),
 };

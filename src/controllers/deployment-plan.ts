@@ -16,7 +16,8 @@ import {
   revisionOf,
   type RCRef,
 } from './deployment-util.ts';
-import { canonicalJson, controllerRef, isPodTerminated, templatesEqualIgnoringHash } from './pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { controllerRef, isPodTerminated, templatesEqualIgnoringHash } from './pod-status.ts';
 
 /** One write the deployment controller's apply step performs, in plan order. */
 export type DeploymentAction =

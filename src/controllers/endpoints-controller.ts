@@ -3,7 +3,8 @@ import type { Node, Pod } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
 import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
 import { computeEndpoints, endpointsEqual, hasSelector } from './endpoints-plan.ts';
-import { canonicalJson, matchesEqualitySelector } from './pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { matchesEqualitySelector } from './pod-status.ts';
 import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
 
 export interface EndpointsControllerOptions {

@@ -3,7 +3,7 @@ import { FOREGROUND_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import { errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
 import { planGarbageCollection, type GarbageCollectionAction, type ObjectRef } from './garbage-collection-plan.ts';
-import { canonicalJson } from './pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
 
 /** The kinds that own or are owned: everything the collector looks at. */
@@ -14,6 +14,8 @@ export const COLLECTED_KINDS = [
   'Service',
   'Endpoints',
   'PersistentVolumeClaim',
+  'ConfigMap',
+  'Secret',
 ] as const satisfies readonly Kind[];
 
 const PASS_KEY = 'all';

@@ -1,7 +1,8 @@
 import { isCapstanError } from '../api/errors.ts';
 import { NAMESPACE_FINALIZER } from '../api/types.ts';
-import type { Kind } from '../api/types.ts';
+import type { Kind, KubeObject } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
+import { hasBatchDelete } from '../store/store.ts';
 import { errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
 import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
 
@@ -22,6 +23,8 @@ export const NAMESPACED_KINDS = [
   'PersistentVolumeClaim',
   'Event',
   'Lease',
+  'ConfigMap',
+  'Secret',
 ] as const satisfies readonly Kind[];
 
 /**
@@ -77,11 +80,7 @@ export class NamespaceController implements Controller {
         continueToken = page.continue;
         remaining += page.items.length;
         const pending = page.items.filter((item) => !item.metadata.deletionTimestamp);
-        await this.deleteAll(
-          kind,
-          name,
-          pending.map((item) => item.metadata.name),
-        );
+        await this.deleteAll(kind, name, pending);
         deleted += pending.length;
       } while (continueToken);
     }
@@ -101,7 +100,19 @@ export class NamespaceController implements Controller {
     }
   }
 
-  private async deleteAll(kind: Kind, namespace: string, names: string[]): Promise<void> {
+  /**
+   * Why a batch: one round trip per object made a namespace of 20,000 pods take minutes. A batch delete is one
+   * script per 500 objects, each a compare-and-set on the listed version; an object that changed since the list
+   * is skipped and found again by the next pass.
+   */
+  private async deleteAll(kind: Kind, namespace: string, objects: readonly KubeObject[]): Promise<void> {
+    if (objects.length === 0) return;
+    const { store } = this.ctx;
+    if (hasBatchDelete(store)) {
+      await store.deleteBatch(kind, objects);
+      return;
+    }
+    const names = objects.map((object) => object.metadata.name);
     let next = 0;
     const worker = async () => {
       while (next < names.length) {

@@ -10,7 +10,8 @@ import {
   type ControllerContext,
 } from './controller-context.ts';
 import { ControllerExpectations } from './expectations.ts';
-import { canonicalJson, controllerRef, matchesEqualitySelector, type PodRef } from './pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { controllerRef, matchesEqualitySelector, type PodRef } from './pod-status.ts';
 import {
   computeReplicationStatus,
   nextAvailabilityCheckMs,

@@ -4,6 +4,7 @@ import type { Informer } from '../store/informer.ts';
 import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
 import { isPodTerminated } from './pod-status.ts';
 import { SchedulingSnapshot } from './scheduler-plan.ts';
+import { UnschedulablePods, type ClusterEvent, type Released } from './scheduling-queue.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface SchedulerOptions {
@@ -11,8 +12,14 @@ export interface SchedulerOptions {
   bindConcurrency?: number;
   /** Most pods planned in one pass. Default 1000. */
   batchSize?: number;
-  /** Unschedulable pods are tried again this often even when nothing seems to have changed. Default 10 s. */
-  unschedulableRetryMs?: number;
+  /** Back-off of a pod after its first failed attempt, doubling per attempt. Default 1 s. */
+  initialBackoffMs?: number;
+  /** Back-off ceiling. Default 10 s. */
+  maxBackoffMs?: number;
+  /** An unschedulable pod no event released is tried again after this long. Default 5 min. */
+  maxUnschedulableMs?: number;
+  /** How often pods aside for `maxUnschedulableMs` are looked for. Default 30 s. */
+  flushIntervalMs?: number;
 }
 
 /** True for a pod the scheduler must place: unbound, not being deleted, not finished. */
@@ -31,8 +38,15 @@ export function needsScheduling(pod: Pod): boolean {
  * scheduler counts an assumed pod on its node itself, or the next pass would hand out the same room twice.
  *
  * A pod that fits nowhere stays Pending with PodScheduled=False (reason Unschedulable, the message naming why
- * per node) and a FailedScheduling event; it is tried again when a node is added or changes, when a pod goes
- * away, and every `unschedulableRetryMs`.
+ * per node) and a FailedScheduling event, and is kept aside (`UnschedulablePods`, kube-scheduler's unschedulable
+ * queue) with a back-off of its own: it costs nothing until a cluster event could make it fit (a node it passes
+ * the filters of appears or changes; a bound pod leaves when it waits on resources), the pod itself changes, or
+ * it has been aside for `maxUnschedulableMs`. Retrying every pending pod on a timer kept a control plane with
+ * 30,000 of them busy at rest.
+ *
+ * Why event sequence numbers: a pass plans on a snapshot, and a node may appear while the pass still writes. A
+ * pod found unschedulable by a pass that started before the latest event is not put aside (that event would be
+ * lost for it) but queued again after its back-off, as kube-scheduler's moveRequestCycle does.
  */
 export class SchedulerController implements Controller {
   readonly name = 'scheduler';
@@ -41,13 +55,15 @@ export class SchedulerController implements Controller {
   private readonly nodes: Informer<'Node'>;
   private readonly podsByNode = new Map<string, Map<string, Pod>>();
   private readonly assumed = new Map<string, Pod>();
-  private readonly unschedulable = new Set<string>();
+  private readonly unschedulable: UnschedulablePods;
   private readonly bindConcurrency: number;
   private readonly batchSize: number;
-  private readonly retryMs: number;
+  private readonly flushIntervalMs: number;
   private inFlight = 0;
   private slotFreed: (() => void) | undefined;
-  private retryTimer: ReturnType<typeof setInterval> | undefined;
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  /** Counts cluster events; a pass remembers the count its snapshot saw. */
+  private eventSeq = 0;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -55,28 +71,35 @@ export class SchedulerController implements Controller {
   ) {
     this.bindConcurrency = options.bindConcurrency ?? 64;
     this.batchSize = options.batchSize ?? 1000;
-    this.retryMs = options.unschedulableRetryMs ?? 10_000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 30_000;
+    this.unschedulable = new UnschedulablePods({
+      initialBackoffMs: options.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      maxAsideMs: options.maxUnschedulableMs,
+    });
     this.pods = ctx.informers.get('Pod');
     this.nodes = ctx.informers.get('Node');
     this.pods.addHandler({
       onAdd: (pod) => this.podChanged(undefined, pod),
       onUpdate: (previous, pod) => this.podChanged(previous, pod),
-      onDelete: (pod) => {
-        this.podChanged(pod, undefined);
-        this.retryUnschedulable();
-      },
+      onDelete: (pod) => this.podChanged(pod, undefined),
     });
     this.nodes.addHandler({
-      onAdd: () => this.retryUnschedulable(),
+      onAdd: (node) => this.clusterEvent({ type: 'NodeChanged', node }),
       onUpdate: (previous, node) => {
-        if (schedulingView(previous) !== schedulingView(node)) this.retryUnschedulable();
+        if (schedulingView(previous) !== schedulingView(node)) this.clusterEvent({ type: 'NodeChanged', node });
       },
     });
   }
 
+  /** How many pods are kept aside as unschedulable (for tests and metrics). */
+  get unschedulableCount(): number {
+    return this.unschedulable.size;
+  }
+
   async run(): Promise<void> {
-    this.retryTimer = setInterval(() => this.retryUnschedulable(), this.retryMs);
-    this.retryTimer.unref?.();
+    this.flushTimer = setInterval(() => this.requeue(this.unschedulable.flushOld(Date.now())), this.flushIntervalMs);
+    this.flushTimer.unref?.();
     try {
       for (let key = await this.queue.get(); key !== undefined; key = await this.queue.get()) {
         const keys = [key];
@@ -85,7 +108,7 @@ export class SchedulerController implements Controller {
       }
       while (this.inFlight > 0) await new Promise<void>((resolve) => (this.slotFreed = resolve));
     } finally {
-      clearInterval(this.retryTimer);
+      clearInterval(this.flushTimer);
     }
   }
 
@@ -103,17 +126,38 @@ export class SchedulerController implements Controller {
       onNode.set(pod.metadata.uid, pod);
       this.assumed.delete(pod.metadata.uid);
       // A pod that finished frees its room.
-      if (isPodTerminated(pod) && previous && !isPodTerminated(previous)) this.retryUnschedulable();
+      if (isPodTerminated(pod) && previous && !isPodTerminated(previous)) {
+        this.clusterEvent({ type: 'AssignedPodGone', nodeName: after });
+      }
     }
-    if (!pod && previous) this.assumed.delete(previous.metadata.uid);
-    if (pod && needsScheduling(pod) && !this.unschedulable.has(objectKey(pod))) this.queue.add(objectKey(pod));
-    if (pod && !needsScheduling(pod)) this.unschedulable.delete(objectKey(pod));
-    if (!pod && previous) this.unschedulable.delete(objectKey(previous));
+    if (!pod && previous) {
+      this.assumed.delete(previous.metadata.uid);
+      this.unschedulable.forget(objectKey(previous));
+      if (before && !isPodTerminated(previous)) this.clusterEvent({ type: 'AssignedPodGone', nodeName: before });
+      return;
+    }
+    if (!pod) return;
+    const key = objectKey(pod);
+    if (!needsScheduling(pod)) {
+      this.unschedulable.forget(key);
+    } else if (!this.unschedulable.has(key)) {
+      this.queue.add(key);
+    } else if (previous && schedulingInput(previous) !== schedulingInput(pod)) {
+      // The pod itself changed (not just the status we wrote): worth a try after its back-off.
+      this.requeue([this.unschedulable.remove(key, Date.now())!]);
+    }
   }
 
-  private retryUnschedulable(): void {
-    for (const key of this.unschedulable) this.queue.add(key);
-    this.unschedulable.clear();
+  private clusterEvent(event: ClusterEvent): void {
+    this.eventSeq++;
+    if (this.unschedulable.size > 0) this.requeue(this.unschedulable.onEvent(event, Date.now()));
+  }
+
+  private requeue(released: readonly Released[]): void {
+    for (const { key, delayMs } of released) {
+      if (delayMs > 0) this.queue.addAfter(key, delayMs);
+      else this.queue.add(key);
+    }
   }
 
   private async schedulePass(keys: string[]): Promise<void> {
@@ -127,6 +171,7 @@ export class SchedulerController implements Controller {
     if (pending.length === 0) return;
     pending.sort((a, b) => a.pod.metadata.creationTimestamp.localeCompare(b.pod.metadata.creationTimestamp));
 
+    const seq = this.eventSeq;
     const snapshot = new SchedulingSnapshot(this.nodes.list(), this.boundPods());
     for (const { key, pod } of pending) {
       const result = snapshot.schedule(pod);
@@ -144,6 +189,9 @@ export class SchedulerController implements Controller {
           resolve?.();
         });
       } else {
+        this.unschedulable.add(key, pod, result.unschedulable, Date.now());
+        // An event after this pass's snapshot may be the one that makes the pod fit: do not wait for another.
+        if (this.eventSeq !== seq) this.requeue([this.unschedulable.remove(key, Date.now())!]);
         void this.markUnschedulable(key, pod, result.unschedulable).finally(() => this.queue.done(key));
       }
     }
@@ -204,7 +252,6 @@ export class SchedulerController implements Controller {
   }
 
   private async markUnschedulable(key: string, pod: Pod, message: string): Promise<void> {
-    this.unschedulable.add(key);
     this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message);
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (existing?.status === 'False' && existing.message === message) return;
@@ -245,6 +292,11 @@ function schedulingView(node: Node): string {
     node.status?.allocatable ?? node.status?.capacity,
     node.status?.conditions?.find((c) => c.type === 'Ready')?.status,
   ]);
+}
+
+/** What of a pod decides where it may go; a change in it makes an unschedulable pod worth a retry. */
+function schedulingInput(pod: Pod): string {
+  return JSON.stringify([pod.metadata.labels, pod.spec]);
 }
 
 /** Set a pod condition, keeping lastTransitionTime when the status did not change. */

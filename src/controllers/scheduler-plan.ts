@@ -187,6 +187,26 @@ export function scheduleBatch(pods: readonly Pod[], nodes: readonly Node[], pods
   return pods.map((pod) => snapshot.schedule(pod));
 }
 
+/**
+ * True when `pod` passes `node`'s filters as if the node held no pods: Ready, cordon, taints, nodeSelector and
+ * capacity. A cheap test of whether a change to that node could make an unschedulable pod fit (kube-scheduler's
+ * queueing hints); false means the change cannot help it.
+ */
+export function couldFitNode(pod: Pod, node: Node): boolean {
+  let demand: PodDemand;
+  try {
+    demand = podDemand(pod);
+  } catch {
+    return false;
+  }
+  return filter(nodeInfo(node), demand).length === 0;
+}
+
+/** True when an unschedulable message names a reason that room freed on a node can cure (cpu, memory, pods, ports). */
+export function waitsOnResources(message: string): boolean {
+  return [REASONS.tooManyPods, REASONS.cpu, REASONS.memory, REASONS.ports].some((reason) => message.includes(reason));
+}
+
 function filter(node: NodeInfo, demand: PodDemand): string[] {
   if (!node.ready) return [REASONS.notReady];
   if (!node.schedulable) {

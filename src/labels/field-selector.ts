@@ -104,6 +104,8 @@ export const SELECTABLE_FIELDS: Readonly<Record<Kind, readonly string[]>> = {
   PersistentVolumeClaim: COMMON_FIELDS,
   Lease: COMMON_FIELDS,
   Token: COMMON_FIELDS,
+  ConfigMap: COMMON_FIELDS,
+  Secret: [...COMMON_FIELDS, 'type'],
 };
 
 /** The selectable fields of a kind; with no (or an unknown) kind, every field any kind supports. */

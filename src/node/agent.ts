@@ -1,6 +1,6 @@
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
-import type { Pod } from '../api/types.ts';
+import type { Pod, Taint } from '../api/types.ts';
 import { EventRecorder } from '../events/event-recorder.ts';
 import { Informer } from '../store/informer.ts';
 import type { Store } from '../store/store.ts';
@@ -13,7 +13,7 @@ import { RuntimeExecSource } from './exec-source.ts';
 import { RuntimeLogSource } from './log-source.ts';
 import type { PodContainerLookup } from './log-source.ts';
 import { ensureLeaseNamespace, refreshNodeStatus, registerNode, renewLease } from './node-registration.ts';
-import type { NodeIdentity } from './node-registration.ts';
+import type { NodeCapacity, NodeIdentity } from './node-registration.ts';
 import { removeGonePod } from './pod-report.ts';
 import { syncPod } from './pod-sync.ts';
 import type { SyncContext } from './pod-sync.ts';
@@ -22,6 +22,8 @@ import type { PodRecord } from './pod-worker.ts';
 import { startOverlay } from './overlay.ts';
 import type { Overlay } from './overlay.ts';
 import { Prober } from './prober.ts';
+import type { ProbeRunner } from './prober.ts';
+import { runProbe } from './probes.ts';
 import { isLoopbackAddress } from './vxlan.ts';
 import type { ContainerRuntime, KnownContainer, NodeNetwork, RuntimeEvent } from './runtime.ts';
 
@@ -53,6 +55,14 @@ export interface NodeAgentOptions {
   resyncIntervalMs?: number;
   /** Extra Node labels. */
   labels?: Record<string, string>;
+  /** Taints the Node is created with (kubelet's `--register-with-taints`); a Node that exists keeps its own. */
+  registerWithTaints?: Taint[];
+  /** Create the Node cordoned (`spec.unschedulable`). */
+  registerUnschedulable?: boolean;
+  /** Capacity (= allocatable) to report instead of the machine's CPUs and memory, e.g. for simulated nodes. */
+  capacity?: NodeCapacity;
+  /** How probes run. Default `runProbe`: httpGet and tcpSocket over the pod network, exec through the runtime. */
+  probe?: ProbeRunner;
   /** Port of this node's log endpoint (see log-server.ts), published as status.daemonEndpoints.kubeletEndpoint. */
   kubeletPort?: number;
   /** Restart and retry back-off; default 10 s doubling to 5 min, as the kubelet. */
@@ -127,6 +137,9 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     runtimeVersion: version.runtimeVersion,
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.kubeletPort !== undefined ? { kubeletPort: options.kubeletPort } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(options.registerWithTaints ? { registerWithTaints: options.registerWithTaints } : {}),
+    ...(options.registerUnschedulable ? { registerUnschedulable: true } : {}),
   };
   // Registered NotReady first: the podCIDR comes back from the control plane, and the node says Ready only once
   // its pod network works, so that nothing is scheduled onto a half-configured node.
@@ -190,7 +203,8 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       return syncPod(ctx, rec);
     },
   });
-  const prober = new Prober((id, cmd, timeoutMs) => runtime.exec(id, cmd, timeoutMs), {
+  const exec = (id: string, cmd: string[], timeoutMs: number) => runtime.exec(id, cmd, timeoutMs);
+  const prober = new Prober(options.probe ?? ((probe, target) => runProbe(probe, target, exec)), {
     onChange: (uid) => podWorkers.enqueue(uid),
     onFailure: (subject, kind, result) => {
       const pod = podWorkers.records.get(subject.podUid)?.pod;
@@ -356,6 +370,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       await podWorkers.stop();
       prober.stop();
       await engineLoop;
+      await runtime.stopWarmPool?.(nodeName).catch((err: unknown) => log.warn({ err }, 'stopping the warm pool'));
       await overlay?.stop();
       await events.close();
     },

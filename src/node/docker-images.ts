@@ -3,6 +3,7 @@ import { CapstanError } from '../api/errors.ts';
 import { dockerMessage, isDockerNotFound, wrapDockerError } from './docker-errors.ts';
 import { JsonLinesDecoder, chunks } from './docker-streams.ts';
 import { ImagePullError } from './runtime.ts';
+import type { RegistryAuth } from './pod-config.ts';
 import type { ImageInfo, PullPolicy } from './runtime.ts';
 
 export interface ImageOptions {
@@ -14,6 +15,8 @@ export interface ImageOptions {
    * resolver. With it off, `Always` uses a local copy of such an image and a missing one fails at once.
    */
   pullFromDockerHub: boolean;
+  /** Registry credentials for this pull only (Docker's X-Registry-Auth header); never stored. */
+  auth?: RegistryAuth;
 }
 
 // Docker's reference grammar, loosely: [host[:port]/]path[:tag][@digest], lower-case path components.
@@ -66,17 +69,17 @@ export async function ensureImage(
         `load it with 'docker load' or name a reachable registry`,
     );
   }
-  await pull(client, ref, options.pullTimeoutMs);
+  await pull(client, ref, options.pullTimeoutMs, options.auth);
   const id = await imageId(client, ref);
   if (!id) throw new ImagePullError('ErrImagePull', ref, `image "${ref}" is still missing after its pull`);
   return { ref, id, pulled: true };
 }
 
-async function pull(client: Docker, ref: string, timeoutMs: number): Promise<void> {
+async function pull(client: Docker, ref: string, timeoutMs: number, auth?: RegistryAuth): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    const stream = await client.pull(ref, { abortSignal: abort.signal });
+    const stream = await client.pull(ref, { abortSignal: abort.signal, ...(auth ? { authconfig: auth } : {}) });
     const decoder = new JsonLinesDecoder();
     for await (const chunk of chunks(stream, abort.signal)) {
       for (const item of decoder.push(chunk)) {

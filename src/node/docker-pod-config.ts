@@ -183,6 +183,13 @@ export function planMounts(
           ReadOnly: ro,
         });
       }
+    } else if (volume.configMap || volume.secret) {
+      // Written by the agent (writeProjectedVolume) before containers are created; read-only, as Kubernetes mounts it.
+      // A subPath is resolved in the current payload (`..data`, the agent's own link): like Kubernetes, it then keeps
+      // the content it started with.
+      const root = emptyDirPath(stateRoot, sandbox.uid, volume.name);
+      if (vm.subPath) beneath(join(root, '..data'), vm.subPath, 'none', true);
+      else mounts.push({ Type: 'bind', Source: root, Target: vm.mountPath, ReadOnly: true });
     } else {
       violations.push({ field: `${field}.name`, message: `volume "${vm.name}" has no supported source` });
     }
@@ -253,4 +260,92 @@ export function appContainerCreateOptions(
   if (spec.args && spec.args.length > 0) options.Cmd = spec.args;
   if (spec.workingDir) options.WorkingDir = spec.workingDir;
   return options;
+}
+
+/** Where the warm pool's files are mounted in an app container (see `hostnameGate`). */
+export const GATE_DIR = '/.capstan';
+
+/**
+ * The script an app container of a warm sandbox runs before its own command. Docker gives a container that joins
+ * another's network namespace (`NetworkMode: container:<id>`) that container's hostname, fixed when it was created,
+ * and refuses a hostname of its own: a warm sandbox was made before its pod existed. So the app's own UTS namespace
+ * gets the pod's hostname from the runtime right after the start (`nsenter --uts`), and this gate holds the app's
+ * command back until it is set, then execs it (a command without `/` is looked up in PATH first, so busybox never
+ * runs one of its applets in its place). After 30 s without it the container fails instead of running misnamed.
+ */
+export const HOSTNAME_GATE = [
+  'want=$1',
+  'shift',
+  'i=0',
+  'while :; do',
+  '  read -r have < /proc/sys/kernel/hostname',
+  '  [ "$have" = "$want" ] && break',
+  '  i=$((i+1))',
+  '  if [ $i -gt 15000 ]; then echo "capstan: the pod hostname was not set" >&2; exit 1; fi',
+  `  ${GATE_DIR}/busybox usleep 2000`,
+  'done',
+  'cmd=$1',
+  'shift',
+  'case $cmd in',
+  '  */*) ;;',
+  '  *) IFS=:; for d in $PATH; do if [ -f "$d/$cmd" ] && [ -x "$d/$cmd" ]; then cmd=$d/$cmd; break; fi; done; unset IFS ;;',
+  'esac',
+  'exec "$cmd" "$@"',
+  '',
+].join('\n');
+
+/** The image's own ENTRYPOINT and CMD, for a container whose command the gate runs. */
+export interface ImageCommand {
+  entrypoint?: string[] | null;
+  cmd?: string[] | null;
+}
+
+/**
+ * Create options of an app container in a warm sandbox: the gate runs first and then the container's effective
+ * command (Kubernetes' rules: `command` replaces ENTRYPOINT and drops CMD, `args` replace CMD); the pod's own
+ * /etc/hostname file replaces the warm sandbox's.
+ */
+export function gatedCreateOptions(
+  options: Docker.ContainerCreateOptions,
+  spec: ContainerSpec,
+  image: ImageCommand,
+  hostname: string,
+  files: { busybox: string; gate: string; hostnameFile: string },
+): Docker.ContainerCreateOptions {
+  const entrypoint = spec.command?.length ? spec.command : (image.entrypoint ?? []);
+  const cmd = spec.args?.length ? spec.args : spec.command?.length ? [] : (image.cmd ?? []);
+  const command = [...entrypoint, ...cmd];
+  if (command.length === 0) {
+    throw new CapstanError(
+      'INVALID',
+      `container ${spec.name}: neither the pod nor the image ${spec.image} names a command`,
+    );
+  }
+  const hostConfig = options.HostConfig ?? {};
+  return {
+    ...options,
+    Entrypoint: [`${GATE_DIR}/busybox`, 'sh', `${GATE_DIR}/gate`, hostname],
+    Cmd: command,
+    Labels: { ...options.Labels, [LABELS.hostname]: hostname },
+    HostConfig: {
+      ...hostConfig,
+      Mounts: [
+        ...(hostConfig.Mounts ?? []),
+        { Type: 'bind', Source: files.busybox, Target: `${GATE_DIR}/busybox`, ReadOnly: true },
+        { Type: 'bind', Source: files.gate, Target: `${GATE_DIR}/gate`, ReadOnly: true },
+        { Type: 'bind', Source: files.hostnameFile, Target: '/etc/hostname' },
+      ],
+    },
+  };
+}
+
+/** A warm sandbox: the pause image on no network, labelled for its node's pool only (never a pod's labels). */
+export function warmSandboxCreateOptions(node: string, image: string, serial: string): Docker.ContainerCreateOptions {
+  return {
+    name: `capstan_${node}_warm_${serial}`,
+    Image: image,
+    Hostname: 'capstan-warm',
+    Labels: { [LABELS.warmNode]: node },
+    HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no' } },
+  };
 }

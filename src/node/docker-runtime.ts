@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -25,12 +26,16 @@ import type { CniConfList, CniPortMapping, CniResult } from './cni.ts';
 import { ensureNodeChains, removeNodeChains } from './node-iptables.ts';
 import { removeVxlanDeviceIfUnused } from './vxlan.ts';
 import { docker, isDockerNotFound, dockerStatus, wrapDockerError } from './docker-errors.ts';
-import { ensureImage, imageId } from './docker-images.ts';
+import { writeAtomically } from './atomic-writer.ts';
+import { ensureImage, hasRegistryHost, imageId } from './docker-images.ts';
+import type { ProjectedFile, RegistryAuth } from './pod-config.ts';
 import {
   appContainerCreateOptions,
   claimVolumeName,
   legacyClaimVolumeName,
   emptyDirPath,
+  gatedCreateOptions,
+  HOSTNAME_GATE,
   hostsFile,
   networkName,
   planMounts,
@@ -38,14 +43,17 @@ import {
   podStateDir,
   resolvConf,
   sandboxCreateOptions,
+  warmSandboxCreateOptions,
 } from './docker-pod-config.ts';
+import { WarmPool } from './warm-pool.ts';
+import type { WarmPoolOptions, WarmSandbox } from './warm-pool.ts';
 import type { ClaimVolume } from './docker-pod-config.ts';
 import { runState, toContainerInfo } from './docker-inspect.ts';
 import { containerEvents, containerLogs, execInContainer, runInContainer } from './docker-io.ts';
 import type { HostPortMapping } from '../api/types.ts';
 import { logger as rootLogger } from '../util/logger.ts';
-import { LABELS, SANDBOX_CONTAINER_NAME } from './runtime.ts';
-import { mountSubPath, removePodDir } from './subpath.ts';
+import { LABELS, SANDBOX_CONTAINER_NAME, sandboxHostPorts } from './runtime.ts';
+import { ensureTmpfs, mountSubPath, removePodDir } from './subpath.ts';
 import type {
   CommandOptions,
   CommandResult,
@@ -82,6 +90,19 @@ export interface DockerRuntimeOptions {
   pullFromDockerHub?: boolean;
   /** Where the CNI plugins are. Default CAPSTAN_CNI_PATH, else /usr/lib/cni (Debian's containernetworking-plugins). */
   cniPath?: string;
+  /** A warm pool of ready sandboxes per node (see warm-pool.ts). Default none. */
+  warmPool?: WarmPoolOptions;
+  /** The static busybox the hostname gate of warm sandboxes runs with. Default CAPSTAN_BUSYBOX, else /bin/busybox. */
+  busybox?: string;
+}
+
+/** A warm sandbox given to a pod: kept on disk, since the container's labels (fixed at create) do not name the pod. */
+interface WarmClaim {
+  node: string;
+  uid: string;
+  namespace: string;
+  name: string;
+  hostname: string;
 }
 
 const run = promisify(execFile);
@@ -151,15 +172,6 @@ async function checkHostPortFree(m: CniPortMapping): Promise<void> {
   }
 }
 
-/** The pod's hostPorts (the only ports published on the node's address; every other port is on the pod IP). */
-function hostPortsOf(config: SandboxConfig): HostPortMapping[] {
-  return config.ports.flatMap((p) =>
-    p.hostPort
-      ? [{ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', hostIP: config.hostIP, hostPort: p.hostPort }]
-      : [],
-  );
-}
-
 /**
  * ContainerRuntime on the local Docker engine. dockerode opens a fresh socket connection per request, so the
  * runtime rides through an engine restart: calls made while it is down fail with UNAVAILABLE, later ones work.
@@ -172,6 +184,15 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pullFromDockerHub: boolean;
   readonly cniPath: string;
   private readonly networks = new Map<string, CniConfList>();
+  private readonly warmPoolOptions: WarmPoolOptions | undefined;
+  private readonly busybox: string;
+  private readonly pools = new Map<string, WarmPool>();
+  /** Claimed warm sandboxes by container id. */
+  private readonly claims = new Map<string, WarmClaim>();
+  /** App containers of warm sandboxes, created and not yet started: the hostname to set at their start. */
+  private readonly gated = new Map<string, string>();
+  /** Pod container operations in flight: the warm pool fills only while there are none. */
+  private inFlight = 0;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.docker instanceof Docker ? options.docker : new Docker(options.docker);
@@ -180,6 +201,17 @@ export class DockerRuntime implements ContainerRuntime {
     this.pullTimeoutMs = options.pullTimeoutMs ?? 60_000;
     this.pullFromDockerHub = options.pullFromDockerHub ?? false;
     this.cniPath = options.cniPath ?? (process.env.CAPSTAN_CNI_PATH || DEFAULT_CNI_PATH);
+    this.warmPoolOptions = options.warmPool && options.warmPool.maxSize > 0 ? options.warmPool : undefined;
+    this.busybox = options.busybox ?? (process.env.CAPSTAN_BUSYBOX || '/bin/busybox');
+  }
+
+  private async busyWhile<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
   }
 
   async version(): Promise<RuntimeVersion> {
@@ -218,7 +250,147 @@ export class DockerRuntime implements ContainerRuntime {
     await ensureNodeChains(config.node, config.subnet, config.clusterCidr ?? config.subnet);
     const list = nodeConfList({ node: config.node, podCidr: config.subnet, dataDir: this.ipamDir(config.node) });
     this.networks.set(config.node, list);
+    await this.startWarmPool(config.node);
     return { id: bridge, name: bridge, subnet: config.subnet, gateway };
+  }
+
+  private warmDir(): string {
+    return join(this.stateRoot, 'warm');
+  }
+
+  private claimPath(id: string): string {
+    return join(this.warmDir(), 'claims', `${id}.json`);
+  }
+
+  private gatePath(): string {
+    return join(this.warmDir(), 'gate');
+  }
+
+  /**
+   * Reads the node's claims back (a restarted agent re-adopts the pods in warm sandboxes), removes warm sandboxes
+   * no pod claimed (a pool of an agent that did not stop cleanly: CNI DEL releases their addresses) and starts the
+   * pool when one is configured.
+   */
+  private async startWarmPool(node: string): Promise<void> {
+    await mkdir(join(this.warmDir(), 'claims'), { recursive: true });
+    for (const file of await readdir(join(this.warmDir(), 'claims')).catch(() => [] as string[])) {
+      if (!file.endsWith('.json')) continue;
+      const claim = JSON.parse(await readFile(join(this.warmDir(), 'claims', file), 'utf8').catch(() => '{}')) as
+        WarmClaim | Record<string, never>;
+      if (claim.node === node) this.claims.set(file.slice(0, -5), claim as WarmClaim);
+    }
+    const pool = this.pools.get(node);
+    const warm = await this.listWarm(node);
+    await Promise.all(
+      warm
+        .filter((c) => !this.claims.has(c.Id) && !pool?.ids().has(c.Id))
+        .map((c) =>
+          this.removeWarm(c.Id).catch((err: unknown) => log.warn({ err }, 'removing a left-over warm sandbox')),
+        ),
+    );
+    for (const [id, claim] of this.claims) {
+      if (claim.node === node && !warm.some((c) => c.Id === id)) await this.releaseClaim(id);
+    }
+    if (!this.warmPoolOptions || pool) return;
+    await writeFile(this.gatePath(), HOSTNAME_GATE, { mode: 0o644 });
+    const created = new WarmPool(
+      {
+        create: () => this.createWarm(node),
+        remove: (sandbox) => this.removeWarm(sandbox.id),
+        busy: () => this.inFlight > 0,
+      },
+      this.warmPoolOptions,
+    );
+    this.pools.set(node, created);
+    created.start();
+  }
+
+  private listWarm(node: string): Promise<Docker.ContainerInfo[]> {
+    return docker(`list warm sandboxes of node ${node}`, () =>
+      this.client.listContainers({ all: true, filters: { label: [`${LABELS.warmNode}=${node}`] } }),
+    );
+  }
+
+  /** A ready sandbox for the pool: the pause image running on no network, then wired into the node's bridge. */
+  private async createWarm(node: string): Promise<WarmSandbox> {
+    const options = warmSandboxCreateOptions(node, this.pauseImage, randomBytes(6).toString('hex'));
+    const id = (await docker('create a warm sandbox', () => this.client.createContainer(options))).id;
+    try {
+      const container = this.client.getContainer(id);
+      await docker('start a warm sandbox', () => container.start());
+      const info = await docker('inspect a warm sandbox', () => container.inspect());
+      if (!info.State.Pid) throw new CapstanError('UNAVAILABLE', 'a warm sandbox exited right after its start');
+      const config: SandboxConfig = {
+        node,
+        uid: '',
+        namespace: '',
+        name: '',
+        hostIP: '',
+        ports: [],
+        dns: { nameservers: [], searches: [], options: [] },
+      };
+      const result = await this.attachSandbox(config, id, info.State.Pid);
+      return { id, podIP: podIPFromResult(result), createdAt: info.Created };
+    } catch (err) {
+      await this.removeWarm(id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async removeWarm(id: string): Promise<void> {
+    await this.removeContainerNow(id);
+  }
+
+  async stopWarmPool(node: string): Promise<void> {
+    const pool = this.pools.get(node);
+    this.pools.delete(node);
+    await pool?.stop();
+  }
+
+  /** Ready sandboxes of the node's pool (tests and benchmarks watch it fill and drain). */
+  warmPoolSize(node: string): number {
+    return this.pools.get(node)?.size ?? 0;
+  }
+
+  private async releaseClaim(id: string): Promise<void> {
+    this.claims.delete(id);
+    this.gated.delete(id);
+    await rm(this.claimPath(id), { force: true });
+  }
+
+  /** Gives a pod a warm sandbox: the claim on disk first, then the pod's files with the IP it already has. */
+  private async claimWarm(config: SandboxConfig, warm: WarmSandbox): Promise<PreparedSandbox> {
+    const claim: WarmClaim = {
+      node: config.node,
+      uid: config.uid,
+      namespace: config.namespace,
+      name: config.name,
+      hostname: podHostname(config),
+    };
+    await writeFile(this.claimPath(warm.id), JSON.stringify(claim));
+    this.claims.set(warm.id, claim);
+    const dir = podStateDir(this.stateRoot, config.uid);
+    await mkdir(dir, { recursive: true });
+    await Promise.all([
+      writeFile(join(dir, 'resolv.conf'), resolvConf(config.dns)),
+      writeFile(join(dir, 'hosts'), hostsFile(warm.podIP, claim.hostname)),
+      writeFile(join(dir, 'hostname'), `${claim.hostname}\n`),
+      ...(config.volumes ?? []).flatMap((volume) =>
+        volume.emptyDir
+          ? [mkdir(emptyDirPath(this.stateRoot, config.uid, volume.name), { recursive: true, mode: 0o777 })]
+          : [],
+      ),
+    ]);
+    return {
+      id: warm.id,
+      uid: config.uid,
+      namespace: config.namespace,
+      name: config.name,
+      node: config.node,
+      volumes: config.volumes ?? [],
+      config,
+      warm: { podIP: warm.podIP, createdAt: warm.createdAt },
+    };
   }
 
   private async removeLegacyNetwork(node: string): Promise<void> {
@@ -254,6 +426,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeNodeNetwork(node: string): Promise<void> {
+    await this.stopWarmPool(node);
+    const warm = await this.listWarm(node).catch(() => []);
+    await Promise.all(warm.map((c) => this.removeWarm(c.Id).catch(() => undefined)));
     await removeNodeChains(node);
     await run('ip', ['link', 'del', bridgeName(node)]).catch(() => undefined);
     await removeVxlanDeviceIfUnused();
@@ -385,18 +560,58 @@ export class DockerRuntime implements ContainerRuntime {
     return (await imageId(this.client, ref)) !== undefined;
   }
 
-  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo> {
+  ensureImage(ref: string, policy: PullPolicy, auth?: RegistryAuth): Promise<ImageInfo> {
     return ensureImage(this.client, ref, policy, {
       pullTimeoutMs: this.pullTimeoutMs,
       pullFromDockerHub: this.pullFromDockerHub,
+      ...(auth ? { auth } : {}),
     });
+  }
+
+  async writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options: { medium?: 'Memory' } = {},
+  ): Promise<boolean> {
+    const dir = emptyDirPath(this.stateRoot, uid, volumeName);
+    try {
+      // Room for the payload twice (the old one stays until the `..data` swap), a page per file and some slack.
+      if (options.medium === 'Memory') {
+        const pages = files.reduce((n, f) => n + Math.max(1, Math.ceil(f.data.length / 4096)) + 1, 0);
+        await ensureTmpfs(dir, 2 * pages * 4096 + 1_048_576);
+      }
+      return await writeAtomically(dir, files);
+    } catch (err) {
+      throw new CapstanError('UNAVAILABLE', `cannot write volume ${volumeName}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {
     return this.startSandbox(await this.prepareSandbox(config));
   }
 
-  async prepareSandbox(config: SandboxConfig): Promise<PreparedSandbox> {
+  prepareSandbox(config: SandboxConfig): Promise<PreparedSandbox> {
+    return this.busyWhile(async () => {
+      const pool = this.pools.get(config.node);
+      // A pod with hostPorts needs portmap's rules at its ADD: it gets a sandbox of its own.
+      const warm = pool && sandboxHostPorts(config).length === 0 ? pool.take() : undefined;
+      if (warm) {
+        try {
+          return await this.claimWarm(config, warm);
+        } catch (err) {
+          log.warn({ err }, 'could not claim a warm sandbox; starting one for the pod');
+          await this.removeContainerNow(warm.id).catch(() => undefined);
+          await this.releaseClaim(warm.id);
+        }
+      }
+      return this.prepareColdSandbox(config);
+    });
+  }
+
+  private async prepareColdSandbox(config: SandboxConfig): Promise<PreparedSandbox> {
     const dir = podStateDir(this.stateRoot, config.uid);
     await mkdir(dir, { recursive: true });
     await Promise.all([
@@ -417,6 +632,11 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       // The pause image is looked up only when the engine cannot create the sandbox: one round trip less per pod.
       if (isDockerNotFound(err) && !(await this.imagePresent(this.pauseImage))) {
+        // From CAPSTAN_IMAGE_REPOSITORY: the pause image comes from that registry, like kubeadm's KUBE_REPO_PREFIX.
+        if (hasRegistryHost(this.pauseImage)) {
+          await this.ensureImage(this.pauseImage, 'IfNotPresent');
+          return this.prepareSandbox(config);
+        }
         throw new CapstanError(
           'UNAVAILABLE',
           `sandbox image ${this.pauseImage} is missing; run 'bash scripts/setup.sh'`,
@@ -435,7 +655,26 @@ export class DockerRuntime implements ContainerRuntime {
     };
   }
 
-  async startSandbox(sandbox: PreparedSandbox): Promise<SandboxInfo> {
+  startSandbox(sandbox: PreparedSandbox): Promise<SandboxInfo> {
+    const { config, warm } = sandbox;
+    if (warm) {
+      return Promise.resolve({
+        id: sandbox.id,
+        uid: config.uid,
+        namespace: config.namespace,
+        name: config.name,
+        node: config.node,
+        podIP: warm.podIP,
+        hostIP: config.hostIP,
+        hostPorts: [],
+        volumes: sandbox.volumes,
+        createdAt: warm.createdAt,
+      });
+    }
+    return this.busyWhile(() => this.startColdSandbox(sandbox));
+  }
+
+  private async startColdSandbox(sandbox: PreparedSandbox): Promise<SandboxInfo> {
     const { config } = sandbox;
     const container = this.client.getContainer(sandbox.id);
     try {
@@ -456,7 +695,7 @@ export class DockerRuntime implements ContainerRuntime {
         node: config.node,
         podIP,
         hostIP: config.hostIP,
-        hostPorts: hostPortsOf(config),
+        hostPorts: sandboxHostPorts(config),
         volumes: sandbox.volumes,
         createdAt: info.Created,
       };
@@ -467,10 +706,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async createContainer(
+  createContainer(sandbox: SandboxRef, spec: ContainerSpec, options: { restartCount?: number } = {}): Promise<string> {
+    return this.busyWhile(() => this.createAppContainer(sandbox, spec, options));
+  }
+
+  private async createAppContainer(
     sandbox: SandboxRef,
     spec: ContainerSpec,
-    options: { restartCount?: number } = {},
+    options: { restartCount?: number },
   ): Promise<string> {
     const claimVolumes = new Map<string, ClaimVolume>();
     for (const vm of spec.volumeMounts ?? []) {
@@ -481,10 +724,26 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const { mounts, subPaths } = planMounts(sandbox, spec, this.stateRoot, claimVolumes);
     for (const p of subPaths) await mountSubPath(p.root, p.subPath, p.target, p.create);
-    const create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
+    let create = appContainerCreateOptions(sandbox, spec, options.restartCount ?? 0, this.stateRoot, mounts);
+    const claim = this.claims.get(sandbox.id);
+    if (claim) {
+      const image = await docker(`inspect image ${spec.image}`, () => this.client.getImage(spec.image).inspect());
+      create = gatedCreateOptions(
+        create,
+        spec,
+        { entrypoint: image.Config.Entrypoint as string[] | null, cmd: image.Config.Cmd },
+        claim.hostname,
+        {
+          busybox: this.busybox,
+          gate: this.gatePath(),
+          hostnameFile: join(podStateDir(this.stateRoot, sandbox.uid), 'hostname'),
+        },
+      );
+    }
     const container = await docker(`create container ${spec.name} of pod ${sandbox.namespace}/${sandbox.name}`, () =>
       this.client.createContainer(create),
     );
+    if (claim) this.gated.set(container.id, claim.hostname);
     return container.id;
   }
 
@@ -537,12 +796,28 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async startContainer(id: string): Promise<void> {
+  startContainer(id: string): Promise<void> {
+    return this.busyWhile(async () => {
+      try {
+        await this.client.getContainer(id).start();
+      } catch (err) {
+        if (dockerStatus(err) === 304) return;
+        throw wrapDockerError(err, `start container ${id.slice(0, 12)}`);
+      }
+      const hostname = this.gated.get(id);
+      if (hostname !== undefined) await this.setHostname(id, hostname);
+    });
+  }
+
+  /** The pod's hostname in the UTS namespace of an app container of a warm sandbox; its gate then runs the app. */
+  private async setHostname(id: string, hostname: string): Promise<void> {
+    this.gated.delete(id);
+    const info = await docker('inspect the container', () => this.client.getContainer(id).inspect());
+    if (!info.State.Pid) return;
     try {
-      await this.client.getContainer(id).start();
+      await run('nsenter', [`--uts=/proc/${info.State.Pid}/ns/uts`, this.busybox, 'hostname', hostname]);
     } catch (err) {
-      if (dockerStatus(err) === 304) return;
-      throw wrapDockerError(err, `start container ${id.slice(0, 12)}`);
+      throw new CapstanError('UNAVAILABLE', `cannot set the hostname of container ${id.slice(0, 12)}`, { cause: err });
     }
   }
 
@@ -555,7 +830,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async removeContainer(id: string): Promise<void> {
+  removeContainer(id: string): Promise<void> {
+    return this.busyWhile(() => this.removeContainerNow(id));
+  }
+
+  private async removeContainerNow(id: string): Promise<void> {
     try {
       await this.client.getContainer(id).remove({ force: true, v: false });
     } catch (err) {
@@ -567,24 +846,36 @@ export class DockerRuntime implements ContainerRuntime {
     // After the removal: the netns and with it the veth are gone, DEL releases the address and portmap's rules. A
     // failed DEL is retried by the repair of the next listing (the cached result stays until a DEL succeeds).
     await this.detachSandbox(id).catch((err: unknown) => log.warn({ err, container: id }, 'CNI DEL failed'));
+    this.gated.delete(id);
+    if (this.claims.has(id)) await this.releaseClaim(id);
   }
 
-  async removePod(uid: string): Promise<void> {
+  removePod(uid: string): Promise<void> {
+    return this.busyWhile(() => this.removePodNow(uid));
+  }
+
+  private async removePodNow(uid: string): Promise<void> {
     const list = await docker(`list containers of pod ${uid}`, () =>
       this.client.listContainers({ all: true, filters: { label: [`${LABELS.podUid}=${uid}`] } }),
     );
     const isSandbox = (c: Docker.ContainerInfo): boolean => c.Labels[LABELS.containerName] === SANDBOX_CONTAINER_NAME;
-    await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.removeContainer(c.Id)));
-    await Promise.all(list.filter(isSandbox).map((c) => this.removeContainer(c.Id)));
+    const warm = [...this.claims].flatMap(([id, claim]) => (claim.uid === uid ? [id] : []));
+    await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.removeContainerNow(c.Id)));
+    await Promise.all([...list.filter(isSandbox).map((c) => c.Id), ...warm].map((id) => this.removeContainerNow(id)));
     await removePodDir(podStateDir(this.stateRoot, uid));
   }
 
   async listPodContainers(node: string, known?: (id: string) => KnownContainer | undefined): Promise<PodContainers[]> {
     const network = await this.readNetworkState(node);
-    const list = await docker(`list containers of node ${node}`, () =>
-      this.client.listContainers({ all: true, filters: { label: [`${LABELS.node}=${node}`] } }),
-    );
-    await this.repairNetwork(node, network, new Set(list.map((c) => c.Id)));
+    const [podList, warm] = await Promise.all([
+      docker(`list containers of node ${node}`, () =>
+        this.client.listContainers({ all: true, filters: { label: [`${LABELS.node}=${node}`] } }),
+      ),
+      this.listWarm(node),
+    ]);
+    await this.repairNetwork(node, network, new Set([...podList, ...warm].map((c) => c.Id)));
+    // Ready warm sandboxes are no pods; claimed ones are their pods' sandboxes.
+    const list = [...podList, ...warm.filter((c) => this.claims.has(c.Id))];
     const infos: (KnownContainer | undefined)[] = list.map((c) => {
       const seen = known?.(c.Id);
       return seen && seen.state === runState(c.State) ? seen : undefined;
@@ -596,7 +887,16 @@ export class DockerRuntime implements ContainerRuntime {
         const i = toInspect[next++]!;
         const raw = await this.inspectRaw(list[i]!.Id);
         if (!raw) continue;
-        const info = toContainerInfo(raw);
+        const claim = this.claims.get(raw.Id);
+        const info = claim
+          ? {
+              ...toContainerInfo(raw),
+              name: SANDBOX_CONTAINER_NAME,
+              podUid: claim.uid,
+              podNamespace: claim.namespace,
+              podName: claim.name,
+            }
+          : toContainerInfo(raw);
         infos[i] =
           info.name === SANDBOX_CONTAINER_NAME
             ? {

@@ -1,6 +1,6 @@
 import { arch, cpus, hostname, platform, totalmem } from 'node:os';
 import { isCapstanError } from '../api/errors.ts';
-import type { Lease, Node, NodeCondition, NodeStatus } from '../api/types.ts';
+import type { Lease, Node, NodeCondition, NodeStatus, Taint } from '../api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { Store } from '../store/store.ts';
 import { CAPSTAN_VERSION } from '../util/version.ts';
@@ -14,6 +14,18 @@ export interface NodeIdentity {
   runtimeVersion: string;
   /** Port of the node agent's log endpoint on `nodeAddress`, if it serves one. */
   kubeletPort?: number;
+  /** Reported instead of the machine's CPUs and memory (and 110 pods). */
+  capacity?: NodeCapacity;
+  /** Taints and cordon a new Node is created with. */
+  registerWithTaints?: Taint[];
+  registerUnschedulable?: boolean;
+}
+
+/** A node's capacity as Kubernetes quantities (`cpu: '4'`, `memory: '8Gi'`, `pods: '110'`). */
+export interface NodeCapacity {
+  cpu: string;
+  memory: string;
+  pods: string;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
@@ -55,7 +67,7 @@ export function nodeStatus(
   now: string,
   notReady?: NotReady,
 ): NodeStatus {
-  const resources = {
+  const resources = identity.capacity ?? {
     cpu: String(cpus().length),
     memory: `${Math.floor(totalmem() / 1024)}Ki`,
     pods: '110',
@@ -95,7 +107,11 @@ export async function registerNode(store: Store, identity: NodeIdentity, notRead
       return await store.create('Node', {
         kind: 'Node',
         metadata: { name: identity.nodeName, labels: nodeLabels(identity) },
-        spec: identity.podSubnet ? { podCIDR: identity.podSubnet } : {},
+        spec: {
+          ...(identity.podSubnet ? { podCIDR: identity.podSubnet } : {}),
+          ...(identity.registerWithTaints?.length ? { taints: identity.registerWithTaints } : {}),
+          ...(identity.registerUnschedulable ? { unschedulable: true } : {}),
+        },
         status: nodeStatus(identity, undefined, now, notReady),
       });
     } catch (err) {

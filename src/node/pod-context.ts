@@ -5,6 +5,7 @@ import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Backoff } from './backoff.ts';
 import type { ObservedContainers } from './pod-plan.ts';
+import { EMPTY_POD_CONFIG, type PodConfig } from './pod-config.ts';
 import { containerSpec } from './pod-spec.ts';
 import type { PodDnsOptions } from './pod-spec.ts';
 import type { PodRecord } from './pod-worker.ts';
@@ -64,6 +65,12 @@ export function observed(rec: PodRecord): ObservedContainers {
   return { current, all: [...rec.containers.values()], ...(rec.sandbox ? { sandbox: rec.sandbox } : {}) };
 }
 
-export function specFor(ctx: SyncContext, pod: Pod, c: Container, podIP: string): ContainerSpec {
-  return containerSpec(pod, c, { podIP, hostIP: ctx.nodeAddress });
+export function specFor(
+  ctx: SyncContext,
+  pod: Pod,
+  c: Container,
+  podIP: string,
+  config: PodConfig = EMPTY_POD_CONFIG,
+): ContainerSpec {
+  return containerSpec(pod, c, { podIP, hostIP: ctx.nodeAddress }, config);
 }

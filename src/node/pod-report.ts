@@ -1,6 +1,7 @@
+import { waitOutOfEndpoints } from './endpoint-drain.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Pod, PodStatus } from '../api/types.ts';
-import { canonicalJson } from '../controllers/pod-status.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import type { SyncContext, WaitingReasons } from './pod-context.ts';
 import type { PodRecord } from './pod-worker.ts';
 import { computePodStatus } from './status.ts';
@@ -80,8 +81,18 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '') + graceSeconds * 1000;
   const remaining = Number.isNaN(deadline) ? graceSeconds : Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
   const running = [...rec.containers.values()].filter((c) => c.state === 'running');
+  let stopSeconds = remaining;
+  if (running.length > 0 && remaining > 0) {
+    // Out of every Service's proxies first, within half the grace period (the rest is the app's to shut down).
+    const started = Date.now();
+    await waitOutOfEndpoints(ctx.store, rec.namespace, rec.sandbox?.podIP, (remaining * 1000) / 2).catch(
+      (err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot check the endpoints before stopping'),
+    );
+    // What is left of the grace period, in the whole seconds Docker takes (a 50 ms check must not cost a second).
+    stopSeconds = Math.max(0, Math.ceil((started + remaining * 1000 - Date.now()) / 1000));
+  }
   for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-  await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, remaining)));
+  await Promise.all(running.map((c) => ctx.runtime.stopContainer(c.id, stopSeconds)));
   await ctx.runtime.removePod(rec.uid);
   rec.containers.clear();
   rec.sandbox = undefined;

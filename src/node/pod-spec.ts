@@ -1,5 +1,6 @@
 import { CapstanError } from '../api/errors.ts';
 import type { Container, EnvVar, Pod } from '../api/types.ts';
+import { EMPTY_POD_CONFIG, envFromVars, envKeyRef, type PodConfig } from './pod-config.ts';
 import type { ContainerSpec, DnsConfig, PortSpec, SandboxConfig } from './runtime.ts';
 
 /** Pure translation of a Pod into what the container runtime needs: sandbox config, container specs, DNS. */
@@ -111,26 +112,53 @@ export function expandVars(text: string, vars: ReadonlyMap<string, string>): str
   });
 }
 
-export function resolveEnv(pod: Pod, env: EnvVar[] | undefined, ctx: FieldContext): { name: string; value: string }[] {
-  const vars = new Map<string, string>();
-  const out: { name: string; value: string }[] = [];
+export function resolveEnv(
+  pod: Pod,
+  env: EnvVar[] | undefined,
+  ctx: FieldContext,
+  initial: ReadonlyMap<string, string> = new Map(),
+  config: PodConfig = EMPTY_POD_CONFIG,
+): { name: string; value: string }[] {
+  const vars = new Map(initial);
   for (const e of env ?? []) {
+    if (e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef) {
+      const value = envKeyRef(pod, e, config);
+      if (value === undefined) continue;
+      vars.set(e.name, value);
+      continue;
+    }
     const fieldPath = e.valueFrom?.fieldRef?.fieldPath;
     const value = fieldPath !== undefined ? resolveFieldRef(pod, fieldPath, ctx) : expandVars(e.value ?? '', vars);
     vars.set(e.name, value);
-    out.push({ name: e.name, value });
   }
-  return out;
+  return [...vars].map(([name, value]) => ({ name, value }));
 }
 
-/** The runtime spec of one app container: env resolved, `$(VAR)` expanded in command and args. */
-export function containerSpec(pod: Pod, container: Container, ctx: FieldContext): ContainerSpec {
-  const env = resolveEnv(pod, container.env, ctx);
+/**
+ * The runtime spec of one app container: env resolved (`envFrom` first, then `env`, as Kubernetes orders them),
+ * `$(VAR)` expanded in command and args. `config` holds the ConfigMaps and Secrets the pod refers to; a missing one
+ * that is not optional throws INVALID (the container's CreateContainerConfigError).
+ */
+export function containerSpec(
+  pod: Pod,
+  container: Container,
+  ctx: FieldContext,
+  config: PodConfig = EMPTY_POD_CONFIG,
+): ContainerSpec {
+  const fromSources = envFromVars(pod, container, config);
+  const env = resolveEnv(pod, container.env, ctx, fromSources, config);
   const vars = new Map(env.map((e) => [e.name, e.value]));
   const spec: ContainerSpec = { name: container.name, image: container.image };
   if (container.command?.length) spec.command = container.command.map((a) => expandVars(a, vars));
   if (container.args?.length) spec.args = container.args.map((a) => expandVars(a, vars));
   if (env.length > 0) spec.env = env;
+  const configured = [
+    ...fromSources.keys(),
+    ...(container.env ?? [])
+      .filter((e) => e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef)
+      .map((e) => e.name),
+  ];
+  if (configured.length > 0) spec.configEnv = [...new Set(configured)].sort();
   if (container.workingDir) spec.workingDir = container.workingDir;
   if (container.resources) spec.resources = container.resources;
   if (container.volumeMounts?.length) spec.volumeMounts = container.volumeMounts;

@@ -3,6 +3,7 @@ import type { CapstanError } from '../api/errors.ts';
 import type { Container, Pod } from '../api/types.ts';
 import { crashKey, failureKey, refreshContainer, specFor } from './pod-context.ts';
 import type { SyncContext, WaitingReasons } from './pod-context.ts';
+import { pullCredentials } from './pod-config.ts';
 import { sandboxConfig, usesPodIP } from './pod-spec.ts';
 import type { PodRecord } from './pod-worker.ts';
 import { ImagePullError, SANDBOX_CONTAINER_NAME } from './runtime.ts';
@@ -56,7 +57,8 @@ export async function ensureImage(
   const container = pod.spec?.containers.find((c) => c.name === name);
   if (!container) return undefined;
   try {
-    const info = await ctx.runtime.ensureImage(container.image, container.imagePullPolicy ?? 'IfNotPresent');
+    const auth = rec.config ? pullCredentials(pod, container.image, rec.config) : undefined;
+    const info = await ctx.runtime.ensureImage(container.image, container.imagePullPolicy ?? 'IfNotPresent', auth);
     ctx.events.record(
       pod,
       'Normal',
@@ -223,7 +225,8 @@ async function createContainer(
   podIP: string,
 ): Promise<CreatedContainer> {
   try {
-    const id = await ctx.runtime.createContainer(sandbox, specFor(ctx, pod, container, podIP), { restartCount });
+    const spec = specFor(ctx, pod, container, podIP, rec.config);
+    const id = await ctx.runtime.createContainer(sandbox, spec, { restartCount });
     rec.version++;
     return { id };
   } catch (err) {

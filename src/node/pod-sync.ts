@@ -4,6 +4,9 @@ import type { ContainerAction } from './pod-plan.ts';
 import { crashKey, observed, refreshContainer, specFor } from './pod-context.ts';
 import type { SyncContext, WaitingReasons } from './pod-context.ts';
 import { reportStatus, terminatePod } from './pod-report.ts';
+import { podReferences } from '../auth/config-access.ts';
+import { isCapstanError } from '../api/errors.ts';
+import { configProblems, EMPTY_POD_CONFIG, fetchPodConfig, projectedFiles, type PodConfig } from './pod-config.ts';
 import { claimNames } from './pod-spec.ts';
 import { createSandbox, ensureImage, startContainer, startCreated } from './pod-steps.ts';
 import type { CreatedContainer } from './pod-steps.ts';
@@ -15,6 +18,8 @@ export type { SyncContext } from './pod-context.ts';
 
 /** How often a pod waiting for a missing PersistentVolumeClaim looks again. */
 const CLAIM_RETRY_MS = 2_000;
+/** How often a pod waiting for a missing ConfigMap or Secret looks again. */
+const CONFIG_RETRY_MS = 2_000;
 
 /** Brings the record up to date with the engine: a listing taken while nothing changed here, then events. */
 async function observe(ctx: SyncContext, rec: PodRecord): Promise<void> {
@@ -74,13 +79,16 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
   }
   rec.message = undefined;
 
+  const held = await resolveConfig(ctx, rec, pod, waiting);
+  if (held) return (await reportStatus(ctx, rec, waiting)) ? 0 : CONFIG_RETRY_MS;
+
   const now = Date.now();
   const obs = observed(rec);
   const sandbox = sandboxInfo(ctx, rec, pod);
   const desiredHash = new Map<string, string>();
   if (sandbox) {
     for (const c of pod.spec?.containers ?? [])
-      desiredHash.set(c.name, containerSpecHash(specFor(ctx, pod, c, sandbox.podIP)));
+      desiredHash.set(c.name, containerSpecHash(specFor(ctx, pod, c, sandbox.podIP, rec.config)));
   }
   const unhealthy = new Map<string, 'liveness' | 'startup'>();
   const backoffMs = new Map<string, number>();
@@ -173,6 +181,47 @@ export async function syncPod(ctx: SyncContext, rec: PodRecord): Promise<number 
   watchProbes(ctx, rec, pod);
   if (await reportStatus(ctx, rec, waiting)) later(0);
   return requeue;
+}
+
+/**
+ * Reads the ConfigMaps and Secrets the pod refers to and writes its configMap and secret volumes (atomically, so a
+ * change reaches running containers' files at the next sync; env stays as the containers started with it). True
+ * when the pod is held: a reference that is not optional is missing, and the containers that need it wait with
+ * CreateContainerConfigError and the kubelet's reason, retried until it appears.
+ */
+async function resolveConfig(ctx: SyncContext, rec: PodRecord, pod: Pod, waiting: WaitingReasons): Promise<boolean> {
+  if (podReferences(pod).configMaps.size + podReferences(pod).secrets.size === 0) {
+    rec.config = EMPTY_POD_CONFIG;
+    return false;
+  }
+  let config: PodConfig;
+  try {
+    config = await fetchPodConfig(ctx.store, pod);
+  } catch (err) {
+    // A node may read only what pods bound to it refer to; just after binding the API's cache may not show that yet.
+    if (!isCapstanError(err, 'FORBIDDEN')) throw err;
+    rec.message = err.message;
+    return true;
+  }
+  rec.config = config;
+  const problems = configProblems(pod, config);
+  if (problems.size > 0) {
+    for (const [name, message] of problems) {
+      waiting.set(name, { reason: 'CreateContainerConfigError', message });
+      ctx.events.record(pod, 'Warning', 'Failed', `Error: ${message}`);
+    }
+    return true;
+  }
+  await Promise.all(
+    (pod.spec?.volumes ?? []).map(async (volume) => {
+      const files = projectedFiles(pod, volume, config);
+      // Secret volumes on a tmpfs, as kubelet: a Secret never reaches the node's disk.
+      if (files) {
+        await ctx.runtime.writeProjectedVolume(rec.uid, volume.name, files, volume.secret ? { medium: 'Memory' } : {});
+      }
+    }),
+  );
+  return false;
 }
 
 async function missingClaims(ctx: SyncContext, pod: Pod): Promise<string[]> {

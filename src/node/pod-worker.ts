@@ -3,6 +3,8 @@ import type { Logger } from '../util/logger.ts';
 import type { ContainerInfo, PodContainers } from './runtime.ts';
 
 /** The agent's view of one pod on this node: its desired object and the containers the engine has for it. */
+import type { PodConfig } from './pod-config.ts';
+
 export interface PodRecord {
   uid: string;
   namespace: string;
@@ -20,6 +22,8 @@ export interface PodRecord {
   failures: Map<string, { atMs: number; reason: string; backoffReason: string; message: string }>;
   /** Pod-level explanation while it cannot start. */
   message?: string;
+  /** The ConfigMaps and Secrets the pod refers to, as read at the last sync. */
+  config?: PodConfig;
   /** Bumped on every change this agent makes to the pod's containers. */
   version: number;
   /** resourceVersion of the agent's last status write, so its own echo does not trigger another sync. */

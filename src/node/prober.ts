@@ -1,6 +1,5 @@
 import type { Container, Probe } from '../api/types.ts';
-import { runProbe } from './probes.ts';
-import type { ExecFn, ProbeResult } from './probes.ts';
+import type { ProbeResult, ProbeTarget } from './probes.ts';
 
 /** One running container the prober watches. */
 export interface ProbeSubject {
@@ -15,6 +14,9 @@ export interface ProbeSubject {
 }
 
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
+
+/** Runs one probe of a container: `runProbe` over the pod network and the runtime's exec, or a runtime's own. */
+export type ProbeRunner = (probe: Probe, target: ProbeTarget, kind: ProbeKind) => Promise<ProbeResult>;
 
 export interface ProberHooks {
   /** A result that changes the pod's status (ready, started) or needs action (unhealthy). */
@@ -49,7 +51,7 @@ export class Prober {
   private readonly workers = new Map<string, Worker>();
 
   constructor(
-    private readonly exec: ExecFn,
+    private readonly runProbe: ProbeRunner,
     private readonly hooks: ProberHooks,
   ) {}
 
@@ -131,7 +133,7 @@ export class Prober {
       ...(w.subject.container.ports ? { ports: w.subject.container.ports } : {}),
     };
     const run = async (): Promise<void> => {
-      const result = await runProbe(probe, target, this.exec);
+      const result = await this.runProbe(probe, target, kind);
       if (w.stopped) return;
       if (result.success) {
         successes++;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../app/config.ts';
+import { loadConfig, pauseImageOf } from '../app/config.ts';
 import { syncDnsIndex } from '../app/dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
@@ -8,6 +8,7 @@ import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { startNodeAgent, type NodeAgent } from './agent.ts';
 import { DockerRuntime } from './docker-runtime.ts';
+import { warmPoolFromEnv } from './warm-pool.ts';
 import { startLogServer, type LogServer } from './log-server.ts';
 
 export interface RunNodeOptions {
@@ -152,7 +153,11 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     stops.push(() => logServer.close());
     const started = await startNodeAgent({
       store,
-      runtime: new DockerRuntime(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+      runtime: new DockerRuntime({
+        pauseImage: pauseImageOf(config.imageRepository),
+        ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+        warmPool: warmPoolFromEnv(),
+      }),
       nodeName,
       nodeAddress: config.nodeAddress,
       ...(config.podSubnet ? { podSubnet: config.podSubnet } : {}),

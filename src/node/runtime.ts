@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import type { CapstanErrorCode } from '../api/errors.ts';
 import type { HostPortMapping, ResourceRequirements, Volume } from '../api/types.ts';
+import type { ProjectedFile, RegistryAuth } from './pod-config.ts';
 
 /**
  * The node agent's port to a container engine (the CRI side of a kubelet). The reconcile loop talks only to this
@@ -23,8 +24,23 @@ export interface ContainerRuntime {
   removeNodeNetwork(node: string): Promise<void>;
 
   imagePresent(ref: string): Promise<boolean>;
-  /** Makes `ref` usable under `policy`; throws `ImagePullError` with a Kubernetes-style reason when it cannot. */
-  ensureImage(ref: string, policy: PullPolicy): Promise<ImageInfo>;
+  /**
+   * Makes `ref` usable under `policy`; throws `ImagePullError` with a Kubernetes-style reason when it cannot. `auth`
+   * (from the pod's imagePullSecrets) goes to the engine with this one pull and is never written to disk.
+   */
+  ensureImage(ref: string, policy: PullPolicy, auth?: RegistryAuth): Promise<ImageInfo>;
+
+  /**
+   * Writes the files of a pod's configMap or secret volume atomically (timestamped directory + `..data` symlink
+   * swap, as kubelet's AtomicWriter), so running containers see a change without a restart. True when it changed.
+   * `medium: 'Memory'` (secret volumes) keeps the files on a tmpfs, never on the node's disk.
+   */
+  writeProjectedVolume(
+    uid: string,
+    volumeName: string,
+    files: readonly ProjectedFile[],
+    options?: { medium?: 'Memory' },
+  ): Promise<boolean>;
 
   /** Writes the pod's state dir (resolv.conf, hosts, emptyDirs), creates and starts the sandbox holding its network. */
   createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
@@ -71,6 +87,8 @@ export interface ContainerRuntime {
   attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession>;
   /** Container start/die/oom events of the node's containers until `signal` aborts. */
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+  /** Stops the node's warm pool, if it has one, removing its ready sandboxes and releasing their addresses. */
+  stopWarmPool?(node: string): Promise<void>;
 }
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -183,6 +201,8 @@ export type SandboxRef = Pick<SandboxInfo, 'id' | 'uid' | 'namespace' | 'name' |
 /** A sandbox container created but not started yet (see `ContainerRuntime.prepareSandbox`). */
 export interface PreparedSandbox extends SandboxRef {
   config: SandboxConfig;
+  /** Set when the sandbox was taken from the node's warm pool: it runs and has its IP already. */
+  warm?: { podIP: string; createdAt: string };
 }
 
 /** An app container as the runtime needs it: env already resolved (fieldRefs substituted by the caller). */
@@ -192,6 +212,12 @@ export interface ContainerSpec {
   command?: string[];
   args?: string[];
   env?: { name: string; value: string }[];
+  /**
+   * Names of env vars whose values come from ConfigMaps and Secrets. Their values are left out of the spec hash:
+   * env stays as the container started with it when the source changes (as Kubernetes), and a Secret's value never
+   * reaches a Docker label.
+   */
+  configEnv?: string[];
   workingDir?: string;
   resources?: ResourceRequirements;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
@@ -291,9 +317,22 @@ export const LABELS = {
   node: 'io.capstan.node',
   specHash: 'io.capstan.container.hash',
   restartCount: 'io.capstan.restart-count',
+  /** On a warm sandbox: the node whose pool it belongs to (it carries no pod labels, so it is never listed as one). */
+  warmNode: 'io.capstan.warm.node',
+  /** On an app container of a warm sandbox: the pod hostname the runtime sets in its UTS namespace at start. */
+  hostname: 'io.capstan.hostname',
 } as const;
 
 export const SANDBOX_CONTAINER_NAME = 'POD';
+
+/** The pod's hostPorts (the only ports published on the node's address; every other port is on the pod IP). */
+export function sandboxHostPorts(config: SandboxConfig): HostPortMapping[] {
+  return config.ports.flatMap((p) =>
+    p.hostPort
+      ? [{ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', hostIP: config.hostIP, hostPort: p.hostPort }]
+      : [],
+  );
+}
 
 /** Stable JSON: object keys sorted, so equal specs hash equally whatever the key order. */
 function canonical(value: unknown): unknown {
@@ -309,8 +348,12 @@ function canonical(value: unknown): unknown {
 
 /** Hash of a container spec; the agent compares it with a container's label to tell a changed spec. */
 export function containerSpecHash(spec: ContainerSpec): string {
+  const configured = new Set(spec.configEnv ?? []);
+  const hashed = configured.size
+    ? { ...spec, env: spec.env?.map((e) => (configured.has(e.name) ? { name: e.name, value: '' } : e)) }
+    : spec;
   return createHash('sha256')
-    .update(JSON.stringify(canonical(spec)))
+    .update(JSON.stringify(canonical(hashed)))
     .digest('hex')
     .slice(0, 16);
 }

@@ -141,6 +141,36 @@ async function run(command: string, args: string[]): Promise<void> {
   }
 }
 
+/**
+ * Makes `dir` a tmpfs of at least `sizeBytes` (kubelet's medium: Memory, used for secret volumes): what is written
+ * there lives in memory and never reaches the node's disk. Mounted once, then only grown (remount); an existing
+ * directory's contents are hidden under the mount, so the caller mounts before writing. removePodDir unmounts it.
+ */
+export async function ensureTmpfs(dir: string, sizeBytes: number): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const point = await realpath(dir);
+  const size = `size=${Math.ceil(sizeBytes / 4096) * 4}k`;
+  const mounted = await tmpfsSizeKb(point);
+  if (mounted === undefined)
+    await run('mount', ['-t', 'tmpfs', '-o', `${size},mode=0755,nosuid,nodev,noexec`, 'tmpfs', point]);
+  else if (mounted * 1024 < sizeBytes) await run('mount', ['-o', `remount,${size}`, point]);
+}
+
+/** The size (KiB) of the tmpfs mounted exactly at `point`, or undefined when none is. */
+async function tmpfsSizeKb(point: string): Promise<number | undefined> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  let found: number | undefined;
+  for (const line of info.split('\n')) {
+    const [left, right] = line.split(' - ');
+    const at = left?.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (at !== point || !right?.startsWith('tmpfs ')) continue;
+    const options = right.split(' ')[2] ?? '';
+    const size = /(?:^|,)size=(\d+)k/.exec(options);
+    found = size ? Number(size[1]) : Number.MAX_SAFE_INTEGER;
+  }
+  return found;
+}
+
 /** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo). */
 export async function mountsBelow(dir: string): Promise<string[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8');

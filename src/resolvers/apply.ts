@@ -122,16 +122,17 @@ async function planDocument(store: Store, doc: ManifestDocument, options: ApplyO
 }
 
 /**
- * `kubectl apply -f`: creates or updates every object of a multi-document YAML manifest and reports each as
+ * `kubectl apply -f`: creates or updates every object of a multi-document YAML manifest (its text, parsed here, or
+ * its documents, parsed already by a ManifestParser) and reports each as
  * created, configured or unchanged. All or nothing as far as validation goes: every document is checked with a dry
  * run (INVALID errors of all documents are reported together) before the first write. Namespaces are written first.
  */
 export async function applyManifest(
   store: Store,
-  yamlText: string,
+  manifest: string | ManifestDocument[],
   options: ApplyOptions = {},
 ): Promise<ApplyResult[]> {
-  const docs = parseManifest(yamlText);
+  const docs = typeof manifest === 'string' ? parseManifest(manifest) : manifest;
   const newNamespaces = new Set(docs.filter((d) => d.kind === 'Namespace').map((d) => d.object.metadata.name!));
   const settled = await Promise.allSettled(docs.map((doc) => planDocument(store, doc, options, newNamespaces)));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));

@@ -1,6 +1,6 @@
 import { CapstanError } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '../auth/identity.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_NAMESPACE } from './objects.ts';
 

@@ -1,6 +1,6 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { CapstanError } from '../api/errors.ts';
 import type { Kind, KubeObject, ObjectInput } from '../api/types.ts';
+import { readYamlDocuments, type YamlReadResult } from './yaml-reader.mjs';
 
 /** The kinds `apply` accepts, with the apiVersion Kubernetes gives them. */
 export const APPLICABLE_KINDS: Partial<Record<Kind, string>> = {
@@ -11,6 +11,8 @@ export const APPLICABLE_KINDS: Partial<Record<Kind, string>> = {
   PersistentVolumeClaim: 'v1',
   Endpoints: 'v1',
   Deployment: 'apps/v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
 };
 
 /** One object of a manifest, with where it came from. */
@@ -27,36 +29,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Alias expansions allowed per document (yaml's default too): a manifest that needs more is an attack. */
-const MAX_ALIAS_COUNT = 100;
-
 /**
  * Parses multi-document Kubernetes YAML into objects of the kinds Capstan stores. Throws INVALID naming the line and
- * column of a syntax error, or the document index and line of a document of an unknown kind or apiVersion.
+ * column of a syntax error, or the document index and line of a document of an unknown kind or apiVersion. This runs
+ * on the calling thread: the API server uses ManifestParser (manifest-parser.ts), which runs the YAML part in a worker.
  */
 export function parseManifest(text: string): ManifestDocument[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true });
-  if (!Array.isArray(docs)) return [];
-  const result: ManifestDocument[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const pos = error.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
-      throw CapstanError.invalid([{ field: 'manifest', message: `YAML syntax error at ${where}: ${error.message}` }]);
-    }
-    let value: unknown;
-    try {
-      // maxAliasCount: a document whose aliases expand past this is refused (the "billion laughs" attack).
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw CapstanError.invalid([{ field: `manifest[${result.length}]`, message: `cannot be read: ${message}` }]);
-    }
-    if (value === null || value === undefined) continue;
-    const index = result.length;
-    const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
+  return manifestDocuments(readYamlDocuments(text));
+}
+
+/** The checks of parseManifest after the YAML is read (readYamlDocuments, in this thread or a worker). */
+export function manifestDocuments(read: YamlReadResult): ManifestDocument[] {
+  if ('error' in read) throw CapstanError.invalid([read.error]);
+  return read.documents.map(({ value, line }, index) => {
     const where = `document ${index} (line ${line})`;
     const fail = (message: string) =>
       CapstanError.invalid([{ field: `manifest[${index}]`, message: `${where}: ${message}` }]);
@@ -73,14 +58,13 @@ export function parseManifest(text: string): ManifestDocument[] {
     if (!isPlainObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
       throw fail('metadata.name is required');
     }
-    result.push({
+    return {
       index,
       line,
       kind: kind as Kind,
       object: { apiVersion: expected, kind, metadata, ...payload } as ObjectInput,
-    });
-  }
-  return result;
+    };
+  });
 }
 
 /**

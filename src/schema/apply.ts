@@ -41,7 +41,11 @@ builder.mutationField('apply', (t) =>
     },
     resolve: async (_root, args, context) => {
       const namespace = args.namespace ?? DEFAULT_NAMESPACE;
-      for (const doc of parseManifest(args.manifest)) {
+      // Off the event loop when the server has a parser (yoga.ts): YAML can be made slow to parse.
+      const docs = context.limiters
+        ? await context.limiters.manifests.parse(args.manifest)
+        : parseManifest(args.manifest);
+      for (const doc of docs) {
         const ref = {
           kind: doc.kind,
           namespace: isNamespaced(doc.kind) ? (doc.object.metadata.namespace ?? namespace) : undefined,
@@ -50,7 +54,7 @@ builder.mutationField('apply', (t) =>
         await authorizeMutation(context, { ...ref, verb: 'create' });
         await authorizeMutation(context, { ...ref, verb: 'update' });
       }
-      return applyManifest(context.store, args.manifest, { dryRun: args.dryRun ?? false, namespace });
+      return applyManifest(context.store, docs, { dryRun: args.dryRun ?? false, namespace });
     },
   }),
 );

@@ -1,3 +1,4 @@
+import { enforceFieldRules } from '../auth/field-rules.ts';
 import { builder } from './builder.ts';
 import './common.ts';
 import './pod-spec.ts';
@@ -12,6 +13,8 @@ import './service.ts';
 import './namespace.ts';
 import './event.ts';
 import './persistent-volume-claim.ts';
+import './config-map.ts';
+import './secret.ts';
 import './watch.ts';
 import './apply.ts';
 import './metadata.ts';
@@ -28,5 +31,5 @@ builder.mutationType({
 });
 builder.subscriptionType({ description: 'Follow changes as they happen.' });
 
-/** Capstan's GraphQL schema. */
-export const schema = builder.toSchema({ sortSchema: false });
+/** Capstan's GraphQL schema; every root field checks its caller's role first (src/auth/field-rules.ts). */
+export const schema = enforceFieldRules(builder.toSchema({ sortSchema: false }));

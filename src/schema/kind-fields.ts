@@ -1,7 +1,8 @@
 import type { InputObjectRef } from '@pothos/core';
 import { CapstanError } from '../api/errors.ts';
 import { isNamespaced, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
-import { authorizeRead, authorizeWrite, type WriteRequest } from '../auth/authorize.ts';
+import { authorizeWrite, type WriteRequest } from '../auth/authorize.ts';
+import { authorizeKindRead, authorizeObjectRead } from '../auth/config-access.ts';
 import { createObject, DEFAULT_NAMESPACE, deleteObject, updateObject } from '../resolvers/objects.ts';
 import type { ListOptions } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';
@@ -85,8 +86,11 @@ export function defineKind<K extends Kind>(
         name: t.arg.string({ required: true }),
       },
       resolve: (_root, args, context) => {
-        authorizeRead(context.identity);
-        return getObject(context, kind, (args as { namespace?: string }).namespace ?? undefined, args.name) as never;
+        authorizeKindRead(context.identity, kind, 'get');
+        const namespace = (args as { namespace?: string }).namespace ?? undefined;
+        return authorizeObjectRead(context.store, context.identity, kind, namespace, args.name).then(() =>
+          getObject(context, kind, namespace, args.name),
+        ) as never;
       },
     }),
   );
@@ -106,7 +110,7 @@ export function defineKind<K extends Kind>(
         after: t.arg.string({ description: 'The `continue` cursor of the previous page.' }),
       },
       resolve: (_root, args, context) => {
-        authorizeRead(context.identity);
+        authorizeKindRead(context.identity, kind, 'list');
         return context.store.list(kind, listOptions(kind, args)) as never;
       },
     }),

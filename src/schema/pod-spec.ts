@@ -1,7 +1,12 @@
 import type {
   Container,
   ContainerPort,
+  ConfigMapVolumeSource,
+  EnvFromSource,
   EnvVar,
+  KeySelector,
+  KeyToPath,
+  SecretVolumeSource,
   HTTPGetAction,
   PodSpec,
   PodTemplateSpec,
@@ -51,8 +56,21 @@ type FieldRef = { fieldPath: string };
 const ObjectFieldSelectorRef = builder.objectRef<FieldRef>('ObjectFieldSelector').implement({
   fields: (t) => ({ fieldPath: t.exposeString('fieldPath', { nullable: false }) }),
 });
+type KeyRef = KeySelector;
+const KeySelectorRef = builder.objectRef<KeyRef>('KeySelector').implement({
+  description: 'A key of a ConfigMap (configMapKeyRef) or Secret (secretKeyRef).',
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: false }),
+    key: t.exposeString('key', { nullable: false }),
+    optional: t.exposeBoolean('optional'),
+  }),
+});
 const EnvVarSourceRef = builder.objectRef<NonNullable<EnvVar['valueFrom']>>('EnvVarSource').implement({
-  fields: (t) => ({ fieldRef: t.expose('fieldRef', { type: ObjectFieldSelectorRef }) }),
+  fields: (t) => ({
+    fieldRef: t.expose('fieldRef', { type: ObjectFieldSelectorRef }),
+    configMapKeyRef: t.expose('configMapKeyRef', { type: KeySelectorRef }),
+    secretKeyRef: t.expose('secretKeyRef', { type: KeySelectorRef }),
+  }),
 });
 const EnvVarRef = builder.objectRef<EnvVar>('EnvVar').implement({
   fields: (t) => ({
@@ -61,17 +79,45 @@ const EnvVarRef = builder.objectRef<EnvVar>('EnvVar').implement({
     valueFrom: t.expose('valueFrom', { type: EnvVarSourceRef }),
   }),
 });
+type SourceRef = { name: string; optional?: boolean };
+const EnvFromRefRef = builder.objectRef<SourceRef>('EnvFromReference').implement({
+  fields: (t) => ({ name: t.exposeString('name', { nullable: false }), optional: t.exposeBoolean('optional') }),
+});
+const EnvFromSourceRef = builder.objectRef<EnvFromSource>('EnvFromSource').implement({
+  fields: (t) => ({
+    prefix: t.exposeString('prefix'),
+    configMapRef: t.expose('configMapRef', { type: EnvFromRefRef }),
+    secretRef: t.expose('secretRef', { type: EnvFromRefRef }),
+  }),
+});
 const ObjectFieldSelectorInput = builder.inputType('ObjectFieldSelectorInput', {
   fields: (t) => ({ fieldPath: t.string({ required: true }) }),
 });
+const KeySelectorInput = builder.inputType('KeySelectorInput', {
+  fields: (t) => ({ name: t.string({ required: true }), key: t.string({ required: true }), optional: t.boolean() }),
+});
 const EnvVarSourceInput = builder.inputType('EnvVarSourceInput', {
-  fields: (t) => ({ fieldRef: t.field({ type: ObjectFieldSelectorInput }) }),
+  fields: (t) => ({
+    fieldRef: t.field({ type: ObjectFieldSelectorInput }),
+    configMapKeyRef: t.field({ type: KeySelectorInput }),
+    secretKeyRef: t.field({ type: KeySelectorInput }),
+  }),
 });
 export const EnvVarInput = builder.inputType('EnvVarInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     value: t.string(),
     valueFrom: t.field({ type: EnvVarSourceInput }),
+  }),
+});
+const EnvFromReferenceInput = builder.inputType('EnvFromReferenceInput', {
+  fields: (t) => ({ name: t.string({ required: true }), optional: t.boolean() }),
+});
+const EnvFromSourceInput = builder.inputType('EnvFromSourceInput', {
+  fields: (t) => ({
+    prefix: t.string(),
+    configMapRef: t.field({ type: EnvFromReferenceInput }),
+    secretRef: t.field({ type: EnvFromReferenceInput }),
   }),
 });
 
@@ -187,6 +233,7 @@ export const ContainerRef = builder.objectRef<Container>('Container').implement(
     args: t.exposeStringList('args'),
     workingDir: t.exposeString('workingDir'),
     env: t.expose('env', { type: [EnvVarRef] }),
+    envFrom: t.expose('envFrom', { type: [EnvFromSourceRef] }),
     ports: t.expose('ports', { type: [ContainerPortRef] }),
     resources: t.expose('resources', { type: ResourceRequirementsRef }),
     volumeMounts: t.expose('volumeMounts', { type: [VolumeMountRef] }),
@@ -204,6 +251,7 @@ export const ContainerInput = builder.inputType('ContainerInput', {
     args: t.stringList(),
     workingDir: t.string(),
     env: t.field({ type: [EnvVarInput] }),
+    envFrom: t.field({ type: [EnvFromSourceInput] }),
     ports: t.field({ type: [ContainerPortInput] }),
     resources: t.field({ type: ResourceRequirementsInput }),
     volumeMounts: t.field({ type: [VolumeMountInput] }),
@@ -228,12 +276,56 @@ const ClaimSourceRef = builder.objectRef<ClaimSource>('PersistentVolumeClaimVolu
     readOnly: t.exposeBoolean('readOnly'),
   }),
 });
+const KeyToPathRef = builder.objectRef<KeyToPath>('KeyToPath').implement({
+  fields: (t) => ({
+    key: t.exposeString('key', { nullable: false }),
+    path: t.exposeString('path', { nullable: false }),
+    mode: t.exposeInt('mode'),
+  }),
+});
+const ConfigMapSourceRef = builder.objectRef<ConfigMapVolumeSource>('ConfigMapVolumeSource').implement({
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: false }),
+    items: t.expose('items', { type: [KeyToPathRef] }),
+    defaultMode: t.exposeInt('defaultMode'),
+    optional: t.exposeBoolean('optional'),
+  }),
+});
+const SecretSourceRef = builder.objectRef<SecretVolumeSource>('SecretVolumeSource').implement({
+  fields: (t) => ({
+    secretName: t.exposeString('secretName', { nullable: false }),
+    items: t.expose('items', { type: [KeyToPathRef] }),
+    defaultMode: t.exposeInt('defaultMode'),
+    optional: t.exposeBoolean('optional'),
+  }),
+});
 const VolumeRef = builder.objectRef<Volume>('Volume').implement({
   fields: (t) => ({
     name: t.exposeString('name', { nullable: false }),
     emptyDir: t.expose('emptyDir', { type: EmptyDirRef }),
     hostPath: t.expose('hostPath', { type: HostPathRef }),
     persistentVolumeClaim: t.expose('persistentVolumeClaim', { type: ClaimSourceRef }),
+    configMap: t.expose('configMap', { type: ConfigMapSourceRef }),
+    secret: t.expose('secret', { type: SecretSourceRef }),
+  }),
+});
+const KeyToPathInput = builder.inputType('KeyToPathInput', {
+  fields: (t) => ({ key: t.string({ required: true }), path: t.string({ required: true }), mode: t.int() }),
+});
+const ConfigMapSourceInput = builder.inputType('ConfigMapVolumeSourceInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    items: t.field({ type: [KeyToPathInput] }),
+    defaultMode: t.int(),
+    optional: t.boolean(),
+  }),
+});
+const SecretSourceInput = builder.inputType('SecretVolumeSourceInput', {
+  fields: (t) => ({
+    secretName: t.string({ required: true }),
+    items: t.field({ type: [KeyToPathInput] }),
+    defaultMode: t.int(),
+    optional: t.boolean(),
   }),
 });
 const EmptyDirInput = builder.inputType('EmptyDirVolumeSourceInput', {
@@ -251,7 +343,16 @@ const VolumeInput = builder.inputType('VolumeInput', {
     emptyDir: t.field({ type: EmptyDirInput }),
     hostPath: t.field({ type: HostPathInput }),
     persistentVolumeClaim: t.field({ type: ClaimSourceInput }),
+    configMap: t.field({ type: ConfigMapSourceInput }),
+    secret: t.field({ type: SecretSourceInput }),
   }),
+});
+
+const LocalObjectReferenceRef = builder.objectRef<{ name: string }>('LocalObjectReference').implement({
+  fields: (t) => ({ name: t.exposeString('name', { nullable: false }) }),
+});
+const LocalObjectReferenceInput = builder.inputType('LocalObjectReferenceInput', {
+  fields: (t) => ({ name: t.string({ required: true }) }),
 });
 
 const TolerationRef = builder.objectRef<Toleration>('Toleration').implement({
@@ -284,6 +385,7 @@ export const PodSpecRef = builder.objectRef<PodSpec>('PodSpec').implement({
     tolerations: t.expose('tolerations', { type: [TolerationRef] }),
     hostname: t.exposeString('hostname'),
     subdomain: t.exposeString('subdomain'),
+    imagePullSecrets: t.expose('imagePullSecrets', { type: [LocalObjectReferenceRef] }),
   }),
 });
 export const PodSpecInput = builder.inputType('PodSpecInput', {
@@ -297,6 +399,7 @@ export const PodSpecInput = builder.inputType('PodSpecInput', {
     tolerations: t.field({ type: [TolerationInput] }),
     hostname: t.string(),
     subdomain: t.string(),
+    imagePullSecrets: t.field({ type: [LocalObjectReferenceInput] }),
   }),
 });
 

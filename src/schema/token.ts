@@ -1,6 +1,6 @@
 import type { TokenSpec } from '../api/types.ts';
 import { authorizeWrite } from '../auth/authorize.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '../auth/identity.ts';
 import {
   createToken,
   deleteToken,

@@ -1,5 +1,5 @@
 import type { Kind, KubeObject } from '../api/types.ts';
-import { authorizeRead } from '../auth/authorize.ts';
+import { authorizeKindRead } from '../auth/config-access.ts';
 import { watchWithSnapshot, type WatchDelta } from '../resolvers/watch.ts';
 import { builder } from './builder.ts';
 import { KubeObjectRef } from './common.ts';
@@ -15,6 +15,8 @@ export const WatchKindEnum = builder.enumType('WatchKind', {
     'Namespace',
     'Event',
     'PersistentVolumeClaim',
+    'ConfigMap',
+    'Secret',
   ] as const satisfies readonly Kind[],
 });
 
@@ -58,7 +60,7 @@ builder.subscriptionField('watch', (t) =>
       sinceResourceVersion: t.arg.string(),
     },
     subscribe: (_root, args, context) => {
-      authorizeRead(context.identity);
+      authorizeKindRead(context.identity, args.kind, 'watch');
       return watchWithSnapshot(context.store, args.kind, {
         namespace: args.namespace ?? undefined,
         labelSelector: args.labelSelector ?? undefined,

@@ -1,5 +1,5 @@
 import { CapstanError } from '../api/errors.ts';
-import type { Identity } from '../server/context.ts';
+import type { Identity } from '../auth/identity.ts';
 import { builder } from './builder.ts';
 import { TokenRoleEnum } from './token.ts';
 

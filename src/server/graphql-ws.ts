@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { activeWebSocketConnections } from '../util/metrics.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 import type { TokenSessions } from './token-sessions.ts';
 import { toClientError } from './client-error.ts';
 import { identify, isUnauthenticatedError } from './use-auth.ts';

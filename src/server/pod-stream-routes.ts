@@ -11,7 +11,7 @@ import {
   type StreamSession,
 } from '../resolvers/pod-streams.ts';
 import type { Store } from '../store/store.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 import type { TokenSessions } from './token-sessions.ts';
 import type { Logger } from '../util/logger.ts';
 import { identify, isUnauthenticatedError } from './use-auth.ts';

@@ -1,7 +1,7 @@
 import type { Node, Token } from '../api/types.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 
 /** How often sessions are checked against their token's expiry. */
 const EXPIRY_SWEEP_MS = 1_000;

@@ -3,7 +3,8 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { isCapstanError } from '../api/errors.ts';
 import { AUTH_CACHE_TTL_MS, authenticate } from '../auth/tokens.ts';
 import type { Store } from '../store/store.ts';
-import type { Context, Identity } from './context.ts';
+import type { Context } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 
 /** How a client presents its token, for error messages. */
 const HOW_TO_AUTHENTICATE =

@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 

@@ -1,7 +1,7 @@
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { KeyedLimiter } from '../util/limits.ts';
 import { toClientError } from './client-error.ts';
-import type { Identity } from './context.ts';
+import type { Identity } from '../auth/identity.ts';
 
 /**
  * Caps the subscriptions a client holds open: per graphql-ws connection and per token (graphql-ws and SSE

@@ -8,6 +8,7 @@ import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yo
 import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
 import { useDashboard } from '../dashboard/use-dashboard.ts';
 import { schema as capstanSchema } from '../schema/index.ts';
+import { ManifestParser } from '../resolvers/manifest-parser.ts';
 import { isExpectedError } from '../schema/errors.ts';
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
@@ -64,7 +65,7 @@ export interface CapstanYogaOptions {
   readCache?: boolean;
   /** Execute repeated queries with graphql-jit (see use-jit.ts). Default true. */
   jit?: boolean;
-  /** Resource limits (subscriptions, log follows, node events); unset ones take `DEFAULT_LIMITS` of util/limits.ts. */
+  /** Resource limits (subscriptions, log follows, node events, manifest parsing); unset ones take `DEFAULT_LIMITS` of util/limits.ts. */
   limits?: Partial<Limits>;
 }
 
@@ -127,6 +128,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
   const limiters: RequestLimiters = {
     logFollows: new KeyedLimiter('logFollowsPerToken', limits.logFollowsPerToken),
     nodeEvents: new WindowRateLimiter('eventsPerNodePerMinute', limits.eventsPerNodePerMinute),
+    manifests: new ManifestParser({ timeoutMs: limits.manifestParseMs, maxQueued: limits.queuedManifestParses }),
   };
   // startApiServer passes a store it has cached already (its graphql-ws server shares it): then this is a no-op.
   const cache = readCache ? withReadCache(options.store) : { store: options.store, stop: () => undefined };
@@ -147,7 +149,12 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     cors: false,
     maxRequestBodySize: maxBodyBytes,
     plugins: [
-      { onDispose: () => cache.stop() },
+      {
+        onDispose: async () => {
+          cache.stop();
+          await limiters.manifests.close();
+        },
+      },
       useTelemetry({ logger: log, graphqlEndpoint: GRAPHQL_PATH }),
       useProbes({ store, logger: log, ...(metricsAccess ? { metricsAccess } : {}) }),
       useDashboard({ logger: log }),

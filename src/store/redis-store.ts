@@ -22,9 +22,11 @@ import {
   redisAuthError,
   redisConnectionUrl,
 } from './redis-url.ts';
-import { CREATE_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
+import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
+  BatchDeleteResult,
+  BatchDeleteStore,
   ChangeFeedStore,
   ChangeSink,
   DeleteOptions,
@@ -34,6 +36,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from './store.ts';
+import { NO_ENCRYPTION, type SecretCodec } from './secret-encryption.ts';
 import { parseEntry, WatchHub } from './watch-hub.ts';
 import type { ChangeEntry } from './watch-hub.ts';
 
@@ -48,6 +51,11 @@ export interface RedisStoreOptions {
   ensureDefaultNamespace?: boolean;
   /** Admission steps run before validation on every create and update (e.g. Service address allocation). */
   admission?: AdmissionPlugin[];
+  /**
+   * Encryption at rest of Secrets (see secret-encryption.ts): they are sealed here, before the write scripts, so
+   * Redis (its memory, AOF, RDB and replicas) only ever holds ciphertext. Default none (Kubernetes' identity provider).
+   */
+  encryption?: SecretCodec;
 }
 
 /** Counters a test or benchmark can read: how many Redis round trips this store made. */
@@ -55,7 +63,7 @@ export interface StoreStats {
   roundTrips: number;
 }
 
-export interface RedisStore extends ChangeFeedStore {
+export interface RedisStore extends ChangeFeedStore, BatchDeleteStore {
   stats(): StoreStats;
   /** The command connection, for health checks. */
   readonly redis: Redis;
@@ -64,6 +72,8 @@ export interface RedisStore extends ChangeFeedStore {
 
 const log = logger.child({ component: 'store' });
 const LIST_CHUNK = 500;
+/** Objects per DELETE_BATCH_SCRIPT call: big enough to spare round trips, small enough not to stall Redis. */
+const DELETE_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -99,6 +109,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     options.prefix ?? 'capstan:',
     options.streamMaxLen ?? 100_000,
     options.admission ?? [],
+    options.encryption ?? NO_ENCRYPTION,
   );
   if (options.ensureDefaultNamespace ?? true) await store.ensureNamespace('default');
   return store;
@@ -118,12 +129,14 @@ class RedisStoreImpl implements RedisStore {
     readonly prefix: string,
     private readonly streamMaxLen: number,
     private readonly admission: AdmissionPlugin[],
+    private readonly codec: SecretCodec,
   ) {
     this.rvKey = `${prefix}rv`;
     this.streamKey = `${prefix}changes`;
     redis.defineCommand('capstanCreate', { numberOfKeys: 5, lua: CREATE_SCRIPT });
     redis.defineCommand('capstanUpdate', { numberOfKeys: 4, lua: UPDATE_SCRIPT });
     redis.defineCommand('capstanList', { numberOfKeys: 2, lua: LIST_SCRIPT });
+    redis.defineCommand('capstanDeleteBatch', { numberOfKeys: 3, lua: DELETE_BATCH_SCRIPT });
     this.scripts = redis as unknown as ScriptCommands;
     const reader = redis.duplicate({ maxRetriesPerRequest: null });
     reader.on('error', (err: Error) => log.debug({ err }, 'Redis stream reader connection error'));
@@ -132,6 +145,8 @@ class RedisStoreImpl implements RedisStore {
       this.streamKey,
       (afterRv, count) => this.readRange(afterRv, count),
       async () => Number(await this.call('rv', 'Stream', () => this.redis.get(this.rvKey))) || 0,
+      20_000,
+      (stored) => codec.open(stored),
     );
   }
 
@@ -157,7 +172,7 @@ class RedisStoreImpl implements RedisStore {
     const [rv, json] = await this.call('get', kind, () =>
       this.redis.hmget(this.objectKey(kind, namespace, name), 'rv', 'obj'),
     );
-    return rv && json ? (decode(json, rv) as KindMap[K]) : undefined;
+    return rv && json ? (decode(this.codec.open(json), rv) as KindMap[K]) : undefined;
   }
 
   async getMany<K extends Kind>(
@@ -171,7 +186,7 @@ class RedisStoreImpl implements RedisStore {
     return (replies ?? []).map(([err, value]) => {
       if (err) throw unavailable(err);
       const [rv, json] = value as [string | null, string | null];
-      return rv && json ? (decode(json, rv) as KindMap[K]) : undefined;
+      return rv && json ? (decode(this.codec.open(json), rv) as KindMap[K]) : undefined;
     });
   }
 
@@ -203,7 +218,7 @@ class RedisStoreImpl implements RedisStore {
       more = scanned === chunk;
       if (scanned > 0) last = String(reply[2]);
       for (let i = 3; i < reply.length; i += 3) {
-        const object = decode(String(reply[i + 2]), String(reply[i + 1]));
+        const object = decode(this.codec.open(String(reply[i + 2])), String(reply[i + 1]));
         if (!filter.matches(object)) continue;
         if (items.length === limit) {
           // The page is full and another match exists: the next page starts after the last item returned.
@@ -251,7 +266,7 @@ class RedisStoreImpl implements RedisStore {
             this.rvKey,
             this.streamKey,
             namespaceKey,
-            json,
+            this.seal(kind, json),
             member(metadata.namespace, metadata.name),
             kind,
             this.streamMaxLen,
@@ -331,6 +346,51 @@ class RedisStoreImpl implements RedisStore {
       'CONFLICT',
       `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
     );
+  }
+
+  async deleteBatch(
+    kind: Kind,
+    objects: readonly KubeObject[],
+    options: DeleteOptions = {},
+  ): Promise<BatchDeleteResult> {
+    const result: BatchDeleteResult = { written: 0, skipped: 0 };
+    const pending: (string | number)[][] = [];
+    let chunk: (string | number)[] = [];
+    for (const current of objects) {
+      const object = finalize(current, markDeleted(current, options));
+      const remove = !(object.metadata.finalizers?.length ?? 0) && !keepsForGrace(object);
+      const json = encode(object);
+      if (!remove && json === encode(current)) continue;
+      const { namespace, name } = current.metadata;
+      chunk.push(
+        this.objectKey(kind, namespace, name),
+        current.metadata.resourceVersion,
+        json,
+        member(namespace, name),
+        JSON.stringify(matchView(current)),
+        remove ? '1' : '0',
+      );
+      if (chunk.length >= DELETE_CHUNK * 6) {
+        pending.push(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) pending.push(chunk);
+    for (const args of pending) {
+      const [written, skipped] = await this.call('delete', kind, () =>
+        this.scripts.capstanDeleteBatch(
+          `${this.prefix}i:${kind}`,
+          this.rvKey,
+          this.streamKey,
+          kind,
+          this.streamMaxLen,
+          ...args,
+        ),
+      );
+      result.written += written;
+      result.skipped += skipped;
+    }
+    return result;
   }
 
   watch<K extends Kind>(kind: K, options: WatchOptions = {}): Watch<KindMap[K]> {
@@ -465,7 +525,7 @@ class RedisStoreImpl implements RedisStore {
           this.rvKey,
           this.streamKey,
           current.metadata.resourceVersion,
-          json,
+          this.seal(kind, json),
           member(namespace, name),
           kind,
           this.streamMaxLen,
@@ -499,7 +559,12 @@ class RedisStoreImpl implements RedisStore {
     const raw = (await this.call('watch', 'Stream', () =>
       this.redis.xrange(this.streamKey, `(${afterRv}-0`, '+', 'COUNT', count),
     )) as [string, string[]][];
-    return raw.map(parseEntry);
+    return raw.map((r) => parseEntry(r, (stored) => this.codec.open(stored)));
+  }
+
+  /** The stored form of an object's JSON: Secrets sealed with the cluster key, everything else as it is. */
+  private seal(kind: Kind, json: string): string {
+    return kind === 'Secret' ? this.codec.seal(json) : json;
   }
 
   private objectKey(kind: Kind, namespace: string | undefined, name: string): string {
@@ -526,6 +591,7 @@ interface ScriptCommands {
   capstanCreate(...args: (string | number)[]): Promise<number>;
   capstanUpdate(...args: (string | number)[]): Promise<number>;
   capstanList(...args: (string | number)[]): Promise<(string | number)[]>;
+  capstanDeleteBatch(...args: (string | number)[]): Promise<[number, number]>;
 }
 
 /** Index member and key suffix: `namespace/name`, or `name` for cluster-scoped kinds. */

@@ -68,3 +68,33 @@ for _, m in ipairs(members) do
 end
 return out
 `;
+
+/**
+ * Many deletes of one kind in one step, each a compare-and-set as UPDATE_SCRIPT's: an object no longer at its
+ * expected resourceVersion (or gone) is skipped and counted, for the caller to look at again.
+ * KEYS: index, rv counter, stream.
+ * ARGV: kind, stream max length, then per object: object key, expected rv, json, index member, previous match
+ *       view, remove ('1': delete it; '0': write the marked object, e.g. a pod in its grace period).
+ * Returns { written, skipped }.
+ */
+export const DELETE_BATCH_SCRIPT = `
+local written, skipped = 0, 0
+for i = 3, #ARGV, 6 do
+  local cur = redis.call('HGET', ARGV[i], 'rv')
+  if cur ~= ARGV[i + 1] then
+    skipped = skipped + 1
+  else
+    local rv = redis.call('INCR', KEYS[2])
+    if ARGV[i + 5] == '1' then
+      redis.call('DEL', ARGV[i])
+      redis.call('ZREM', KEYS[1], ARGV[i + 3])
+      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], rv .. '-0', 't', 'DELETED', 'k', ARGV[1], 'm', ARGV[i + 3], 'o', ARGV[i + 2], 'p', ARGV[i + 4])
+    else
+      redis.call('HSET', ARGV[i], 'rv', rv, 'obj', ARGV[i + 2], 'terminating', '1')
+      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], rv .. '-0', 't', 'MODIFIED', 'k', ARGV[1], 'm', ARGV[i + 3], 'o', ARGV[i + 2], 'p', ARGV[i + 4])
+    end
+    written = written + 1
+  end
+end
+return { written, skipped }
+`;

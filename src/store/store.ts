@@ -150,6 +150,26 @@ export function hasChangeFeed(store: Store): store is ChangeFeedStore {
   return typeof (store as Partial<ChangeFeedStore>).feed === 'function';
 }
 
+/** What a batch delete did: objects deleted or marked, and objects skipped because they changed or went. */
+export interface BatchDeleteResult {
+  written: number;
+  skipped: number;
+}
+
+/** A store that deletes many listed objects in few round trips (Kubernetes' DeleteCollection). */
+export interface BatchDeleteStore extends Store {
+  /**
+   * Deletes each of `objects` as `delete` would (finalizers, grace periods, propagation), each with its listed
+   * resourceVersion as precondition: an object that changed or went since it was listed is skipped, not retried.
+   * No admission or validation runs, as for `delete`.
+   */
+  deleteBatch(kind: Kind, objects: readonly KubeObject[], options?: DeleteOptions): Promise<BatchDeleteResult>;
+}
+
+export function hasBatchDelete(store: Store): store is BatchDeleteStore {
+  return typeof (store as Partial<BatchDeleteStore>).deleteBatch === 'function';
+}
+
 /**
  * An admission step run by the store before validation on every create and update, for every writer (API, apply,
  * controllers): defaulting that needs cluster state, such as allocating a Service's ClusterIP and NodePort.

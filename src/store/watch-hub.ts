@@ -3,6 +3,8 @@ import { CapstanError } from '../api/errors.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { ChangeSink, Watch, WatchEvent, WatchEventType } from './store.ts';
 import type { ObjectFilter, MatchView } from './object-filter.ts';
+import { logger } from '../util/logger.ts';
+import { watchStreamReadErrors } from '../util/metrics.ts';
 
 /** One change as read from the stream. */
 export interface ChangeEntry {
@@ -59,6 +61,8 @@ export class WatchHub {
     private readonly readRange: RangeReader,
     private readonly currentRv: () => Promise<number>,
     private readonly maxQueue = 20_000,
+    /** Turns a stored object value into its JSON (decrypts Secrets); default as stored. */
+    private readonly open: (stored: string) => string = (stored) => stored,
   ) {}
 
   get watcherCount(): number {
@@ -187,7 +191,7 @@ export class WatchHub {
         delay = 50;
         if (!reply) continue;
         const raw = reply[0]?.[1] ?? [];
-        const entries = raw.map(parseEntry);
+        const entries = raw.map((r) => parseEntry(r, this.open));
         const first = entries[0];
         if (first && first.rv > this.position + 1) {
           // The reader fell behind the stream's retention: every watcher may have missed changes.
@@ -202,9 +206,11 @@ export class WatchHub {
         }
       } catch (err) {
         if (this.stopped) return;
+        // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence.
+        watchStreamReadErrors.inc();
+        logger.warn({ err, retryInMs: delay, position: this.position }, 'watch hub: reading the change stream failed');
         await sleep(delay);
         delay = Math.min(delay * 2, 2000);
-        void err;
       }
     }
   }
@@ -235,14 +241,17 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Decodes one XREAD/XRANGE entry: `[id, [field, value, ...]]`. */
-export function parseEntry([id, fields]: [string, string[]]): ChangeEntry {
+export function parseEntry(
+  [id, fields]: [string, string[]],
+  open: (stored: string) => string = (stored) => stored,
+): ChangeEntry {
   const values: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) values[fields[i]!] = fields[i + 1]!;
   const entry: ChangeEntry = {
     rv: Number(id.slice(0, id.indexOf('-'))),
     type: values.t as WatchEventType,
     kind: values.k ?? '',
-    json: values.o ?? '{}',
+    json: open(values.o ?? '{}'),
   };
   if (values.p) entry.previous = JSON.parse(values.p) as MatchView;
   return entry;

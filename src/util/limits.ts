@@ -1,4 +1,5 @@
 import { CapstanError } from '../api/errors.ts';
+import type { ManifestParser } from '../resolvers/manifest-parser.ts';
 import { limitInUse, limitRejections } from './metrics.ts';
 
 /**
@@ -23,6 +24,10 @@ export interface Limits {
   udpProxyIdleMs: number;
   /** Events a node credential may create per minute through the API. */
   eventsPerNodePerMinute: number;
+  /** Longest an `apply` manifest may take to parse (in the API server's YAML worker). */
+  manifestParseMs: number;
+  /** Manifests waiting at once for the API server's YAML worker. */
+  queuedManifestParses: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -34,6 +39,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   udpProxySessions: 1024,
   udpProxyIdleMs: 30_000,
   eventsPerNodePerMinute: 300,
+  manifestParseMs: 5_000,
+  queuedManifestParses: 32,
 };
 
 /** The environment variable of each limit (times in seconds for the `*Ms` limits). */
@@ -46,6 +53,8 @@ export const LIMIT_SETTINGS: Readonly<Record<keyof Limits, string>> = {
   udpProxySessions: 'CAPSTAN_MAX_UDP_PROXY_SESSIONS',
   udpProxyIdleMs: 'CAPSTAN_UDP_PROXY_IDLE_SECONDS',
   eventsPerNodePerMinute: 'CAPSTAN_MAX_EVENTS_PER_NODE_PER_MINUTE',
+  manifestParseMs: 'CAPSTAN_MANIFEST_PARSE_SECONDS',
+  queuedManifestParses: 'CAPSTAN_MAX_QUEUED_MANIFEST_PARSES',
 };
 
 /** Limits from the environment over the defaults; a malformed value is an INVALID error naming the variable. */
@@ -141,4 +150,6 @@ export interface RequestLimiters {
   logFollows: KeyedLimiter;
   /** Events created per node credential per minute. */
   nodeEvents: WindowRateLimiter;
+  /** Parses `apply` manifests off the event loop, within manifestParseMs and queuedManifestParses. */
+  manifests: ManifestParser;
 }

@@ -45,6 +45,13 @@ export const activeWebSocketConnections = new Gauge({
   registers: [registry],
 });
 
+/** Failed XREADs of the change stream by the process' watch hub (each is retried with back-off). */
+export const watchStreamReadErrors = new Counter({
+  name: 'capstan_watch_stream_read_errors_total',
+  help: 'Failed reads of the change stream by the watch hub, each retried with back-off',
+  registers: [registry],
+});
+
 /**
  * Store operations. `op`: get, list, create, update, updateStatus, delete, watch, ...; `kind`: the object kind;
  * `outcome`: ok or the CapstanError code (CONFLICT, NOT_FOUND, UNAVAILABLE, ...).
@@ -75,7 +82,8 @@ export const authentications = new Counter({
 
 /**
  * Requests refused by one of Capstan's limits (docs/security.md, "Limits"), by limit: subscriptionsPerConnection,
- * subscriptionsPerToken, logFollowsPerToken, dnsTcpConnections, udpProxySessions, eventsPerNodePerMinute.
+ * subscriptionsPerToken, logFollowsPerToken, dnsTcpConnections, udpProxySessions, eventsPerNodePerMinute,
+ * manifestParseMs, queuedManifestParses.
  */
 export const limitRejections = new Counter({
   name: 'capstan_limit_rejections_total',

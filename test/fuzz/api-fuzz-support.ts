@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createToken } from '../../src/auth/tokens.ts';
-import { createCapstanYoga } from '../../src/server/yoga.ts';
+import { createCapstanYoga, type CapstanYogaOptions } from '../../src/server/yoga.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { newTestStore } from '../support/store.ts';
 
@@ -66,10 +66,10 @@ return redis.sha1hex(table.concat(parts, '\\0'))
 `;
 
 /** The real API in process on its own Redis prefix, with an admin token, for the fuzz suites. */
-export async function newFuzzApi() {
+export async function newFuzzApi(options: Partial<CapstanYogaOptions> = {}) {
   const store = await newTestStore();
   const admin = await createToken(store, { role: 'admin', description: 'fuzz admin' });
-  const yoga = createCapstanYoga({ store, logger: createLogger({ level: 'silent' }), maxCost: 1_000_000 });
+  const yoga = createCapstanYoga({ store, logger: createLogger({ level: 'silent' }), maxCost: 1_000_000, ...options });
 
   async function call(query: string, variables: Record<string, unknown>) {
     const response = await yoga.fetch('http://capstan.test/graphql', {

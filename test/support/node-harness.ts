@@ -25,7 +25,8 @@ export class NodeHarness {
   runtime!: DockerRuntime;
   agent!: NodeAgent;
   subnet = '';
-  private stateRoot = '';
+  /** The node's state root (pod dirs, volumes) on the host. */
+  stateRoot = '';
   readonly claims = new Set<string>();
 
   async start(options: Partial<NodeAgentOptions> = {}): Promise<this> {

@@ -1,6 +1,7 @@
 import type { FieldViolation } from '../errors.ts';
 import { quantityError } from '../quantity.ts';
 import type { Probe, Volume } from '../types.ts';
+import { checkMode, checkReferenceName, validateKeyToPaths } from './config.ts';
 import {
   check,
   checkCount,
@@ -27,7 +28,7 @@ const HOST_PATH_TYPES = [
   'BlockDevice',
 ];
 const EMPTY_DIR_MEDIA = ['', 'Memory'];
-const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'persistentVolumeClaim'] as const;
+const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'persistentVolumeClaim', 'configMap', 'secret'] as const;
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec'] as const;
 const HTTP_SCHEMES = ['HTTP'];
 
@@ -55,6 +56,16 @@ export function validateVolumes(volumes: readonly Volume[], path: string): Field
     }
     if (v.persistentVolumeClaim != null && isEmpty(v.persistentVolumeClaim.claimName)) {
       violations.push(required(`${at}.persistentVolumeClaim.claimName`));
+    }
+    if (v.configMap != null) {
+      violations.push(...checkReferenceName(`${at}.configMap.name`, v.configMap.name));
+      violations.push(...validateKeyToPaths(v.configMap.items, `${at}.configMap`));
+      violations.push(...checkMode(`${at}.configMap.defaultMode`, v.configMap.defaultMode));
+    }
+    if (v.secret != null) {
+      violations.push(...checkReferenceName(`${at}.secret.secretName`, v.secret.secretName));
+      violations.push(...validateKeyToPaths(v.secret.items, `${at}.secret`));
+      violations.push(...checkMode(`${at}.secret.defaultMode`, v.secret.defaultMode));
     }
     if (v.emptyDir != null) {
       const { medium, sizeLimit } = v.emptyDir;

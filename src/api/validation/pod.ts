@@ -23,6 +23,7 @@ import {
   required,
   sameJson,
 } from './field.ts';
+import { checkReferenceName, isConfigMapKey } from './config.ts';
 import { validateProbe, validateVolumes } from './pod-parts.ts';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
@@ -83,6 +84,9 @@ export function validatePodSpec(spec: PodSpec | undefined | null, path: string):
   }
   violations.push(...checkLabels(spec.nodeSelector, `${path}.nodeSelector`));
   (spec.tolerations ?? []).forEach((t, i) => violations.push(...validateToleration(t, `${path}.tolerations[${i}]`)));
+  (spec.imagePullSecrets ?? []).forEach((r, i) =>
+    violations.push(...checkReferenceName(`${path}.imagePullSecrets[${i}].name`, r.name)),
+  );
   return violations;
 }
 
@@ -128,13 +132,45 @@ function validateContainer(c: Container, path: string, volumeNames: ReadonlySet<
       if (!isEmpty(e.value))
         violations.push(invalid(`${at}.valueFrom`, '', 'may not be specified when `value` is not empty'));
       const fieldPath = e.valueFrom.fieldRef?.fieldPath;
-      if (e.valueFrom.fieldRef == null)
-        violations.push(invalid(`${at}.valueFrom`, '', 'must specify one of: `fieldRef`'));
-      else if (isEmpty(fieldPath)) violations.push(required(`${at}.valueFrom.fieldRef.fieldPath`));
-      else if (!FIELD_REF_PATHS.includes(fieldPath) && !FIELD_REF_MAP_PATH.test(fieldPath)) {
-        violations.push(notSupported(`${at}.valueFrom.fieldRef.fieldPath`, fieldPath, FIELD_REF_PATHS));
+      const sources = (['fieldRef', 'configMapKeyRef', 'secretKeyRef'] as const).filter(
+        (s) => e.valueFrom?.[s] != null,
+      );
+      if (sources.length !== 1) {
+        violations.push(
+          invalid(
+            `${at}.valueFrom`,
+            '',
+            sources.length === 0
+              ? 'must specify one of: `fieldRef`, `configMapKeyRef` or `secretKeyRef`'
+              : 'may not have more than one field specified at a time',
+          ),
+        );
+      } else if (e.valueFrom.fieldRef != null) {
+        if (isEmpty(fieldPath)) violations.push(required(`${at}.valueFrom.fieldRef.fieldPath`));
+        else if (!FIELD_REF_PATHS.includes(fieldPath) && !FIELD_REF_MAP_PATH.test(fieldPath)) {
+          violations.push(notSupported(`${at}.valueFrom.fieldRef.fieldPath`, fieldPath, FIELD_REF_PATHS));
+        }
+      }
+      for (const source of ['configMapKeyRef', 'secretKeyRef'] as const) {
+        const ref = e.valueFrom[source];
+        if (ref == null) continue;
+        violations.push(...checkReferenceName(`${at}.valueFrom.${source}.name`, ref.name));
+        if (isEmpty(ref.key)) violations.push(required(`${at}.valueFrom.${source}.key`));
+        else
+          violations.push(...isConfigMapKey(ref.key).map((r) => invalid(`${at}.valueFrom.${source}.key`, ref.key, r)));
       }
     }
+  });
+
+  (c.envFrom ?? []).forEach((e, i) => {
+    const at = `${path}.envFrom[${i}]`;
+    const refs = [e.configMapRef, e.secretRef].filter((r) => r != null);
+    if (refs.length !== 1) {
+      violations.push(invalid(at, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    }
+    if (e.configMapRef != null) violations.push(...checkReferenceName(`${at}.configMapRef.name`, e.configMapRef.name));
+    if (e.secretRef != null) violations.push(...checkReferenceName(`${at}.secretRef.name`, e.secretRef.name));
+    if (!isEmpty(e.prefix)) violations.push(...check(`${at}.prefix`, e.prefix, isEnvVarName(e.prefix)));
   });
 
   violations.push(...validateResources(c, `${path}.resources`));

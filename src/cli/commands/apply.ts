@@ -27,6 +27,8 @@ const CREATE: Partial<Record<CliKind, { document: CapstanDocument<any, any>; arg
   Service: { document: sdk.CreateServiceDocument, argument: 'service' },
   Endpoints: { document: sdk.CreateEndpointsDocument, argument: 'endpoints' },
   PersistentVolumeClaim: { document: sdk.CreatePersistentVolumeClaimDocument, argument: 'persistentVolumeClaim' },
+  ConfigMap: { document: sdk.CreateConfigMapDocument, argument: 'configMap' },
+  Secret: { document: sdk.CreateSecretDocument, argument: 'secret' },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -211,12 +213,25 @@ Examples:
     program
       .command('create')
       .description('Create objects from Kubernetes YAML, or a namespace or deployment by name; fails if one exists')
-      .argument('[args...]', 'namespace NAME, or deployment NAME --image=IMAGE (instead of -f)'),
+      .argument(
+        '[args...]',
+        'namespace NAME, deployment NAME --image=IMAGE, configmap NAME, secret generic|docker-registry|tls NAME',
+      ),
     'create',
   )
     .option('--image <image>', 'create deployment: the image of its one container')
     .option('--replicas <n>', 'create deployment: replicas (default 1)', integerOption('--replicas', 0))
     .option('--port <port>', 'create deployment: the container port', integerOption('--port', 1, 65_535))
+    .option('--from-literal <key=value>', 'create configmap|secret generic: one key; repeatable', collect)
+    .option('--from-file <[key=]path>', 'create configmap|secret generic: a file (or each file of a folder)', collect)
+    .option('--from-env-file <path>', 'create configmap|secret generic: KEY=VALUE lines of a file', collect)
+    .option('--type <type>', 'create secret generic: the Secret type (default Opaque)')
+    .option('--docker-server <url>', 'create secret docker-registry: the registry (default Docker Hub)')
+    .option('--docker-username <name>', 'create secret docker-registry: user name')
+    .option('--docker-password <password>', 'create secret docker-registry: password')
+    .option('--docker-email <email>', 'create secret docker-registry: e-mail (optional)')
+    .option('--cert <path>', 'create secret tls: PEM certificate (chain)')
+    .option('--key <path>', 'create secret tls: PEM private key')
     .addHelpText(
       'after',
       `
@@ -224,7 +239,11 @@ Examples:
   capstan create -f examples/multi-tier.yaml
   capstan create -f - < pod.yaml
   capstan create namespace shop
-  capstan create deployment web --image=capstan/hello --replicas=2 --port=80`,
+  capstan create deployment web --image=capstan/hello --replicas=2 --port=80
+  capstan create configmap web-config --from-literal=BACKEND=backend:80 --from-file=nginx.conf
+  capstan create secret generic db --from-literal=password=s3cret
+  capstan create secret docker-registry regcred --docker-server=127.0.0.1:5000 --docker-username=u --docker-password=p
+  capstan create secret tls web-tls --cert=tls.crt --key=tls.key`,
     )
     .action(
       withSession(io, (session, args: string[], flags: FileFlags & GeneratorFlags) => {

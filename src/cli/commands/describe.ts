@@ -170,9 +170,37 @@ function details(kind: CliKind, object: AnyObject): [Line[], ...string[]] {
           : '',
       ];
     }
+    case 'ConfigMap': {
+      const cm = object as sdk.ConfigMapFieldsFragment;
+      return [
+        [...(cm.immutable ? [['Immutable', 'true'] as [string, string]] : [])],
+        dataSizes(cm.data, cm.binaryData),
+      ];
+    }
+    case 'Secret': {
+      const secret = object as sdk.SecretFieldsFragment;
+      return [
+        [['Type', secret.type], ...(secret.immutable ? [['Immutable', 'true'] as [string, string]] : [])],
+        dataSizes(secret.data.map((d) => ({ key: d.key, value: Buffer.from(d.value, 'base64') }))),
+      ];
+    }
     default:
       return [[]];
   }
+}
+
+/** The `Data` block of a ConfigMap or Secret: each key with its size, never its value (as kubectl shows Secrets). */
+function dataSizes(
+  data: readonly { key: string; value: string | Buffer }[],
+  binary: readonly { key: string; value: string }[] = [],
+): string {
+  const entries = [
+    ...data.map((d) => [d.key, Buffer.byteLength(d.value)] as const),
+    ...binary.map((d) => [d.key, Buffer.from(d.value, 'base64').length] as const),
+  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return 'Data:  <none>';
+  const width = Math.max(...entries.map(([k]) => k.length)) + 1;
+  return `Data\n====\n${entries.map(([k, n]) => `${`${k}:`.padEnd(width)}  ${n} bytes`).join('\n')}`;
 }
 
 async function eventsOf(session: Session, kind: CliKind, object: AnyObject): Promise<string> {

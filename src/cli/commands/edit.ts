@@ -41,6 +41,8 @@ const UPDATES: Record<CliKind, { document: sdk.CapstanDocument<any, any>; argume
   Namespace: { document: sdk.UpdateNamespaceDocument, argument: 'namespace' },
   Event: { document: sdk.UpdateEventDocument, argument: 'event' },
   PersistentVolumeClaim: { document: sdk.UpdatePersistentVolumeClaimDocument, argument: 'persistentVolumeClaim' },
+  ConfigMap: { document: sdk.UpdateConfigMapDocument, argument: 'configMap' },
+  Secret: { document: sdk.UpdateSecretDocument, argument: 'secret' },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

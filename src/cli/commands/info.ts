@@ -57,9 +57,10 @@ export function registerInfoCommands(program: Command, io: CliIo): void {
     .action((flags: { namespaced?: string }) => {
       const rows = Object.values(KIND_INFO)
         .filter((k) => flags.namespaced === undefined || String(k.namespaced) === flags.namespaced)
-        .map((k) => [
-          `${k.kind.toLowerCase()}${k.kind.endsWith('s') ? '' : 's'}`.replace('endpointss', 'endpoints'),
-          k.shortNames[0] ?? '',
+        .map((k) => [k, `${k.kind.toLowerCase()}${k.kind.endsWith('s') ? '' : 's'}`] as const)
+        .map(([k, plural]) => [
+          plural,
+          k.shortNames.find((n) => n !== plural) ?? '',
           API_VERSIONS[k.kind] ?? 'v1',
           String(k.namespaced),
           k.kind,

@@ -8,6 +8,23 @@ export type ApplyAction =
   | 'CREATED'
   | 'UNCHANGED';
 
+export type ConfigMapInput = {
+  /** Base64 values by key (keys not in data). */
+  binaryData?: Array<KeyValueInput> | null | undefined;
+  /** UTF-8 values by key. */
+  data?: Array<KeyValueInput> | null | undefined;
+  /** Once true, data cannot change: delete and re-create instead. */
+  immutable?: boolean | null | undefined;
+  metadata: ObjectMetaInput;
+};
+
+export type ConfigMapVolumeSourceInput = {
+  defaultMode?: number | null | undefined;
+  items?: Array<KeyToPathInput> | null | undefined;
+  name: string;
+  optional?: boolean | null | undefined;
+};
+
 export type ContainerImageInput = {
   /** A container name, or "*" for every container. */
   container: string;
@@ -18,6 +35,7 @@ export type ContainerInput = {
   args?: Array<string> | null | undefined;
   command?: Array<string> | null | undefined;
   env?: Array<EnvVarInput> | null | undefined;
+  envFrom?: Array<EnvFromSourceInput> | null | undefined;
   image: string;
   imagePullPolicy?: ImagePullPolicy | null | undefined;
   livenessProbe?: ProbeInput | null | undefined;
@@ -98,6 +116,17 @@ export type EndpointsInput = {
   subsets?: Array<EndpointSubsetInput> | null | undefined;
 };
 
+export type EnvFromReferenceInput = {
+  name: string;
+  optional?: boolean | null | undefined;
+};
+
+export type EnvFromSourceInput = {
+  configMapRef?: EnvFromReferenceInput | null | undefined;
+  prefix?: string | null | undefined;
+  secretRef?: EnvFromReferenceInput | null | undefined;
+};
+
 export type EnvVarInput = {
   name: string;
   value?: string | null | undefined;
@@ -105,7 +134,9 @@ export type EnvVarInput = {
 };
 
 export type EnvVarSourceInput = {
+  configMapKeyRef?: KeySelectorInput | null | undefined;
   fieldRef?: ObjectFieldSelectorInput | null | undefined;
+  secretKeyRef?: KeySelectorInput | null | undefined;
 };
 
 export type EventInput = {
@@ -168,6 +199,18 @@ export type ImagePullPolicy =
   | 'IfNotPresent'
   | 'Never';
 
+export type KeySelectorInput = {
+  key: string;
+  name: string;
+  optional?: boolean | null | undefined;
+};
+
+export type KeyToPathInput = {
+  key: string;
+  mode?: number | null | undefined;
+  path: string;
+};
+
 export type KeyValueInput = {
   key: string;
   value: string;
@@ -192,6 +235,7 @@ export type LabelSelectorRequirementInput = {
 
 /** The kinds label and annotate change. */
 export type LabelableKind =
+  | 'ConfigMap'
   | 'Deployment'
   | 'Endpoints'
   | 'Event'
@@ -201,7 +245,12 @@ export type LabelableKind =
   | 'PersistentVolumeClaim'
   | 'Pod'
   | 'ReplicationController'
+  | 'Secret'
   | 'Service';
+
+export type LocalObjectReferenceInput = {
+  name: string;
+};
 
 export type NamespaceInput = {
   metadata: ObjectMetaInput;
@@ -295,6 +344,7 @@ export type PodPhase =
 export type PodSpecInput = {
   containers: Array<ContainerInput>;
   hostname?: string | null | undefined;
+  imagePullSecrets?: Array<LocalObjectReferenceInput> | null | undefined;
   nodeName?: string | null | undefined;
   nodeSelector?: Array<KeyValueInput> | null | undefined;
   restartPolicy?: RestartPolicy | null | undefined;
@@ -360,6 +410,25 @@ export type RestartPolicy =
 export type RollingUpdateDeploymentInput = {
   maxSurge?: number | string | null | undefined;
   maxUnavailable?: number | string | null | undefined;
+};
+
+export type SecretInput = {
+  /** Base64 values by key. */
+  data?: Array<KeyValueInput> | null | undefined;
+  /** Once true, data cannot change: delete and re-create instead. */
+  immutable?: boolean | null | undefined;
+  metadata: ObjectMetaInput;
+  /** Plain-text values, merged into data on write (winning over data); never stored or returned. */
+  stringData?: Array<KeyValueInput> | null | undefined;
+  /** Opaque (default), kubernetes.io/dockerconfigjson, kubernetes.io/basic-auth, kubernetes.io/tls, or a domain-prefixed type of your own. Immutable. */
+  type?: string | null | undefined;
+};
+
+export type SecretVolumeSourceInput = {
+  defaultMode?: number | null | undefined;
+  items?: Array<KeyToPathInput> | null | undefined;
+  optional?: boolean | null | undefined;
+  secretName: string;
 };
 
 export type ServiceInput = {
@@ -441,10 +510,12 @@ export type TolerationInput = {
 };
 
 export type VolumeInput = {
+  configMap?: ConfigMapVolumeSourceInput | null | undefined;
   emptyDir?: EmptyDirVolumeSourceInput | null | undefined;
   hostPath?: HostPathVolumeSourceInput | null | undefined;
   name: string;
   persistentVolumeClaim?: PersistentVolumeClaimVolumeSourceInput | null | undefined;
+  secret?: SecretVolumeSourceInput | null | undefined;
 };
 
 export type VolumeMountInput = {
@@ -550,19 +621,19 @@ export type ObjectMetaFieldsFragment = { name: string, generateName: string | nu
 
 export type ProbeFieldsFragment = { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null };
 
-export type ContainerFieldsFragment = { name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null };
+export type ContainerFieldsFragment = { name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null };
 
-export type PodSpecFieldsFragment = { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null };
+export type PodSpecFieldsFragment = { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null };
 
-export type PodTemplateFieldsFragment = { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } };
+export type PodTemplateFieldsFragment = { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } };
 
 export type ContainerStateFieldsFragment = { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null };
 
-export type PodFieldsFragment = { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null };
+export type PodFieldsFragment = { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null };
 
-export type ReplicationControllerFieldsFragment = { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null };
+export type ReplicationControllerFieldsFragment = { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null };
 
-export type DeploymentFieldsFragment = { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null };
+export type DeploymentFieldsFragment = { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null };
 
 export type ServiceFieldsFragment = { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { type: ServiceType | null, clusterIP: string | null, sessionAffinity: SessionAffinity | null, loadBalancerIP: string | null, selector: Array<{ key: string, value: string }>, ports: Array<{ name: string | null, protocol: Protocol | null, port: number, targetPort: number | string | null, nodePort: number | null }> | null } | null, status: { loadBalancer: { ingress: Array<{ ip: string }> } } | null };
 
@@ -577,6 +648,10 @@ export type NamespaceFieldsFragment = { apiVersion: string, kind: string, metada
 export type EventFieldsFragment = { apiVersion: string, kind: string, reason: string, message: string, type: EventType, count: number | null, firstTimestamp: string | null, lastTimestamp: string | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, involvedObject: { kind: string, name: string, namespace: string | null, uid: string | null, resourceVersion: string | null }, source: { component: string | null, host: string | null } | null };
 
 export type PersistentVolumeClaimFieldsFragment = { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { accessModes: Array<PersistentVolumeAccessMode> | null, storageClassName: string | null, volumeName: string | null, resources: { requests: { storage: string | null } | null } | null } | null, status: { phase: PersistentVolumeClaimPhase | null } | null };
+
+export type ConfigMapFieldsFragment = { apiVersion: string, kind: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }>, binaryData: Array<{ key: string, value: string }> };
+
+export type SecretFieldsFragment = { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> };
 
 export type CreatePodMutationVariables = Exact<{
   pod: PodInput;
@@ -794,6 +869,60 @@ export type UpdatePersistentVolumeClaimMutationVariables = Exact<{
 
 export type UpdatePersistentVolumeClaimMutation = { updatePersistentVolumeClaim: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
 
+export type CreateConfigMapMutationVariables = Exact<{
+  configMap: ConfigMapInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateConfigMapMutation = { createConfigMap: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type CreateSecretMutationVariables = Exact<{
+  secret: SecretInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateSecretMutation = { createSecret: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type DeleteConfigMapMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+  propagationPolicy?: PropagationPolicy | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type DeleteConfigMapMutation = { deleteConfigMap: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type DeleteSecretMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+  propagationPolicy?: PropagationPolicy | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type DeleteSecretMutation = { deleteSecret: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type UpdateConfigMapMutationVariables = Exact<{
+  configMap: ConfigMapInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateConfigMapMutation = { updateConfigMap: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type UpdateSecretMutationVariables = Exact<{
+  secret: SecretInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateSecretMutation = { updateSecret: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
 export type ListPodsQueryVariables = Exact<{
   namespace?: string | null | undefined;
   allNamespaces?: boolean | null | undefined;
@@ -802,7 +931,7 @@ export type ListPodsQueryVariables = Exact<{
 }>;
 
 
-export type ListPodsQuery = { pods: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null }> } };
+export type ListPodsQuery = { pods: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null }> } };
 
 export type GetPodQueryVariables = Exact<{
   namespace: string;
@@ -810,7 +939,7 @@ export type GetPodQueryVariables = Exact<{
 }>;
 
 
-export type GetPodQuery = { pod: { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null } | null };
+export type GetPodQuery = { pod: { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null } | null };
 
 export type ListReplicationControllersQueryVariables = Exact<{
   namespace?: string | null | undefined;
@@ -820,7 +949,7 @@ export type ListReplicationControllersQueryVariables = Exact<{
 }>;
 
 
-export type ListReplicationControllersQuery = { replicationControllers: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null }> } };
+export type ListReplicationControllersQuery = { replicationControllers: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null }> } };
 
 export type GetReplicationControllerQueryVariables = Exact<{
   namespace: string;
@@ -828,7 +957,7 @@ export type GetReplicationControllerQueryVariables = Exact<{
 }>;
 
 
-export type GetReplicationControllerQuery = { replicationController: { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null } | null };
+export type GetReplicationControllerQuery = { replicationController: { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null } | null };
 
 export type ListDeploymentsQueryVariables = Exact<{
   namespace?: string | null | undefined;
@@ -838,7 +967,7 @@ export type ListDeploymentsQueryVariables = Exact<{
 }>;
 
 
-export type ListDeploymentsQuery = { deployments: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null }> } };
+export type ListDeploymentsQuery = { deployments: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null }> } };
 
 export type GetDeploymentQueryVariables = Exact<{
   namespace: string;
@@ -846,7 +975,7 @@ export type GetDeploymentQueryVariables = Exact<{
 }>;
 
 
-export type GetDeploymentQuery = { deployment: { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null } | null };
+export type GetDeploymentQuery = { deployment: { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null } | null };
 
 export type ListServicesQueryVariables = Exact<{
   namespace?: string | null | undefined;
@@ -960,6 +1089,42 @@ export type ClusterInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ClusterInfoQuery = { clusterInfo: { version: string, clusterDomain: string | null, serviceCidr: string | null, dnsServiceIp: string | null, loadBalancerCidr: string | null, dns: string | null, apiServer: string | null, caCertHash: string | null } };
 
+export type ListConfigMapsQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  allNamespaces?: boolean | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+}>;
+
+
+export type ListConfigMapsQuery = { configMaps: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }>, binaryData: Array<{ key: string, value: string }> }> } };
+
+export type ListSecretsQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  allNamespaces?: boolean | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+}>;
+
+
+export type ListSecretsQuery = { secrets: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> }> } };
+
+export type GetConfigMapQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type GetConfigMapQuery = { configMap: { apiVersion: string, kind: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }>, binaryData: Array<{ key: string, value: string }> } | null };
+
+export type GetSecretQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type GetSecretQuery = { secret: { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> } | null };
+
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
   labelSelector?: string | null | undefined;
@@ -969,7 +1134,7 @@ export type WatchPodsSubscriptionVariables = Exact<{
 
 
 export type WatchPodsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
-      | { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null }
+      | { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null }
       | Record<PropertyKey, never>
      | null } };
 
@@ -982,7 +1147,7 @@ export type WatchReplicationControllersSubscriptionVariables = Exact<{
 
 
 export type WatchReplicationControllersSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
-      | { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null }
+      | { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, selector: Array<{ key: string, value: string }>, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } } } | null, status: { replicas: number, fullyLabeledReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, observedGeneration: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null } | null }
       | Record<PropertyKey, never>
      | null } };
 
@@ -995,7 +1160,7 @@ export type WatchDeploymentsSubscriptionVariables = Exact<{
 
 
 export type WatchDeploymentsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
-      | { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null }
+      | { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null }
       | Record<PropertyKey, never>
      | null } };
 
@@ -1088,6 +1253,32 @@ export type PodLogsSubscriptionVariables = Exact<{
 
 export type PodLogsSubscription = { podLogs: { container: string, text: string, timestamp: string | null } };
 
+export type WatchConfigMapsSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type WatchConfigMapsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { apiVersion: string, kind: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }>, binaryData: Array<{ key: string, value: string }> }
+      | Record<PropertyKey, never>
+     | null } };
+
+export type WatchSecretsSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type WatchSecretsSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> }
+      | Record<PropertyKey, never>
+     | null } };
+
 export type ApplyMutationVariables = Exact<{
   manifest: string;
   namespace?: string | null | undefined;
@@ -1161,7 +1352,7 @@ export type UpdateDeploymentMutationVariables = Exact<{
 }>;
 
 
-export type UpdateDeploymentMutation = { updateDeployment: { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null } };
+export type UpdateDeploymentMutation = { updateDeployment: { apiVersion: string, kind: string, revision: number | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { replicas: number | null, minReadySeconds: number | null, revisionHistoryLimit: number | null, progressDeadlineSeconds: number | null, paused: boolean | null, selector: { matchLabels: Array<{ key: string, value: string }>, matchExpressions: Array<{ key: string, operator: LabelSelectorOperator, values: Array<string> | null }> | null }, template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } }, strategy: { type: DeploymentStrategyType | null, rollingUpdate: { maxSurge: number | string | null, maxUnavailable: number | string | null } | null } | null } | null, status: { observedGeneration: number | null, replicas: number | null, updatedReplicas: number | null, readyReplicas: number | null, availableReplicas: number | null, unavailableReplicas: number | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastUpdateTime: string | null, lastTransitionTime: string | null }> | null } | null } };
 
 export type DeploymentHistoryQueryVariables = Exact<{
   namespace: string;
@@ -1169,7 +1360,7 @@ export type DeploymentHistoryQueryVariables = Exact<{
 }>;
 
 
-export type DeploymentHistoryQuery = { deployment: { revision: number | null, metadata: { name: string, namespace: string | null }, replicationControllers: Array<{ metadata: { name: string, creationTimestamp: string, annotations: Array<{ key: string, value: string }> }, spec: { template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null } } } | null }> } | null };
+export type DeploymentHistoryQuery = { deployment: { revision: number | null, metadata: { name: string, namespace: string | null }, replicationControllers: Array<{ metadata: { name: string, creationTimestamp: string, annotations: Array<{ key: string, value: string }> }, spec: { template: { metadata: { labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } } } | null }> } | null };
 
 export type CordonMutationVariables = Exact<{
   name: string;
@@ -1243,6 +1434,8 @@ export type LabelMutation = { label: { changed: boolean, notFound: Array<string>
       | { kind: string, metadata: { name: string, namespace: string | null } }
       | { kind: string, metadata: { name: string, namespace: string | null } }
       | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
      } };
 
 export type AnnotateMutationVariables = Exact<{
@@ -1267,6 +1460,8 @@ export type AnnotateMutation = { annotate: { changed: boolean, notFound: Array<s
       | { kind: string, metadata: { name: string, namespace: string | null } }
       | { kind: string, metadata: { name: string, namespace: string | null } }
       | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
+      | { kind: string, metadata: { name: string, namespace: string | null } }
      } };
 
 export type SetImageMutationVariables = Exact<{
@@ -1279,6 +1474,8 @@ export type SetImageMutationVariables = Exact<{
 
 
 export type SetImageMutation = { setImage: { changed: boolean, object:
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
+      | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
       | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
       | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
       | { kind: string, metadata: { name: string, namespace: string | null, generation: number } }
@@ -1398,6 +1595,27 @@ export const ContainerFieldsFragmentDoc = new TypedDocumentString(`
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -1475,6 +1693,26 @@ export const PodSpecFieldsFragmentDoc = new TypedDocumentString(`
       claimName
       readOnly
     }
+    configMap {
+      name
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
+    secret {
+      secretName
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
   }
   restartPolicy
   terminationGracePeriodSeconds
@@ -1491,6 +1729,9 @@ export const PodSpecFieldsFragmentDoc = new TypedDocumentString(`
   }
   hostname
   subdomain
+  imagePullSecrets {
+    name
+  }
 }
     fragment KeyValueFields on KeyValue {
   key
@@ -1534,6 +1775,27 @@ fragment ContainerFields on Container {
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -1704,6 +1966,27 @@ fragment ContainerFields on Container {
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -1756,6 +2039,26 @@ fragment PodSpecFields on PodSpec {
       claimName
       readOnly
     }
+    configMap {
+      name
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
+    secret {
+      secretName
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
   }
   restartPolicy
   terminationGracePeriodSeconds
@@ -1772,6 +2075,9 @@ fragment PodSpecFields on PodSpec {
   }
   hostname
   subdomain
+  imagePullSecrets {
+    name
+  }
 }
 fragment ContainerStateFields on ContainerState {
   waiting {
@@ -1845,6 +2151,27 @@ fragment ContainerFields on Container {
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -1897,6 +2224,26 @@ fragment PodSpecFields on PodSpec {
       claimName
       readOnly
     }
+    configMap {
+      name
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
+    secret {
+      secretName
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
   }
   restartPolicy
   terminationGracePeriodSeconds
@@ -1913,6 +2260,9 @@ fragment PodSpecFields on PodSpec {
   }
   hostname
   subdomain
+  imagePullSecrets {
+    name
+  }
 }`, {"fragmentName":"PodTemplateFields"}) as unknown as TypedDocumentString<PodTemplateFieldsFragment, unknown>;
 export const ReplicationControllerFieldsFragmentDoc = new TypedDocumentString(`
     fragment ReplicationControllerFields on ReplicationController {
@@ -2014,6 +2364,27 @@ fragment ContainerFields on Container {
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -2066,6 +2437,26 @@ fragment PodSpecFields on PodSpec {
       claimName
       readOnly
     }
+    configMap {
+      name
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
+    secret {
+      secretName
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
   }
   restartPolicy
   terminationGracePeriodSeconds
@@ -2082,6 +2473,9 @@ fragment PodSpecFields on PodSpec {
   }
   hostname
   subdomain
+  imagePullSecrets {
+    name
+  }
 }
 fragment PodTemplateFields on PodTemplateSpec {
   metadata {
@@ -2216,6 +2610,27 @@ fragment ContainerFields on Container {
       fieldRef {
         fieldPath
       }
+      configMapKeyRef {
+        name
+        key
+        optional
+      }
+      secretKeyRef {
+        name
+        key
+        optional
+      }
+    }
+  }
+  envFrom {
+    prefix
+    configMapRef {
+      name
+      optional
+    }
+    secretRef {
+      name
+      optional
     }
   }
   ports {
@@ -2268,6 +2683,26 @@ fragment PodSpecFields on PodSpec {
       claimName
       readOnly
     }
+    configMap {
+      name
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
+    secret {
+      secretName
+      items {
+        key
+        path
+        mode
+      }
+      defaultMode
+      optional
+    }
   }
   restartPolicy
   terminationGracePeriodSeconds
@@ -2284,6 +2719,9 @@ fragment PodSpecFields on PodSpec {
   }
   hostname
   subdomain
+  imagePullSecrets {
+    name
+  }
 }
 fragment PodTemplateFields on PodTemplateSpec {
   metadata {
@@ -2660,6 +3098,94 @@ fragment ObjectMetaFields on ObjectMeta {
   }
   finalizers
 }`, {"fragmentName":"PersistentVolumeClaimFields"}) as unknown as TypedDocumentString<PersistentVolumeClaimFieldsFragment, unknown>;
+export const ConfigMapFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConfigMapFields on ConfigMap {
+  apiVersion
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  data {
+    ...KeyValueFields
+  }
+  binaryData {
+    ...KeyValueFields
+  }
+  immutable
+}
+    fragment KeyValueFields on KeyValue {
+  key
+  value
+}
+fragment ObjectMetaFields on ObjectMeta {
+  name
+  generateName
+  namespace
+  uid
+  labels {
+    ...KeyValueFields
+  }
+  annotations {
+    ...KeyValueFields
+  }
+  resourceVersion
+  generation
+  creationTimestamp
+  deletionTimestamp
+  deletionGracePeriodSeconds
+  ownerReferences {
+    apiVersion
+    kind
+    name
+    uid
+    controller
+    blockOwnerDeletion
+  }
+  finalizers
+}`, {"fragmentName":"ConfigMapFields"}) as unknown as TypedDocumentString<ConfigMapFieldsFragment, unknown>;
+export const SecretFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SecretFields on Secret {
+  apiVersion
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  type
+  data {
+    ...KeyValueFields
+  }
+  immutable
+}
+    fragment KeyValueFields on KeyValue {
+  key
+  value
+}
+fragment ObjectMetaFields on ObjectMeta {
+  name
+  generateName
+  namespace
+  uid
+  labels {
+    ...KeyValueFields
+  }
+  annotations {
+    ...KeyValueFields
+  }
+  resourceVersion
+  generation
+  creationTimestamp
+  deletionTimestamp
+  deletionGracePeriodSeconds
+  ownerReferences {
+    apiVersion
+    kind
+    name
+    uid
+    controller
+    blockOwnerDeletion
+  }
+  finalizers
+}`, {"fragmentName":"SecretFields"}) as unknown as TypedDocumentString<SecretFieldsFragment, unknown>;
 export const DashboardNodesDocument = new TypedDocumentString(`
     subscription DashboardNodes($sinceResourceVersion: String) {
   watch(kind: Node, sinceResourceVersion: $sinceResourceVersion) {
@@ -3202,6 +3728,92 @@ export const UpdatePersistentVolumeClaimDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdatePersistentVolumeClaimMutation, UpdatePersistentVolumeClaimMutationVariables>;
+export const CreateConfigMapDocument = new TypedDocumentString(`
+    mutation CreateConfigMap($configMap: ConfigMapInput!, $dryRun: Boolean) {
+  createConfigMap(configMap: $configMap, dryRun: $dryRun) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateConfigMapMutation, CreateConfigMapMutationVariables>;
+export const CreateSecretDocument = new TypedDocumentString(`
+    mutation CreateSecret($secret: SecretInput!, $dryRun: Boolean) {
+  createSecret(secret: $secret, dryRun: $dryRun) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateSecretMutation, CreateSecretMutationVariables>;
+export const DeleteConfigMapDocument = new TypedDocumentString(`
+    mutation DeleteConfigMap($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+  deleteConfigMap(
+    namespace: $namespace
+    name: $name
+    propagationPolicy: $propagationPolicy
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteConfigMapMutation, DeleteConfigMapMutationVariables>;
+export const DeleteSecretDocument = new TypedDocumentString(`
+    mutation DeleteSecret($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+  deleteSecret(
+    namespace: $namespace
+    name: $name
+    propagationPolicy: $propagationPolicy
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteSecretMutation, DeleteSecretMutationVariables>;
+export const UpdateConfigMapDocument = new TypedDocumentString(`
+    mutation UpdateConfigMap($configMap: ConfigMapInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateConfigMap(
+    configMap: $configMap
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateConfigMapMutation, UpdateConfigMapMutationVariables>;
+export const UpdateSecretDocument = new TypedDocumentString(`
+    mutation UpdateSecret($secret: SecretInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateSecret(
+    secret: $secret
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSecretMutation, UpdateSecretMutationVariables>;
 export const ListPodsDocument = new TypedDocumentString(`
     query ListPods($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
   pods(
@@ -3256,6 +3868,27 @@ export const ListPodsDocument = new TypedDocumentString(`
               fieldRef {
                 fieldPath
               }
+              configMapKeyRef {
+                name
+                key
+                optional
+              }
+              secretKeyRef {
+                name
+                key
+                optional
+              }
+            }
+          }
+          envFrom {
+            prefix
+            configMapRef {
+              name
+              optional
+            }
+            secretRef {
+              name
+              optional
             }
           }
           ports {
@@ -3367,6 +4000,26 @@ export const ListPodsDocument = new TypedDocumentString(`
             claimName
             readOnly
           }
+          configMap {
+            name
+            items {
+              key
+              path
+              mode
+            }
+            defaultMode
+            optional
+          }
+          secret {
+            secretName
+            items {
+              key
+              path
+              mode
+            }
+            defaultMode
+            optional
+          }
         }
         restartPolicy
         terminationGracePeriodSeconds
@@ -3384,6 +4037,9 @@ export const ListPodsDocument = new TypedDocumentString(`
         }
         hostname
         subdomain
+        imagePullSecrets {
+          name
+        }
       }
       status {
         phase
@@ -3503,6 +4159,27 @@ export const GetPodDocument = new TypedDocumentString(`
             fieldRef {
               fieldPath
             }
+            configMapKeyRef {
+              name
+              key
+              optional
+            }
+            secretKeyRef {
+              name
+              key
+              optional
+            }
+          }
+        }
+        envFrom {
+          prefix
+          configMapRef {
+            name
+            optional
+          }
+          secretRef {
+            name
+            optional
           }
         }
         ports {
@@ -3614,6 +4291,26 @@ export const GetPodDocument = new TypedDocumentString(`
           claimName
           readOnly
         }
+        configMap {
+          name
+          items {
+            key
+            path
+            mode
+          }
+          defaultMode
+          optional
+        }
+        secret {
+          secretName
+          items {
+            key
+            path
+            mode
+          }
+          defaultMode
+          optional
+        }
       }
       restartPolicy
       terminationGracePeriodSeconds
@@ -3631,6 +4328,9 @@ export const GetPodDocument = new TypedDocumentString(`
       }
       hostname
       subdomain
+      imagePullSecrets {
+        name
+      }
     }
     status {
       phase
@@ -3772,6 +4472,27 @@ export const ListReplicationControllersDocument = new TypedDocumentString(`
                   fieldRef {
                     fieldPath
                   }
+                  configMapKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                  secretKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                }
+              }
+              envFrom {
+                prefix
+                configMapRef {
+                  name
+                  optional
+                }
+                secretRef {
+                  name
+                  optional
                 }
               }
               ports {
@@ -3883,6 +4604,26 @@ export const ListReplicationControllersDocument = new TypedDocumentString(`
                 claimName
                 readOnly
               }
+              configMap {
+                name
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
+              secret {
+                secretName
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
             }
             restartPolicy
             terminationGracePeriodSeconds
@@ -3900,6 +4641,9 @@ export const ListReplicationControllersDocument = new TypedDocumentString(`
             }
             hostname
             subdomain
+            imagePullSecrets {
+              name
+            }
           }
         }
       }
@@ -3988,6 +4732,27 @@ export const GetReplicationControllerDocument = new TypedDocumentString(`
                 fieldRef {
                   fieldPath
                 }
+                configMapKeyRef {
+                  name
+                  key
+                  optional
+                }
+                secretKeyRef {
+                  name
+                  key
+                  optional
+                }
+              }
+            }
+            envFrom {
+              prefix
+              configMapRef {
+                name
+                optional
+              }
+              secretRef {
+                name
+                optional
               }
             }
             ports {
@@ -4099,6 +4864,26 @@ export const GetReplicationControllerDocument = new TypedDocumentString(`
               claimName
               readOnly
             }
+            configMap {
+              name
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
+            secret {
+              secretName
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
           }
           restartPolicy
           terminationGracePeriodSeconds
@@ -4116,6 +4901,9 @@ export const GetReplicationControllerDocument = new TypedDocumentString(`
           }
           hostname
           subdomain
+          imagePullSecrets {
+            name
+          }
         }
       }
     }
@@ -4214,6 +5002,27 @@ export const ListDeploymentsDocument = new TypedDocumentString(`
                   fieldRef {
                     fieldPath
                   }
+                  configMapKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                  secretKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                }
+              }
+              envFrom {
+                prefix
+                configMapRef {
+                  name
+                  optional
+                }
+                secretRef {
+                  name
+                  optional
                 }
               }
               ports {
@@ -4325,6 +5134,26 @@ export const ListDeploymentsDocument = new TypedDocumentString(`
                 claimName
                 readOnly
               }
+              configMap {
+                name
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
+              secret {
+                secretName
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
             }
             restartPolicy
             terminationGracePeriodSeconds
@@ -4342,6 +5171,9 @@ export const ListDeploymentsDocument = new TypedDocumentString(`
             }
             hostname
             subdomain
+            imagePullSecrets {
+              name
+            }
           }
         }
         strategy {
@@ -4450,6 +5282,27 @@ export const GetDeploymentDocument = new TypedDocumentString(`
                 fieldRef {
                   fieldPath
                 }
+                configMapKeyRef {
+                  name
+                  key
+                  optional
+                }
+                secretKeyRef {
+                  name
+                  key
+                  optional
+                }
+              }
+            }
+            envFrom {
+              prefix
+              configMapRef {
+                name
+                optional
+              }
+              secretRef {
+                name
+                optional
               }
             }
             ports {
@@ -4561,6 +5414,26 @@ export const GetDeploymentDocument = new TypedDocumentString(`
               claimName
               readOnly
             }
+            configMap {
+              name
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
+            secret {
+              secretName
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
           }
           restartPolicy
           terminationGracePeriodSeconds
@@ -4578,6 +5451,9 @@ export const GetDeploymentDocument = new TypedDocumentString(`
           }
           hostname
           subdomain
+          imagePullSecrets {
+            name
+          }
         }
       }
       strategy {
@@ -5359,6 +6235,196 @@ export const ClusterInfoDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ClusterInfoQuery, ClusterInfoQueryVariables>;
+export const ListConfigMapsDocument = new TypedDocumentString(`
+    query ListConfigMaps($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
+  configMaps(
+    namespace: $namespace
+    allNamespaces: $allNamespaces
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+  ) {
+    items {
+      apiVersion
+      kind
+      metadata {
+        name
+        generateName
+        namespace
+        uid
+        labels {
+          key
+          value
+        }
+        annotations {
+          key
+          value
+        }
+        resourceVersion
+        generation
+        creationTimestamp
+        deletionTimestamp
+        deletionGracePeriodSeconds
+        ownerReferences {
+          apiVersion
+          kind
+          name
+          uid
+          controller
+          blockOwnerDeletion
+        }
+        finalizers
+      }
+      data {
+        key
+        value
+      }
+      binaryData {
+        key
+        value
+      }
+      immutable
+    }
+    resourceVersion
+  }
+}
+    `) as unknown as TypedDocumentString<ListConfigMapsQuery, ListConfigMapsQueryVariables>;
+export const ListSecretsDocument = new TypedDocumentString(`
+    query ListSecrets($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
+  secrets(
+    namespace: $namespace
+    allNamespaces: $allNamespaces
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+  ) {
+    items {
+      apiVersion
+      kind
+      metadata {
+        name
+        generateName
+        namespace
+        uid
+        labels {
+          key
+          value
+        }
+        annotations {
+          key
+          value
+        }
+        resourceVersion
+        generation
+        creationTimestamp
+        deletionTimestamp
+        deletionGracePeriodSeconds
+        ownerReferences {
+          apiVersion
+          kind
+          name
+          uid
+          controller
+          blockOwnerDeletion
+        }
+        finalizers
+      }
+      type
+      data {
+        key
+        value
+      }
+      immutable
+    }
+    resourceVersion
+  }
+}
+    `) as unknown as TypedDocumentString<ListSecretsQuery, ListSecretsQueryVariables>;
+export const GetConfigMapDocument = new TypedDocumentString(`
+    query GetConfigMap($namespace: String!, $name: String!) {
+  configMap(namespace: $namespace, name: $name) {
+    apiVersion
+    kind
+    metadata {
+      name
+      generateName
+      namespace
+      uid
+      labels {
+        key
+        value
+      }
+      annotations {
+        key
+        value
+      }
+      resourceVersion
+      generation
+      creationTimestamp
+      deletionTimestamp
+      deletionGracePeriodSeconds
+      ownerReferences {
+        apiVersion
+        kind
+        name
+        uid
+        controller
+        blockOwnerDeletion
+      }
+      finalizers
+    }
+    data {
+      key
+      value
+    }
+    binaryData {
+      key
+      value
+    }
+    immutable
+  }
+}
+    `) as unknown as TypedDocumentString<GetConfigMapQuery, GetConfigMapQueryVariables>;
+export const GetSecretDocument = new TypedDocumentString(`
+    query GetSecret($namespace: String!, $name: String!) {
+  secret(namespace: $namespace, name: $name) {
+    apiVersion
+    kind
+    metadata {
+      name
+      generateName
+      namespace
+      uid
+      labels {
+        key
+        value
+      }
+      annotations {
+        key
+        value
+      }
+      resourceVersion
+      generation
+      creationTimestamp
+      deletionTimestamp
+      deletionGracePeriodSeconds
+      ownerReferences {
+        apiVersion
+        kind
+        name
+        uid
+        controller
+        blockOwnerDeletion
+      }
+      finalizers
+    }
+    type
+    data {
+      key
+      value
+    }
+    immutable
+  }
+}
+    `) as unknown as TypedDocumentString<GetSecretQuery, GetSecretQueryVariables>;
 export const WatchPodsDocument = new TypedDocumentString(`
     subscription WatchPods($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
   watch(
@@ -5417,6 +6483,27 @@ export const WatchPodsDocument = new TypedDocumentString(`
                 fieldRef {
                   fieldPath
                 }
+                configMapKeyRef {
+                  name
+                  key
+                  optional
+                }
+                secretKeyRef {
+                  name
+                  key
+                  optional
+                }
+              }
+            }
+            envFrom {
+              prefix
+              configMapRef {
+                name
+                optional
+              }
+              secretRef {
+                name
+                optional
               }
             }
             ports {
@@ -5528,6 +6615,26 @@ export const WatchPodsDocument = new TypedDocumentString(`
               claimName
               readOnly
             }
+            configMap {
+              name
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
+            secret {
+              secretName
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
           }
           restartPolicy
           terminationGracePeriodSeconds
@@ -5545,6 +6652,9 @@ export const WatchPodsDocument = new TypedDocumentString(`
           }
           hostname
           subdomain
+          imagePullSecrets {
+            name
+          }
         }
         status {
           phase
@@ -5692,6 +6802,27 @@ export const WatchReplicationControllersDocument = new TypedDocumentString(`
                     fieldRef {
                       fieldPath
                     }
+                    configMapKeyRef {
+                      name
+                      key
+                      optional
+                    }
+                    secretKeyRef {
+                      name
+                      key
+                      optional
+                    }
+                  }
+                }
+                envFrom {
+                  prefix
+                  configMapRef {
+                    name
+                    optional
+                  }
+                  secretRef {
+                    name
+                    optional
                   }
                 }
                 ports {
@@ -5803,6 +6934,26 @@ export const WatchReplicationControllersDocument = new TypedDocumentString(`
                   claimName
                   readOnly
                 }
+                configMap {
+                  name
+                  items {
+                    key
+                    path
+                    mode
+                  }
+                  defaultMode
+                  optional
+                }
+                secret {
+                  secretName
+                  items {
+                    key
+                    path
+                    mode
+                  }
+                  defaultMode
+                  optional
+                }
               }
               restartPolicy
               terminationGracePeriodSeconds
@@ -5820,6 +6971,9 @@ export const WatchReplicationControllersDocument = new TypedDocumentString(`
               }
               hostname
               subdomain
+              imagePullSecrets {
+                name
+              }
             }
           }
         }
@@ -5924,6 +7078,27 @@ export const WatchDeploymentsDocument = new TypedDocumentString(`
                     fieldRef {
                       fieldPath
                     }
+                    configMapKeyRef {
+                      name
+                      key
+                      optional
+                    }
+                    secretKeyRef {
+                      name
+                      key
+                      optional
+                    }
+                  }
+                }
+                envFrom {
+                  prefix
+                  configMapRef {
+                    name
+                    optional
+                  }
+                  secretRef {
+                    name
+                    optional
                   }
                 }
                 ports {
@@ -6035,6 +7210,26 @@ export const WatchDeploymentsDocument = new TypedDocumentString(`
                   claimName
                   readOnly
                 }
+                configMap {
+                  name
+                  items {
+                    key
+                    path
+                    mode
+                  }
+                  defaultMode
+                  optional
+                }
+                secret {
+                  secretName
+                  items {
+                    key
+                    path
+                    mode
+                  }
+                  defaultMode
+                  optional
+                }
               }
               restartPolicy
               terminationGracePeriodSeconds
@@ -6052,6 +7247,9 @@ export const WatchDeploymentsDocument = new TypedDocumentString(`
               }
               hostname
               subdomain
+              imagePullSecrets {
+                name
+              }
             }
           }
           strategy {
@@ -6518,6 +7716,117 @@ export const PodLogsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PodLogsSubscription, PodLogsSubscriptionVariables>;
+export const WatchConfigMapsDocument = new TypedDocumentString(`
+    subscription WatchConfigMaps($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
+  watch(
+    kind: ConfigMap
+    namespace: $namespace
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+    sinceResourceVersion: $sinceResourceVersion
+  ) {
+    type
+    resourceVersion
+    object {
+      ... on ConfigMap {
+        apiVersion
+        kind
+        metadata {
+          name
+          generateName
+          namespace
+          uid
+          labels {
+            key
+            value
+          }
+          annotations {
+            key
+            value
+          }
+          resourceVersion
+          generation
+          creationTimestamp
+          deletionTimestamp
+          deletionGracePeriodSeconds
+          ownerReferences {
+            apiVersion
+            kind
+            name
+            uid
+            controller
+            blockOwnerDeletion
+          }
+          finalizers
+        }
+        data {
+          key
+          value
+        }
+        binaryData {
+          key
+          value
+        }
+        immutable
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WatchConfigMapsSubscription, WatchConfigMapsSubscriptionVariables>;
+export const WatchSecretsDocument = new TypedDocumentString(`
+    subscription WatchSecrets($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
+  watch(
+    kind: Secret
+    namespace: $namespace
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+    sinceResourceVersion: $sinceResourceVersion
+  ) {
+    type
+    resourceVersion
+    object {
+      ... on Secret {
+        apiVersion
+        kind
+        metadata {
+          name
+          generateName
+          namespace
+          uid
+          labels {
+            key
+            value
+          }
+          annotations {
+            key
+            value
+          }
+          resourceVersion
+          generation
+          creationTimestamp
+          deletionTimestamp
+          deletionGracePeriodSeconds
+          ownerReferences {
+            apiVersion
+            kind
+            name
+            uid
+            controller
+            blockOwnerDeletion
+          }
+          finalizers
+        }
+        type
+        data {
+          key
+          value
+        }
+        immutable
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WatchSecretsSubscription, WatchSecretsSubscriptionVariables>;
 export const ApplyDocument = new TypedDocumentString(`
     mutation Apply($manifest: String!, $namespace: String, $dryRun: Boolean) {
   apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
@@ -6742,6 +8051,27 @@ export const UpdateDeploymentDocument = new TypedDocumentString(`
                 fieldRef {
                   fieldPath
                 }
+                configMapKeyRef {
+                  name
+                  key
+                  optional
+                }
+                secretKeyRef {
+                  name
+                  key
+                  optional
+                }
+              }
+            }
+            envFrom {
+              prefix
+              configMapRef {
+                name
+                optional
+              }
+              secretRef {
+                name
+                optional
               }
             }
             ports {
@@ -6853,6 +8183,26 @@ export const UpdateDeploymentDocument = new TypedDocumentString(`
               claimName
               readOnly
             }
+            configMap {
+              name
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
+            secret {
+              secretName
+              items {
+                key
+                path
+                mode
+              }
+              defaultMode
+              optional
+            }
           }
           restartPolicy
           terminationGracePeriodSeconds
@@ -6870,6 +8220,9 @@ export const UpdateDeploymentDocument = new TypedDocumentString(`
           }
           hostname
           subdomain
+          imagePullSecrets {
+            name
+          }
         }
       }
       strategy {
@@ -6948,6 +8301,27 @@ export const DeploymentHistoryDocument = new TypedDocumentString(`
                   fieldRef {
                     fieldPath
                   }
+                  configMapKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                  secretKeyRef {
+                    name
+                    key
+                    optional
+                  }
+                }
+              }
+              envFrom {
+                prefix
+                configMapRef {
+                  name
+                  optional
+                }
+                secretRef {
+                  name
+                  optional
                 }
               }
               ports {
@@ -7059,6 +8433,26 @@ export const DeploymentHistoryDocument = new TypedDocumentString(`
                 claimName
                 readOnly
               }
+              configMap {
+                name
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
+              secret {
+                secretName
+                items {
+                  key
+                  path
+                  mode
+                }
+                defaultMode
+                optional
+              }
             }
             restartPolicy
             terminationGracePeriodSeconds
@@ -7076,6 +8470,9 @@ export const DeploymentHistoryDocument = new TypedDocumentString(`
             }
             hostname
             subdomain
+            imagePullSecrets {
+              name
+            }
           }
         }
       }
