@@ -27,6 +27,7 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
   { verbs: ['logs'], load: async () => (await import('./commands/logs.ts')).registerLogsCommand },
   { verbs: ['exec'], load: async () => (await import('./commands/exec.ts')).registerExecCommand },
   { verbs: ['cp'], load: async () => (await import('./commands/cp.ts')).registerCpCommand },
+  { verbs: ['top'], load: async () => (await import('./commands/top.ts')).registerTopCommand },
   { verbs: ['attach'], load: async () => (await import('./commands/streams.ts')).registerAttachCommand },
   {
     verbs: ['port-forward'],

@@ -60,6 +60,7 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStatsSample,
   ExecResult,
   ImageInfo,
   KnownContainer,
@@ -965,6 +966,22 @@ export class DockerRuntime implements ContainerRuntime {
 
   attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession> {
     return attachSession(this.client, id, options);
+  }
+
+  /** `GET /containers/ID/stats?stream=false&one-shot=true`: the engine answers at once, without its 1 s pre-sample. */
+  async containerStats(id: string): Promise<ContainerStatsSample> {
+    const stats = await docker(`read the stats of container ${id.slice(0, 12)}`, () =>
+      this.client.getContainer(id).stats({ stream: false, 'one-shot': true }),
+    );
+    const memory = stats.memory_stats;
+    // cgroup v1 names the inactive file pages total_inactive_file, v2 inactive_file.
+    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0;
+    const readAt = Date.parse(stats.read);
+    return {
+      cpuUsageNanos: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+      memoryWorkingSetBytes: Math.max(0, (memory.usage ?? 0) - inactive),
+      readAtMs: Number.isFinite(readAt) && readAt > 0 ? readAt : Date.now(),
+    };
   }
 
   events(node: string, signal?: AbortSignal): AsyncGenerator<RuntimeEvent> {

@@ -7,6 +7,7 @@ import type { Pod } from '../api/types.ts';
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { refuseUpgrade as sendUpgradeError } from '../server/stream-websocket.ts';
 import { createNodeStreamHandler } from './stream-server.ts';
+import type { UsageSummary } from './usage-sampler.ts';
 import {
   apiClientKey,
   callDigest,
@@ -44,6 +45,8 @@ export interface LogServerTarget {
   readonly execSource: ExecSource;
   /** Streams (exec -it, attach, port-forward); without one they answer 503. */
   readonly streamSource?: PodStreamSource;
+  /** CPU and memory use of the node's pods; without it `/stats/summary` answers 503. */
+  readonly usage?: { summary(): UsageSummary };
 }
 
 export interface LogServerOptions {
@@ -81,6 +84,7 @@ const STATUS: Record<CapstanErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
 };
 
+const STATS_PATH = '/stats/summary';
 const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 /** An exec body is a command line; anything bigger is not one. */
@@ -168,6 +172,8 @@ function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: numb
  *   away, which releases the runtime's log stream.
  * - `POST /exec/<namespace>/<pod>/<container>` with an ExecBody runs the command in the running container and
  *   answers 200 with its ExecOutput (stdout, stderr, exitCode, timedOut, truncated) once it ended or timed out.
+ * - `GET /stats/summary` answers 200 with the node's UsageSummary (usage-sampler.ts), as the kubelet's summary API
+ *   that metrics-server reads; its call authorization has the verb `stats` and an empty namespace and pod.
  *
  * Errors before an answer starts are a status code (400, 401, 403, 404, 409, 503) with one JSON
  * `{ error: { code, message } }` body.
@@ -256,6 +262,32 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     res.end(JSON.stringify(output));
   };
 
+  const serveStats = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    try {
+      const signer = apiClientKey(req, nodeName);
+      const call = callDigest('GET', req.url ?? '/');
+      await verifier.verify(bearerToken(req.headers.authorization), signer, {
+        verb: 'stats',
+        namespace: '',
+        pod: '',
+        call,
+      });
+      const usage = options.target()?.usage;
+      if (!usage) throw new CapstanError('UNAVAILABLE', `node ${nodeName} reports no resource usage (yet)`);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(usage.summary()));
+    } catch (err) {
+      const error = isCapstanError(err)
+        ? err
+        : new CapstanError('UNAVAILABLE', 'cannot check the call authorization', { cause: err });
+      sendError(res, error);
+    }
+  };
+
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestUrl(req.url ?? '/');
     if (!url) {
@@ -263,6 +295,10 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
         res,
         CapstanError.invalid([{ field: 'path', message: `${JSON.stringify(req.url)} is not a request path` }]),
       );
+      return;
+    }
+    if (url.pathname === STATS_PATH) {
+      await serveStats(req, res);
       return;
     }
     const logs = LOGS_PATH.exec(url.pathname);

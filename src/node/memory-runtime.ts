@@ -13,6 +13,7 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStatsSample,
   ExecResult,
   ImageInfo,
   KnownContainer,
@@ -79,6 +80,10 @@ type Listener = (event: RuntimeEvent) => void;
  * probes of a pod's containers answer), `restartEngine` (every container stops and the event stream breaks),
  * `delays` and `faults`.
  */
+/** The usage every running simulated container reports (containerStats). */
+const SIMULATED_CPU_CORES = 0.005;
+const SIMULATED_MEMORY_BYTES = 8 * 1024 * 1024;
+
 export class MemoryRuntime implements ContainerRuntime {
   faults: MemoryRuntimeOptions['faults'];
   delays: Partial<Record<MemoryRuntimeOperation, number>>;
@@ -353,6 +358,23 @@ export class MemoryRuntime implements ContainerRuntime {
   async execCommand(id: string, _cmd: string[], _options: CommandOptions): Promise<CommandResult> {
     if (this.get(id).info.state !== 'running') throw new CapstanError('CONFLICT', `container ${id} is not running`);
     return { exitCode: 0, stdout: '', stderr: '', truncated: false, timedOut: false };
+  }
+
+  /**
+   * Made-up figures, for simulated nodes only (nothing runs here): each running container uses a steady 5 millicores
+   * and 8 MiB, so that `top` and usage queries on hollow nodes have numbers of a realistic shape to carry.
+   */
+  async containerStats(id: string): Promise<ContainerStatsSample> {
+    const c = this.get(id);
+    if (c.info.state !== 'running') throw new CapstanError('CONFLICT', `container ${id} is not running`);
+    const now = this.now();
+    const startedAt = Date.parse(c.info.startedAt ?? now);
+    const readAtMs = Date.parse(now);
+    return {
+      cpuUsageNanos: Math.max(0, readAtMs - startedAt) * 1e6 * SIMULATED_CPU_CORES,
+      memoryWorkingSetBytes: SIMULATED_MEMORY_BYTES,
+      readAtMs,
+    };
   }
 
   /** No process runs: the session's output is empty, stdin is read and dropped, and it ends with exit code 0. */
