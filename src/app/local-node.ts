@@ -126,6 +126,10 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     stops.push(async () => detachLogs());
     const detachExec = plane.attachExecSource(agent.execSource, config.nodeName);
     stops.push(async () => detachExec());
+    const detachStreams = plane.attachStreamSource(agent.streamSource, config.nodeName);
+    stops.push(async () => detachStreams());
+    const detachUsage = plane.attachUsageSource(agent.usage, config.nodeName);
+    stops.push(async () => detachUsage());
     const proxy = await startServiceProxy({
       store: nodeStore,
       nodeName: config.nodeName,

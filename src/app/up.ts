@@ -11,7 +11,11 @@ import { ensureAdminCredentials } from '../server/admin-credentials.ts';
 import { startApiServer } from '../server/http-server.ts';
 import type { ClusterInfo } from '../schema/cluster-info.ts';
 import { NodeExecSource } from '../server/node-exec-source.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { NodeLogSource } from '../server/node-log-source.ts';
+import { NodeStreamSource } from '../server/node-stream-source.ts';
+import { NodeUsageSource } from '../server/node-usage-source.ts';
+import type { UsageSummary } from '../node/usage-sampler.ts';
 import type { ApiServer } from '../server/http-server.ts';
 import { startAllocationRepair } from '../services/allocation-repair.ts';
 import { ClusterPolicy } from '../security/cluster-policy.ts';
@@ -53,6 +57,10 @@ export interface ControlPlane {
   attachLogSource(source: LogSource, nodeName?: string): () => void;
   /** As attachLogSource, for commands run in containers (`exec`). */
   attachExecSource(source: ExecSource, nodeName?: string): () => void;
+  /** Serves the streams (exec -it, attach, port-forward) of a node agent of this process. */
+  attachStreamSource(source: PodStreamSource, nodeName?: string): () => void;
+  /** Serves the resource usage (`top`, `pod.usage`) of a node agent of this process. */
+  attachUsageSource(sampler: { summary(): UsageSummary }, nodeName?: string): () => void;
   /** The node endpoints' PKI: the API server's client certificate and dialer, and node certificates from the CA. */
   nodePki: NodeEndpointPki;
   stop(): Promise<void>;
@@ -116,6 +124,10 @@ export async function startControlPlane(
     nodePki.dialer.checkRevocation((nodeName) => trustedNodeSerials(store, nodeName));
     const logs = new NodeLogSource({ store, dialer: nodePki.dialer });
     const execs = new NodeExecSource({ store, dialer: nodePki.dialer });
+    // Streams (exec -it, attach, port-forward) the same way: one call authorization per stream.
+    const streams = new NodeStreamSource({ store, dialer: nodePki.dialer });
+    // Resource usage as metrics-server reads it: each node's summary, fetched at most every few seconds.
+    const usage = new NodeUsageSource({ store, dialer: nodePki.dialer, logger: log });
     // Completed with the DNS address once that listens; resolvers see this very object.
     const clusterInfo: ClusterInfo = {
       clusterDomain: config.clusterDomain,
@@ -130,7 +142,14 @@ export async function startControlPlane(
       host: isLoopbackHost(config.host) ? config.host : '127.0.0.1',
       port: config.port,
       limits: config.limits,
-      contextExtras: { logSource: logs, execSource: execs, clusterInfo, nodeCertificates: nodePki.signer },
+      contextExtras: {
+        logSource: logs,
+        execSource: execs,
+        usageSource: usage,
+        clusterInfo,
+        nodeCertificates: nodePki.signer,
+      },
+      streamSource: streams,
       ...(secure
         ? {
             tls: { host: config.host, port: config.securePort!, ...(await issueApiCertificate(config, ca)) },
@@ -178,6 +197,12 @@ export async function startControlPlane(
       },
       attachExecSource(source, nodeName = config.nodeName) {
         return execs.attach(nodeName, source);
+      },
+      attachStreamSource(source, nodeName = config.nodeName) {
+        return streams.attachNode(nodeName, source);
+      },
+      attachUsageSource(sampler, nodeName = config.nodeName) {
+        return usage.attachNode(nodeName, sampler);
       },
       nodePki,
       stop: stopAll,

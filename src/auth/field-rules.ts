@@ -112,6 +112,7 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
   Subscription: {
     podStatus: 'read',
     podLogs: 'read',
+    podUsage: 'read',
     events: 'read',
     watch: 'read',
   },

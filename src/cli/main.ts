@@ -26,6 +26,13 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
   { verbs: ['rollout'], load: async () => (await import('./commands/rollout.ts')).registerRolloutCommand },
   { verbs: ['logs'], load: async () => (await import('./commands/logs.ts')).registerLogsCommand },
   { verbs: ['exec'], load: async () => (await import('./commands/exec.ts')).registerExecCommand },
+  { verbs: ['cp'], load: async () => (await import('./commands/cp.ts')).registerCpCommand },
+  { verbs: ['top'], load: async () => (await import('./commands/top.ts')).registerTopCommand },
+  { verbs: ['attach'], load: async () => (await import('./commands/streams.ts')).registerAttachCommand },
+  {
+    verbs: ['port-forward'],
+    load: async () => (await import('./commands/port-forward.ts')).registerPortForwardCommand,
+  },
   {
     verbs: ['cordon', 'uncordon', 'drain', 'token'],
     load: async () => (await import('./commands/nodes.ts')).registerNodeCommands,

@@ -8,6 +8,8 @@ import { logger as rootLogger } from '../util/logger.ts';
 import type { Logger } from '../util/logger.ts';
 import { Backoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { RuntimeStreamSource } from './stream-source.ts';
+import { UsageSampler } from './usage-sampler.ts';
 import { RuntimeExecSource } from './exec-source.ts';
 import { RuntimeLogSource } from './log-source.ts';
 import type { PodContainerLookup } from './log-source.ts';
@@ -52,6 +54,8 @@ export interface NodeAgentOptions {
   nodeStatusIntervalMs?: number;
   /** How often every pod is checked against a full engine listing (events are the fast path). Default 10 s. */
   resyncIntervalMs?: number;
+  /** How often the engine's stats of running containers are read for `top` and usage queries. Default 10 s. */
+  usageIntervalMs?: number;
   /** Extra Node labels. */
   labels?: Record<string, string>;
   /** Taints the Node is created with (kubelet's `--register-with-taints`); a Node that exists keeps its own. */
@@ -86,6 +90,10 @@ export interface NodeAgent {
   readonly logSource: RuntimeLogSource;
   /** Commands in containers of pods on this node, for the API's `exec`. */
   readonly execSource: RuntimeExecSource;
+  /** Exec with stdin and a TTY, attach and port-forward for the pods of this node. */
+  readonly streamSource: RuntimeStreamSource;
+  /** CPU and memory use of this node's pods, sampled from the engine (`GET /stats/summary`). */
+  readonly usage: UsageSampler;
   /** The pod of that name bound to this node, as the agent last saw it; undefined if none. */
   findPod(namespace: string, name: string): Pod | undefined;
   /** Resolves when no pod sync is running (tests). */
@@ -348,6 +356,13 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   };
   const logSource = new RuntimeLogSource(runtime, podContainers, nodeName);
   const execSource = new RuntimeExecSource(runtime, podContainers, nodeName);
+  const streamSource = new RuntimeStreamSource(runtime, podContainers, nodeName);
+  const usage = new UsageSampler(runtime, nodeName, function* () {
+    for (const rec of podWorkers.records.values()) {
+      if (rec.pod) yield { namespace: rec.namespace, name: rec.name, containers: [...rec.containers.values()] };
+    }
+  });
+  every(options.usageIntervalMs ?? 10_000, 'sampling resource usage', () => usage.sample());
 
   log.info({ pods: podWorkers.records.size, adopted: listing.length }, 'node agent started');
   return {
@@ -355,6 +370,8 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     network,
     logSource,
     execSource,
+    streamSource,
+    usage,
     findPod(namespace, name) {
       for (const rec of podWorkers.records.values()) {
         if (rec.pod && rec.name === name && rec.namespace === namespace) return rec.pod;

@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { StreamSession } from '../resolvers/pod-streams.ts';
+import { attachSession, execSession } from './docker-sessions.ts';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import {
@@ -58,6 +60,7 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStatsSample,
   ExecResult,
   ImageInfo,
   KnownContainer,
@@ -1001,6 +1004,30 @@ export class DockerRuntime implements ContainerRuntime {
 
   execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult> {
     return runInContainer(this.client, id, cmd, options);
+  }
+
+  execSession(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
+    return execSession(this.client, id, cmd, options);
+  }
+
+  attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession> {
+    return attachSession(this.client, id, options);
+  }
+
+  /** `GET /containers/ID/stats?stream=false&one-shot=true`: the engine answers at once, without its 1 s pre-sample. */
+  async containerStats(id: string): Promise<ContainerStatsSample> {
+    const stats = await docker(`read the stats of container ${id.slice(0, 12)}`, () =>
+      this.client.getContainer(id).stats({ stream: false, 'one-shot': true }),
+    );
+    const memory = stats.memory_stats;
+    // cgroup v1 names the inactive file pages total_inactive_file, v2 inactive_file.
+    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0;
+    const readAt = Date.parse(stats.read);
+    return {
+      cpuUsageNanos: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+      memoryWorkingSetBytes: Math.max(0, (memory.usage ?? 0) - inactive),
+      readAtMs: Number.isFinite(readAt) && readAt > 0 ? readAt : Date.now(),
+    };
   }
 
   events(node: string, signal?: AbortSignal): AsyncGenerator<RuntimeEvent> {

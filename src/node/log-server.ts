@@ -1,8 +1,13 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
+import { refuseUpgrade as sendUpgradeError } from '../server/stream-websocket.ts';
+import { createNodeStreamHandler } from './stream-server.ts';
+import type { UsageSummary } from './usage-sampler.ts';
 import {
   apiClientKey,
   callDigest,
@@ -39,6 +44,10 @@ export interface LogServerTarget {
   findPod(namespace: string, name: string): Pod | undefined;
   readonly logSource: LogSource;
   readonly execSource: ExecSource;
+  /** Streams (exec -it, attach, port-forward); without one they answer 503. */
+  readonly streamSource?: PodStreamSource;
+  /** CPU and memory use of the node's pods; without it `/stats/summary` answers 503. */
+  readonly usage?: { summary(): UsageSummary };
 }
 
 export interface LogServerOptions {
@@ -81,6 +90,7 @@ const STATUS: Record<CapstanErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
 };
 
+const STATS_PATH = '/stats/summary';
 const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 /** An exec body is a command line; anything bigger is not one. */
@@ -168,6 +178,8 @@ function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: numb
  *   away, which releases the runtime's log stream.
  * - `POST /exec/<namespace>/<pod>/<container>` with an ExecBody runs the command in the running container and
  *   answers 200 with its ExecOutput (stdout, stderr, exitCode, timedOut, truncated) once it ended or timed out.
+ * - `GET /stats/summary` answers 200 with the node's UsageSummary (usage-sampler.ts), as the kubelet's summary API
+ *   that metrics-server reads; its call authorization has the verb `stats` and an empty namespace and pod.
  *
  * Errors before an answer starts are a status code (400, 401, 403, 404, 409, 503) with one JSON
  * `{ error: { code, message } }` body.
@@ -256,6 +268,32 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     res.end(JSON.stringify(output));
   };
 
+  const serveStats = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    try {
+      const signer = apiClientKey(req, nodeName);
+      const call = callDigest('GET', req.url ?? '/');
+      await verifier.verify(bearerToken(req.headers.authorization), signer, {
+        verb: 'stats',
+        namespace: '',
+        pod: '',
+        call,
+      });
+      const usage = options.target()?.usage;
+      if (!usage) throw new CapstanError('UNAVAILABLE', `node ${nodeName} reports no resource usage (yet)`);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(usage.summary()));
+    } catch (err) {
+      const error = isCapstanError(err)
+        ? err
+        : new CapstanError('UNAVAILABLE', 'cannot check the call authorization', { cause: err });
+      sendError(res, error);
+    }
+  };
+
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestUrl(req.url ?? '/');
     if (!url) {
@@ -263,6 +301,10 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
         res,
         CapstanError.invalid([{ field: 'path', message: `${JSON.stringify(req.url)} is not a request path` }]),
       );
+      return;
+    }
+    if (url.pathname === STATS_PATH) {
+      await serveStats(req, res);
       return;
     }
     const logs = LOGS_PATH.exec(url.pathname);
@@ -305,6 +347,13 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       else res.destroy();
     });
   });
+  // Exec with stdin and a TTY, attach and port-forward: WebSocket upgrades (stream-server.ts), checked the same way
+  // (client certificate, call authorization) with the same verifier, so a call authorization is good once for either.
+  const streams = createNodeStreamHandler({ nodeName, target: options.target, verifier, logger: log });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (streams.handleUpgrade(req, socket, head)) return;
+    sendUpgradeError(socket, new CapstanError('NOT_FOUND', `no stream endpoint ${req.url ?? ''}`));
+  });
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -318,6 +367,7 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      streams.close();
       // Following streams never end by themselves.
       server.closeAllConnections();
       await closed;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Writable } from 'node:stream';
 import { CapstanError } from '../api/errors.ts';
 import type { HostPortMapping, Probe } from '../api/types.ts';
+import type { StreamSession } from '../resolvers/pod-streams.ts';
 import type { ProjectedFile } from './pod-config.ts';
 import type { ProbeKind } from './prober.ts';
 import type { ProbeResult, ProbeTarget } from './probes.ts';
@@ -11,6 +13,7 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStatsSample,
   ExecResult,
   ImageInfo,
   KnownContainer,
@@ -77,6 +80,10 @@ type Listener = (event: RuntimeEvent) => void;
  * probes of a pod's containers answer), `restartEngine` (every container stops and the event stream breaks),
  * `delays` and `faults`.
  */
+/** The usage every running simulated container reports (containerStats). */
+const SIMULATED_CPU_CORES = 0.005;
+const SIMULATED_MEMORY_BYTES = 8 * 1024 * 1024;
+
 export class MemoryRuntime implements ContainerRuntime {
   faults: MemoryRuntimeOptions['faults'];
   delays: Partial<Record<MemoryRuntimeOperation, number>>;
@@ -353,6 +360,35 @@ export class MemoryRuntime implements ContainerRuntime {
     return { exitCode: 0, stdout: '', stderr: '', truncated: false, timedOut: false };
   }
 
+  /**
+   * Made-up figures, for simulated nodes only (nothing runs here): each running container uses a steady 5 millicores
+   * and 8 MiB, so that `top` and usage queries on hollow nodes have numbers of a realistic shape to carry.
+   */
+  async containerStats(id: string): Promise<ContainerStatsSample> {
+    const c = this.get(id);
+    if (c.info.state !== 'running') throw new CapstanError('CONFLICT', `container ${id} is not running`);
+    const now = this.now();
+    const startedAt = Date.parse(c.info.startedAt ?? now);
+    const readAtMs = Date.parse(now);
+    return {
+      cpuUsageNanos: Math.max(0, readAtMs - startedAt) * 1e6 * SIMULATED_CPU_CORES,
+      memoryWorkingSetBytes: SIMULATED_MEMORY_BYTES,
+      readAtMs,
+    };
+  }
+
+  /** No process runs: the session's output is empty, stdin is read and dropped, and it ends with exit code 0. */
+  async execSession(id: string, _cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession> {
+    if (this.get(id).info.state !== 'running') throw new CapstanError('CONFLICT', `container ${id} is not running`);
+    return emptySession(options.stdin, !options.tty, { exitCode: 0 });
+  }
+
+  /** Nothing writes to a simulated container's stdio: attach sees no output until it is closed. */
+  async attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession> {
+    if (this.get(id).info.state !== 'running') throw new CapstanError('CONFLICT', `container ${id} is not running`);
+    return emptySession(options.stdin, true, undefined);
+  }
+
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent> {
     const queue: RuntimeEvent[] = [];
     let wake: (() => void) | undefined;
@@ -437,4 +473,25 @@ export class MemoryRuntime implements ContainerRuntime {
 
 function imageId(ref: string): string {
   return `sha256:${createHash('sha256').update(ref).digest('hex')}`;
+}
+
+/** A stream session of a simulated container: ends at once with `ended`, or when closed if `ended` is undefined. */
+function emptySession(stdin: boolean, stderr: boolean, ended: { exitCode?: number } | undefined): StreamSession {
+  const stdout = new PassThrough();
+  const err = stderr ? new PassThrough() : undefined;
+  let finish: (result: { exitCode?: number }) => void = () => {};
+  const done = new Promise<{ exitCode?: number }>((resolve) => (finish = resolve));
+  const close = (result: { exitCode?: number }): void => {
+    stdout.end();
+    err?.end();
+    finish(result);
+  };
+  if (ended) close(ended);
+  return {
+    stdout,
+    stderr: err,
+    stdin: stdin ? new Writable({ write: (_chunk, _encoding, callback) => callback() }) : undefined,
+    done,
+    close: () => close({}),
+  };
 }

@@ -1,3 +1,4 @@
+import type { StreamSession } from '../resolvers/pod-streams.ts';
 import { createHash } from 'node:crypto';
 import { CapstanError } from '../api/errors.ts';
 import type { CapstanErrorCode } from '../api/errors.ts';
@@ -80,6 +81,15 @@ export interface ContainerRuntime {
    * `limitBytes`. A timeout or `signal` stops the reading, not the process (the engine cannot kill an exec).
    */
   execCommand(id: string, cmd: string[], options: CommandOptions): Promise<CommandResult>;
+  /** An interactive exec (`capstan exec -i -t`): stdin, output and the terminal as streams. */
+  execSession(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<StreamSession>;
+  /** The stdio of the container's main process (`capstan attach`). */
+  attachSession(id: string, options: { stdin: boolean }): Promise<StreamSession>;
+  /**
+   * One sample of a running container's resource use, read once from the engine (no stream held open): the CPU
+   * time it used since it started and its memory working set. Usage rates come from two samples (usage-sampler.ts).
+   */
+  containerStats(id: string): Promise<ContainerStatsSample>;
   /** Container start/die/oom events of the node's containers until `signal` aborts. */
   events(node: string, signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
   /** Stops the node's warm pool, if it has one, removing its ready sandboxes and releasing their addresses. */
@@ -245,6 +255,16 @@ export interface ContainerInfo {
   /** `containerSpecHash` of the spec the container was created from. */
   specHash?: string;
   restartCount: number;
+}
+
+/** What `containerStats` reads. */
+export interface ContainerStatsSample {
+  /** CPU time used since the container started, in nanoseconds (cgroup cpuacct). */
+  cpuUsageNanos: number;
+  /** Memory in use less what the kernel can drop at once (inactive file pages), as kubelet's working set. */
+  memoryWorkingSetBytes: number;
+  /** When the engine read it (milliseconds since the epoch). */
+  readAtMs: number;
 }
 
 /** A container as the caller last saw it; a sandbox with its pod IP and port mappings. */

@@ -5,6 +5,7 @@ import type { Context } from '../server/context.ts';
 import type { RequestLimiters } from '../util/limits.ts';
 import type { ExecSource } from '../resolvers/exec.ts';
 import type { LogSource } from '../resolvers/logs.ts';
+import type { UsageSource } from '../resolvers/usage.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import type { NodeCertificateSigner } from '../pki/node-certificate.ts';
 
@@ -16,6 +17,8 @@ import type { NodeCertificateSigner } from '../pki/node-certificate.ts';
 export type SchemaContext = Context & {
   logSource?: LogSource;
   execSource?: ExecSource;
+  /** Nodes' resource usage summaries (`Pod.usage`, `Node.usage`, `podUsage`). */
+  usageSource?: UsageSource;
   clusterInfo?: ClusterInfo;
   /** Signs nodes' CSRs for their endpoint's serving certificate (the control plane, which holds the CA). */
   nodeCertificates?: NodeCertificateSigner;

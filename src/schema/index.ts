@@ -23,6 +23,7 @@ import './whoami.ts';
 import './cluster-info.ts';
 import './lease.ts';
 import './status.ts';
+import './usage.ts';
 
 builder.queryType({ description: 'Read cluster state.' });
 builder.mutationType({

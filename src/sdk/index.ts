@@ -24,3 +24,18 @@ export {
   type CapstanClientErrorCode,
   type ClientFieldViolation,
 } from './errors.ts';
+export {
+  CHANNEL,
+  STREAM_PROTOCOL,
+  StreamError,
+  decodeFrame,
+  encodeFrame,
+  openAttachStream,
+  openExecStream,
+  openPortForwardStream,
+  openStream,
+  type ClientStream,
+  type ExecStreamRequest,
+  type StreamConnectOptions,
+  type StreamStatus,
+} from './pod-streams.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -80,12 +80,23 @@ export function attachGraphQLWebSocket(options: {
   logger: Logger;
   maxPayloadBytes: number;
   authCacheTtlMs?: number;
+  /** Other WebSocket endpoints of the server (streams): true when it took the request. */
+  otherUpgrades?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Closes a connection when its token is revoked or expires. */
   sessions?: TokenSessions;
 }): { dispose(): Promise<void> } {
   const { server, yoga, store, maxPayloadBytes, authCacheTtlMs } = options;
   const log = options.logger.child({ component: 'api', transport: 'ws' });
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+  const wss = new WebSocketServer({ noServer: true, path: GRAPHQL_PATH, maxPayload: maxPayloadBytes });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (options.otherUpgrades?.(req, socket, head)) return;
+    if (!wss.shouldHandle(req)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
   wss.on('connection', (socket, request) => {
     activeWebSocketConnections.inc();
     socket.once('close', () => activeWebSocketConnections.dec());
@@ -191,5 +202,10 @@ export function attachGraphQLWebSocket(options: {
     },
     wss,
   );
-  return { dispose: () => disposable.dispose() as Promise<void> };
+  return {
+    dispose: async () => {
+      server.off('upgrade', onUpgrade);
+      await disposable.dispose();
+    },
+  };
 }

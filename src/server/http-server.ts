@@ -8,7 +8,9 @@ import { CLUSTER_INFO_PATH, type ClusterInfoDocument } from '../pki/discovery.ts
 import { withReadCache } from '../store/cached-store.ts';
 import type { Store } from '../store/store.ts';
 import { logContext, logger as defaultLogger, type Logger } from '../util/logger.ts';
+import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { attachGraphQLWebSocket } from './graphql-ws.ts';
+import { createPodStreamRoutes } from './pod-stream-routes.ts';
 import { TokenSessions } from './token-sessions.ts';
 import { identify } from './use-auth.ts';
 import { isLoopbackAddress } from './use-probes.ts';
@@ -22,6 +24,8 @@ export interface ApiServerOptions extends CapstanYogaOptions {
   port?: number;
   /** On close, how long requests in flight may take to finish before connections are cut. Default 5 s. */
   closeGraceMs?: number;
+  /** Exec with stdin and a TTY, attach and port-forward (pod-stream-routes.ts); without one they are UNAVAILABLE. */
+  streamSource?: PodStreamSource;
   /**
    * A second listener speaking only TLS (the API for other machines, port 6443), with the same routes. The plain
    * listener (`host`, `port`) should then be on loopback: see startControlPlane.
@@ -74,7 +78,7 @@ function isStreaming(req: IncomingMessage): boolean {
  * browser GET of /graphql, the live dashboard at /dashboard, /healthz, /readyz and /metrics. Resolves once listening.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, ...yogaOptions } = options;
+  const { host = '127.0.0.1', port = 7070, closeGraceMs = 5_000, streamSource, ...yogaOptions } = options;
   const logger = options.logger ?? defaultLogger;
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
   // One read cache for HTTP and graphql-ws, so both see (and authenticate against) the same store.
@@ -135,7 +139,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     throw err;
   }
   // Attached once listening: a WebSocket server on a server that failed to listen reports that as its own error.
+  const streams = createPodStreamRoutes({
+    store,
+    logger,
+    ...(streamSource ? { source: streamSource } : {}),
+    sessions,
+    ...(options.authCacheTtlMs !== undefined ? { authCacheTtlMs: options.authCacheTtlMs } : {}),
+  });
   const wsOptions = {
+    otherUpgrades: streams.handleUpgrade,
     yoga,
     store,
     logger,
@@ -168,6 +180,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const servers = [server, ...(secureServer ? [secureServer] : [])];
     const stopped = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const ws of sockets) await ws.dispose();
+    streams.close();
     for (const s of servers) s.closeIdleConnections();
     if (inFlight > 0) {
       await new Promise<void>((resolve) => {

@@ -62,6 +62,14 @@ function containers(spec: sdk.PodSpecFieldsFragment, statuses?: sdk.PodFieldsFra
       ...(c.command ? [['Command', c.command.join(' ')] as [string, string]] : []),
       ...(c.args ? [['Args', c.args.join(' ')] as [string, string]] : []),
       ...(stateText ? [['State', stateText] as [string, string]] : []),
+      ...(status?.lastState?.terminated
+        ? [
+            [
+              'Last State',
+              `Terminated (${status.lastState.terminated.reason ?? ''}, exit code ${status.lastState.terminated.exitCode})`,
+            ] as [string, string],
+          ]
+        : []),
       ...(status
         ? [
             ['Ready', String(status.ready)] as [string, string],

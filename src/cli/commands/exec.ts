@@ -3,7 +3,9 @@ import * as sdk from '../../sdk/index.ts';
 import { CliError } from '../cli-error.ts';
 import { withSession, type CliIo } from '../session.ts';
 import { parseDuration } from '../wait.ts';
+import { exitWith, runInTerminal } from '../terminal-stream.ts';
 import { podToRead } from './logs.ts';
+import { openOrExplain, streamConnection } from './streams.ts';
 
 /** The API's bounds on how long a command may run. */
 const MAX_TIMEOUT_SECONDS = 600;
@@ -29,30 +31,50 @@ export function execTimeoutSeconds(value: string): number {
 export function registerExecCommand(program: Command, io: CliIo): void {
   program
     .command('exec')
-    .description('Run a command in a container and print its output (no stdin, no TTY)')
+    .description('Run a command in a container: its output, or with -i/-t its stdin and a terminal')
     .argument('<pod>', 'pod name, pod/NAME, or deployment/NAME or rc/NAME for one of its pods')
     .argument('[command...]', 'the program and its arguments, after --')
     .option('-c, --container <name>', 'container (required when the pod has several)')
-    .option('--timeout <duration>', 'how long the command may run, at most 10m', '60s')
-    .option('-i, --stdin', 'not supported: capstan exec runs commands without stdin')
-    .option('-t, --tty', 'not supported: capstan exec runs commands without a terminal')
+    .option('--timeout <duration>', 'without -i/-t: how long the command may run, at most 10m', '60s')
+    .option('-i, --stdin', "pass this terminal's stdin to the command (a stream through the API)")
+    .option('-t, --tty', 'give the command a terminal (raw mode here; Ctrl-C and resizes reach it)')
     .addHelpText(
       'after',
       '\nExamples:\n  capstan exec web-7d4b9-x2x1 -- cat /etc/resolv.conf\n' +
         "  capstan exec web-7d4b9-x2x1 -c sidecar -- sh -c 'ls -l /data'\n" +
-        '  capstan exec deployment/web --timeout 5m -- wget -q -O - http://backend/\n\n' +
-        "The command's stdout and stderr are printed as they came (at most 1 MiB each) once it ends, and capstan\n" +
-        'exits with its exit code.',
+        '  capstan exec deployment/web --timeout 5m -- wget -q -O - http://backend/\n' +
+        '  capstan exec -it web-7d4b9-x2x1 -- sh\n' +
+        '  tar cf - dir | capstan exec -i web-7d4b9-x2x1 -- tar xf - -C /tmp\n\n' +
+        "Without -i or -t the command's stdout and stderr are printed as they came (at most 1 MiB each) once it\n" +
+        'ends. With -i and/or -t they stream as the command runs (no timeout, no size limit). Either way capstan\n' +
+        'exits with the exit code of the command.',
     )
     .action(
       withSession(io, async (session, pod: string, command: string[], flags: ExecFlags) => {
-        if (flags.stdin || flags.tty) {
-          throw new CliError(
-            'interactive exec is not supported (-i/--stdin, -t/--tty): run one command, e.g. capstan exec POD -- sh -c "..."',
-          );
-        }
         if (command.length === 0) {
           throw new CliError(`name the command to run after --, e.g. capstan exec ${pod} -- cat /etc/hostname`);
+        }
+        if (flags.stdin || flags.tty) {
+          session.api();
+          const name = await podToRead(session, pod, 'exec into');
+          let tty = flags.tty ?? false;
+          if (tty && !(io.stdin as { isTTY?: boolean }).isTTY) {
+            session.err('Unable to use a TTY - input is not a terminal or the right kind of file');
+            tty = false;
+          }
+          const stdin = flags.stdin ?? false;
+          const stream = await openOrExplain(() =>
+            sdk.openExecStream(streamConnection(session), {
+              namespace: session.settings.namespace,
+              pod: name,
+              ...(flags.container ? { container: flags.container } : {}),
+              command,
+              stdin,
+              tty,
+            }),
+          );
+          exitWith(await runInTerminal(io, stream, { stdin, tty }));
+          return;
         }
         const timeoutSeconds = execTimeoutSeconds(flags.timeout);
         session.api();

@@ -1123,6 +1123,19 @@ export type GetSecretQueryVariables = Exact<{
 
 export type GetSecretQuery = { secret: { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> } | null };
 
+export type TopPodsQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  allNamespaces?: boolean | null | undefined;
+}>;
+
+
+export type TopPodsQuery = { pods: { items: Array<{ metadata: { name: string, namespace: string | null }, usage: { cpuCores: number, memoryBytes: number, timestamp: string } | null }> } };
+
+export type TopNodesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TopNodesQuery = { nodes: { items: Array<{ metadata: { name: string }, status: { allocatable: { cpu: string | null, memory: string | null } | null } | null, usage: { cpuCores: number, memoryBytes: number, timestamp: string } | null }> } };
+
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
   labelSelector?: string | null | undefined;
@@ -1276,6 +1289,14 @@ export type WatchSecretsSubscription = { watch: { type: WatchEventType, resource
       | { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> }
       | Record<PropertyKey, never>
      | null } };
+
+export type PodUsageSubscriptionVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type PodUsageSubscription = { podUsage: { cpuCores: number, memoryBytes: number, timestamp: string } | null };
 
 export type ApplyMutationVariables = Exact<{
   manifest: string;
@@ -6423,6 +6444,45 @@ export const GetSecretDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GetSecretQuery, GetSecretQueryVariables>;
+export const TopPodsDocument = new TypedDocumentString(`
+    query TopPods($namespace: String, $allNamespaces: Boolean) {
+  pods(namespace: $namespace, allNamespaces: $allNamespaces) {
+    items {
+      metadata {
+        name
+        namespace
+      }
+      usage {
+        cpuCores
+        memoryBytes
+        timestamp
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TopPodsQuery, TopPodsQueryVariables>;
+export const TopNodesDocument = new TypedDocumentString(`
+    query TopNodes {
+  nodes {
+    items {
+      metadata {
+        name
+      }
+      status {
+        allocatable {
+          cpu
+          memory
+        }
+      }
+      usage {
+        cpuCores
+        memoryBytes
+        timestamp
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TopNodesQuery, TopNodesQueryVariables>;
 export const WatchPodsDocument = new TypedDocumentString(`
     subscription WatchPods($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
   watch(
@@ -7825,6 +7885,15 @@ export const WatchSecretsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WatchSecretsSubscription, WatchSecretsSubscriptionVariables>;
+export const PodUsageDocument = new TypedDocumentString(`
+    subscription PodUsage($namespace: String!, $name: String!) {
+  podUsage(namespace: $namespace, name: $name) {
+    cpuCores
+    memoryBytes
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<PodUsageSubscription, PodUsageSubscriptionVariables>;
 export const ApplyDocument = new TypedDocumentString(`
     mutation Apply($manifest: String!, $namespace: String, $dryRun: Boolean) {
   apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
