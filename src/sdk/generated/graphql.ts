@@ -551,7 +551,7 @@ export type DashboardNodesSubscriptionVariables = Exact<{
 
 
 export type DashboardNodesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
-      | { displayStatus: string, metadata: { name: string, uid: string, creationTimestamp: string }, status: { addresses: Array<{ type: string, address: string }> | null, nodeInfo: { kubeletVersion: string | null } | null } | null }
+      | { displayStatus: string, metadata: { name: string, uid: string, creationTimestamp: string }, spec: { unschedulable: boolean | null } | null, status: { addresses: Array<{ type: string, address: string }> | null, nodeInfo: { kubeletVersion: string | null } | null } | null }
       | Record<PropertyKey, never>
      | null } };
 
@@ -3268,6 +3268,9 @@ export const DashboardNodesDocument = new TypedDocumentString(`
           name
           uid
           creationTimestamp
+        }
+        spec {
+          unschedulable
         }
         status {
           addresses {
