@@ -87,6 +87,7 @@ function onStatus(status: ConnectionStatus): void {
     case 'connecting':
       return showStatus('Connecting…', 'connecting');
     case 'live':
+      if (!whoami.textContent) showWhoami();
       return showStatus('Live', 'live');
     case 'retrying':
       return showStatus(
@@ -103,6 +104,17 @@ function onStatus(status: ConnectionStatus): void {
       return showLogin(`${why} Enter a valid token.`);
     }
   }
+}
+
+/** Who the token is, once the server has accepted it (asking earlier would log a refused request). */
+function showWhoami(): void {
+  void api?.request(WhoamiDocument).then(
+    ({ whoami: me }) => {
+      whoami.textContent =
+        me.role === 'viewer' ? `${me.tokenName} (viewer, read-only)` : `${me.tokenName} (${me.role})`;
+    },
+    () => undefined,
+  );
 }
 
 function rowsIf(loaded: boolean, rows: () => Row[]): Row[] | undefined {
@@ -175,13 +187,6 @@ function connect(secret: string): void {
   signOut.hidden = false;
   nav.hidden = false;
   api = createCapstanClient({ url: location.origin, token: secret });
-  void api.request(WhoamiDocument).then(
-    ({ whoami: me }) => {
-      whoami.textContent =
-        me.role === 'viewer' ? `${me.tokenName} (viewer, read-only)` : `${me.tokenName} (${me.role})`;
-    },
-    () => undefined,
-  );
   cluster = startLiveCluster({ url: location.origin, token: secret, onChange: scheduleRender, onStatus });
   route();
   scheduleRender();
