@@ -58,14 +58,14 @@ export async function launchDashboardBrowser(): Promise<{
 }
 
 /** Signs in with `token` (signing out first if a token is held) and waits for the page to say Live. */
-export async function signIn(page: Page, url: string, token: string): Promise<void> {
+export async function signIn(page: Page, url: string, token: string, timeoutMs = 15_000): Promise<void> {
   await page.goto(`${url}/dashboard#/`);
   if (await page.locator('#sign-out').isVisible()) await page.click('#sign-out');
   await page.locator('#login').waitFor({ state: 'visible' });
   await page.fill('#token-input', token);
   await page.click('#login button[type=submit]');
   await waitFor(async () => (await page.locator('#connection').textContent()) === 'Live', {
-    timeoutMs: 15_000,
+    timeoutMs,
     message: 'the dashboard to say Live',
   });
 }

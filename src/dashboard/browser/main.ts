@@ -217,6 +217,7 @@ function closePage(): void {
 /** Shows the view the address names: `#/` the overview, `#/pod/NS/NAME`, `#/node/NAME`, `#/logs/NS/DEPLOYMENT`, `#/apply`. */
 function route(): void {
   closePage();
+  notice.hidden = true;
   const client = api;
   if (!client || !token) return;
   const secret = token;
