@@ -85,6 +85,22 @@ describe('apply', () => {
     expect(updated.spec?.ports?.[0]?.port).toBe(81);
   });
 
+  it('dry run gives the diff from the live object to what the server would write, and writes nothing', async () => {
+    const DIFF = `mutation ($manifest: String!) { apply(manifest: $manifest, dryRun: true) { kind action diff } }`;
+    const result = await api.data<{ apply: { kind: string; action: string; diff: string }[] }>(DIFF, {
+      manifest: manifest({ replicas: 5, port: 82 }),
+    });
+    const [namespace, deployment, service] = result.apply;
+    expect(namespace).toEqual({ kind: 'Namespace', action: 'UNCHANGED', diff: '' });
+    expect(deployment!.diff).toContain('--- live/Deployment/applied/web');
+    expect(deployment!.diff).toMatch(/^-\s+replicas: 3$/m);
+    expect(deployment!.diff).toMatch(/^\+\s+replicas: 5$/m);
+    expect(deployment!.diff).not.toContain('last-applied-configuration');
+    expect(service!.diff).toMatch(/^-\s+- port: 81$/m);
+    expect(service!.diff).toMatch(/^\+\s+- port: 82$/m);
+    expect((await api.store.get('Deployment', 'applied', 'web')).spec?.replicas).toBe(3);
+  });
+
   it('validates every document before writing any', async () => {
     const bad = `apiVersion: v1
 kind: Pod

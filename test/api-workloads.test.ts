@@ -156,6 +156,25 @@ describe('workload mutations', () => {
     const missing = await api.gql(`mutation { rollback(name: "roll", toRevision: 7) { metadata { name } } }`);
     expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('rolloutRestart stamps the pod template with the time, and refuses a paused Deployment', async () => {
+    await api.data(`mutation { run(name: "restarted", image: "hello:1") { metadata { name } } }`);
+    const before = Date.now();
+    await api.data(`mutation { rolloutRestart(name: "restarted") { metadata { name } } }`);
+    const deployment = await api.store.get('Deployment', 'default', 'restarted');
+    const stamp = deployment.spec!.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    expect(Date.parse(stamp ?? '')).toBeGreaterThanOrEqual(before - 1_000);
+    expect(deployment.metadata.generation).toBe(2);
+
+    await api.store.mutate('Deployment', 'default', 'restarted', (d) => ({ ...d, spec: { ...d.spec!, paused: true } }));
+    const paused = await api.gql(`mutation { rolloutRestart(name: "restarted") { metadata { name } } }`);
+    expect(paused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(paused.errors?.[0]?.message).toMatch(/paused/);
+    const viewer = await api.gql(`mutation { rolloutRestart(name: "restarted") { metadata { name } } }`, undefined, {
+      token: api.viewerToken,
+    });
+    expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
 });
 
 describe('graph edges', () => {

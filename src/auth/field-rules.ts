@@ -72,6 +72,7 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
     run: 'admin',
     scale: 'admin',
     rollback: 'admin',
+    rolloutRestart: 'admin',
     createEndpoints: 'admin',
     updateEndpoints: 'admin',
     deleteEndpoints: 'admin',

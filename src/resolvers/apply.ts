@@ -18,6 +18,8 @@ export interface ApplyResult {
   action: ApplyAction;
   /** The object as stored (or, in a dry run, as it would be stored). */
   object: KubeObject;
+  /** The object as it was before this apply; absent when apply creates it. */
+  live?: KubeObject;
 }
 
 export interface ApplyOptions {
@@ -36,6 +38,8 @@ interface Plan {
   write: AnyInput;
   /** The dry-run result, or the live object when unchanged; undefined when its namespace is created by this apply. */
   preview?: KubeObject;
+  /** The object before the apply, when it exists. */
+  live?: KubeObject;
 }
 
 function withLastApplied(doc: ManifestDocument, namespace: string | undefined): AnyInput {
@@ -114,8 +118,8 @@ async function planDocument(store: Store, doc: ManifestDocument, options: ApplyO
     const preview = await store.update(doc.kind, write, { dryRun: true });
     const unchanged = isDeepStrictEqual(appliedPart(preview), appliedPart(live));
     return unchanged
-      ? ({ doc, namespace, action: 'unchanged', write, preview: live } satisfies Plan)
-      : ({ doc, namespace, action: 'configured', write, preview } satisfies Plan);
+      ? ({ doc, namespace, action: 'unchanged', write, preview: live, live } satisfies Plan)
+      : ({ doc, namespace, action: 'configured', write, preview, live } satisfies Plan);
   } catch (err) {
     throw inDocument(err, doc, namespace);
   }
@@ -168,5 +172,6 @@ export async function applyManifest(
     name: plan.doc.object.metadata.name!,
     action: plan.action,
     object: written.get(plan) ?? plan.preview ?? (plan.write as KubeObject),
+    ...(plan.live ? { live: plan.live } : {}),
   }));
 }

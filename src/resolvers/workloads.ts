@@ -222,3 +222,39 @@ export async function rollbackDeployment(
     { dryRun: options.dryRun },
   );
 }
+
+/** The pod-template annotation `kubectl rollout restart` sets; a changed template makes the Deployment roll. */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+/**
+ * `kubectl rollout restart`: stamps the Deployment's pod template with the time, so the Deployment controller rolls
+ * every pod over to a new ReplicationController under its strategy. One compare-and-set write (store.mutate re-reads
+ * on a conflict); a paused Deployment is refused, as kubectl refuses it.
+ */
+export async function restartDeployment(
+  store: Store,
+  ref: { namespace?: string; name: string },
+  options: MutationOptions & { now?: Date } = {},
+): Promise<Deployment> {
+  const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
+  const at = (options.now ?? new Date()).toISOString();
+  return store.mutate(
+    'Deployment',
+    namespace,
+    ref.name,
+    (live) => {
+      checkResourceVersion(live, options.expectedResourceVersion);
+      if (live.spec?.paused) {
+        throw new CapstanError(
+          'CONFLICT',
+          `Deployment ${namespace}/${ref.name} is paused and cannot be restarted (resume it first)`,
+        );
+      }
+      const template = live.spec!.template;
+      const metadata = template.metadata ?? {};
+      const annotations = { ...metadata.annotations, [RESTARTED_AT_ANNOTATION]: at };
+      return { ...live, spec: { ...live.spec!, template: { ...template, metadata: { ...metadata, annotations } } } };
+    },
+    { dryRun: options.dryRun },
+  );
+}

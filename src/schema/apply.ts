@@ -1,5 +1,6 @@
 import type { ApplyResult } from '../resolvers/apply.ts';
 import { applyManifest } from '../resolvers/apply.ts';
+import { applyDiff } from '../resolvers/apply-diff.ts';
 import { parseManifest } from '../resolvers/manifest.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
 import { isNamespaced } from '../api/types.ts';
@@ -23,6 +24,14 @@ const ApplyResultRef = builder.objectRef<ApplyResult>('ApplyResult').implement({
     name: t.exposeString('name', { nullable: false }),
     action: t.expose('action', { type: ApplyActionEnum, nullable: false }),
     object: t.expose('object', { type: KubeObjectRef, nullable: false }),
+    diff: t.string({
+      nullable: false,
+      description:
+        'kubectl diff: a unified diff of the YAML from the live object to the object as written (or, with dryRun, ' +
+        'as the server would write it); labels, annotations and spec, not status. Empty when nothing changes.',
+      resolve: (result) =>
+        applyDiff([result.kind, result.namespace, result.name].filter(Boolean).join('/'), result.live, result.object),
+    }),
   }),
 });
 

@@ -1,6 +1,6 @@
 import type { Deployment, ReplicationController } from '../api/types.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
-import { rollbackDeployment, runWorkload, scaleWorkload } from '../resolvers/workloads.ts';
+import { restartDeployment, rollbackDeployment, runWorkload, scaleWorkload } from '../resolvers/workloads.ts';
 import { builder } from './builder.ts';
 import { fromInput, KeyValueInput } from './common.ts';
 import { DeploymentRef } from './deployment.ts';
@@ -84,6 +84,27 @@ builder.mutationFields((t) => ({
       const ref = { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name };
       await authorizeMutation(context, { kind: 'Deployment', ...ref, verb: 'update' });
       return rollbackDeployment(context.store, ref, args.toRevision ?? undefined, {
+        dryRun: args.dryRun ?? false,
+        expectedResourceVersion: args.expectedResourceVersion ?? undefined,
+      });
+    },
+  }),
+  rolloutRestart: t.field({
+    type: DeploymentRef,
+    nullable: false,
+    description:
+      'kubectl rollout restart: stamps the pod template with kubectl.kubernetes.io/restartedAt, so the Deployment ' +
+      'replaces every pod through a rolling update. CONFLICT for a paused Deployment.',
+    args: {
+      namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
+      name: t.arg.string({ required: true }),
+      dryRun: t.arg.boolean({ description: dryRunDescription }),
+      expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the Deployment is at this version.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const ref = { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name };
+      await authorizeMutation(context, { kind: 'Deployment', ...ref, verb: 'update' });
+      return restartDeployment(context.store, ref, {
         dryRun: args.dryRun ?? false,
         expectedResourceVersion: args.expectedResourceVersion ?? undefined,
       });

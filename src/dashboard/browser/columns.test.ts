@@ -68,6 +68,7 @@ describe('dashboard columns', () => {
   it('counts the pods on each node, leaving out finished ones and ignoring the namespace filter', () => {
     const node: DashboardNode = {
       metadata: { name: 'n1', uid: 'n1', creationTimestamp: CREATED },
+      spec: null,
       status: { addresses: [{ type: 'InternalIP', address: '127.0.1.1' }], nodeInfo: null },
       displayStatus: 'NotReady',
     };

@@ -32,11 +32,40 @@ export interface Cell {
   tone?: Tone;
   /** An ISO timestamp the text is the age of; the page refreshes such cells as time passes. */
   since?: string;
+  /** A page of the dashboard the cell links to (`#/pod/default/web`). */
+  href?: string;
+}
+
+/** What a row's buttons do (src/dashboard/browser/actions.ts carries them out). */
+export type ActionName = 'scale' | 'restart' | 'undo' | 'delete' | 'cordon' | 'uncordon' | 'drain';
+
+/** One button of a row: the action on the object the row shows. */
+export interface RowAction {
+  action: ActionName;
+  kind: 'Pod' | 'Deployment' | 'ReplicationController' | 'Node';
+  namespace?: string;
+  name: string;
+  /** The replicas the scale dialog starts from. */
+  replicas?: number;
 }
 
 export interface Row {
   key: string;
   cells: Cell[];
+  actions?: RowAction[];
+}
+
+/** The dashboard's address of a pod's or a node's page. */
+export function podHref(namespace: string, name: string): string {
+  return `#/pod/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+export function nodeHref(name: string): string {
+  return `#/node/${encodeURIComponent(name)}`;
+}
+
+export function deploymentLogsHref(namespace: string, name: string): string {
+  return `#/logs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
 /** Rows past this many are not drawn; the table says how many were left out. */
@@ -98,8 +127,14 @@ export function nodeRows(nodes: readonly DashboardNode[], pods: readonly Dashboa
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
     .map((node) => ({
       key: objectKey(node),
+      actions: [
+        node.spec?.unschedulable
+          ? { action: 'uncordon' as const, kind: 'Node' as const, name: node.metadata.name }
+          : { action: 'cordon' as const, kind: 'Node' as const, name: node.metadata.name },
+        { action: 'drain' as const, kind: 'Node' as const, name: node.metadata.name },
+      ],
       cells: [
-        { text: node.metadata.name },
+        { text: node.metadata.name, href: nodeHref(node.metadata.name) },
         { text: node.displayStatus, tone: statusTone(node.displayStatus) },
         { text: String(counts.get(node.metadata.name) ?? 0) },
         { text: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? NONE },
@@ -115,13 +150,21 @@ export function podRows(pods: readonly DashboardPod[], namespace: string, now: n
     .sort(byNamespaceAndName)
     .map((pod) => ({
       key: objectKey(pod),
+      actions: [
+        {
+          action: 'delete' as const,
+          kind: 'Pod' as const,
+          namespace: pod.metadata.namespace ?? '',
+          name: pod.metadata.name,
+        },
+      ],
       cells: [
         { text: pod.metadata.namespace ?? '' },
-        { text: pod.metadata.name },
+        { text: pod.metadata.name, href: podHref(pod.metadata.namespace ?? '', pod.metadata.name) },
         { text: pod.ready },
         { text: pod.displayStatus, tone: statusTone(pod.displayStatus) },
         { text: String(pod.restarts), ...(pod.restarts > 0 ? { tone: 'warn' as const } : {}) },
-        { text: pod.spec?.nodeName ?? NONE },
+        pod.spec?.nodeName ? { text: pod.spec.nodeName, href: nodeHref(pod.spec.nodeName) } : { text: NONE },
         { text: pod.status?.podIP ?? NONE },
         ageCell(pod.metadata.creationTimestamp, now),
       ],
@@ -136,10 +179,14 @@ export function workloadRows(
   now: number,
 ): Row[] {
   const workloads = [
-    ...deployments.map((d) => ({ kind: 'Deployment', object: d, owner: NONE })),
+    ...deployments.map((d) => ({ kind: 'Deployment' as const, object: d, owner: NONE })),
     ...controllers.map((rc) => {
       const owner = rc.metadata.ownerReferences[0];
-      return { kind: 'ReplicationController', object: rc, owner: owner ? `${owner.kind}/${owner.name}` : NONE };
+      return {
+        kind: 'ReplicationController' as const,
+        object: rc,
+        owner: owner ? `${owner.kind}/${owner.name}` : NONE,
+      };
     }),
   ];
   return workloads
@@ -148,11 +195,19 @@ export function workloadRows(
     .map(({ kind, object, owner }) => {
       const desired = object.spec?.replicas ?? 1;
       const ready = object.status?.readyReplicas ?? 0;
+      const namespace = object.metadata.namespace ?? '';
+      const target = { kind, namespace, name: object.metadata.name };
+      const actions: RowAction[] = [{ action: 'scale', ...target, replicas: desired }];
+      if (kind === 'Deployment') actions.push({ action: 'restart', ...target }, { action: 'undo', ...target });
+      actions.push({ action: 'delete', ...target });
       return {
         key: `${kind}/${objectKey(object)}`,
+        actions,
         cells: [
-          { text: object.metadata.namespace ?? '' },
-          { text: object.metadata.name },
+          { text: namespace },
+          kind === 'Deployment'
+            ? { text: object.metadata.name, href: deploymentLogsHref(namespace, object.metadata.name) }
+            : { text: object.metadata.name },
           { text: kind },
           { text: String(desired) },
           { text: counted(object.status?.replicas) },

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { objectAge } from '../../resolvers/pod-status.ts';
-import { MAX_ROWS, type Row } from './columns.ts';
+import { MAX_ROWS, type Row, type RowAction } from './columns.ts';
 
 /** Looks up an element the page must have; a missing one is a bug in index.html, not a user error. */
 export function element<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -33,23 +33,63 @@ export function renderTable(
   if (count) count.textContent = rows ? `(${rows.length})` : '';
   if (!rows) return body.replaceChildren(messageRow(table, 'Loading…', 'placeholder'));
   if (rows.length === 0) return body.replaceChildren(messageRow(table, empty, 'placeholder'));
-  const drawn = rows.slice(0, MAX_ROWS).map((row) => {
-    const tr = document.createElement('tr');
-    tr.dataset['key'] = row.key;
-    for (const cell of row.cells) {
-      const td = document.createElement('td');
-      td.textContent = cell.text;
-      if (cell.tone) td.className = `tone-${cell.tone}`;
-      if (cell.since) td.dataset['since'] = cell.since;
-      tr.append(td);
-    }
-    return tr;
-  });
+  const drawn = rows.slice(0, MAX_ROWS).map(rowElement);
   if (rows.length > MAX_ROWS) {
     const more = rows.length - MAX_ROWS;
     drawn.push(messageRow(table, `${more} more not shown: choose a namespace to narrow the list`, 'placeholder'));
   }
   body.replaceChildren(...drawn);
+}
+
+const ACTION_LABELS: Record<RowAction['action'], string> = {
+  scale: 'Scale',
+  restart: 'Restart',
+  undo: 'Undo',
+  delete: 'Delete',
+  cordon: 'Cordon',
+  uncordon: 'Uncordon',
+  drain: 'Drain',
+};
+
+/** A row's buttons carry their action as data attributes; one click handler on the page (main.ts) reads them. */
+export function actionButton(action: RowAction): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'action';
+  button.textContent = ACTION_LABELS[action.action];
+  button.dataset['action'] = action.action;
+  button.dataset['kind'] = action.kind;
+  button.dataset['name'] = action.name;
+  if (action.namespace !== undefined) button.dataset['namespace'] = action.namespace;
+  if (action.replicas !== undefined) button.dataset['replicas'] = String(action.replicas);
+  return button;
+}
+
+/** One table row: its cells (a link where the cell has one) and, when the row has actions, a cell of buttons. */
+export function rowElement(row: Row): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  tr.dataset['key'] = row.key;
+  for (const cell of row.cells) {
+    const td = document.createElement('td');
+    if (cell.href) {
+      const a = document.createElement('a');
+      a.href = cell.href;
+      a.textContent = cell.text;
+      td.append(a);
+    } else {
+      td.textContent = cell.text;
+    }
+    if (cell.tone) td.className = `tone-${cell.tone}`;
+    if (cell.since) td.dataset['since'] = cell.since;
+    tr.append(td);
+  }
+  if (row.actions) {
+    const td = document.createElement('td');
+    td.className = 'actions';
+    td.append(...row.actions.map(actionButton));
+    tr.append(td);
+  }
+  return tr;
 }
 
 /** Brings age cells up to date (ages change with time alone, without any event). */

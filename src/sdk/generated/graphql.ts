@@ -549,7 +549,7 @@ export type DashboardNodesSubscriptionVariables = Exact<{
 
 
 export type DashboardNodesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
-      | { displayStatus: string, metadata: { name: string, uid: string, creationTimestamp: string }, status: { addresses: Array<{ type: string, address: string }> | null, nodeInfo: { kubeletVersion: string | null } | null } | null }
+      | { displayStatus: string, metadata: { name: string, uid: string, creationTimestamp: string }, spec: { unschedulable: boolean | null } | null, status: { addresses: Array<{ type: string, address: string }> | null, nodeInfo: { kubeletVersion: string | null } | null } | null }
       | Record<PropertyKey, never>
      | null } };
 
@@ -612,6 +612,77 @@ export type DashboardNamespacesSubscription = { watch: { type: WatchEventType, r
       | { metadata: { name: string, uid: string }, status: { phase: NamespacePhase | null } | null }
       | Record<PropertyKey, never>
      | null } };
+
+export type DashboardPodQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type DashboardPodQuery = { pod: { apiVersion: string, kind: string, ready: string, restarts: number, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { restartPolicy: RestartPolicy | null, terminationGracePeriodSeconds: number | null, nodeName: string | null, hostname: string | null, subdomain: string | null, containers: Array<{ name: string, image: string, imagePullPolicy: ImagePullPolicy | null, command: Array<string> | null, args: Array<string> | null, workingDir: string | null, env: Array<{ name: string, value: string | null, valueFrom: { fieldRef: { fieldPath: string } | null, configMapKeyRef: { name: string, key: string, optional: boolean | null } | null, secretKeyRef: { name: string, key: string, optional: boolean | null } | null } | null }> | null, envFrom: Array<{ prefix: string | null, configMapRef: { name: string, optional: boolean | null } | null, secretRef: { name: string, optional: boolean | null } | null }> | null, ports: Array<{ name: string | null, containerPort: number, hostPort: number | null, protocol: Protocol | null }> | null, resources: { limits: { cpu: string | null, memory: string | null } | null, requests: { cpu: string | null, memory: string | null } | null } | null, volumeMounts: Array<{ name: string, mountPath: string, readOnly: boolean | null, subPath: string | null }> | null, livenessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, readinessProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null, startupProbe: { initialDelaySeconds: number | null, periodSeconds: number | null, timeoutSeconds: number | null, successThreshold: number | null, failureThreshold: number | null, httpGet: { path: string | null, port: number | string, host: string | null, scheme: string | null, httpHeaders: Array<{ name: string, value: string }> | null } | null, tcpSocket: { port: number | string, host: string | null } | null, exec: { command: Array<string> } | null } | null }>, volumes: Array<{ name: string, emptyDir: { medium: string | null, sizeLimit: string | null } | null, hostPath: { path: string, type: string | null } | null, persistentVolumeClaim: { claimName: string, readOnly: boolean | null } | null, configMap: { name: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null, secret: { secretName: string, defaultMode: number | null, optional: boolean | null, items: Array<{ key: string, path: string, mode: number | null }> | null } | null }> | null, nodeSelector: Array<{ key: string, value: string }>, tolerations: Array<{ key: string | null, operator: string | null, value: string | null, effect: TaintEffect | null, tolerationSeconds: number | null }> | null, imagePullSecrets: Array<{ name: string }> | null } | null, status: { phase: PodPhase | null, reason: string | null, message: string | null, podIP: string | null, hostIP: string | null, startTime: string | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string | null }> | null, containerStatuses: Array<{ name: string, image: string, imageID: string | null, containerID: string | null, ready: boolean, started: boolean | null, restartCount: number, state: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null }, lastState: { waiting: { reason: string | null, message: string | null } | null, running: { startedAt: string | null } | null, terminated: { exitCode: number, reason: string | null, message: string | null, startedAt: string | null, finishedAt: string | null } | null } | null }> | null, hostPorts: Array<{ containerPort: number, protocol: Protocol, hostIP: string, hostPort: number }> | null } | null, rootOwner:
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+      | { kind: string, metadata: { name: string } }
+     | null, events: Array<{ apiVersion: string, kind: string, reason: string, message: string, type: EventType, count: number | null, firstTimestamp: string | null, lastTimestamp: string | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, involvedObject: { kind: string, name: string, namespace: string | null, uid: string | null, resourceVersion: string | null }, source: { component: string | null, host: string | null } | null }> } | null };
+
+export type DashboardNodeQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DashboardNodeQuery = { node: { apiVersion: string, kind: string, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { unschedulable: boolean | null, podCIDR: string | null, taints: Array<{ key: string, value: string | null, effect: TaintEffect, timeAdded: string | null }> | null } | null, status: { capacity: { cpu: string | null, memory: string | null, pods: string | null } | null, allocatable: { cpu: string | null, memory: string | null, pods: string | null } | null, addresses: Array<{ type: string, address: string }> | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastHeartbeatTime: string | null, lastTransitionTime: string | null }> | null, nodeInfo: { containerRuntimeVersion: string | null, kubeletVersion: string | null, operatingSystem: string | null, architecture: string | null } | null } | null, events: Array<{ apiVersion: string, kind: string, reason: string, message: string, type: EventType, count: number | null, firstTimestamp: string | null, lastTimestamp: string | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, involvedObject: { kind: string, name: string, namespace: string | null, uid: string | null, resourceVersion: string | null }, source: { component: string | null, host: string | null } | null }> } | null };
+
+export type DashboardDeploymentPodsQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type DashboardDeploymentPodsQuery = { deployment: { metadata: { name: string, namespace: string | null }, spec: { selector: { matchLabels: Array<{ key: string, value: string }> } } | null } | null };
+
+export type DashboardSelectedPodsQueryVariables = Exact<{
+  namespace: string;
+  labelSelector: string;
+}>;
+
+
+export type DashboardSelectedPodsQuery = { pods: { items: Array<{ metadata: { name: string, namespace: string | null }, spec: { containers: Array<{ name: string }> } | null }> } };
+
+export type DashboardPodLogsSubscriptionVariables = Exact<{
+  namespace: string;
+  name: string;
+  container: string;
+  tailLines?: number | null | undefined;
+}>;
+
+
+export type DashboardPodLogsSubscription = { podLogs: { container: string, text: string, timestamp: string | null } };
+
+export type DashboardApplyMutationVariables = Exact<{
+  manifest: string;
+  namespace?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type DashboardApplyMutation = { apply: Array<{ index: number, kind: string, namespace: string | null, name: string, action: ApplyAction, diff: string }> };
+
+export type DashboardRolloutRestartMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type DashboardRolloutRestartMutation = { rolloutRestart: { metadata: { name: string, namespace: string | null } } };
 
 export type KeyValueFieldsFragment = { key: string, value: string };
 
@@ -3217,6 +3288,9 @@ export const DashboardNodesDocument = new TypedDocumentString(`
           uid
           creationTimestamp
         }
+        spec {
+          unschedulable
+        }
         status {
           addresses {
             type
@@ -3398,6 +3472,548 @@ export const DashboardNamespacesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardNamespacesSubscription, DashboardNamespacesSubscriptionVariables>;
+export const DashboardPodDocument = new TypedDocumentString(`
+    query DashboardPod($namespace: String!, $name: String!) {
+  pod(namespace: $namespace, name: $name) {
+    apiVersion
+    kind
+    metadata {
+      name
+      generateName
+      namespace
+      uid
+      labels {
+        key
+        value
+      }
+      annotations {
+        key
+        value
+      }
+      resourceVersion
+      generation
+      creationTimestamp
+      deletionTimestamp
+      deletionGracePeriodSeconds
+      ownerReferences {
+        apiVersion
+        kind
+        name
+        uid
+        controller
+        blockOwnerDeletion
+      }
+      finalizers
+    }
+    spec {
+      containers {
+        name
+        image
+        imagePullPolicy
+        command
+        args
+        workingDir
+        env {
+          name
+          value
+          valueFrom {
+            fieldRef {
+              fieldPath
+            }
+            configMapKeyRef {
+              name
+              key
+              optional
+            }
+            secretKeyRef {
+              name
+              key
+              optional
+            }
+          }
+        }
+        envFrom {
+          prefix
+          configMapRef {
+            name
+            optional
+          }
+          secretRef {
+            name
+            optional
+          }
+        }
+        ports {
+          name
+          containerPort
+          hostPort
+          protocol
+        }
+        resources {
+          limits {
+            cpu
+            memory
+          }
+          requests {
+            cpu
+            memory
+          }
+        }
+        volumeMounts {
+          name
+          mountPath
+          readOnly
+          subPath
+        }
+        livenessProbe {
+          httpGet {
+            path
+            port
+            host
+            scheme
+            httpHeaders {
+              name
+              value
+            }
+          }
+          tcpSocket {
+            port
+            host
+          }
+          exec {
+            command
+          }
+          initialDelaySeconds
+          periodSeconds
+          timeoutSeconds
+          successThreshold
+          failureThreshold
+        }
+        readinessProbe {
+          httpGet {
+            path
+            port
+            host
+            scheme
+            httpHeaders {
+              name
+              value
+            }
+          }
+          tcpSocket {
+            port
+            host
+          }
+          exec {
+            command
+          }
+          initialDelaySeconds
+          periodSeconds
+          timeoutSeconds
+          successThreshold
+          failureThreshold
+        }
+        startupProbe {
+          httpGet {
+            path
+            port
+            host
+            scheme
+            httpHeaders {
+              name
+              value
+            }
+          }
+          tcpSocket {
+            port
+            host
+          }
+          exec {
+            command
+          }
+          initialDelaySeconds
+          periodSeconds
+          timeoutSeconds
+          successThreshold
+          failureThreshold
+        }
+      }
+      volumes {
+        name
+        emptyDir {
+          medium
+          sizeLimit
+        }
+        hostPath {
+          path
+          type
+        }
+        persistentVolumeClaim {
+          claimName
+          readOnly
+        }
+        configMap {
+          name
+          items {
+            key
+            path
+            mode
+          }
+          defaultMode
+          optional
+        }
+        secret {
+          secretName
+          items {
+            key
+            path
+            mode
+          }
+          defaultMode
+          optional
+        }
+      }
+      restartPolicy
+      terminationGracePeriodSeconds
+      nodeName
+      nodeSelector {
+        key
+        value
+      }
+      tolerations {
+        key
+        operator
+        value
+        effect
+        tolerationSeconds
+      }
+      hostname
+      subdomain
+      imagePullSecrets {
+        name
+      }
+    }
+    status {
+      phase
+      reason
+      message
+      conditions {
+        type
+        status
+        reason
+        message
+        lastTransitionTime
+      }
+      podIP
+      hostIP
+      startTime
+      containerStatuses {
+        name
+        image
+        imageID
+        containerID
+        ready
+        started
+        restartCount
+        state {
+          waiting {
+            reason
+            message
+          }
+          running {
+            startedAt
+          }
+          terminated {
+            exitCode
+            reason
+            message
+            startedAt
+            finishedAt
+          }
+        }
+        lastState {
+          waiting {
+            reason
+            message
+          }
+          running {
+            startedAt
+          }
+          terminated {
+            exitCode
+            reason
+            message
+            startedAt
+            finishedAt
+          }
+        }
+      }
+      hostPorts {
+        containerPort
+        protocol
+        hostIP
+        hostPort
+      }
+    }
+    ready
+    restarts
+    displayStatus
+    rootOwner {
+      kind
+      metadata {
+        name
+      }
+    }
+    events {
+      apiVersion
+      kind
+      metadata {
+        name
+        generateName
+        namespace
+        uid
+        labels {
+          key
+          value
+        }
+        annotations {
+          key
+          value
+        }
+        resourceVersion
+        generation
+        creationTimestamp
+        deletionTimestamp
+        deletionGracePeriodSeconds
+        ownerReferences {
+          apiVersion
+          kind
+          name
+          uid
+          controller
+          blockOwnerDeletion
+        }
+        finalizers
+      }
+      involvedObject {
+        kind
+        name
+        namespace
+        uid
+        resourceVersion
+      }
+      reason
+      message
+      type
+      source {
+        component
+        host
+      }
+      count
+      firstTimestamp
+      lastTimestamp
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPodQuery, DashboardPodQueryVariables>;
+export const DashboardNodeDocument = new TypedDocumentString(`
+    query DashboardNode($name: String!) {
+  node(name: $name) {
+    apiVersion
+    kind
+    metadata {
+      name
+      generateName
+      namespace
+      uid
+      labels {
+        key
+        value
+      }
+      annotations {
+        key
+        value
+      }
+      resourceVersion
+      generation
+      creationTimestamp
+      deletionTimestamp
+      deletionGracePeriodSeconds
+      ownerReferences {
+        apiVersion
+        kind
+        name
+        uid
+        controller
+        blockOwnerDeletion
+      }
+      finalizers
+    }
+    spec {
+      unschedulable
+      taints {
+        key
+        value
+        effect
+        timeAdded
+      }
+      podCIDR
+    }
+    status {
+      capacity {
+        cpu
+        memory
+        pods
+      }
+      allocatable {
+        cpu
+        memory
+        pods
+      }
+      addresses {
+        type
+        address
+      }
+      conditions {
+        type
+        status
+        reason
+        message
+        lastHeartbeatTime
+        lastTransitionTime
+      }
+      nodeInfo {
+        containerRuntimeVersion
+        kubeletVersion
+        operatingSystem
+        architecture
+      }
+    }
+    displayStatus
+    events {
+      apiVersion
+      kind
+      metadata {
+        name
+        generateName
+        namespace
+        uid
+        labels {
+          key
+          value
+        }
+        annotations {
+          key
+          value
+        }
+        resourceVersion
+        generation
+        creationTimestamp
+        deletionTimestamp
+        deletionGracePeriodSeconds
+        ownerReferences {
+          apiVersion
+          kind
+          name
+          uid
+          controller
+          blockOwnerDeletion
+        }
+        finalizers
+      }
+      involvedObject {
+        kind
+        name
+        namespace
+        uid
+        resourceVersion
+      }
+      reason
+      message
+      type
+      source {
+        component
+        host
+      }
+      count
+      firstTimestamp
+      lastTimestamp
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardNodeQuery, DashboardNodeQueryVariables>;
+export const DashboardDeploymentPodsDocument = new TypedDocumentString(`
+    query DashboardDeploymentPods($namespace: String!, $name: String!) {
+  deployment(namespace: $namespace, name: $name) {
+    metadata {
+      name
+      namespace
+    }
+    spec {
+      selector {
+        matchLabels {
+          key
+          value
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeploymentPodsQuery, DashboardDeploymentPodsQueryVariables>;
+export const DashboardSelectedPodsDocument = new TypedDocumentString(`
+    query DashboardSelectedPods($namespace: String!, $labelSelector: String!) {
+  pods(namespace: $namespace, labelSelector: $labelSelector) {
+    items {
+      metadata {
+        name
+        namespace
+      }
+      spec {
+        containers {
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardSelectedPodsQuery, DashboardSelectedPodsQueryVariables>;
+export const DashboardPodLogsDocument = new TypedDocumentString(`
+    subscription DashboardPodLogs($namespace: String!, $name: String!, $container: String!, $tailLines: Int) {
+  podLogs(
+    namespace: $namespace
+    name: $name
+    container: $container
+    follow: true
+    tailLines: $tailLines
+  ) {
+    container
+    text
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPodLogsSubscription, DashboardPodLogsSubscriptionVariables>;
+export const DashboardApplyDocument = new TypedDocumentString(`
+    mutation DashboardApply($manifest: String!, $namespace: String, $dryRun: Boolean) {
+  apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
+    index
+    kind
+    namespace
+    name
+    action
+    diff
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardApplyMutation, DashboardApplyMutationVariables>;
+export const DashboardRolloutRestartDocument = new TypedDocumentString(`
+    mutation DashboardRolloutRestart($namespace: String!, $name: String!) {
+  rolloutRestart(namespace: $namespace, name: $name) {
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRolloutRestartMutation, DashboardRolloutRestartMutationVariables>;
 export const CreatePodDocument = new TypedDocumentString(`
     mutation CreatePod($pod: PodInput!, $dryRun: Boolean) {
   createPod(pod: $pod, dryRun: $dryRun) {
