@@ -8,22 +8,7 @@
  * for await (const event of client.subscribe(WatchPodsDocument, { namespace: 'default' })) { ... }
  * ```
  */
-export * from './generated/graphql.ts';
-export {
-  createCapstanClient,
-  graphqlEndpoint,
-  CSRF_HEADER,
-  type CapstanClient,
-  type CapstanClientOptions,
-  type CapstanDocument,
-  type Subscription,
-} from './client.ts';
-export {
-  CapstanClientError,
-  isCapstanClientError,
-  type CapstanClientErrorCode,
-  type ClientFieldViolation,
-} from './errors.ts';
+export * from './browser.ts';
 export {
   CHANNEL,
   STREAM_PROTOCOL,

@@ -11,7 +11,7 @@ import {
   ScaleDocument,
   UncordonDocument,
   type CapstanClient,
-} from '../../sdk/index.ts';
+} from '../../sdk/browser.ts';
 import type { ActionName, RowAction } from './columns.ts';
 
 /** What the user chose in the action's dialog. */

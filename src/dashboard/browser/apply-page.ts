@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { DashboardApplyDocument, type CapstanClient, type DashboardApplyMutation } from '../../sdk/index.ts';
+import { DashboardApplyDocument, type CapstanClient, type DashboardApplyMutation } from '../../sdk/browser.ts';
 import { actionError } from './actions.ts';
 import { h } from './dom.ts';
 import type { Page } from './pages.ts';

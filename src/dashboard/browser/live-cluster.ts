@@ -10,7 +10,7 @@ import {
   isCapstanClientError,
   type CapstanClient,
   type CapstanDocument,
-} from '../../sdk/index.ts';
+} from '../../sdk/browser.ts';
 import type {
   DashboardDeployment,
   DashboardEvent,

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { DashboardPodLogsDocument, type CapstanClient } from '../../sdk/index.ts';
+import { DashboardPodLogsDocument, type CapstanClient } from '../../sdk/browser.ts';
 import { actionError } from './actions.ts';
 
 /** One container to follow: its lines are prefixed with `label` when several streams share the view. */

@@ -5,7 +5,7 @@
  * and node pages and the apply page use the same token over HTTP (and graphql-ws for logs): the server decides what
  * the token may do, and the page shows its refusal.
  */
-import { createCapstanClient, WhoamiDocument, type CapstanClient } from '../../sdk/index.ts';
+import { createCapstanClient, WhoamiDocument, type CapstanClient } from '../../sdk/browser.ts';
 import { actionError, actionOf, actionQuestion, runAction, type ActionChoice } from './actions.ts';
 import { openApplyPage } from './apply-page.ts';
 import {

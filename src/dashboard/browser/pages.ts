@@ -7,7 +7,7 @@ import {
   type CapstanClient,
   type DashboardNodeQuery,
   type DashboardPodQuery,
-} from '../../sdk/index.ts';
+} from '../../sdk/browser.ts';
 import { objectAge } from '../../resolvers/pod-status.ts';
 import { actionError } from './actions.ts';
 import { nodeHref, podRows, statusTone, type DashboardPod } from './columns.ts';

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { CapstanClient, CapstanDocument } from '../../sdk/index.ts';
+import type { CapstanClient, CapstanDocument } from '../../sdk/browser.ts';
 
 /**
  * CPU and memory sparklines for a pod or a node, from `usage { cpuCores memoryBytes timestamp }` when the server's
