@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type * as sdk from '../sdk/index.ts';
+import type * as sdk from '../sdk/browser.ts';
 import { parseLogTarget, pickPod, workloadSelector } from './log-target.ts';
 
 function pod(

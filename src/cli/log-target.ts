@@ -1,6 +1,6 @@
 import type { LabelSelector, LabelSelectorRequirement } from '../api/types.ts';
 import { selectorFromLabelSelector, selectorFromSet } from '../labels/selector.ts';
-import type * as sdk from '../sdk/index.ts';
+import type * as sdk from '../sdk/browser.ts';
 import { CliError } from './cli-error.ts';
 import { lookupKind, type CliKind } from './kinds.ts';
 

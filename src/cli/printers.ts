@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type * as sdk from '../sdk/index.ts';
+import type * as sdk from '../sdk/browser.ts';
 import { capstanShapes } from '../sdk/object-shapes.ts';
 import { CliError } from './cli-error.ts';
 import { parseCustomColumns, parseCustomColumnsFile, type CustomColumn } from './custom-columns.ts';

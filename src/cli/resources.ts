@@ -1,5 +1,5 @@
-import * as sdk from '../sdk/index.ts';
-import type { CapstanClient, CapstanDocument, Subscription } from '../sdk/index.ts';
+import * as sdk from '../sdk/browser.ts';
+import type { CapstanClient, CapstanDocument, Subscription } from '../sdk/browser.ts';
 import type { CliKind } from './kinds.ts';
 
 /** Any object as the CLI reads it: one of the generated "whole object" fragments. */

@@ -1,4 +1,4 @@
-import type * as sdk from '../sdk/index.ts';
+import type * as sdk from '../sdk/browser.ts';
 import { CliError } from './cli-error.ts';
 import { KIND_INFO, type CliKind } from './kinds.ts';
 import { KIND_API, type AnyObject } from './resources.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
-import { CapstanClientError, type CapstanDocument } from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
+import { CapstanClientError, type CapstanDocument } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { CliError } from '../cli-error.ts';
 import { configMapData, dockerConfigJson, readDataSources, secretData, type DataSources } from '../config-data.ts';
 import { KIND_INFO, lookupKind } from '../kinds.ts';

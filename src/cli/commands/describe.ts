@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type * as sdk from '../../sdk/index.ts';
+import type * as sdk from '../../sdk/browser.ts';
 import { parseResourceArgs, type CliKind } from '../kinds.ts';
 import { servicePorts } from '../printers.ts';
 import { KIND_API, type AnyObject } from '../resources.ts';

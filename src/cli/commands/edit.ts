@@ -4,8 +4,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
-import { isCapstanClientError, type CapstanClient, type CapstanClientError } from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
+import { isCapstanClientError, type CapstanClient, type CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import {

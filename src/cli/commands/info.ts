@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { CAPSTAN_VERSION } from '../../util/version.ts';
 import { KIND_INFO } from '../kinds.ts';
 import { renderTable } from '../table.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { CliError } from '../cli-error.ts';
 import { parseLogTarget, pickPod, workloadSelector } from '../log-target.ts';
 import { integerOption } from '../options.ts';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { withSession, type CliIo } from '../session.ts';
 import { integerOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';

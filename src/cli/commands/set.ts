@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { parseImageArgs } from '../change-args.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, parseResourceArgs } from '../kinds.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseBytes, parseCpuMillis } from '../../api/quantity.ts';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { withSession, type CliIo } from '../session.ts';
 import { renderTable } from '../table.ts';
 

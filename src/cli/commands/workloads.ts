@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import * as sdk from '../../sdk/index.ts';
+import * as sdk from '../../sdk/browser.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { collect, integerOption, parseKeyValues } from '../options.ts';
