@@ -36,6 +36,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
+    exec: 'allowed',
   },
   authenticated: {
     anonymous: 'UNAUTHENTICATED',
@@ -43,6 +44,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
+    exec: 'allowed',
   },
   read: {
     anonymous: 'UNAUTHENTICATED',
@@ -50,6 +52,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
   list: {
     anonymous: 'UNAUTHENTICATED',
@@ -57,6 +60,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
   secret: {
     anonymous: 'UNAUTHENTICATED',
@@ -64,6 +68,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
   write: {
     anonymous: 'UNAUTHENTICATED',
@@ -71,6 +76,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
   node: {
     anonymous: 'UNAUTHENTICATED',
@@ -78,6 +84,7 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
   admin: {
     anonymous: 'UNAUTHENTICATED',
@@ -85,10 +92,11 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
+    exec: 'FORBIDDEN',
   },
 };
 
-const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap'];
+const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap', 'exec'];
 
 /** Object names are `x`, and so is the node: object-level checks of a node's own objects pass and reach the store. */
 function identityOf(caller: Caller): Identity | null {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
@@ -111,8 +111,7 @@ export class NodeLogSource implements LogSource {
 
     let res: IncomingMessage;
     try {
-      const agent = await dialer.agentFor(nodeName);
-      res = await get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+      res = await get(url, token, dialer, nodeName, options.signal!, this.options.answerTimeoutMs ?? 10_000);
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
@@ -165,7 +164,8 @@ export function describeError(err: unknown): string {
 function get(
   url: URL,
   token: string,
-  agent: HttpsAgent,
+  dialer: NodeDialer,
+  nodeName: string,
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<IncomingMessage> {
@@ -173,7 +173,7 @@ function get(
     const req = httpsRequest(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
-      agent,
+      agent: dialer.agent(nodeName),
       signal,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
