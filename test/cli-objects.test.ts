@@ -251,6 +251,31 @@ describe('capstan run, scale, expose, rollout status', () => {
     expect(service.spec?.selector).toEqual({ run: 'hello' });
   });
 
+  it('runs a single pod with --restart Never, as kubectl run does, and refuses --replicas with it', async () => {
+    expect(
+      await ok(['run', 'client', '--image', 'capstan/busybox', '--restart', 'Never', '--command', '--', 'sleep', '60']),
+    ).toBe('pod/client created\n');
+    const pod = await store.get('Pod', 'default', 'client');
+    expect(pod.metadata.labels).toEqual({ run: 'client' });
+    expect(pod.spec.restartPolicy).toBe('Never');
+    expect(pod.spec.containers).toMatchObject([{ name: 'client', image: 'capstan/busybox', command: ['sleep', '60'] }]);
+    expect(await store.tryGet('Deployment', 'default', 'client')).toBeUndefined();
+
+    const refused = await capstan([
+      'run',
+      'job',
+      '--image',
+      'capstan/busybox',
+      '--restart',
+      'OnFailure',
+      '--replicas',
+      '2',
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--replicas applies to a Deployment; --restart OnFailure runs a single Pod');
+    expect(await store.tryGet('Pod', 'default', 'job')).toBeUndefined();
+  });
+
   it('follows a rollout until the deployment reports it complete', async () => {
     const deployment = await store.get('Deployment', 'default', 'hello');
     const status = capstan(['rollout', 'status', 'deploy/hello', '--timeout', '20s']);

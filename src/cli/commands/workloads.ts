@@ -26,14 +26,17 @@ interface RunFlags {
   env?: string[];
   command?: boolean;
   imagePullPolicy?: sdk.ImagePullPolicy;
+  restart?: sdk.RestartPolicy;
   dryRun?: boolean;
 }
 
 export function registerWorkloadCommands(program: Command, io: CliIo): void {
   program
     .command('run')
-    .description('Run an image as a Deployment (labels run=NAME unless --labels is given)')
-    .argument('<name>', 'name of the Deployment and its containers')
+    .description(
+      'Run an image as a Deployment, or as a single Pod with --restart Never|OnFailure (labels run=NAME unless --labels is given)',
+    )
+    .argument('<name>', 'name of the Deployment (or Pod) and its container')
     .argument('[args...]', 'arguments for the container (after --), or its command with --command')
     .requiredOption('--image <image>', 'container image, e.g. capstan/hello')
     .option('--port <port>', 'container port to declare', integerOption('--port', 1, 65_535))
@@ -44,12 +47,19 @@ export function registerWorkloadCommands(program: Command, io: CliIo): void {
     .addOption(
       new Option('--image-pull-policy <policy>', 'image pull policy').choices(['Always', 'IfNotPresent', 'Never']),
     )
+    .addOption(
+      new Option(
+        '--restart <policy>',
+        "the pod's restart policy: Always makes a Deployment, Never or OnFailure a single Pod (as kubectl run did)",
+      ).choices(['Always', 'OnFailure', 'Never']),
+    )
     .option('--dry-run', 'validate on the server, create nothing')
     .addHelpText(
       'after',
       `
 Examples:
   capstan run web --image capstan/hello --port 80 --replicas 3
+  capstan run client --image capstan/busybox --restart Never --command -- sleep 3600
   capstan run web --image capstan/hello --port 8080 --env PORT=8080 --labels app=web,tier=front
   capstan run box --image capstan/busybox --command -- sh -c 'while true; do date; sleep 5; done'`,
     )
@@ -60,6 +70,35 @@ Examples:
           value,
         }));
         const labels = toPairs(parseKeyValues(flags.labels ?? [], '--labels'));
+        if (flags.restart === 'Never' || flags.restart === 'OnFailure') {
+          if (flags.replicas !== undefined)
+            throw new CliError(`--replicas applies to a Deployment; --restart ${flags.restart} runs a single Pod`);
+          const { createPod } = await session.api().request(sdk.CreatePodDocument, {
+            pod: {
+              metadata: {
+                name,
+                namespace: session.settings.namespace,
+                labels: labels.length ? labels : [{ key: 'run', value: name }],
+              },
+              spec: {
+                restartPolicy: flags.restart,
+                containers: [
+                  {
+                    name,
+                    image: flags.image,
+                    ...(flags.port !== undefined ? { ports: [{ containerPort: flags.port }] } : {}),
+                    ...(env.length ? { env } : {}),
+                    ...(args.length ? (flags.command ? { command: args } : { args }) : {}),
+                    ...(flags.imagePullPolicy ? { imagePullPolicy: flags.imagePullPolicy } : {}),
+                  },
+                ],
+              },
+            },
+            dryRun: flags.dryRun ?? false,
+          });
+          session.out(`pod/${createPod.metadata.name} created${flags.dryRun ? ' (server dry run)' : ''}`);
+          return;
+        }
         const { run } = await session.api().request(sdk.RunDocument, {
           namespace: session.settings.namespace,
           name,
