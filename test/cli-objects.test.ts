@@ -258,7 +258,9 @@ describe('capstan run, scale, expose, rollout status', () => {
     const pod = await store.get('Pod', 'default', 'client');
     expect(pod.metadata.labels).toEqual({ run: 'client' });
     expect(pod.spec?.restartPolicy).toBe('Never');
-    expect(pod.spec?.containers).toMatchObject([{ name: 'client', image: 'capstan/busybox', command: ['sleep', '60'] }]);
+    expect(pod.spec?.containers).toMatchObject([
+      { name: 'client', image: 'capstan/busybox', command: ['sleep', '60'] },
+    ]);
     expect(await store.tryGet('Deployment', 'default', 'client')).toBeUndefined();
 
     const refused = await capstan([
