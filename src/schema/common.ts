@@ -9,6 +9,7 @@ import {
   type ObjectMeta,
   type OwnerReference,
 } from '../api/types.ts';
+import { authorizeKindRead, authorizeObjectRead } from '../auth/config-access.ts';
 import { objectAge } from '../resolvers/pod-status.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
@@ -112,12 +113,14 @@ export async function loadObject<K extends Kind>(
 ): Promise<KindMap[K] | undefined> {
   const ref = loadableRefs.get(kind);
   if (!ref) return undefined;
-  // Graph edges (an event's object, an owner) never lead a non-admin to a Secret; `secret(...)` checks its own rights.
-  if (kind === 'Secret' && context.identity?.role !== 'admin' && context.identity?.role !== 'node') return undefined;
   try {
+    // A graph edge (an event's object, an owner, a pod's node) is a read as the caller: it leads nowhere the
+    // caller could not `get` itself (a viewer to a Secret, a node to a ConfigMap or Secret its pods do not use).
+    authorizeKindRead(context.identity, kind, 'get');
+    await authorizeObjectRead(context.store, context.identity, kind, namespace, name);
     return (await ref.getDataloader(context).load(objectKey(kind, namespace, name))) as KindMap[K];
   } catch (err) {
-    if (err instanceof CapstanError && err.code === 'NOT_FOUND') return undefined;
+    if (err instanceof CapstanError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) return undefined;
     throw err;
   }
 }
@@ -145,6 +148,13 @@ export function listOnce<K extends Kind>(
   kind: K,
   namespace: string | undefined,
 ): Promise<KindMap[K][]> {
+  // As loadObject's edges: a list the caller could not make itself is empty for it.
+  try {
+    authorizeKindRead(context.identity, kind, 'list');
+  } catch (err) {
+    if (err instanceof CapstanError && err.code === 'FORBIDDEN') return Promise.resolve([]);
+    throw err;
+  }
   const cache = namespaceLists(context);
   const key = `${kind}|${namespace ?? ''}`;
   let list = cache.get(key);
