@@ -1,19 +1,56 @@
+import { CapstanError } from '../api/errors.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import type { Identity } from './identity.ts';
 import type { DeleteOptions, ListOptions, Store, WatchOptions, WriteOptions } from '../store/store.ts';
+import type { WindowRateLimiter } from '../util/limits.ts';
 import { authorizeWrite } from './authorize.ts';
 import { authorizeKindRead, authorizeObjectRead } from './config-access.ts';
 
+export interface AuthorizedStoreOptions {
+  /** A node's Event creates (not dry runs) past this limiter's window fail TOO_MANY_REQUESTS (`eventsPerNodePerMinute`). */
+  nodeEvents?: WindowRateLimiter;
+}
+
 /**
- * A Store that acts as one identity: every read and write is authorized as the API would authorize it. The node
- * agent embedded in `capstan up` runs on it with its node credential, so an in-process node has exactly the rights
- * of a remote one (its own Node and Lease, the status of pods bound to it, events).
+ * A Store that acts as one identity: every read and write is authorized as that identity, on the stored object
+ * where the rule depends on it (a node's pods, the ConfigMaps and Secrets they refer to). It is the one enforcement
+ * point of object-level rules: each API request's store is one (src/server/use-auth.ts), so no field resolver,
+ * however it reaches an object (a root field, an Event's object, an owner), reads or writes what its caller may
+ * not. The node agent embedded in `capstan up` runs on one with its node credential, so an in-process node has
+ * exactly the rights of a remote one (its own Node and Lease, the status of pods bound to it, events).
  */
 export class AuthorizedStore implements Store {
   constructor(
     private readonly inner: Store,
     readonly identity: Identity,
+    private readonly options: AuthorizedStoreOptions = {},
   ) {}
+
+  /**
+   * As getMany, but each object is authorized on its own: a refused one is its CapstanError (FORBIDDEN) in the
+   * result, the others are fetched in one round trip (a request's DataLoader batch may mix both).
+   */
+  async getEach<K extends Kind>(
+    kind: K,
+    refs: readonly { namespace?: string; name: string }[],
+  ): Promise<(KindMap[K] | undefined | CapstanError)[]> {
+    authorizeKindRead(this.identity, kind, 'get');
+    const refusals = await Promise.all(
+      refs.map((ref) =>
+        authorizeObjectRead(this.inner, this.identity, kind, ref.namespace, ref.name).then(
+          () => undefined,
+          (err: unknown) => {
+            if (err instanceof CapstanError) return err;
+            throw err;
+          },
+        ),
+      ),
+    );
+    const allowed = refs.filter((_, i) => !refusals[i]);
+    const objects = allowed.length > 0 ? await this.inner.getMany(kind, allowed) : [];
+    let next = 0;
+    return refs.map((_, i) => refusals[i] ?? objects[next++]);
+  }
 
   async get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]> {
     authorizeKindRead(this.identity, kind, 'get');
@@ -51,6 +88,10 @@ export class AuthorizedStore implements Store {
       verb: 'create',
       object: object as KubeObject,
     });
+    const nodeName = this.identity.nodeName;
+    if (kind === 'Event' && this.identity.role === 'node' && nodeName && !options?.dryRun) {
+      this.options.nodeEvents?.take(nodeName, () => `node ${nodeName} wrote too many events this minute`);
+    }
     return this.inner.create(kind, object, options);
   }
 
@@ -76,6 +117,10 @@ export class AuthorizedStore implements Store {
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
     const statusOnly = options.status === true && this.identity.role !== 'admin';
+    const verb = statusOnly ? 'updateStatus' : 'update';
+    // Only a pod's binding needs the stored object; any other refusal comes before the read (a caller learns nothing
+    // of whether an object it may not write exists).
+    if (kind !== 'Pod') authorizeWrite(this.identity, { kind, namespace, name, verb });
     return this.inner.mutate(
       kind,
       namespace,
@@ -85,7 +130,7 @@ export class AuthorizedStore implements Store {
           kind,
           namespace,
           name,
-          verb: statusOnly ? 'updateStatus' : 'update',
+          verb,
           current: current as KubeObject,
         });
         const next = await fn(structuredClone(current));
@@ -102,7 +147,13 @@ export class AuthorizedStore implements Store {
     name: string,
     options?: DeleteOptions,
   ): Promise<KindMap[K]> {
-    const current = (await this.inner.get(kind, namespace, name)) as KubeObject;
+    // Only a pod's binding decides what a node may delete, so only then is the stored object read first. A pod
+    // that is gone is NOT_FOUND, as for anyone (a node may read every pod): the agent finishing a deletion someone
+    // else finished first takes that as done.
+    const current = await this.storedPod(kind, namespace, name);
+    if (kind === 'Pod' && this.identity.role === 'node' && !current) {
+      throw new CapstanError('NOT_FOUND', `pod ${namespace || 'default'}/${name} not found`);
+    }
     authorizeWrite(this.identity, { kind, namespace, name, verb: 'delete', current });
     return this.inner.delete(kind, namespace, name, options);
   }
@@ -117,8 +168,25 @@ export class AuthorizedStore implements Store {
 
   private async authorizeExisting(kind: Kind, object: ObjectInput, verb: 'update' | 'updateStatus'): Promise<void> {
     const { namespace, name = '' } = object.metadata;
-    // Only a pod's binding decides what a node may write, so only then is the stored object read first.
-    const current = kind === 'Pod' ? ((await this.inner.tryGet(kind, namespace, name)) as KubeObject) : undefined;
+    const current = await this.storedPod(kind, namespace, name);
     authorizeWrite(this.identity, { kind, namespace, name, verb, object: object as KubeObject, current });
   }
+
+  /** The stored pod a node's write is judged on; undefined for other kinds and other callers (nothing to read). */
+  private async storedPod(kind: Kind, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    if (kind !== 'Pod' || this.identity.role !== 'node') return undefined;
+    return this.inner.tryGet(kind, namespace, name);
+  }
+}
+
+/**
+ * Objects by reference, each authorized on its own when `store` is an AuthorizedStore (a refused one is its
+ * CapstanError); any other store answers as getMany does.
+ */
+export function getEach<K extends Kind>(
+  store: Store,
+  kind: K,
+  refs: readonly { namespace?: string; name: string }[],
+): Promise<(KindMap[K] | undefined | CapstanError)[]> {
+  return store instanceof AuthorizedStore ? store.getEach(kind, refs) : store.getMany(kind, refs);
 }

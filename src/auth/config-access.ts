@@ -10,12 +10,19 @@ const NODE_SCOPED_KINDS: ReadonlySet<Kind> = new Set(['ConfigMap', 'Secret']);
 export type ReadVerb = 'get' | 'list' | 'watch';
 
 /**
- * Throws unless the identity may read objects of `kind` at all: what authorizeRead checks, and for Secrets the
- * viewer role is refused (as Kubernetes' `view` ClusterRole leaves Secrets out). A node may only `get` ConfigMaps and
- * Secrets, one at a time, and only those of its pods (see authorizeObjectRead): it may not list or watch them.
+ * Throws unless the identity may read objects of `kind` at all: what authorizeRead checks, Tokens for admins only
+ * (they hold only hashes, but who may call the API is an admin's business), and for Secrets the viewer role is
+ * refused (as Kubernetes' `view` ClusterRole leaves Secrets out). A node may only `get` ConfigMaps and Secrets, one
+ * at a time, and only those of its pods (see authorizeObjectRead): it may not list or watch them.
  */
 export function authorizeKindRead(identity: Identity | null, kind: Kind, verb: ReadVerb): asserts identity is Identity {
   authorizeRead(identity);
+  if (kind === 'Token' && identity.role !== 'admin') {
+    throw new CapstanError(
+      'FORBIDDEN',
+      `${identity.role === 'node' ? `node ${identity.nodeName ?? '(unnamed)'}` : `token "${identity.tokenName}"`} may not ${verb} tokens: admins only`,
+    );
+  }
   if (kind === 'Secret' && identity.role === 'viewer') {
     throw new CapstanError(
       'FORBIDDEN',

@@ -5,8 +5,9 @@ import { authorizeRead } from './authorize.ts';
 
 /**
  * Who may call a root field of the API, checked before its resolver runs. Object-level rules (a node writes only
- * its own Node and Lease and the pods bound to it) are then checked by the resolver on the stored object
- * (`authorizeWrite`); this table decides which roles get that far.
+ * its own Node and Lease and the pods bound to it, reads only the ConfigMaps and Secrets its pods use) are then
+ * checked on the stored object by the request's store, an AuthorizedStore for the caller (src/server/use-auth.ts),
+ * whatever resolver reaches it; this table decides which roles get that far.
  *
  * - `anyone`: no token needed (the field checks the credential it is given: joinNode's bootstrap token).
  * - `authenticated`: any valid token.

@@ -3,10 +3,8 @@ import { applyManifest } from '../resolvers/apply.ts';
 import { applyDiff } from '../resolvers/apply-diff.ts';
 import { parseManifest } from '../resolvers/manifest.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
-import { isNamespaced } from '../api/types.ts';
 import { builder } from './builder.ts';
 import { KubeObjectRef } from './common.ts';
-import { authorizeMutation } from './kind-fields.ts';
 
 const ApplyActionEnum = builder.enumType('ApplyAction', {
   values: {
@@ -54,15 +52,8 @@ builder.mutationField('apply', (t) =>
       const docs = context.limiters
         ? await context.limiters.manifests.parse(args.manifest)
         : parseManifest(args.manifest);
-      for (const doc of docs) {
-        const ref = {
-          kind: doc.kind,
-          namespace: isNamespaced(doc.kind) ? (doc.object.metadata.namespace ?? namespace) : undefined,
-          name: doc.object.metadata.name ?? '',
-        };
-        await authorizeMutation(context, { ...ref, verb: 'create' });
-        await authorizeMutation(context, { ...ref, verb: 'update' });
-      }
+      // applyManifest plans every document with dry-run writes before it writes any, so a document the caller's
+      // store refuses leaves nothing half-applied.
       return applyManifest(context.store, docs, { dryRun: args.dryRun ?? false, namespace });
     },
   }),

@@ -9,7 +9,7 @@ import {
   type ObjectMeta,
   type OwnerReference,
 } from '../api/types.ts';
-import { authorizeKindRead, authorizeObjectRead } from '../auth/config-access.ts';
+import { getEach } from '../auth/authorized-store.ts';
 import { objectAge } from '../resolvers/pod-status.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
@@ -92,8 +92,11 @@ function parseKey(kind: Kind, key: string): { namespace?: string; name: string }
 /** The GraphQL object type of a kind, loadable by `objectKey` (e.g. "default/web") through a per-request loader. */
 export function kindRef<K extends Kind>(kind: K) {
   const ref = builder.loadableObjectRef<KindMap[K] | Error, string>(kind, {
+    // Each key is authorized as the caller by the request's store: a refused one is its own FORBIDDEN error, so
+    // one edge the caller may not follow does not fail the batch it shares with others.
     load: async (keys, context) => {
-      const objects = await context.store.getMany(
+      const objects = await getEach(
+        context.store,
         kind,
         keys.map((key) => parseKey(kind, key)),
       );
@@ -114,10 +117,9 @@ export async function loadObject<K extends Kind>(
   const ref = loadableRefs.get(kind);
   if (!ref) return undefined;
   try {
-    // A graph edge (an event's object, an owner, a pod's node) is a read as the caller: it leads nowhere the
-    // caller could not `get` itself (a viewer to a Secret, a node to a ConfigMap or Secret its pods do not use).
-    authorizeKindRead(context.identity, kind, 'get');
-    await authorizeObjectRead(context.store, context.identity, kind, namespace, name);
+    // A graph edge (an event's object, an owner, a pod's node) is a read as the caller through the request's
+    // AuthorizedStore: it leads nowhere the caller could not `get` itself (a viewer to a Secret, a node to a
+    // ConfigMap or Secret its pods do not use), and shows as null rather than an error.
     return (await ref.getDataloader(context).load(objectKey(kind, namespace, name))) as KindMap[K];
   } catch (err) {
     if (err instanceof CapstanError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) return undefined;
@@ -125,16 +127,17 @@ export async function loadObject<K extends Kind>(
   }
 }
 
-/** Loads an object through the request's loader; throws NOT_FOUND. */
+/** Loads an object through the request's loader; throws NOT_FOUND, or FORBIDDEN when the caller may not read it. */
 export async function getObject<K extends Kind>(
   context: SchemaContext,
   kind: K,
   namespace: string | undefined,
   name: string,
 ): Promise<KindMap[K]> {
-  const object = await loadObject(context, kind, namespace, name);
-  if (!object) throw new CapstanError('NOT_FOUND', `${kind} ${objectKey(kind, namespace, name)} not found`);
-  return object;
+  const ref = loadableRefs.get(kind);
+  if (!ref) throw new CapstanError('NOT_FOUND', `${kind} ${objectKey(kind, namespace, name)} not found`);
+  // Unlike an edge, a root field's refusal is the caller's answer: FORBIDDEN stays an error.
+  return (await ref.getDataloader(context).load(objectKey(kind, namespace, name))) as KindMap[K];
 }
 
 const namespaceLists = createContextCache(() => new Map<string, Promise<ListResult<KubeObject>>>());
@@ -148,18 +151,17 @@ export function listOnce<K extends Kind>(
   kind: K,
   namespace: string | undefined,
 ): Promise<KindMap[K][]> {
-  // As loadObject's edges: a list the caller could not make itself is empty for it.
-  try {
-    authorizeKindRead(context.identity, kind, 'list');
-  } catch (err) {
-    if (err instanceof CapstanError && err.code === 'FORBIDDEN') return Promise.resolve([]);
-    throw err;
-  }
   const cache = namespaceLists(context);
   const key = `${kind}|${namespace ?? ''}`;
   let list = cache.get(key);
   if (!list) {
-    list = context.store.list(kind, { namespace }) as Promise<ListResult<KubeObject>>;
+    try {
+      list = context.store.list(kind, { namespace }) as Promise<ListResult<KubeObject>>;
+    } catch (err) {
+      // As loadObject's edges: a list the caller's store refuses (it throws at once) is empty for it.
+      if (!(err instanceof CapstanError && err.code === 'FORBIDDEN')) throw err;
+      list = Promise.resolve({ items: [], resourceVersion: '' });
+    }
     cache.set(key, list);
   }
   return list.then((result) => result.items as KindMap[K][]);

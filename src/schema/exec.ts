@@ -1,4 +1,4 @@
-import { authorizeExec, DEFAULT_EXEC_TIMEOUT_SECONDS, execInPod, MAX_EXEC_TIMEOUT_SECONDS } from '../resolvers/exec.ts';
+import { DEFAULT_EXEC_TIMEOUT_SECONDS, execInPod, MAX_EXEC_TIMEOUT_SECONDS } from '../resolvers/exec.ts';
 import type { ExecOutput } from '../resolvers/exec.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
 import { builder } from './builder.ts';
@@ -39,7 +39,6 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, context) => {
       const namespace = args.namespace ?? DEFAULT_NAMESPACE;
-      authorizeExec(context.identity, `pod ${namespace}/${args.name}`);
       return execInPod(
         context.store,
         context.execSource,

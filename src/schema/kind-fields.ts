@@ -1,32 +1,14 @@
 import type { InputObjectRef } from '@pothos/core';
 import { CapstanError } from '../api/errors.ts';
-import { isNamespaced, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
-import { authorizeWrite, type WriteRequest } from '../auth/authorize.ts';
-import { authorizeKindRead, authorizeObjectRead } from '../auth/config-access.ts';
+import { isNamespaced, type Kind, type KindMap, type ObjectInput } from '../api/types.ts';
 import { createObject, DEFAULT_NAMESPACE, deleteObject, updateObject } from '../resolvers/objects.ts';
 import type { ListOptions } from '../store/store.ts';
-import { builder, type SchemaContext } from './builder.ts';
+import { builder } from './builder.ts';
 import { fromInput, getObject, kindRef, listRef } from './common.ts';
 
 export const PropagationPolicyEnum = builder.enumType('PropagationPolicy', {
   values: ['Background', 'Foreground', 'Orphan'] as const,
 });
-
-/**
- * Authorizes a write; a node credential's rights on pods depend on the stored pod, so it is read for them. A node's
- * Event creates are also rate-limited here (TOO_MANY_REQUESTS past `eventsPerNodePerMinute`).
- */
-export async function authorizeMutation(context: SchemaContext, req: WriteRequest): Promise<void> {
-  let current: KubeObject | undefined;
-  if (context.identity?.role === 'node' && req.kind === 'Pod' && req.verb !== 'create') {
-    current = await context.store.tryGet('Pod', req.namespace, req.name);
-  }
-  authorizeWrite(context.identity, current ? { ...req, current } : req);
-  const nodeName = context.identity.nodeName;
-  if (context.identity.role === 'node' && nodeName && req.kind === 'Event' && req.verb === 'create') {
-    context.limiters?.nodeEvents.take(nodeName, () => `node ${nodeName} wrote too many events this minute`);
-  }
-}
 
 /** Store list options from the list arguments every list query takes. */
 export function listOptions(
@@ -85,13 +67,8 @@ export function defineKind<K extends Kind>(
         ...(namespaced ? { namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }) } : {}),
         name: t.arg.string({ required: true }),
       },
-      resolve: (_root, args, context) => {
-        authorizeKindRead(context.identity, kind, 'get');
-        const namespace = (args as { namespace?: string }).namespace ?? undefined;
-        return authorizeObjectRead(context.store, context.identity, kind, namespace, args.name).then(() =>
-          getObject(context, kind, namespace, args.name),
-        ) as never;
-      },
+      resolve: (_root, args, context) =>
+        getObject(context, kind, (args as { namespace?: string }).namespace ?? undefined, args.name) as never,
     }),
   );
 
@@ -109,10 +86,7 @@ export function defineKind<K extends Kind>(
         first: t.arg.int({ description: 'Page size; default everything.' }),
         after: t.arg.string({ description: 'The `continue` cursor of the previous page.' }),
       },
-      resolve: (_root, args, context) => {
-        authorizeKindRead(context.identity, kind, 'list');
-        return context.store.list(kind, listOptions(kind, args)) as never;
-      },
+      resolve: (_root, args, context) => context.store.list(kind, listOptions(kind, args)) as never,
     }),
   );
 
@@ -122,7 +96,6 @@ export function defineKind<K extends Kind>(
     const object = { ...fromInput<ObjectInput<KindMap[K]>>(raw[inputArg]), kind };
     return {
       object,
-      namespace: namespaced ? (object.metadata.namespace ?? DEFAULT_NAMESPACE) : undefined,
       dryRun: raw.dryRun ?? false,
       expectedResourceVersion: raw.expectedResourceVersion ?? undefined,
     };
@@ -137,11 +110,8 @@ export function defineKind<K extends Kind>(
         dryRun: t.arg.boolean({ description: 'Validate and return what would be written; write nothing.' }),
       },
       resolve: (_root, args, context) => {
-        const { object, namespace, dryRun } = writeArgs(args);
-        const name = object.metadata.name ?? '';
-        return authorizeMutation(context, { kind, namespace, name, verb: 'create' }).then(() =>
-          createObject(context.store, kind, object, { dryRun }),
-        ) as never;
+        const { object, dryRun } = writeArgs(args);
+        return createObject(context.store, kind, object, { dryRun }) as never;
       },
     }),
   );
@@ -159,11 +129,8 @@ export function defineKind<K extends Kind>(
         expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the object is at this version.' }),
       },
       resolve: (_root, args, context) => {
-        const { object, namespace, dryRun, expectedResourceVersion } = writeArgs(args);
-        const name = object.metadata.name ?? '';
-        return authorizeMutation(context, { kind, namespace, name, verb: 'update' }).then(() =>
-          updateObject(context.store, kind, object, { dryRun, expectedResourceVersion }),
-        ) as never;
+        const { object, dryRun, expectedResourceVersion } = writeArgs(args);
+        return updateObject(context.store, kind, object, { dryRun, expectedResourceVersion }) as never;
       },
     }),
   );
@@ -185,17 +152,15 @@ export function defineKind<K extends Kind>(
       },
       resolve: (_root, args, context) => {
         const namespace = namespaced ? ((args as { namespace?: string }).namespace ?? DEFAULT_NAMESPACE) : undefined;
-        return authorizeMutation(context, { kind, namespace, name: args.name, verb: 'delete' }).then(() =>
-          deleteObject(
-            context.store,
-            { kind, namespace, name: args.name },
-            {
-              dryRun: args.dryRun ?? false,
-              expectedResourceVersion: args.expectedResourceVersion ?? undefined,
-              propagationPolicy: args.propagationPolicy ?? undefined,
-              gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
-            },
-          ),
+        return deleteObject(
+          context.store,
+          { kind, namespace, name: args.name },
+          {
+            dryRun: args.dryRun ?? false,
+            expectedResourceVersion: args.expectedResourceVersion ?? undefined,
+            propagationPolicy: args.propagationPolicy ?? undefined,
+            gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
+          },
         ) as never;
       },
     }),

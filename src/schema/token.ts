@@ -1,16 +1,6 @@
 import type { TokenSpec } from '../api/types.ts';
-import { authorizeWrite } from '../auth/authorize.ts';
-import type { Identity } from '../auth/identity.ts';
-import {
-  createToken,
-  deleteToken,
-  listTokens,
-  type TokenSummary,
-  exchangeBootstrapToken,
-  NODE_CREDENTIAL_TTL_SECONDS,
-  renewNodeCredential,
-  type CreatedToken,
-} from '../auth/tokens.ts';
+import type { TokenService } from '../auth/token-service.ts';
+import { NODE_CREDENTIAL_TTL_SECONDS, type CreatedToken, type TokenSummary } from '../auth/tokens.ts';
 import { CapstanError } from '../api/errors.ts';
 import { builder } from './builder.ts';
 
@@ -58,14 +48,9 @@ const TokenRef = builder.objectRef<TokenSummary>('Token').implement({
   }),
 });
 
-function requireAdmin(identity: Identity | null, what: string): void {
-  if (!identity) throw new CapstanError('UNAUTHENTICATED', 'authentication required');
-  if (identity.role !== 'admin') {
-    throw new CapstanError(
-      'FORBIDDEN',
-      `token "${identity.tokenName}" (role ${identity.role}) may not ${what}: admins only`,
-    );
-  }
+function tokensOf(context: { tokens?: TokenService }): TokenService {
+  if (!context.tokens) throw new CapstanError('UNAVAILABLE', 'this API server manages no tokens');
+  return context.tokens;
 }
 
 builder.queryFields((t) => ({
@@ -75,8 +60,7 @@ builder.queryFields((t) => ({
     description: 'Every API token (admin only), oldest first; never a secret.',
     args: { role: t.arg({ type: TokenRoleEnum }) },
     resolve: (_root, args, context) => {
-      requireAdmin(context.identity, 'list tokens');
-      return listTokens(context.store, args.role ? { role: args.role } : {});
+      return tokensOf(context).list(context.identity, args.role ? { role: args.role } : {});
     },
   }),
 }));
@@ -106,10 +90,9 @@ builder.mutationFields((t) => ({
       maxUses: t.arg.int({ description: 'Role bootstrap: how many nodes it may join (default: any number).' }),
     },
     resolve: (_root, args, context) => {
-      authorizeWrite(context.identity, { kind: 'Token', name: '(new token)', verb: 'create' });
       const defaultTtl = { bootstrap: 86_400, node: NODE_CREDENTIAL_TTL_SECONDS } as Partial<Record<string, number>>;
       const ttlSeconds = args.ttlSeconds ?? defaultTtl[args.role];
-      return createToken(context.store, {
+      return tokensOf(context).create(context.identity, {
         role: args.role,
         ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
         ...(args.description ? { description: args.description } : {}),
@@ -129,8 +112,7 @@ builder.mutationFields((t) => ({
       'WebSocket and SSE sessions are closed.',
     args: { name: t.arg.string({ required: true }) },
     resolve: (_root, args, context) => {
-      requireAdmin(context.identity, 'delete tokens');
-      return deleteToken(context.store, args.name);
+      return tokensOf(context).delete(context.identity, args.name);
     },
   }),
   joinNode: t.field({
@@ -146,7 +128,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, context) => {
       const bootstrap = args.token ?? context.identity;
       if (!bootstrap) throw new CapstanError('UNAUTHENTICATED', 'joinNode needs a bootstrap token');
-      return exchangeBootstrapToken(context.store, bootstrap, args.nodeName);
+      return tokensOf(context).join(bootstrap, args.nodeName);
     },
   }),
   requestNodeCertificate: t.field({
@@ -173,6 +155,6 @@ builder.mutationFields((t) => ({
     description:
       'A new credential for the node the request authenticated as (node credentials only); the old one expires a ' +
       'minute later.',
-    resolve: (_root, _args, context) => renewNodeCredential(context.store, context.identity),
+    resolve: (_root, _args, context) => tokensOf(context).renew(context.identity),
   }),
 }));

@@ -1,5 +1,4 @@
 import { CapstanError } from '../api/errors.ts';
-import { authorizeRead } from '../auth/authorize.ts';
 import { nodeUsage, podUsage, requireUsageSource, type ResourceUsage } from '../resolvers/usage.ts';
 import { builder } from './builder.ts';
 import { NodeRef } from './node.ts';
@@ -47,7 +46,6 @@ builder.subscriptionField('podUsage', (t) =>
       name: t.arg.string({ required: true }),
     },
     subscribe: async function* (_root, args, context) {
-      authorizeRead(context.identity);
       const source = requireUsageSource(context.usageSource);
       let pod = await context.store.tryGet('Pod', args.namespace, args.name);
       if (!pod) throw new CapstanError('NOT_FOUND', `pod ${args.namespace}/${args.name} not found`);

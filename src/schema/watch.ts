@@ -1,5 +1,4 @@
 import type { Kind, KubeObject } from '../api/types.ts';
-import { authorizeKindRead } from '../auth/config-access.ts';
 import { watchWithSnapshot, type WatchDelta } from '../resolvers/watch.ts';
 import { builder } from './builder.ts';
 import { KubeObjectRef } from './common.ts';
@@ -60,7 +59,6 @@ builder.subscriptionField('watch', (t) =>
       sinceResourceVersion: t.arg.string(),
     },
     subscribe: (_root, args, context) => {
-      authorizeKindRead(context.identity, args.kind, 'watch');
       return watchWithSnapshot(context.store, args.kind, {
         namespace: args.namespace ?? undefined,
         labelSelector: args.labelSelector ?? undefined,

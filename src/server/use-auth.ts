@@ -1,8 +1,10 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { isCapstanError } from '../api/errors.ts';
+import { AuthorizedStore } from '../auth/authorized-store.ts';
 import { AUTH_CACHE_TTL_MS, authenticate } from '../auth/tokens.ts';
 import type { Store } from '../store/store.ts';
+import type { RequestLimiters } from '../util/limits.ts';
 import type { Context } from './context.ts';
 import type { Identity } from '../auth/identity.ts';
 
@@ -64,10 +66,13 @@ export interface AuthOptions {
 
 /**
  * Requires a valid bearer token on every GraphQL request over HTTP (plain, SSE, multipart) and puts the caller's
- * Identity into the context. It runs before the body is parsed, so an anonymous client learns nothing about the
- * schema, not even through validation errors. GraphiQL's HTML page, /healthz, /readyz and /metrics are answered
- * before this point. graphql-ws connections authenticate once per connection (see graphql-ws.ts) and arrive here
- * with `identity` already in their context.
+ * Identity into the context, with the request's store: an AuthorizedStore acting as that identity, built once here
+ * for every transport, so whatever a field resolver reads or writes, and however it reaches it, is authorized as the
+ * caller (the one enforcement point of object-level rules; root fields' role rules are src/auth/field-rules.ts). It
+ * runs before the body is parsed, so an anonymous client learns nothing about the schema, not even through
+ * validation errors. GraphiQL's HTML page, /healthz, /readyz and /metrics are answered before this point.
+ * graphql-ws connections authenticate once per connection (see graphql-ws.ts) and arrive here with `identity`
+ * already in their context.
  */
 export function useAuth({ store, cacheTtlMs = AUTH_CACHE_TTL_MS }: AuthOptions): Plugin<Context> {
   const identities = new WeakMap<Request, Identity>();
@@ -76,10 +81,15 @@ export function useAuth({ store, cacheTtlMs = AUTH_CACHE_TTL_MS }: AuthOptions):
       identities.set(request, await identify(store, request.headers.get('authorization'), cacheTtlMs));
     },
     onContextBuilding({ context, extendContext }) {
-      if (context.identity) return;
-      const identity = identities.get(context.request);
+      const identity = context.identity ?? identities.get(context.request);
       if (!identity) throw unauthenticatedError(`authentication required: ${HOW_TO_AUTHENTICATE}`);
-      extendContext({ identity });
+      if (context.store instanceof AuthorizedStore && context.store.identity === identity) return;
+      const limiters = (context as { limiters?: RequestLimiters }).limiters;
+      const nodeEvents = limiters?.nodeEvents;
+      extendContext({
+        identity,
+        store: new AuthorizedStore(context.store ?? store, identity, nodeEvents ? { nodeEvents } : {}),
+      });
     },
   };
 }

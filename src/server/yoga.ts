@@ -5,6 +5,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { tokenService } from '../auth/token-service.ts';
 import { AUTH_CACHE_TTL_MS } from '../auth/tokens.ts';
 import { useDashboard } from '../dashboard/use-dashboard.ts';
 import { schema as capstanSchema } from '../schema/index.ts';
@@ -134,12 +135,15 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
   const cache = readCache ? withReadCache(options.store) : { store: options.store, stop: () => undefined };
   const store = cache.store;
   const log = logger.child({ component: 'api' });
+  const tokens = tokenService(store);
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // identity is added by useAuth (HTTP) or given by the graphql-ws server; never set it here, since this
     // factory runs after the graphql-ws server has placed it in the initial context.
-    context: () => ({ store, limiters, ...contextExtras }) as unknown as Context,
+    // The store here is the server's own; useAuth replaces it with the caller's AuthorizedStore. Token operations
+    // keep the server's store (see TokenService).
+    context: () => ({ store, limiters, tokens, ...contextExtras }) as unknown as Context,
     logging: yogaLogger(log),
     maskedErrors: { maskError: (error) => toClientError(error) },
     graphiql,
