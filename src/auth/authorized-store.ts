@@ -109,7 +109,7 @@ export class AuthorizedStore implements Store {
     return this.inner.updateStatus(kind, object, options);
   }
 
-  mutate<K extends Kind>(
+  async mutate<K extends Kind>(
     kind: K,
     namespace: string | undefined,
     name: string,
