@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
-import { DEFAULT_LOG_PORT } from '../node/log-server.ts';
+import { DEFAULT_LOG_PORT } from '../api/node-endpoint.ts';
 import { DEFAULT_HOST_PATH_ALLOWED, DEFAULT_HOST_PORT_RANGE } from '../security/cluster-policy.ts';
 import { DEFAULT_CLUSTER_CIDR } from '../services/addresses.ts';
 import { limitsFromEnv, type Limits } from '../util/limits.ts';

@@ -2,7 +2,18 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import { CapstanError, isCapstanError } from '../api/errors.ts';
+import {
+  ERROR_STATUS,
+  LOG_STREAM_CONTENT_TYPE,
+  matchPodEndpointPath,
+  POD_ENDPOINT_METHOD,
+  readLogQuery,
+  STATS_SUMMARY_PATH,
+  type ErrorBody,
+  type ExecBody,
+  type LogRecord,
+} from '../api/node-endpoint.ts';
 import type { Pod } from '../api/types.ts';
 import type { PodStreamSource } from '../resolvers/pod-streams.ts';
 import { refuseUpgrade as sendUpgradeError } from '../server/stream-websocket.ts';
@@ -18,25 +29,6 @@ import {
 import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
 import type { LogLine, LogSource } from '../resolvers/logs.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
-
-/** The node agent's log port when none is configured: the kubelet's. */
-export const DEFAULT_LOG_PORT = 10_250;
-
-/** Content type of a log stream: one JSON object per line (see LogRecord). */
-export const LOG_STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
-
-/**
- * One line of the log endpoint's NDJSON answer: a log line (`text`, `timestamp` when the runtime knows it), or, as
- * the last line, the error that ended the stream early.
- */
-export type LogRecord = { text: string; timestamp?: string } | { error: { code: CapstanErrorCode; message: string } };
-
-/** The JSON body of `POST /exec/<namespace>/<pod>/<container>`; the answer is an ExecOutput. */
-export interface ExecBody {
-  command: string[];
-  /** Default DEFAULT_EXEC_TIMEOUT_SECONDS, at most MAX_EXEC_TIMEOUT_SECONDS. */
-  timeoutSeconds?: number;
-}
 
 /** What the endpoint serves from: the node agent, once started. */
 export interface LogServerTarget {
@@ -72,21 +64,6 @@ export interface LogServer {
   close(): Promise<void>;
 }
 
-const STATUS: Record<CapstanErrorCode, number> = {
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  CONFLICT: 409,
-  INVALID: 400,
-  EXPIRED: 410,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  UNAVAILABLE: 503,
-  TOO_MANY_REQUESTS: 429,
-};
-
-const STATS_PATH = '/stats/summary';
-const LOGS_PATH = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
-const EXEC_PATH = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
 /** An exec body is a command line; anything bigger is not one. */
 const EXEC_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -115,20 +92,9 @@ function decodeSegment(segment: string): string {
 }
 
 function sendError(res: ServerResponse, error: CapstanError, headers: Record<string, string> = {}): void {
-  const body: LogRecord = { error: { code: error.code, message: error.message } };
-  res.writeHead(STATUS[error.code], { 'content-type': 'application/json; charset=utf-8', ...headers });
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  res.writeHead(ERROR_STATUS[error.code], { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(`${JSON.stringify(body)}\n`);
-}
-
-function parseQuery(url: URL): { follow: boolean; tailLines?: number } {
-  const follow = ['true', '1'].includes(url.searchParams.get('follow') ?? '');
-  const tail = url.searchParams.get('tailLines');
-  if (tail === null || tail === '') return { follow };
-  const tailLines = Number(tail);
-  if (!Number.isInteger(tailLines) || tailLines < 0) {
-    throw CapstanError.invalid([{ field: 'tailLines', message: `must be an integer of 0 or more, got "${tail}"` }]);
-  }
-  return { follow, tailLines };
 }
 
 /** Reads a small request body: INVALID when it is too big. */
@@ -214,7 +180,7 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     res.once('close', () => abort.abort());
     let lines: AsyncIterable<LogLine>;
     try {
-      const query = parseQuery(url);
+      const query = readLogQuery(url.searchParams);
       const { target, pod } = resolve(namespace, name, container);
       lines = await target.logSource.stream(pod, { container, ...query, signal: abort.signal });
     } catch (err) {
@@ -297,19 +263,17 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       );
       return;
     }
-    if (url.pathname === STATS_PATH) {
+    if (url.pathname === STATS_SUMMARY_PATH) {
       await serveStats(req, res);
       return;
     }
-    const logs = LOGS_PATH.exec(url.pathname);
-    const exec = logs ? null : EXEC_PATH.exec(url.pathname);
-    const match = logs ?? exec;
+    const match = matchPodEndpointPath(url.pathname);
     if (!match) {
       const hint = '/containerLogs/<namespace>/<pod>/<container> or /exec/<namespace>/<pod>/<container>';
       sendError(res, new CapstanError('NOT_FOUND', `no such endpoint ${url.pathname}: try ${hint}`));
       return;
     }
-    const method = logs ? 'GET' : 'POST';
+    const method = POD_ENDPOINT_METHOD[match.verb];
     if (req.method !== method) {
       res.writeHead(405, { allow: method }).end();
       return;
@@ -317,9 +281,9 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
     let body = '';
     let ref: string[] = [];
     try {
-      ref = match.slice(1).map(decodeSegment);
-      if (exec) body = await readBody(req, EXEC_BODY_LIMIT_BYTES);
-      await authorize(req, logs ? 'containerLogs' : 'exec', ref, body);
+      ref = match.segments.map(decodeSegment);
+      if (match.verb === 'exec') body = await readBody(req, EXEC_BODY_LIMIT_BYTES);
+      await authorize(req, match.verb, ref, body);
     } catch (err) {
       const error = isCapstanError(err)
         ? err
@@ -331,7 +295,7 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
       );
       return;
     }
-    if (logs) await serveLogs(req, res, url, ref);
+    if (match.verb === 'containerLogs') await serveLogs(req, res, url, ref);
     else await serveExec(req, res, ref, body);
   };
   const server = createNodeEndpointServer(options.tls, (req, res) => {

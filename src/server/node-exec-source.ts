@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent } from 'node:https';
-import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import { CapstanError } from '../api/errors.ts';
 import type { Pod } from '../api/types.ts';
-import type { ExecBody } from '../node/log-server.ts';
+import { isErrorCode, type ExecBody } from '../api/node-endpoint.ts';
 import { callDigest, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
 import type { Store } from '../store/store.ts';
-import { CODES, describeError, nodeEndpointUrl, parseRecord, readSmall } from './node-log-source.ts';
+import { describeError, nodeEndpointUrl, parseRecord, readSmall } from './node-log-source.ts';
 
 export interface NodeExecSourceOptions {
   /** Where Node objects (address, endpoint port) are read. */
@@ -86,8 +86,8 @@ export class NodeExecSource implements ExecSource {
       throw unreachable(`it refused this API server's credential (HTTP ${status}): ${detail}`);
     }
     const code = record?.error?.code;
-    if (typeof code === 'string' && CODES.has(code) && status < 500) {
-      throw new CapstanError(code as CapstanErrorCode, detail);
+    if (isErrorCode(code) && status < 500) {
+      throw new CapstanError(code, detail);
     }
     throw unreachable(`HTTP ${status}: ${detail}`);
   }

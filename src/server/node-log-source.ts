@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
+import { CapstanError } from '../api/errors.ts';
+import {
+  isErrorCode,
+  podEndpointPath,
+  writeLogQuery,
+  type LogRecord,
+  type PodEndpointVerb,
+} from '../api/node-endpoint.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
@@ -14,19 +21,6 @@ export interface NodeLogSourceOptions {
   /** How long a node may take to answer a log request (connect and status). Default 10 s. */
   answerTimeoutMs?: number;
 }
-
-/** The CapstanError codes a node may send back. */
-export const CODES = new Set<string>([
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'CONFLICT',
-  'INVALID',
-  'EXPIRED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'UNAVAILABLE',
-  'TOO_MANY_REQUESTS',
-]);
 
 function podRef(pod: Pod): string {
   return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
@@ -135,19 +129,18 @@ export class NodeLogSource implements LogSource {
  * The URL of `/<path>/<namespace>/<pod>/<container>` on the node's endpoint (log-server.ts), at its InternalIP and
  * `status.daemonEndpoints.kubeletEndpoint.Port`; or why there is none.
  */
-export function nodeEndpointUrl(node: Node, path: string, pod: Pod, container: string): URL | string {
+export function nodeEndpointUrl(node: Node, verb: PodEndpointVerb, pod: Pod, container: string): URL | string {
   const endpoint = nodeEndpoint(node);
   if (typeof endpoint === 'string') return endpoint;
-  const segments = [pod.metadata.namespace ?? 'default', pod.metadata.name, container].map(encodeURIComponent);
-  return new URL(`${endpoint.origin}/${path}/${segments.join('/')}`);
+  const path = podEndpointPath(verb, pod.metadata.namespace ?? 'default', pod.metadata.name, container);
+  return new URL(`${endpoint.origin}${path}`);
 }
 
 /** The node's log URL for this request, or why there is none. */
 function logUrl(node: Node, pod: Pod, options: LogStreamOptions): URL | string {
   const url = nodeEndpointUrl(node, 'containerLogs', pod, options.container);
   if (typeof url === 'string') return url;
-  if (options.follow) url.searchParams.set('follow', 'true');
-  if (options.tailLines !== undefined) url.searchParams.set('tailLines', String(options.tailLines));
+  writeLogQuery(url.searchParams, options);
   return url;
 }
 
@@ -201,9 +194,9 @@ export async function readSmall(res: IncomingMessage, limit = 64 * 1024): Promis
   return text;
 }
 
-/** A LogRecord (or an error body) as received: every field unchecked. */
+/** A LogRecord (or an ErrorBody) as received: every field unchecked. */
 export type ReceivedRecord = { [K in 'text' | 'timestamp']?: unknown } & {
-  error?: { code?: unknown; message?: unknown };
+  error?: { [K in keyof Extract<LogRecord, { error: unknown }>['error']]?: unknown };
 };
 
 export function parseRecord(raw: string): ReceivedRecord | undefined {
@@ -228,7 +221,7 @@ async function* readLines(
     if (record?.error) {
       const { code, message } = record.error;
       throw new CapstanError(
-        typeof code === 'string' && CODES.has(code) ? (code as CapstanErrorCode) : 'UNAVAILABLE',
+        isErrorCode(code) ? code : 'UNAVAILABLE',
         typeof message === 'string' ? message : `node log stream failed: ${raw.slice(0, 200)}`,
       );
     }

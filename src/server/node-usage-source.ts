@@ -1,3 +1,4 @@
+import { STATS_SUMMARY_PATH } from '../api/node-endpoint.ts';
 import { request as httpsRequest } from 'node:https';
 import type { UsageSummary } from '../node/usage-sampler.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
@@ -61,7 +62,7 @@ export class NodeUsageSource implements UsageSource {
     if (!node) return undefined;
     const endpoint = nodeEndpoint(node);
     if (typeof endpoint === 'string') return undefined;
-    const path = '/stats/summary';
+    const path = STATS_SUMMARY_PATH;
     const { dialer } = this.options;
     const token = await dialer.authorize(nodeName, {
       verb: 'stats',
