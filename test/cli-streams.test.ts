@@ -389,10 +389,10 @@ describe('capstan cp', () => {
   const local = mkdtempSync(join(tmpdir(), 'capstan-cp-test-'));
   afterAll(() => rmSync(local, { recursive: true, force: true }));
 
-  it('copies a folder out of a container and a folder and a file back in, byte for byte', async () => {
+  it('copies a folder (with an 8 MB file) out of a container and a folder and a file back in, byte for byte', async () => {
     const remoteSum = await inShell(
       'mkdir -p /tmp/tree/sub && printf "hello\\n" > /tmp/tree/a.txt && ' +
-        'head -c 300000 /dev/urandom > /tmp/tree/sub/b.bin && sha256sum /tmp/tree/sub/b.bin',
+        'head -c 8000000 /dev/urandom > /tmp/tree/sub/b.bin && sha256sum /tmp/tree/sub/b.bin',
     );
     const out = await capstan('cp', 'shell:/tmp/tree', join(local, 'tree'));
     expect(out, out.stderr).toMatchObject({ code: 0 });

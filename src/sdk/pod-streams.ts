@@ -155,19 +155,29 @@ const RELEASES = ['drain', 'finish', 'close', 'error'] as const;
  * chunk that filled it) never emits 'drain', and a socket left paused never reads its peer's close frame, so the
  * stream's close handshake stalls until ws gives up on it.
  */
-export function backpressure(socket: Pausable): { hold(target: Writable): void; readonly paused: boolean } {
-  const full = new Set<Writable>();
+export function backpressure(socket: Pausable): {
+  hold(target: Writable): void;
+  /** Reads again whatever is full, for good: what the socket carries no longer matters (the process ended). */
+  releaseAll(): void;
+  readonly paused: boolean;
+} {
+  const full = new Map<Writable, () => void>();
+  let released = false;
   return {
     hold(target) {
-      if (!target.writableNeedDrain || full.has(target)) return;
-      full.add(target);
-      if (full.size === 1) socket.pause();
+      if (released || !target.writableNeedDrain || full.has(target)) return;
       const release = (): void => {
         for (const event of RELEASES) target.off(event, release);
         full.delete(target);
         if (full.size === 0) socket.resume();
       };
+      full.set(target, release);
+      if (full.size === 1) socket.pause();
       for (const event of RELEASES) target.on(event, release);
+    },
+    releaseAll() {
+      released = true;
+      for (const release of [...full.values()]) release();
     },
     get paused() {
       return full.size > 0;

@@ -100,6 +100,30 @@ describe('serveSession', () => {
     expect(socket.paused).toBe(false);
   });
 
+  it('reads again once the process ended, though its stdin is full and never drains (it stopped reading)', async () => {
+    const socket = new FakeSocket();
+    let writes = 0;
+    const stdin = new Writable({ highWaterMark: 1, write: () => writes++ });
+    const stdout = new PassThrough();
+    let exit!: (result: { exitCode: number }) => void;
+    const session: StreamSession = {
+      stdout,
+      stdin,
+      done: new Promise((resolve) => (exit = resolve)),
+      close: () => stdin.destroy(),
+    };
+    const served = serveSession(socket as unknown as WebSocket, session, createLogger({ level: 'silent' }));
+    socket.frame(CHANNEL.stdin, 'a tar archive the process will not read');
+    expect(socket.paused).toBe(true);
+    stdout.end();
+    exit({ exitCode: 1 });
+    await served;
+    expect(socket.paused).toBe(false);
+    socket.frame(CHANNEL.stdin, 'more of it');
+    expect(writes).toBe(1);
+    expect(socket.paused).toBe(false);
+  });
+
   it('lets the client go when stdin fails while full (the process went away)', async () => {
     const socket = new FakeSocket();
     const session = slowCat();
