@@ -140,6 +140,51 @@ function httpCode(status: number): string {
   return 'UNAVAILABLE';
 }
 
+/** What `holdWhileFull` pauses: a WebSocket (or any source with pause/resume). */
+export interface Pausable {
+  pause(): void;
+  resume(): void;
+}
+
+const RELEASES = ['drain', 'finish', 'close', 'error'] as const;
+
+/**
+ * Backpressure from Writables to the socket that feeds them: `hold(target)` after a write pauses the socket while
+ * `target` is over its buffer, and resumes it once every held target has drained — or finished, closed or failed.
+ * Waiting for 'drain' alone is not enough: a Writable that is ended while full (stdin's EOF frame right behind a
+ * chunk that filled it) never emits 'drain', and a socket left paused never reads its peer's close frame, so the
+ * stream's close handshake stalls until ws gives up on it.
+ */
+export function backpressure(socket: Pausable): {
+  hold(target: Writable): void;
+  /** Reads again whatever is full, for good: what the socket carries no longer matters (the process ended). */
+  releaseAll(): void;
+  readonly paused: boolean;
+} {
+  const full = new Map<Writable, () => void>();
+  let released = false;
+  return {
+    hold(target) {
+      if (released || !target.writableNeedDrain || full.has(target)) return;
+      const release = (): void => {
+        for (const event of RELEASES) target.off(event, release);
+        full.delete(target);
+        if (full.size === 0) socket.resume();
+      };
+      full.set(target, release);
+      if (full.size === 1) socket.pause();
+      for (const event of RELEASES) target.on(event, release);
+    },
+    releaseAll() {
+      released = true;
+      for (const release of [...full.values()]) release();
+    },
+    get paused() {
+      return full.size > 0;
+    },
+  };
+}
+
 function wrapClientSocket(socket: WebSocket, highWaterMark: number): ClientStream {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -162,26 +207,16 @@ function wrapClientSocket(socket: WebSocket, highWaterMark: number): ClientStrea
   });
   // A write after the server ended the stream is not the caller's error.
   stdin.on('error', () => undefined);
-  let waiting = false;
-  const pauseIfFull = (stream: PassThrough): void => {
-    if (stream.writableNeedDrain && !waiting) {
-      waiting = true;
-      socket.pause();
-      stream.once('drain', () => {
-        waiting = false;
-        socket.resume();
-      });
-    }
-  };
+  const inflow = backpressure(socket);
   socket.on('message', (data, isBinary) => {
     const frame = decodeFrame(data, isBinary);
     if (!frame) return;
     if (frame.channel === CHANNEL.stdout) {
       if (!stdout.writableEnded) stdout.write(frame.payload);
-      pauseIfFull(stdout);
+      inflow.hold(stdout);
     } else if (frame.channel === CHANNEL.stderr) {
       if (!stderr.writableEnded) stderr.write(frame.payload);
-      pauseIfFull(stderr);
+      inflow.hold(stderr);
     } else if (frame.channel === CHANNEL.status) {
       try {
         status = JSON.parse(frame.payload.toString('utf8')) as StreamStatus;

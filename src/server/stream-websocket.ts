@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CapstanError, isCapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { StreamSession } from '../resolvers/pod-streams.ts';
 import {
+  backpressure,
   CHANNEL,
   decodeFrame,
   encodeFrame,
@@ -133,19 +134,15 @@ export function serveSession(socket: WebSocket, session: StreamSession, log: Log
 
   const { stdin } = session;
   stdin?.on('error', () => undefined);
-  let waiting = false;
+  // The client's frames wait while the session's stdin is full; its EOF (or its end) lets them go again.
+  const inflow = backpressure(socket);
+  let sessionOver = false;
   socket.on('message', (data, isBinary) => {
     const frame = decodeFrame(data, isBinary);
     if (!frame) return;
-    if (frame.channel === CHANNEL.stdin && stdin && !stdin.writableEnded) {
-      if (!stdin.write(frame.payload) && !waiting) {
-        waiting = true;
-        socket.pause();
-        stdin.once('drain', () => {
-          waiting = false;
-          socket.resume();
-        });
-      }
+    if (frame.channel === CHANNEL.stdin && stdin && !sessionOver && !stdin.writableEnded && !stdin.destroyed) {
+      stdin.write(frame.payload);
+      inflow.hold(stdin);
     } else if (frame.channel === CHANNEL.close && frame.payload[0] === CHANNEL.stdin) {
       stdin?.end();
     } else if (frame.channel === CHANNEL.resize && session.resize) {
@@ -156,6 +153,13 @@ export function serveSession(socket: WebSocket, session: StreamSession, log: Log
   socket.once('close', () => session.close());
   socket.on('error', () => session.close());
 
+  // Once the process (or connection) is over, stdin it did not read is dropped and the socket reads again, else a
+  // client still sending (a copy into a folder that is not there) holds the close handshake until ws gives up (30 s).
+  const over = (): void => {
+    sessionOver = true;
+    inflow.releaseAll();
+  };
+  session.done.then(over, over);
   // Settled at once, so a session that fails while its output is still being sent is no unhandled rejection.
   const ended = session.done.then(
     ({ exitCode }): StreamStatus => ({
