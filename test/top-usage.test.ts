@@ -95,6 +95,57 @@ describe('capstan top', () => {
     expect(nodes).toMatch(new RegExp(`^${node.nodeName}\\s+\\d+m\\s+(\\d+%|<unknown>)\\s+\\d+Mi`, 'm'));
   }, 90_000);
 
+  it("serves the busy pod's counters at /metrics/resource to a token that may read pods, and only to one", async () => {
+    // The spin pod of the test before: its CPU counter grows between two scrapes, as Prometheus would see it.
+    const series = new RegExp(
+      `^container_cpu_usage_seconds_total\\{container="spin",namespace="default",pod="spin"\\} ([\\d.e+-]+) \\d+$`,
+      'm',
+    );
+    const scrape = async (auth?: string): Promise<Response> =>
+      fetch(`${api!.url}/metrics/resource`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+    const first = await until('the spin container in /metrics/resource', async () => {
+      const res = await scrape(token);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const m = series.exec(await res.text());
+      return m ? Number(m[1]) : undefined;
+    });
+    const text = await until('a greater CPU counter', async () => {
+      const body = await (await scrape(token)).text();
+      const m = series.exec(body);
+      return m && Number(m[1]) > first ? body : undefined;
+    });
+    expect(text).toMatch(
+      /^container_memory_working_set_bytes\{container="spin",namespace="default",pod="spin"\} [1-9]\d* \d+$/m,
+    );
+    expect(text).toMatch(/^pod_cpu_usage_seconds_total\{namespace="default",pod="spin"\} [\d.e+-]+ \d+$/m);
+    expect(text).toMatch(/^pod_memory_working_set_bytes\{namespace="default",pod="spin"\} [1-9]\d* \d+$/m);
+    expect(text).toMatch(
+      new RegExp(`^node_cpu_usage_seconds_total\\{node="${node.nodeName}"\\} [\\d.e+-]+ \\d+$`, 'm'),
+    );
+    expect(text).toMatch(new RegExp(`^node_memory_working_set_bytes\\{node="${node.nodeName}"\\} \\d+ \\d+$`, 'm'));
+    expect(text).toMatch(new RegExp(`^scrape_error\\{node="${node.nodeName}"\\} 0$`, 'm'));
+
+    const viewer = await createToken(node.store, { role: 'viewer', description: 'resource metrics test' });
+    expect((await scrape(viewer.token)).status).toBe(200);
+    const nodeCredential = await createToken(node.store, {
+      role: 'node',
+      nodeName: node.nodeName,
+      description: 'test',
+    });
+    expect((await scrape(nodeCredential.token)).status).toBe(200);
+    // No token: 401, also from loopback (the series name pods); a token that may not read pods: 403.
+    const anonymous = await scrape();
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('container_cpu_usage_seconds_total');
+    const bootstrap = await createToken(node.store, { role: 'bootstrap', description: 'resource metrics test' });
+    const refused = await scrape(bootstrap.token);
+    expect(refused.status).toBe(403);
+    const body = await refused.text();
+    expect(body).toMatch(/^FORBIDDEN: bootstrap token/);
+    expect(body).not.toContain('spin');
+  }, 90_000);
+
   it('shows a container over its memory limit as OOMKilled, as the engine killed it', async () => {
     await node.store.create(
       'Pod',

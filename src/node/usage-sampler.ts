@@ -10,12 +10,29 @@ export interface ResourceUsage {
   timestamp: string;
 }
 
+/** A container's cumulative figures, as kubelet's resource metrics (`container_cpu_usage_seconds_total`, ...). */
+export interface ContainerCounters {
+  name: string;
+  /** CPU time used since the container started, in seconds (a counter: starts again with a new container). */
+  cpuSeconds: number;
+  /** Memory working set in bytes. */
+  memoryBytes: number;
+  /** When the engine read these (RFC 3339). */
+  timestamp: string;
+}
+
 /** What a node answers at `GET /stats/summary`: its pods' usage and their sum. */
 export interface UsageSummary {
   node: string;
   /** The sum over the node's pods with figures; null until the first window is complete. */
   usage: ResourceUsage | null;
-  pods: Array<{ namespace: string; name: string; usage: ResourceUsage }>;
+  /**
+   * CPU seconds the node's pods used while this agent sampled them (a counter that never goes back, also when pods
+   * go away): node_cpu_usage_seconds_total. Absent from nodes of earlier releases.
+   */
+  cpuSeconds?: number;
+  /** `containers`: each running container's counters (absent from nodes of earlier releases). */
+  pods: Array<{ namespace: string; name: string; usage: ResourceUsage; containers?: ContainerCounters[] }>;
 }
 
 /** A pod of the node and its running containers, as the agent knows them. */
@@ -56,6 +73,7 @@ export class UsageSampler {
   private readonly previous = new Map<string, ContainerStatsSample>();
   private current: UsageSummary;
   private rounds = 0;
+  private cpuNanos = 0;
 
   constructor(
     private readonly runtime: Pick<ContainerRuntime, 'containerStats'>,
@@ -92,10 +110,22 @@ export class UsageSampler {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, worker));
 
     const byPod = new Map<SampledPod, ResourceUsage[] | null>();
+    const counters = new Map<SampledPod, ContainerCounters[]>();
     for (const { pod, container } of work) {
       const sample = samples.get(container.id);
       const previous = this.previous.get(container.id);
       const cpu = sample && previous ? cpuCoresBetween(previous, sample) : undefined;
+      if (sample && previous && cpu !== undefined) this.cpuNanos += sample.cpuUsageNanos - previous.cpuUsageNanos;
+      if (sample) {
+        const list = counters.get(pod) ?? [];
+        list.push({
+          name: container.name,
+          cpuSeconds: sample.cpuUsageNanos / 1e9,
+          memoryBytes: sample.memoryWorkingSetBytes,
+          timestamp: new Date(sample.readAtMs).toISOString(),
+        });
+        counters.set(pod, list);
+      }
       const list = byPod.has(pod) ? byPod.get(pod)! : [];
       if (list === null || cpu === undefined || !sample) {
         byPod.set(pod, null);
@@ -114,11 +144,16 @@ export class UsageSampler {
     const pods: UsageSummary['pods'] = [];
     for (const [pod, usages] of byPod) {
       const usage = usages && sumUsage(usages);
-      if (usage) pods.push({ namespace: pod.namespace, name: pod.name, usage });
+      if (usage) pods.push({ namespace: pod.namespace, name: pod.name, usage, containers: counters.get(pod) ?? [] });
     }
     // From the second round on the node has a window even with no pods: its pods use nothing.
     this.rounds++;
     const idle = this.rounds >= 2 ? { cpuCores: 0, memoryBytes: 0, timestamp: new Date().toISOString() } : null;
-    this.current = { node: this.nodeName, usage: sumUsage(pods.map((p) => p.usage)) ?? idle, pods };
+    this.current = {
+      node: this.nodeName,
+      usage: sumUsage(pods.map((p) => p.usage)) ?? idle,
+      cpuSeconds: this.cpuNanos / 1e9,
+      pods,
+    };
   }
 }

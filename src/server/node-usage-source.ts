@@ -1,6 +1,6 @@
 import { STATS_SUMMARY_PATH } from '../api/node-endpoint.ts';
 import { request as httpsRequest } from 'node:https';
-import type { UsageSummary } from '../node/usage-sampler.ts';
+import type { ContainerCounters, ResourceUsage, UsageSummary } from '../node/usage-sampler.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { UsageSource } from '../resolvers/usage.ts';
 import type { Store } from '../store/store.ts';
@@ -93,18 +93,35 @@ export class NodeUsageSource implements UsageSource {
   }
 }
 
-function parseSummary(text: string): UsageSummary | undefined {
+/** A node's answer, kept to what is well-formed: a malformed pod or container is left out, not the whole node. */
+export function parseSummary(text: string): UsageSummary | undefined {
   const value = JSON.parse(text) as Partial<UsageSummary>;
   if (typeof value.node !== 'string' || !Array.isArray(value.pods)) return undefined;
-  const usageOk = (u: unknown): boolean =>
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  const usageOk = (u: unknown): u is ResourceUsage =>
     typeof u === 'object' &&
     u !== null &&
-    typeof (u as { cpuCores?: unknown }).cpuCores === 'number' &&
-    typeof (u as { memoryBytes?: unknown }).memoryBytes === 'number' &&
+    finite((u as { cpuCores?: unknown }).cpuCores) &&
+    finite((u as { memoryBytes?: unknown }).memoryBytes) &&
     typeof (u as { timestamp?: unknown }).timestamp === 'string';
+  const countersOk = (c: unknown): c is ContainerCounters =>
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as { name?: unknown }).name === 'string' &&
+    finite((c as { cpuSeconds?: unknown }).cpuSeconds) &&
+    finite((c as { memoryBytes?: unknown }).memoryBytes) &&
+    typeof (c as { timestamp?: unknown }).timestamp === 'string';
+  const pods: UsageSummary['pods'] = [];
+  for (const p of value.pods as unknown[]) {
+    const pod = p as Partial<UsageSummary['pods'][number]> | null;
+    if (typeof pod?.namespace !== 'string' || typeof pod.name !== 'string' || !usageOk(pod.usage)) continue;
+    const containers = Array.isArray(pod.containers) ? pod.containers.filter(countersOk) : undefined;
+    pods.push({ namespace: pod.namespace, name: pod.name, usage: pod.usage, ...(containers ? { containers } : {}) });
+  }
   return {
     node: value.node,
-    usage: usageOk(value.usage) ? value.usage! : null,
-    pods: value.pods.filter((p) => typeof p?.namespace === 'string' && typeof p.name === 'string' && usageOk(p.usage)),
+    usage: usageOk(value.usage) ? value.usage : null,
+    ...(finite(value.cpuSeconds) ? { cpuSeconds: value.cpuSeconds } : {}),
+    pods,
   };
 }

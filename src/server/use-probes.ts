@@ -1,9 +1,13 @@
 import type { Plugin } from 'graphql-yoga';
 import { isCapstanError } from '../api/errors.ts';
 import { authorizeRead } from '../auth/authorize.ts';
+import { authorizeKindRead } from '../auth/config-access.ts';
+import type { Identity } from '../auth/identity.ts';
+import type { UsageSource } from '../resolvers/usage.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { registry } from '../util/metrics.ts';
+import { collectResourceMetrics, RESOURCE_METRICS_CONTENT_TYPE } from './resource-metrics.ts';
 import { identify, isUnauthenticatedError } from './use-auth.ts';
 import type { ServerContext } from './use-telemetry.ts';
 
@@ -37,37 +41,60 @@ async function storeReachable(store: Store): Promise<void> {
 /**
  * `/healthz`: 200 while the process serves HTTP. `/readyz`: 200 when the store (Redis) answers within 2 s, else
  * 503. `/metrics`: the Prometheus text exposition of the process registry, guarded by `metricsAccess`.
+ * `/metrics/resource`: every node's pods' CPU and memory with kubelet's resource-metrics names (resource-metrics.ts),
+ * for a token that may read pods (401 without one, 403 for one that may not), also from loopback: the series name
+ * pods. Only `metricsAccess: 'open'` serves it to anyone.
  */
 export function useProbes({
   store,
   logger,
   metricsAccess = 'loopback',
+  usageSource,
 }: {
   store: Store;
   logger: Logger;
   metricsAccess?: MetricsAccess;
+  usageSource?: UsageSource;
 }): Plugin<Record<string, unknown>, ServerContext> {
   let ResponseClass: typeof Response = Response;
   function text(body: string, status: number, headers: Record<string, string> = {}): Response {
     return new ResponseClass(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
   }
 
+  /** undefined when `check` accepts the request's token, else the answer (401, 403, 503) with the reason. */
+  async function refusal(request: Request, check: (identity: Identity | null) => void): Promise<Response | undefined> {
+    try {
+      check(await identify(store, request.headers.get('authorization')));
+      return undefined;
+    } catch (err) {
+      if (isUnauthenticatedError(err)) {
+        return text(`${err.message}\n`, 401, { 'www-authenticate': 'Bearer realm="capstan"' });
+      }
+      if (isCapstanError(err, 'FORBIDDEN')) return text(`FORBIDDEN: ${err.message}\n`, 403);
+      logger.error({ err }, 'metrics authentication failed');
+      return text('authentication is unavailable\n', 503);
+    }
+  }
+
   async function metricsResponse(request: Request, serverContext: ServerContext | undefined): Promise<Response> {
     const needsToken =
       metricsAccess === 'token' || (metricsAccess === 'loopback' && !isLoopbackAddress(serverContext?.remoteAddress));
     if (needsToken) {
-      try {
-        authorizeRead(await identify(store, request.headers.get('authorization')));
-      } catch (err) {
-        if (isUnauthenticatedError(err)) {
-          return text(`${err.message}\n`, 401, { 'www-authenticate': 'Bearer realm="capstan"' });
-        }
-        if (isCapstanError(err, 'FORBIDDEN')) return text(`${err.message}\n`, 403);
-        logger.error({ err }, 'metrics authentication failed');
-        return text('authentication is unavailable\n', 503);
-      }
+      const refused = await refusal(request, (identity) => authorizeRead(identity));
+      if (refused) return refused;
     }
     return text(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  }
+
+  async function resourceMetricsResponse(request: Request): Promise<Response> {
+    if (metricsAccess !== 'open') {
+      const refused = await refusal(request, (identity) => authorizeKindRead(identity, 'Pod', 'list'));
+      if (refused) return refused;
+    }
+    if (!usageSource) return text('UNAVAILABLE: this server has no way to reach node agents configured\n', 503);
+    return text(await collectResourceMetrics(store, usageSource), 200, {
+      'content-type': RESOURCE_METRICS_CONTENT_TYPE,
+    });
   }
 
   async function readyResponse(): Promise<Response> {
@@ -94,6 +121,8 @@ export function useProbes({
           return endResponse(await readyResponse());
         case '/metrics':
           return endResponse(await metricsResponse(request, serverContext));
+        case '/metrics/resource':
+          return endResponse(await resourceMetricsResponse(request));
       }
     },
   };

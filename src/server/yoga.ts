@@ -28,6 +28,7 @@ import { useGraphQLJit } from './use-jit.ts';
 import { useSharedSubscriptionResults } from './use-shared-subscriptions.ts';
 import { useSubscriptionLimits } from './use-subscription-limits.ts';
 import { useProbes, type MetricsAccess } from './use-probes.ts';
+import type { UsageSource } from '../resolvers/usage.ts';
 import { useTelemetry, type ServerContext } from './use-telemetry.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -160,7 +161,13 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
         },
       },
       useTelemetry({ logger: log, graphqlEndpoint: GRAPHQL_PATH }),
-      useProbes({ store, logger: log, ...(metricsAccess ? { metricsAccess } : {}) }),
+      useProbes({
+        store,
+        logger: log,
+        ...(metricsAccess ? { metricsAccess } : {}),
+        // The same source Pod.usage reads (the API server's NodeUsageSource), when the server was given one.
+        ...(contextExtras.usageSource ? { usageSource: contextExtras.usageSource as UsageSource } : {}),
+      }),
       useDashboard({ logger: log }),
       // Refuses "simple" requests (no JSON content type, no custom header) that a foreign page can make a
       // browser send without a CORS preflight, e.g. GET /graphql?query=... or a form post.
