@@ -36,7 +36,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
-    exec: 'allowed',
   },
   authenticated: {
     anonymous: 'UNAUTHENTICATED',
@@ -44,7 +43,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
-    exec: 'allowed',
   },
   read: {
     anonymous: 'UNAUTHENTICATED',
@@ -52,7 +50,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   list: {
     anonymous: 'UNAUTHENTICATED',
@@ -60,7 +57,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   secret: {
     anonymous: 'UNAUTHENTICATED',
@@ -68,7 +64,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   write: {
     anonymous: 'UNAUTHENTICATED',
@@ -76,7 +71,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   node: {
     anonymous: 'UNAUTHENTICATED',
@@ -84,7 +78,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   admin: {
     anonymous: 'UNAUTHENTICATED',
@@ -92,11 +85,10 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
 };
 
-const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap', 'exec'];
+const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap'];
 
 /** Object names are `x`, and so is the node: object-level checks of a node's own objects pass and reach the store. */
 function identityOf(caller: Caller): Identity | null {

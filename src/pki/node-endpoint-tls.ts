@@ -69,17 +69,17 @@ export function createNodeEndpointServer(
   tls: TlsIdentity,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
-  return createHttpsServer(
-    {
-      cert: tls.certPem,
-      key: tls.keyPem,
-      ca: tls.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-    },
-    handler,
-  );
+  return createHttpsServer({ ...nodeEndpointSecureContext(tls), requestCert: true, rejectUnauthorized: true }, handler);
+}
+
+/** The secure context of the node endpoint: also what a renewed certificate is swapped in with (setSecureContext). */
+export function nodeEndpointSecureContext(tls: TlsIdentity): {
+  cert: string;
+  key: string;
+  ca: string;
+  minVersion: 'TLSv1.2';
+} {
+  return { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.2' };
 }
 
 /**
@@ -227,24 +227,83 @@ function covered(cert: PeerCertificate): string {
  */
 export class NodeDialer {
   private readonly agents = new Map<string, HttpsAgent>();
+  private readonly checked = new Map<string, { serials: ReadonlySet<string>; agent: HttpsAgent }>();
   private readonly signingKey: KeyObject;
+  private trustedSerials: ((nodeName: string) => Promise<ReadonlySet<string>>) | undefined;
 
   constructor(private readonly identity: TlsIdentity) {
     this.signingKey = createPrivateKey(identity.keyPem);
+  }
+
+  /**
+   * From now on `agentFor` trusts a node's certificate only when its serial is one `serials` gives for that node
+   * (the control plane: those recorded in the node's live credentials, auth/node-revocation.ts), so a certificate
+   * of a deleted node or of a revoked credential is refused in the handshake.
+   */
+  checkRevocation(serials: (nodeName: string) => Promise<ReadonlySet<string>>): void {
+    this.trustedSerials = serials;
+  }
+
+  /**
+   * The https.Agent for the next call to `nodeName`: with `checkRevocation`, one that trusts only the certificates
+   * the node may serve with now (read at each call), so a revocation takes effect on the next call; connections made
+   * under a set that lost a serial are cut. Without it, `agent(nodeName)`. Throws UNAVAILABLE when no certificate of
+   * the node is trusted at all.
+   */
+  async agentFor(nodeName: string): Promise<HttpsAgent> {
+    if (!this.trustedSerials) return this.agent(nodeName);
+    const serials = await this.trustedSerials(nodeName);
+    if (serials.size === 0) {
+      this.forget(nodeName);
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `no live credential of node ${nodeName} holds a serving certificate: its certificates are revoked (the node ` +
+          `or its credential was deleted) until it joins again with a bootstrap token`,
+      );
+    }
+    const previous = this.checked.get(nodeName);
+    if (previous && sameSet(previous.serials, serials)) return previous.agent;
+    // A certificate no longer trusted: connections to it go. A set that only grew (a renewed certificate) leaves
+    // them, so an open stream keeps going while new calls see the new certificate.
+    if (previous && [...previous.serials].some((serial) => !serials.has(serial))) previous.agent.destroy();
+    const agent = this.newAgent(nodeName, (host, cert) => {
+      const serial = normalSerial(cert.serialNumber ?? '');
+      if (serials.has(serial)) return undefined;
+      return new Error(
+        `the endpoint at ${host} presented a certificate of node ${nodeName} (serial ${serial}) that no live ` +
+          `credential of that node holds: it was revoked (the node or its credential was deleted) or replaced; ` +
+          `nothing was sent to it`,
+      );
+    });
+    this.checked.set(nodeName, { serials, agent });
+    return agent;
+  }
+
+  /** Drops the connections to `nodeName`. */
+  forget(nodeName: string): void {
+    this.checked.get(nodeName)?.agent.destroy();
+    this.checked.delete(nodeName);
+  }
+
+  private newAgent(
+    nodeName: string,
+    extraCheck?: (host: string, cert: PeerCertificate) => Error | undefined,
+  ): HttpsAgent {
+    return new HttpsAgent({
+      keepAlive: true,
+      ca: this.identity.caPem,
+      cert: this.identity.certPem,
+      key: this.identity.keyPem,
+      minVersion: 'TLSv1.2',
+      checkServerIdentity: (host, cert) => checkNodeCertificate(nodeName, host, cert) ?? extraCheck?.(host, cert),
+    });
   }
 
   /** The https.Agent for calls to `nodeName` (keep-alive, one per node: its identity check names the node). */
   agent(nodeName: string): HttpsAgent {
     let agent = this.agents.get(nodeName);
     if (!agent) {
-      agent = new HttpsAgent({
-        keepAlive: true,
-        ca: this.identity.caPem,
-        cert: this.identity.certPem,
-        key: this.identity.keyPem,
-        minVersion: 'TLSv1.2',
-        checkServerIdentity: (host, cert) => checkNodeCertificate(nodeName, host, cert),
-      });
+      agent = this.newAgent(nodeName);
       this.agents.set(nodeName, agent);
     }
     return agent;
@@ -283,6 +342,8 @@ export class NodeDialer {
   close(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
+    for (const { agent } of this.checked.values()) agent.destroy();
+    this.checked.clear();
   }
 }
 
@@ -305,6 +366,18 @@ export function checkNodeCertificate(nodeName: string, host: string, cert: PeerC
     );
   }
   return undefined;
+}
+
+/** A certificate's serial number as compared everywhere: upper-case hex without leading zeros. */
+export function normalSerial(serial: string): string {
+  return serial
+    .replace(/[^0-9a-f]/gi, '')
+    .replace(/^0+(?=.)/, '')
+    .toUpperCase();
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
 /** A certificate's SubjectPublicKeyInfo digest, to compare two CA certificates. */

@@ -3,6 +3,7 @@ import { CapstanError } from '../api/errors.ts';
 import { isNamespaced, type Kind, type KindMap, type KubeObject, type ObjectInput } from '../api/types.ts';
 import { authorizeWrite, type WriteRequest } from '../auth/authorize.ts';
 import { authorizeKindRead, authorizeObjectRead } from '../auth/config-access.ts';
+import { requireLiveNodeCredential, revokeNodeCredentials } from '../auth/node-revocation.ts';
 import { createObject, DEFAULT_NAMESPACE, deleteObject, updateObject } from '../resolvers/objects.ts';
 import type { ListOptions } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';
@@ -22,10 +23,24 @@ export async function authorizeMutation(context: SchemaContext, req: WriteReques
     current = await context.store.tryGet('Pod', req.namespace, req.name);
   }
   authorizeWrite(context.identity, current ? { ...req, current } : req);
+  if (context.identity.role === 'node' && req.kind === 'Node' && req.verb === 'create') {
+    await requireLiveNodeCredential(context.store, context.identity);
+  }
   const nodeName = context.identity.nodeName;
   if (context.identity.role === 'node' && nodeName && req.kind === 'Event' && req.verb === 'create') {
     context.limiters?.nodeEvents.take(nodeName, () => `node ${nodeName} wrote too many events this minute`);
   }
+}
+
+/**
+ * Before a Node is deleted, its node credentials are (and with them the certificates recorded in them): a deleted
+ * node cannot act again, and its name can join again only with a bootstrap token, as a new node. Only for a Node
+ * that exists at the expected version, so that a refused delete revokes nothing.
+ */
+async function revokeNodeOf(context: SchemaContext, name: string, expected: string | null | undefined): Promise<void> {
+  const node = await context.store.tryGet('Node', undefined, name);
+  if (!node || (expected && node.metadata.resourceVersion !== expected)) return;
+  await revokeNodeCredentials(context.store, name);
 }
 
 /** Store list options from the list arguments every list query takes. */
@@ -185,8 +200,9 @@ export function defineKind<K extends Kind>(
       },
       resolve: (_root, args, context) => {
         const namespace = namespaced ? ((args as { namespace?: string }).namespace ?? DEFAULT_NAMESPACE) : undefined;
-        return authorizeMutation(context, { kind, namespace, name: args.name, verb: 'delete' }).then(() =>
-          deleteObject(
+        return authorizeMutation(context, { kind, namespace, name: args.name, verb: 'delete' }).then(async () => {
+          if (kind === 'Node' && !args.dryRun) await revokeNodeOf(context, args.name, args.expectedResourceVersion);
+          return deleteObject(
             context.store,
             { kind, namespace, name: args.name },
             {
@@ -195,8 +211,8 @@ export function defineKind<K extends Kind>(
               propagationPolicy: args.propagationPolicy ?? undefined,
               gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
             },
-          ),
-        ) as never;
+          );
+        }) as never;
       },
     }),
   );

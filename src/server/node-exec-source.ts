@@ -74,7 +74,7 @@ export class NodeExecSource implements ExecSource {
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await post(url, token, payload, dialer.agent(nodeName), answerMs, request.signal));
+      ({ status, text } = await post(url, token, payload, await dialer.agentFor(nodeName), answerMs, request.signal));
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }

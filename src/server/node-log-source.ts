@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import { CapstanError, type CapstanErrorCode } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
@@ -111,7 +111,8 @@ export class NodeLogSource implements LogSource {
 
     let res: IncomingMessage;
     try {
-      res = await get(url, token, dialer, nodeName, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+      const agent = await dialer.agentFor(nodeName);
+      res = await get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000);
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
@@ -164,8 +165,7 @@ export function describeError(err: unknown): string {
 function get(
   url: URL,
   token: string,
-  dialer: NodeDialer,
-  nodeName: string,
+  agent: HttpsAgent,
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<IncomingMessage> {
@@ -173,7 +173,7 @@ function get(
     const req = httpsRequest(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
-      agent: dialer.agent(nodeName),
+      agent,
       signal,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
