@@ -19,14 +19,18 @@ import { deletePrefix, uniquePrefix } from './support/store.ts';
 
 // A node endpoint renews its serving certificate while it runs, as kubelet's rotation does, with the node pieces
 // `capstan node` runs (run-node.ts): a control plane whose CA signs node certificates for 8 s
-// (CAPSTAN_NODE_CERT_LIFETIME_SECONDS), a node joined with a bootstrap token, its endpoint on loopback.
+// (CAPSTAN_NODE_CERT_LIFETIME_SECONDS), a node joined with a bootstrap token, its endpoint on loopback. A second
+// control plane on the same Redis and CA (a second `capstan server`) reads the node's logs across the renewals too:
+// it trusts the renewed serial the moment the node serves it.
 
 const LIFETIME_SECONDS = 8;
 const silent = createLogger({ level: 'silent' });
 let dir: string;
 let prefix: string;
 let plane: ControlPlane;
+let second: ControlPlane;
 let admin: sdk.CapstanClient;
+let admin2: sdk.CapstanClient;
 let endpoint: LogServer | undefined;
 let nodeStore: GraphQLStore | undefined;
 let stopRotation: (() => void) | undefined;
@@ -35,7 +39,12 @@ let caPem: string;
 
 /** Lines the followed container writes: pushed by the test. */
 const written: string[] = [];
-let wake: () => void = () => undefined;
+/** The followed streams waiting for the next line (one per stream: two servers follow at once). */
+const waiting = new Set<() => void>();
+function wake(): void {
+  for (const resolve of waiting) resolve();
+  waiting.clear();
+}
 function write(text: string): void {
   written.push(text);
   wake();
@@ -52,7 +61,7 @@ const target: LogServerTarget = {
       for (;;) {
         while (next < written.length) yield { container: options.container, text: written[next++]! };
         if (!options.follow) return;
-        await new Promise<void>((resolve) => (wake = resolve));
+        await new Promise<void>((resolve) => waiting.add(resolve));
       }
     },
   },
@@ -103,6 +112,21 @@ beforeAll(async () => {
     { env: { CAPSTAN_CONFIG: join(dir, 'config') }, controllers: { leaderElection: {} } },
   );
   admin = sdk.createCapstanClient({ url: plane.api.url, token: plane.adminToken });
+  // The second server: its own ports and config, the same Redis prefix and CA directory.
+  second = await startControlPlane(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      securePort: 0,
+      dnsPort: 0,
+      logPort: 0,
+      prefix,
+      pkiDir: join(dir, 'pki'),
+      nodeCertLifetimeSeconds: LIFETIME_SECONDS,
+    },
+    { env: { CAPSTAN_CONFIG: join(dir, 'config2') }, controllers: { leaderElection: {} } },
+  );
+  admin2 = sdk.createCapstanClient({ url: second.api.url, token: second.adminToken });
   const ca = await loadOrCreateClusterCa(join(dir, 'pki'));
   caPem = ca.certPem;
   client = await issueCertificate(ca, { commonName: API_CLIENT_COMMON_NAME, usage: 'client' });
@@ -114,6 +138,8 @@ afterAll(async () => {
   await endpoint?.close();
   await nodeStore?.close();
   await admin?.close();
+  await admin2?.close();
+  await second?.stop();
   await plane?.stop();
   await deletePrefix(prefix);
   await rm(dir, { recursive: true, force: true });
@@ -141,10 +167,15 @@ it('renews the serving certificate while running; an open log stream goes on and
     logger: silent,
   });
   const { port } = endpoint;
+  let rotations = 0;
+  const startedAt = Date.now();
   stopRotation = startCertificateRotation({
     current: first,
     issue: servingIdentity,
-    onRotated: (next) => endpoint!.setIdentity(next),
+    onRotated: (next) => {
+      rotations++;
+      endpoint!.setIdentity(next);
+    },
   });
   nodeStore = new GraphQLStore({ server: plane.api.url, token: credential.token, logger: silent });
   await nodeStore.create('Node', {
@@ -169,6 +200,30 @@ it('renews the serving certificate while running; an open log stream goes on and
   const stream = admin.subscribe(sdk.PodLogsDocument, { namespace: 'default', name: 'rot-pod', follow: true });
   const followed = stream[Symbol.asyncIterator]();
   expect((await followed.next()).value?.podLogs.text).toBe('before the renewal');
+  // The same through the second server.
+  const stream2 = admin2.subscribe(sdk.PodLogsDocument, { namespace: 'default', name: 'rot-pod', follow: true });
+  const followed2 = stream2[Symbol.asyncIterator]();
+  expect((await followed2.next()).value?.podLogs.text).toBe('before the renewal');
+
+  // New calls through the second server, one after another across the renewal: each must find the node's
+  // certificate trusted (its serial recorded before the node serves it).
+  const readThroughSecond = async () => {
+    const lines: string[] = [];
+    for await (const { podLogs } of admin2.subscribe(sdk.PodLogsDocument, { namespace: 'default', name: 'rot-pod' })) {
+      lines.push(podLogs.text);
+    }
+    return lines;
+  };
+  let polling = true;
+  let polls = 0;
+  const poller = (async () => {
+    while (polling) {
+      const lines = await readThroughSecond();
+      expect(lines[0]).toBe('before the renewal');
+      polls++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
 
   // Renewed at 70-90% of the 8 s: a new serial for new connections, recorded in the node's credential.
   const renewedSerial = await until('the renewal', 20_000, async () => {
@@ -179,14 +234,25 @@ it('renews the serving certificate while running; an open log stream goes on and
   expect(token.spec?.certificateSerials?.map(normalSerial)).toEqual(expect.arrayContaining([renewedSerial]));
 
   // The stream opened under the old certificate goes on, even past that certificate's end.
+  // Until the second server has read the logs on a new connection under the renewed certificate.
+  const pollsAtRenewal = polls;
+  await until('reads through the second server after the renewal', 20_000, async () =>
+    polls >= pollsAtRenewal + 2 ? true : undefined,
+  );
+  polling = false;
+  await poller;
+
   write('after the renewal');
   expect((await followed.next()).value?.podLogs.text).toBe('after the renewal');
+  expect((await followed2.next()).value?.podLogs.text).toBe('after the renewal');
   await until('the end of the first certificate', 10_000, async () =>
     Date.now() > Date.parse(firstCert.validTo) ? true : undefined,
   );
   write('after the first certificate ended');
   expect((await followed.next()).value?.podLogs.text).toBe('after the first certificate ended');
+  expect((await followed2.next()).value?.podLogs.text).toBe('after the first certificate ended');
   await followed.return?.();
+  await followed2.return?.();
 
   // A new call handshakes again and gets (and trusts) the current certificate.
   const lines: string[] = [];
@@ -194,4 +260,8 @@ it('renews the serving certificate while running; an open log stream goes on and
     lines.push(podLogs.text);
   }
   expect(lines).toEqual(['before the renewal', 'after the renewal', 'after the first certificate ended']);
+  expect(await readThroughSecond()).toEqual(lines);
+  // Renewed at 70-90% of each certificate's life, not in a loop: an 8 s certificate about every 6 s.
+  expect(rotations).toBeGreaterThanOrEqual(1);
+  expect(rotations).toBeLessThanOrEqual(Math.ceil((Date.now() - startedAt) / (0.7 * LIFETIME_SECONDS * 1000)) + 1);
 });

@@ -4,6 +4,8 @@ import type { Logger } from '../util/logger.ts';
 
 /** After a failed renewal, how long before the next try. */
 const RETRY_MS = 5_000;
+/** The longest delay setTimeout keeps (a signed 32-bit count of ms); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * When to renew a certificate, as kubelet's certificate manager does: at a random point between 70% and 90% of the
@@ -34,11 +36,17 @@ export interface CertificateRotationOptions {
 export function startCertificateRotation(options: CertificateRotationOptions): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const schedule = (delayMs: number): void => {
+  // Waits until `deadline` in steps setTimeout keeps: a delay above MAX_TIMER_MS (2^31-1 ms, about 24.8 days; a
+  // certificate of a year is renewed after about 9 months) would fire after 1 ms, and the node would renew in a busy
+  // loop, churning its serials faster than other API servers read them.
+  const waitUntil = (deadline: number): void => {
     if (stopped) return;
-    timer = setTimeout(() => void rotate(), delayMs);
+    const left = deadline - Date.now();
+    if (left > MAX_TIMER_MS) timer = setTimeout(() => waitUntil(deadline), MAX_TIMER_MS);
+    else timer = setTimeout(() => void rotate(), Math.max(0, left));
     timer.unref();
   };
+  const schedule = (delayMs: number): void => waitUntil(Date.now() + delayMs);
   const rotate = async (): Promise<void> => {
     try {
       const next = await options.issue();

@@ -266,17 +266,39 @@ export class NodeDialer {
     // A certificate no longer trusted: connections to it go. A set that only grew (a renewed certificate) leaves
     // them, so an open stream keeps going while new calls see the new certificate.
     if (previous && [...previous.serials].some((serial) => !serials.has(serial))) previous.agent.destroy();
-    const agent = this.newAgent(nodeName, (host, cert) => {
-      const serial = normalSerial(cert.serialNumber ?? '');
-      if (serials.has(serial)) return undefined;
-      return new Error(
-        `the endpoint at ${host} presented a certificate of node ${nodeName} (serial ${serial}) that no live ` +
-          `credential of that node holds: it was revoked (the node or its credential was deleted) or replaced; ` +
-          `nothing was sent to it`,
-      );
-    });
+    const agent = this.newAgent(nodeName, serialCheck(nodeName, serials));
     this.checked.set(nodeName, { serials, agent });
     return agent;
+  }
+
+  /**
+   * Runs `call` with `agentFor(nodeName)`. When the handshake refused the node's certificate for a serial the set
+   * read before it did not hold, reads the set again and tries once more: a node records a renewed certificate's
+   * serial before it serves it, so a renewal between the read and the handshake is in the second read (nothing was
+   * sent in the first try, the call authorization is unused). A serial still not held is refused.
+   */
+  async withAgent<T>(nodeName: string, call: (agent: HttpsAgent) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.agentFor(nodeName));
+    } catch (err) {
+      if (!(err instanceof UntrustedNodeSerialError)) throw err;
+      return call(await this.agentFor(nodeName));
+    }
+  }
+
+  /**
+   * TLS options for a client of another kind (a WebSocket to the node's stream paths) with the checks of
+   * `agentFor`: with `checkRevocation`, only a certificate whose serial a live credential of the node holds.
+   */
+  async tlsOptionsFor(nodeName: string): Promise<ReturnType<NodeDialer['tlsOptions']>> {
+    const options = this.tlsOptions(nodeName);
+    if (!this.trustedSerials) return options;
+    const serials = await this.trustedSerials(nodeName);
+    const check = serialCheck(nodeName, serials);
+    return {
+      ...options,
+      checkServerIdentity: (host, cert) => options.checkServerIdentity(host, cert) ?? check(host, cert),
+    };
   }
 
   /** Drops the connections to `nodeName`. */
@@ -366,6 +388,26 @@ export function checkNodeCertificate(nodeName: string, host: string, cert: PeerC
     );
   }
   return undefined;
+}
+
+/** A node's certificate refused because no live credential of the node holds its serial. */
+export class UntrustedNodeSerialError extends Error {
+  readonly code = 'ERR_CAPSTAN_UNTRUSTED_NODE_SERIAL';
+}
+
+function serialCheck(
+  nodeName: string,
+  serials: ReadonlySet<string>,
+): (host: string, cert: PeerCertificate) => Error | undefined {
+  return (host, cert) => {
+    const serial = normalSerial(cert.serialNumber ?? '');
+    if (serials.has(serial)) return undefined;
+    return new UntrustedNodeSerialError(
+      `the endpoint at ${host} presented a certificate of node ${nodeName} (serial ${serial}) that no live ` +
+        `credential of that node holds: it was revoked (the node or its credential was deleted) or replaced; ` +
+        `nothing was sent to it`,
+    );
+  };
 }
 
 /** A certificate's serial number as compared everywhere: upper-case hex without leading zeros. */

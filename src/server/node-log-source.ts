@@ -111,8 +111,9 @@ export class NodeLogSource implements LogSource {
 
     let res: IncomingMessage;
     try {
-      const agent = await dialer.agentFor(nodeName);
-      res = await get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+      res = await dialer.withAgent(nodeName, (agent) =>
+        get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000),
+      );
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
