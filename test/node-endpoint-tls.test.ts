@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../src/api/types.ts';
 import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
+import { recordNodeCertificate } from '../src/auth/node-revocation.ts';
+import { createToken } from '../src/auth/tokens.ts';
 import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
 import { issueCertificate, loadOrCreateClusterCa } from '../src/pki/cluster-ca.ts';
 import {
@@ -122,7 +124,19 @@ function callNode(
   });
 }
 
+/**
+ * A node credential for `name` recording a certificate of that node, as a join and requestNodeCertificate leave it:
+ * the API server dials only nodes whose certificate a live credential records (`certPem`: that one; default a new
+ * one, so that the dialer gets as far as the handshake).
+ */
+async function credentialFor(name: string, certPem?: string): Promise<void> {
+  const credential = await createToken(plane.store, { role: 'node', nodeName: name, ttlSeconds: 3600 });
+  const cert = certPem ?? (await plane.nodePki.issueNodeIdentity(name, ['127.0.0.1'])).certPem;
+  await recordNodeCertificate(plane.store, credential.name, cert);
+}
+
 async function registerNode(name: string, port: number): Promise<void> {
+  if (name !== 'ne-real') await credentialFor(name);
   await plane.store.create('Node', {
     kind: 'Node',
     metadata: { name },
@@ -169,12 +183,14 @@ beforeAll(async () => {
   );
   admin = sdk.createCapstanClient({ url: plane.api.url, token: plane.adminToken });
   caPem = (await loadOrCreateClusterCa(join(dir, 'pki'))).certPem;
+  const realTls = await plane.nodePki.issueNodeIdentity('ne-real', ['127.0.0.1']);
+  await credentialFor('ne-real', realTls.certPem);
   real = await startLogServer({
     host: '127.0.0.1',
     port: 0,
     nodeName: 'ne-real',
     target: () => target,
-    tls: await plane.nodePki.issueNodeIdentity('ne-real', ['127.0.0.1']),
+    tls: realTls,
     logger: silent,
   });
   await registerNode('ne-real', real.port);

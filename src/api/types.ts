@@ -547,11 +547,9 @@ export interface Event extends KubeObject<'Event', never, never> {
 /** API credentials. Only the hash of the secret is stored. */
 export interface TokenSpec {
   /**
-   * admin: everything; viewer: read-only; bootstrap: may only join a node; node: may act as one node; exec: may only
-   * run commands in containers through node endpoints (what an API server hands a node for one exec), nothing in the
-   * API.
+   * admin: everything; viewer: read-only; bootstrap: may only join a node; node: may act as one node.
    */
-  role: 'admin' | 'viewer' | 'bootstrap' | 'node' | 'exec';
+  role: 'admin' | 'viewer' | 'bootstrap' | 'node';
   secretHash: string;
   /** For role node: the Node this credential may act as. */
   nodeName?: string;
@@ -564,6 +562,11 @@ export interface TokenSpec {
   /** For role bootstrap: its detached JWS over the cluster-info document (discovery), and that document's digest. */
   discoverySignature?: string;
   discoveryDigest?: string;
+  /**
+   * For role node: serials of the serving certificates the CA signed for this credential's node (newest last). The
+   * API server trusts a node's endpoint only with a certificate a live credential of that node records.
+   */
+  certificateSerials?: string[];
 }
 export type Token = KubeObject<'Token', TokenSpec, never>;
 

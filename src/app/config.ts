@@ -70,6 +70,12 @@ export interface CapstanConfig {
   advertiseAddress?: string;
   /** More names and addresses the API's certificate covers. Env CAPSTAN_CERT_SANS, comma-separated. */
   certSans: string[];
+  /**
+   * Lifetime of the certificates the CA signs for node endpoints (kube-controller-manager's
+   * --cluster-signing-duration); nodes renew theirs at 70-90% of it while they run. Env
+   * CAPSTAN_NODE_CERT_LIFETIME_SECONDS, default one year (at least 5 s, for tests of the renewal).
+   */
+  nodeCertLifetimeSeconds: number;
   /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
   limits: Limits;
   /**
@@ -143,6 +149,13 @@ export function loadConfig(
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
+    nodeCertLifetimeSeconds: integer(
+      'CAPSTAN_NODE_CERT_LIFETIME_SECONDS',
+      env.CAPSTAN_NODE_CERT_LIFETIME_SECONDS,
+      365 * 86_400,
+      5,
+      10 * 365 * 86_400,
+    ),
     limits: limitsFromEnv(env),
     encryptionKeyFile: env.CAPSTAN_ENCRYPTION_KEY_FILE || '/var/lib/capstan/encryption-key',
     imageRepository: env.CAPSTAN_IMAGE_REPOSITORY || 'capstan',

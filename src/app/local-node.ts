@@ -1,5 +1,7 @@
 import { CapstanError } from '../api/errors.ts';
 import { AuthorizedStore } from '../auth/authorized-store.ts';
+import { recordNodeCertificate } from '../auth/node-revocation.ts';
+import { startCertificateRotation } from '../node/certificate-rotation.ts';
 import { createToken } from '../auth/tokens.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
@@ -77,12 +79,19 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     // other control-plane processes on the same Redis, which find it in the Node's status as they find a joined
     // node's.
     const running: { agent?: NodeAgent } = {};
+    const servingIdentity = async () => {
+      const issued = await plane.nodePki.issueNodeIdentity(config.nodeName, [config.nodeAddress]);
+      // Recorded in the node's credential, as requestNodeCertificate does: other API servers trust it then.
+      await recordNodeCertificate(store, credential.name, issued.certPem);
+      return issued;
+    };
+    const tls = await servingIdentity();
     const logServer = await startLogServer({
       host: config.nodeAddress,
       port: options.logPort ?? config.logPort,
       nodeName: config.nodeName,
       target: () => running.agent,
-      tls: await plane.nodePki.issueNodeIdentity(config.nodeName, [config.nodeAddress]),
+      tls,
     }).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       throw new CapstanError(
@@ -91,6 +100,12 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
       );
     });
     stops.push(() => logServer.close());
+    const stopRotation = startCertificateRotation({
+      current: tls,
+      issue: servingIdentity,
+      onRotated: (next) => logServer.setIdentity(next),
+    });
+    stops.push(() => Promise.resolve(stopRotation()));
     const agent = await startNodeAgent({
       clusterDomain: config.clusterDomain,
       ...options.agent,

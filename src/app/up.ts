@@ -1,5 +1,6 @@
 import { isCapstanError } from '../api/errors.ts';
 import { NodeStatusAdmission } from '../api/node-status-admission.ts';
+import { trustedNodeSerials } from '../auth/node-revocation.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { startDnsServer } from '../dns/dns-server.ts';
 import type { DnsServer } from '../dns/dns-server.ts';
@@ -118,8 +119,9 @@ export async function startControlPlane(
     const ca = await loadOrCreateClusterCa(config.pkiDir);
     // Node endpoints are called over mutual TLS with a client certificate of this process and a call authorization
     // per request: no token of this server ever goes to a node (pki/node-endpoint-tls.ts).
-    const nodePki = await nodeEndpointPki(ca);
+    const nodePki = await nodeEndpointPki(ca, { nodeCertLifetimeSeconds: config.nodeCertLifetimeSeconds });
     stops.push(async () => nodePki.dialer.close());
+    nodePki.dialer.checkRevocation((nodeName) => trustedNodeSerials(store, nodeName));
     const logs = new NodeLogSource({ store, dialer: nodePki.dialer });
     const execs = new NodeExecSource({ store, dialer: nodePki.dialer });
     // Streams (exec -it, attach, port-forward) the same way: one call authorization per stream.

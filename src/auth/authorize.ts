@@ -47,13 +47,14 @@ export function authorizeRead(identity: Identity | null): asserts identity is Id
       `bootstrap token "${identity.tokenName}" may only be exchanged for a node credential (joinNode), not read cluster state`,
     );
   }
-  if (identity.role === 'exec') throw execRefusal(identity, 'read cluster state');
+  if (!['admin', 'viewer', 'node'].includes(identity.role)) throw retiredRole(identity, 'read cluster state');
 }
 
-function execRefusal(identity: Identity, what: string): CapstanError {
+/** A Token stored with a role this release does not know (the `exec` role of earlier releases): it may do nothing. */
+function retiredRole(identity: Identity, what: string): CapstanError {
   return new CapstanError(
     'FORBIDDEN',
-    `exec token "${identity.tokenName}" may only run commands through node endpoints, not ${what}`,
+    `token "${identity.tokenName}" has role ${String(identity.role)}, which this release does not know: it may not ${what}`,
   );
 }
 
@@ -95,7 +96,8 @@ function nodeRefusal(nodeName: string, req: WriteRequest): string {
 
 /**
  * Throws UNAUTHENTICATED when there is no identity and FORBIDDEN when the identity may not make this write.
- * admin: everything. viewer: nothing. bootstrap: nothing (its one use is the joinNode exchange). exec: nothing.
+ * admin: everything. viewer: nothing. bootstrap: nothing (its one use is the joinNode exchange).
+ * Any other role (a Token stored by an earlier release): nothing.
  * node N: create/update/updateStatus of Node N and Lease capstan-node-lease/N; updateStatus and delete of pods
  * whose stored spec.nodeName is N; create Events.
  */
@@ -114,12 +116,12 @@ export function authorizeWrite(identity: Identity | null, req: WriteRequest): as
         'FORBIDDEN',
         `bootstrap token "${identity.tokenName}" may only be exchanged for a node credential (joinNode): it may not ${VERB_TEXT[req.verb]} ${describe(req)}`,
       );
-    case 'exec':
-      throw execRefusal(identity, `${VERB_TEXT[req.verb]} ${describe(req)}`);
     case 'node': {
       const nodeName = identity.nodeName;
       if (nodeName && nodeMayWrite(nodeName, req)) return;
       throw new CapstanError('FORBIDDEN', nodeRefusal(nodeName ?? '(unnamed)', req));
     }
+    default:
+      throw retiredRole(identity, `${VERB_TEXT[req.verb]} ${describe(req)}`);
   }
 }

@@ -5,6 +5,7 @@ import type { DeleteOptions, ListOptions, Store, WatchOptions, WriteOptions } fr
 import type { WindowRateLimiter } from '../util/limits.ts';
 import { authorizeWrite } from './authorize.ts';
 import { authorizeKindRead, authorizeObjectRead } from './config-access.ts';
+import { requireLiveNodeCredential } from './node-revocation.ts';
 
 export interface AuthorizedStoreOptions {
   /** A node's Event creates (not dry runs) past this limiter's window fail TOO_MANY_REQUESTS (`eventsPerNodePerMinute`). */
@@ -88,6 +89,9 @@ export class AuthorizedStore implements Store {
       verb: 'create',
       object: object as KubeObject,
     });
+    // A node registering its Node does so with a credential stored now, not one revoked a moment ago that another
+    // API server's authentication cache may still hold (deleting a Node revokes its credentials).
+    if (kind === 'Node' && this.identity.role === 'node') await requireLiveNodeCredential(this.inner, this.identity);
     const nodeName = this.identity.nodeName;
     if (kind === 'Event' && this.identity.role === 'node' && nodeName && !options?.dryRun) {
       this.options.nodeEvents?.take(nodeName, () => `node ${nodeName} wrote too many events this minute`);

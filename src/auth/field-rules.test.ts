@@ -42,7 +42,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
-    exec: 'allowed',
   },
   authenticated: {
     anonymous: 'UNAUTHENTICATED',
@@ -50,7 +49,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'allowed',
-    exec: 'allowed',
   },
   read: {
     anonymous: 'UNAUTHENTICATED',
@@ -58,7 +56,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   list: {
     anonymous: 'UNAUTHENTICATED',
@@ -66,7 +63,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'allowed',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   secret: {
     anonymous: 'UNAUTHENTICATED',
@@ -74,7 +70,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   write: {
     anonymous: 'UNAUTHENTICATED',
@@ -82,7 +77,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   node: {
     anonymous: 'UNAUTHENTICATED',
@@ -90,7 +84,6 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'allowed',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
   admin: {
     anonymous: 'UNAUTHENTICATED',
@@ -98,11 +91,10 @@ const MEANING: Record<FieldRule, Record<Caller, Outcome>> = {
     viewer: 'FORBIDDEN',
     node: 'FORBIDDEN',
     bootstrap: 'FORBIDDEN',
-    exec: 'FORBIDDEN',
   },
 };
 
-const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap', 'exec'];
+const CALLERS: Caller[] = ['anonymous', 'admin', 'viewer', 'node', 'bootstrap'];
 
 /** Object names are `x`, and so is the node: object-level checks of a node's own objects pass and reach the store. */
 function identityOf(caller: Caller): Identity | null {

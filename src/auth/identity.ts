@@ -2,8 +2,7 @@ import type { TokenSpec } from '../api/types.ts';
 
 /**
  * Who is calling. admin: everything; viewer: read-only; bootstrap: may only exchange itself for a node credential;
- * node: may update only its own Node and Lease and the status of pods bound to it; exec: nothing in the API (node
- * endpoints accept it to run commands in containers).
+ * node: may update only its own Node and Lease and the status of pods bound to it.
  */
 export interface Identity {
   role: TokenSpec['role'];

@@ -2,6 +2,7 @@ import type { Store } from '../store/store.ts';
 import { authorizeWrite } from './authorize.ts';
 import { authorizeKindRead } from './config-access.ts';
 import type { Identity } from './identity.ts';
+import { recordNodeCertificate, revokeNodeCredentials } from './node-revocation.ts';
 import {
   createToken,
   deleteToken,
@@ -31,6 +32,14 @@ export interface TokenService {
   join(bootstrap: string | Identity, nodeName: string): Promise<CreatedToken>;
   /** The calling node's credential renewed; see renewNodeCredential. */
   renew(identity: Identity | null): Promise<CreatedToken>;
+  /** Writes the serial of a certificate just signed for the calling node into its credential (node-revocation.ts). */
+  recordCertificate(identity: Identity, certificatePem: string): Promise<void>;
+  /**
+   * Before Node `name` is deleted (by a caller who may delete it), revokes its node credentials and with them its
+   * certificates: a deleted node cannot act again, and its name joins again only with a bootstrap token. Nothing is
+   * revoked for a Node that is gone or not at `expectedResourceVersion`, so a refused delete revokes nothing.
+   */
+  revokeNode(identity: Identity | null, name: string, expectedResourceVersion?: string | null): Promise<void>;
 }
 
 export function tokenService(store: Store): TokenService {
@@ -49,5 +58,12 @@ export function tokenService(store: Store): TokenService {
     },
     join: (bootstrap, nodeName) => exchangeBootstrapToken(store, bootstrap, nodeName),
     renew: (identity) => renewNodeCredential(store, identity),
+    recordCertificate: (identity, certificatePem) => recordNodeCertificate(store, identity.tokenName, certificatePem),
+    async revokeNode(identity, name, expectedResourceVersion) {
+      authorizeWrite(identity, { kind: 'Node', name, verb: 'delete' });
+      const node = await store.tryGet('Node', undefined, name);
+      if (!node || (expectedResourceVersion && node.metadata.resourceVersion !== expectedResourceVersion)) return;
+      await revokeNodeCredentials(store, name);
+    },
   };
 }

@@ -132,6 +132,8 @@ export interface CreateTokenOptions {
   maxUses?: number;
   /** For role bootstrap: the cluster-info kubeconfig to sign with the secret, for discovery (see pki/discovery). */
   discoveryKubeconfig?: string;
+  /** For role node: serials of certificates already signed for the node (a renewed credential keeps them). */
+  certificateSerials?: string[];
 }
 
 export interface CreatedToken {
@@ -144,7 +146,7 @@ export interface CreatedToken {
 
 /** Creates a Token object and returns the credential. Bootstrap tokens use kubeadm's 6.16 format, others 6.32. */
 export async function createToken(store: Store, options: CreateTokenOptions): Promise<CreatedToken> {
-  const { role, ttlSeconds, nodeName, description, maxUses, discoveryKubeconfig } = options;
+  const { role, ttlSeconds, nodeName, description, maxUses, discoveryKubeconfig, certificateSerials } = options;
   validateTtl(ttlSeconds);
   if (maxUses !== undefined && (role !== 'bootstrap' || !Number.isInteger(maxUses) || maxUses <= 0)) {
     throw CapstanError.invalid(
@@ -169,6 +171,7 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       ...(expiresAt !== undefined ? { expiresAt } : {}),
       ...(description !== undefined ? { description } : {}),
       ...(maxUses !== undefined ? { maxUses, uses: 0 } : {}),
+      ...(role === 'node' && certificateSerials?.length ? { certificateSerials } : {}),
       ...(role === 'bootstrap' && discoveryKubeconfig !== undefined
         ? {
             discoverySignature: await signClusterInfo(discoveryKubeconfig, id, secret),
@@ -432,6 +435,7 @@ export async function renewNodeCredential(store: Store, identity: Identity | nul
     nodeName: identity.nodeName,
     ttlSeconds: Math.max(60, Math.round(lifetimeMs / 1000)),
     description: `node credential for ${identity.nodeName}, renewed from ${identity.tokenName}`,
+    ...(current.spec!.certificateSerials ? { certificateSerials: current.spec!.certificateSerials } : {}),
   });
   const retireAt = now + RENEWAL_OVERLAP_MS;
   await store.mutate('Token', undefined, identity.tokenName, (token) => {

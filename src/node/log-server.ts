@@ -24,6 +24,7 @@ import {
   callDigest,
   CallVerifier,
   createNodeEndpointServer,
+  nodeEndpointSecureContext,
   type TlsIdentity,
 } from '../pki/node-endpoint-tls.ts';
 import { validateExecRequest, type ExecOutput, type ExecSource } from '../resolvers/exec.ts';
@@ -60,6 +61,11 @@ export interface LogServer {
   readonly host: string;
   /** The port listened on (the one chosen when 0 was asked). */
   readonly port: number;
+  /**
+   * Serves `tls` from now on (a renewed certificate): new connections get it; open ones, and the streams on them,
+   * go on with the one they were made with.
+   */
+  setIdentity(tls: TlsIdentity): void;
   /** Stops listening and ends open streams. */
   close(): Promise<void>;
 }
@@ -320,6 +326,9 @@ export async function startLogServer(options: LogServerOptions): Promise<LogServ
   return {
     host: options.host,
     port,
+    setIdentity(tls) {
+      server.setSecureContext(nodeEndpointSecureContext(tls));
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       streams.close();

@@ -11,6 +11,7 @@ import { crashLoopBackOff } from './backoff.ts';
 import { DockerRuntime } from './docker-runtime.ts';
 import { warmPoolFromEnv } from './warm-pool.ts';
 import { startLogServer, type LogServer } from './log-server.ts';
+import { startCertificateRotation } from './certificate-rotation.ts';
 
 export interface RunNodeOptions {
   /** The API server, e.g. http://10.0.0.1:7070. */
@@ -104,12 +105,16 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     logger: log,
   });
   const stops: (() => Promise<void>)[] = [() => store.close()];
+  let currentCredential = credential;
   const stopRenewal = startCredentialRenewal({
     server: options.server,
     nodeName,
     credential,
     ...(options.credentialDir ? { dir: options.credentialDir } : {}),
-    onRenewed: (renewed) => store.setToken(renewed.token),
+    onRenewed: (renewed) => {
+      currentCredential = renewed;
+      store.setToken(renewed.token);
+    },
     logger: log,
   });
   stops.push(() => Promise.resolve(stopRenewal()));
@@ -142,12 +147,14 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
     // the agent is up get 503.
     const running: { agent?: NodeAgent } = {};
     // The endpoint serves TLS with a certificate the cluster CA issues to this node, and only to the API server.
-    const tls = await obtainNodeServingIdentity({
-      server: options.server,
-      credential,
-      nodeName,
-      addresses: [config.nodeAddress],
-    });
+    const servingIdentity = () =>
+      obtainNodeServingIdentity({
+        server: options.server,
+        credential: currentCredential,
+        nodeName,
+        addresses: [config.nodeAddress],
+      });
+    const tls = await servingIdentity();
     const logServer = await startLogServer({
       host: config.nodeAddress,
       port: options.logPort ?? config.logPort,
@@ -157,6 +164,13 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       logger: log,
     });
     stops.push(() => logServer.close());
+    const stopRotation = startCertificateRotation({
+      current: tls,
+      issue: servingIdentity,
+      onRotated: (next) => logServer.setIdentity(next),
+      logger: log,
+    });
+    stops.push(() => Promise.resolve(stopRotation()));
     const started = await startNodeAgent({
       store,
       runtime: new DockerRuntime({

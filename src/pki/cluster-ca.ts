@@ -129,6 +129,8 @@ export interface LeafOptions {
   names?: string[];
   usage: 'server' | 'client' | 'both';
   lifetimeDays?: number;
+  /** Instead of lifetimeDays. A lifetime under two minutes (tests of renewal) is not back-dated by a minute. */
+  lifetimeSeconds?: number;
 }
 
 /** A certificate signed by the cluster CA for a fresh P-256 key. */
@@ -144,6 +146,10 @@ export async function issueCertificate(ca: ClusterCa, options: LeafOptions): Pro
 /** Signs `publicKey` (e.g. from a node's CSR) with the cluster CA. */
 export async function signPublicKey(ca: ClusterCa, publicKey: CryptoKey, options: LeafOptions): Promise<string> {
   const now = Date.now();
+  const lifetimeMs =
+    options.lifetimeSeconds !== undefined
+      ? options.lifetimeSeconds * 1000
+      : (options.lifetimeDays ?? LEAF_LIFETIME_DAYS) * DAY_MS;
   const usages = { server: [x509.ExtendedKeyUsage.serverAuth], client: [x509.ExtendedKeyUsage.clientAuth] };
   const eku = options.usage === 'both' ? [...usages.server, ...usages.client] : usages[options.usage];
   const names = [...new Set(options.names ?? [])].map((name) =>
@@ -154,8 +160,8 @@ export async function signPublicKey(ca: ClusterCa, publicKey: CryptoKey, options
     issuer: ca.cert.subject,
     publicKey,
     signingKey: ca.key,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + (options.lifetimeDays ?? LEAF_LIFETIME_DAYS) * DAY_MS),
+    notBefore: new Date(now - Math.min(60_000, lifetimeMs / 2)),
+    notAfter: new Date(now + lifetimeMs),
     signingAlgorithm: SIGNING_ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),

@@ -11,8 +11,8 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
-/** A node's serving certificate lives a year (kubelet's default); the node asks for a new one at each start. */
-const NODE_CERT_LIFETIME_DAYS = 365;
+/** A node's serving certificate lives a year by default (kubelet's); the node renews it at 70-90% of that. */
+export const NODE_CERT_LIFETIME_SECONDS = 365 * 86_400;
 const MAX_NAMES = 16;
 
 /** A CSR and the private key it was made for (PKCS#8 PEM), which never leaves the node. */
@@ -57,7 +57,12 @@ function invalid(message: string): CapstanError {
  * the CSR must be well-formed and self-signed, name exactly `system:node:<nodeName>` (a node gets a certificate for
  * itself only), and ask only for IP addresses and that node name. Throws INVALID naming what is wrong.
  */
-export async function signNodeCsr(ca: ClusterCa, nodeName: string, csrPem: string): Promise<string> {
+export async function signNodeCsr(
+  ca: ClusterCa,
+  nodeName: string,
+  csrPem: string,
+  lifetimeSeconds = NODE_CERT_LIFETIME_SECONDS,
+): Promise<string> {
   if (csrPem.length > 16_384) throw invalid('is longer than 16 KiB: not a CSR');
   let csr: x509.Pkcs10CertificateRequest;
   try {
@@ -83,7 +88,7 @@ export async function signNodeCsr(ca: ClusterCa, nodeName: string, csrPem: strin
     commonName: nodeCommonName(nodeName),
     names: names.map((n) => n.value),
     usage: 'server',
-    lifetimeDays: NODE_CERT_LIFETIME_DAYS,
+    lifetimeSeconds,
   });
 }
 
@@ -107,11 +112,15 @@ export interface NodeEndpointPki {
 }
 
 /** Issues the API server's client certificate for node endpoints (at each start, kept in memory) and the signer. */
-export async function nodeEndpointPki(ca: ClusterCa): Promise<NodeEndpointPki> {
+export async function nodeEndpointPki(
+  ca: ClusterCa,
+  options: { nodeCertLifetimeSeconds?: number } = {},
+): Promise<NodeEndpointPki> {
+  const { nodeCertLifetimeSeconds = NODE_CERT_LIFETIME_SECONDS } = options;
   const client = await issueCertificate(ca, { commonName: API_CLIENT_COMMON_NAME, usage: 'client' });
   const signer: NodeCertificateSigner = {
     sign: async (nodeName, csrPem) => ({
-      certificate: await signNodeCsr(ca, nodeName, csrPem),
+      certificate: await signNodeCsr(ca, nodeName, csrPem, nodeCertLifetimeSeconds),
       caCertificate: ca.certPem,
     }),
   };
@@ -120,7 +129,8 @@ export async function nodeEndpointPki(ca: ClusterCa): Promise<NodeEndpointPki> {
     signer,
     async issueNodeIdentity(nodeName, addresses) {
       const csr = await createNodeCsr(nodeName, addresses);
-      return { certPem: await signNodeCsr(ca, nodeName, csr.csrPem), keyPem: csr.keyPem, caPem: ca.certPem };
+      const certPem = await signNodeCsr(ca, nodeName, csr.csrPem, nodeCertLifetimeSeconds);
+      return { certPem, keyPem: csr.keyPem, caPem: ca.certPem };
     },
   };
 }

@@ -69,17 +69,17 @@ export function createNodeEndpointServer(
   tls: TlsIdentity,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Server {
-  return createHttpsServer(
-    {
-      cert: tls.certPem,
-      key: tls.keyPem,
-      ca: tls.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-    },
-    handler,
-  );
+  return createHttpsServer({ ...nodeEndpointSecureContext(tls), requestCert: true, rejectUnauthorized: true }, handler);
+}
+
+/** The secure context of the node endpoint: also what a renewed certificate is swapped in with (setSecureContext). */
+export function nodeEndpointSecureContext(tls: TlsIdentity): {
+  cert: string;
+  key: string;
+  ca: string;
+  minVersion: 'TLSv1.2';
+} {
+  return { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, minVersion: 'TLSv1.2' };
 }
 
 /**
@@ -227,24 +227,105 @@ function covered(cert: PeerCertificate): string {
  */
 export class NodeDialer {
   private readonly agents = new Map<string, HttpsAgent>();
+  private readonly checked = new Map<string, { serials: ReadonlySet<string>; agent: HttpsAgent }>();
   private readonly signingKey: KeyObject;
+  private trustedSerials: ((nodeName: string) => Promise<ReadonlySet<string>>) | undefined;
 
   constructor(private readonly identity: TlsIdentity) {
     this.signingKey = createPrivateKey(identity.keyPem);
+  }
+
+  /**
+   * From now on `agentFor` trusts a node's certificate only when its serial is one `serials` gives for that node
+   * (the control plane: those recorded in the node's live credentials, auth/node-revocation.ts), so a certificate
+   * of a deleted node or of a revoked credential is refused in the handshake.
+   */
+  checkRevocation(serials: (nodeName: string) => Promise<ReadonlySet<string>>): void {
+    this.trustedSerials = serials;
+  }
+
+  /**
+   * The https.Agent for the next call to `nodeName`: with `checkRevocation`, one that trusts only the certificates
+   * the node may serve with now (read at each call), so a revocation takes effect on the next call; connections made
+   * under a set that lost a serial are cut. Without it, `agent(nodeName)`. Throws UNAVAILABLE when no certificate of
+   * the node is trusted at all.
+   */
+  async agentFor(nodeName: string): Promise<HttpsAgent> {
+    if (!this.trustedSerials) return this.agent(nodeName);
+    const serials = await this.trustedSerials(nodeName);
+    if (serials.size === 0) {
+      this.forget(nodeName);
+      throw new CapstanError(
+        'UNAVAILABLE',
+        `no live credential of node ${nodeName} holds a serving certificate: its certificates are revoked (the node ` +
+          `or its credential was deleted) until it joins again with a bootstrap token`,
+      );
+    }
+    const previous = this.checked.get(nodeName);
+    if (previous && sameSet(previous.serials, serials)) return previous.agent;
+    // A certificate no longer trusted: connections to it go. A set that only grew (a renewed certificate) leaves
+    // them, so an open stream keeps going while new calls see the new certificate.
+    if (previous && [...previous.serials].some((serial) => !serials.has(serial))) previous.agent.destroy();
+    const agent = this.newAgent(nodeName, serialCheck(nodeName, serials));
+    this.checked.set(nodeName, { serials, agent });
+    return agent;
+  }
+
+  /**
+   * Runs `call` with `agentFor(nodeName)`. When the handshake refused the node's certificate for a serial the set
+   * read before it did not hold, reads the set again and tries once more: a node records a renewed certificate's
+   * serial before it serves it, so a renewal between the read and the handshake is in the second read (nothing was
+   * sent in the first try, the call authorization is unused). A serial still not held is refused.
+   */
+  async withAgent<T>(nodeName: string, call: (agent: HttpsAgent) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.agentFor(nodeName));
+    } catch (err) {
+      if (!(err instanceof UntrustedNodeSerialError)) throw err;
+      return call(await this.agentFor(nodeName));
+    }
+  }
+
+  /**
+   * TLS options for a client of another kind (a WebSocket to the node's stream paths) with the checks of
+   * `agentFor`: with `checkRevocation`, only a certificate whose serial a live credential of the node holds.
+   */
+  async tlsOptionsFor(nodeName: string): Promise<ReturnType<NodeDialer['tlsOptions']>> {
+    const options = this.tlsOptions(nodeName);
+    if (!this.trustedSerials) return options;
+    const serials = await this.trustedSerials(nodeName);
+    const check = serialCheck(nodeName, serials);
+    return {
+      ...options,
+      checkServerIdentity: (host, cert) => options.checkServerIdentity(host, cert) ?? check(host, cert),
+    };
+  }
+
+  /** Drops the connections to `nodeName`. */
+  forget(nodeName: string): void {
+    this.checked.get(nodeName)?.agent.destroy();
+    this.checked.delete(nodeName);
+  }
+
+  private newAgent(
+    nodeName: string,
+    extraCheck?: (host: string, cert: PeerCertificate) => Error | undefined,
+  ): HttpsAgent {
+    return new HttpsAgent({
+      keepAlive: true,
+      ca: this.identity.caPem,
+      cert: this.identity.certPem,
+      key: this.identity.keyPem,
+      minVersion: 'TLSv1.2',
+      checkServerIdentity: (host, cert) => checkNodeCertificate(nodeName, host, cert) ?? extraCheck?.(host, cert),
+    });
   }
 
   /** The https.Agent for calls to `nodeName` (keep-alive, one per node: its identity check names the node). */
   agent(nodeName: string): HttpsAgent {
     let agent = this.agents.get(nodeName);
     if (!agent) {
-      agent = new HttpsAgent({
-        keepAlive: true,
-        ca: this.identity.caPem,
-        cert: this.identity.certPem,
-        key: this.identity.keyPem,
-        minVersion: 'TLSv1.2',
-        checkServerIdentity: (host, cert) => checkNodeCertificate(nodeName, host, cert),
-      });
+      agent = this.newAgent(nodeName);
       this.agents.set(nodeName, agent);
     }
     return agent;
@@ -283,6 +364,8 @@ export class NodeDialer {
   close(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
+    for (const { agent } of this.checked.values()) agent.destroy();
+    this.checked.clear();
   }
 }
 
@@ -305,6 +388,38 @@ export function checkNodeCertificate(nodeName: string, host: string, cert: PeerC
     );
   }
   return undefined;
+}
+
+/** A node's certificate refused because no live credential of the node holds its serial. */
+export class UntrustedNodeSerialError extends Error {
+  readonly code = 'ERR_CAPSTAN_UNTRUSTED_NODE_SERIAL';
+}
+
+function serialCheck(
+  nodeName: string,
+  serials: ReadonlySet<string>,
+): (host: string, cert: PeerCertificate) => Error | undefined {
+  return (host, cert) => {
+    const serial = normalSerial(cert.serialNumber ?? '');
+    if (serials.has(serial)) return undefined;
+    return new UntrustedNodeSerialError(
+      `the endpoint at ${host} presented a certificate of node ${nodeName} (serial ${serial}) that no live ` +
+        `credential of that node holds: it was revoked (the node or its credential was deleted) or replaced; ` +
+        `nothing was sent to it`,
+    );
+  };
+}
+
+/** A certificate's serial number as compared everywhere: upper-case hex without leading zeros. */
+export function normalSerial(serial: string): string {
+  return serial
+    .replace(/[^0-9a-f]/gi, '')
+    .replace(/^0+(?=.)/, '')
+    .toUpperCase();
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
 /** A certificate's SubjectPublicKeyInfo digest, to compare two CA certificates. */

@@ -152,16 +152,19 @@ export function defineKind<K extends Kind>(
       },
       resolve: (_root, args, context) => {
         const namespace = namespaced ? ((args as { namespace?: string }).namespace ?? DEFAULT_NAMESPACE) : undefined;
-        return deleteObject(
-          context.store,
-          { kind, namespace, name: args.name },
-          {
-            dryRun: args.dryRun ?? false,
-            expectedResourceVersion: args.expectedResourceVersion ?? undefined,
-            propagationPolicy: args.propagationPolicy ?? undefined,
-            gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
-          },
-        ) as never;
+        const options = {
+          dryRun: args.dryRun ?? false,
+          expectedResourceVersion: args.expectedResourceVersion ?? undefined,
+          propagationPolicy: args.propagationPolicy ?? undefined,
+          gracePeriodSeconds: args.gracePeriodSeconds ?? undefined,
+        };
+        const ref = { kind, namespace, name: args.name };
+        if (kind !== 'Node' || options.dryRun) return deleteObject(context.store, ref, options) as never;
+        // A Node's credentials and certificates are revoked before it goes (TokenService.revokeNode).
+        if (!context.tokens) throw new CapstanError('UNAVAILABLE', 'this API server manages no tokens');
+        return context.tokens
+          .revokeNode(context.identity, args.name, args.expectedResourceVersion)
+          .then(() => deleteObject(context.store, ref, options)) as never;
       },
     }),
   );

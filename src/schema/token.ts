@@ -10,10 +10,6 @@ export const TokenRoleEnum = builder.enumType('TokenRole', {
     viewer: { description: 'Read-only.' },
     bootstrap: { description: 'May only join a node (joinNode); kubeadm-style join token.' },
     node: { description: 'Acts as one node: its Node, Lease, and the status of pods bound to it.' },
-    exec: {
-      description:
-        "Runs commands in containers through node endpoints, and nothing in the API: an API server's credential for one exec.",
-    },
   } as const satisfies Record<TokenSpec['role'], unknown>,
 });
 
@@ -138,7 +134,7 @@ builder.mutationFields((t) => ({
       "Signs a node's CSR (PEM PKCS#10) for the serving certificate of its endpoint (port 10250), as kubelet's " +
       'serving certificate: node credentials only; CN must be system:node:<that node>, names only its IPs and name.',
     args: { csr: t.arg.string({ required: true }) },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       const { identity } = context;
       if (identity?.role !== 'node' || !identity.nodeName) {
         throw new CapstanError('FORBIDDEN', 'only a node credential can ask for a node certificate, for its own node');
@@ -146,7 +142,9 @@ builder.mutationFields((t) => ({
       if (!context.nodeCertificates) {
         throw new CapstanError('UNAVAILABLE', 'this API server signs no node certificates (it holds no cluster CA)');
       }
-      return context.nodeCertificates.sign(identity.nodeName, args.csr);
+      const signed = await context.nodeCertificates.sign(identity.nodeName, args.csr);
+      await tokensOf(context).recordCertificate(identity, signed.certificate);
+      return signed;
     },
   }),
   renewNodeCredential: t.field({

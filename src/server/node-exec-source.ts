@@ -74,7 +74,9 @@ export class NodeExecSource implements ExecSource {
     let status: number;
     let text: string;
     try {
-      ({ status, text } = await post(url, token, payload, dialer.agent(nodeName), answerMs, request.signal));
+      ({ status, text } = await dialer.withAgent(nodeName, (agent) =>
+        post(url, token, payload, agent, answerMs, request.signal),
+      ));
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import { CapstanError } from '../api/errors.ts';
 import {
   isErrorCode,
@@ -105,7 +105,9 @@ export class NodeLogSource implements LogSource {
 
     let res: IncomingMessage;
     try {
-      res = await get(url, token, dialer, nodeName, options.signal!, this.options.answerTimeoutMs ?? 10_000);
+      res = await dialer.withAgent(nodeName, (agent) =>
+        get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000),
+      );
     } catch (err) {
       throw unreachable(`${url.origin}: ${describeError(err)}`, err);
     }
@@ -157,8 +159,7 @@ export function describeError(err: unknown): string {
 function get(
   url: URL,
   token: string,
-  dialer: NodeDialer,
-  nodeName: string,
+  agent: HttpsAgent,
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<IncomingMessage> {
@@ -166,7 +167,7 @@ function get(
     const req = httpsRequest(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
-      agent: dialer.agent(nodeName),
+      agent,
       signal,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -102,7 +102,7 @@ export class NodeStreamSource implements PodStreamSource {
       call: callDigest('GET', path),
     });
     try {
-      const stream = await openStream({ url: endpoint.origin, token, tls: dialer.tlsOptions(nodeName) }, path);
+      const stream = await openStream({ url: endpoint.origin, token, tls: await dialer.tlsOptionsFor(nodeName) }, path);
       return sessionFromClientStream(stream, remote.tty);
     } catch (err) {
       if (!(err instanceof StreamError)) throw unreachable(String(err), err);

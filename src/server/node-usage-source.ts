@@ -1,7 +1,7 @@
 import { STATS_SUMMARY_PATH } from '../api/node-endpoint.ts';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { ContainerCounters, ResourceUsage, UsageSummary } from '../node/usage-sampler.ts';
-import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
+import { callDigest, nodeEndpoint, UntrustedNodeSerialError, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { UsageSource } from '../resolvers/usage.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
@@ -71,24 +71,29 @@ export class NodeUsageSource implements UsageSource {
       call: callDigest('GET', path),
     });
     const timeoutMs = this.options.timeoutMs ?? 5_000;
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = httpsRequest(new URL(path, endpoint.origin), {
-        method: 'GET',
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        agent: dialer.agent(nodeName),
-        signal: AbortSignal.timeout(timeoutMs),
+    const fetchWith = (agent: HttpsAgent) =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(new URL(path, endpoint.origin), {
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          agent,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        req.once('response', (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new Error(`HTTP ${res.statusCode}`));
+            return;
+          }
+          readSmall(res, SUMMARY_LIMIT_CHARS).then(resolve, reject);
+        });
+        req.once('error', (err) =>
+          reject(err instanceof UntrustedNodeSerialError ? err : new Error(describeError(err))),
+        );
+        req.end();
       });
-      req.once('response', (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`HTTP ${res.statusCode}`));
-          return;
-        }
-        readSmall(res, SUMMARY_LIMIT_CHARS).then(resolve, reject);
-      });
-      req.once('error', (err) => reject(new Error(describeError(err))));
-      req.end();
-    });
+    // Only certificates a live credential of the node holds, as logs and exec (a deleted node's is refused).
+    const text = await dialer.withAgent(nodeName, fetchWith);
     return parseSummary(text);
   }
 }

@@ -2,6 +2,7 @@ import type { Node, Token } from '../api/types.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Identity } from '../auth/identity.ts';
+import { forgetToken } from '../auth/tokens.ts';
 
 /** How often sessions are checked against their token's expiry. */
 const EXPIRY_SWEEP_MS = 1_000;
@@ -33,6 +34,8 @@ export class TokenSessions {
     this.follow(store, 'Token', (type, token) => {
       const expired = token.spec?.expiresAt !== undefined && Date.parse(token.spec.expiresAt) <= Date.now();
       if (type === 'DELETED' || token.metadata.deletionTimestamp || expired) {
+        // This server's authentication cache forgets it now rather than within AUTH_CACHE_TTL_MS.
+        forgetToken(store, token.metadata.name);
         this.closeWhere(
           (s) => s.identity.tokenName === token.metadata.name,
           `token "${token.metadata.name}" was revoked`,

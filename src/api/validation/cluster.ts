@@ -22,7 +22,7 @@ import {
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const EVENT_TYPES = ['Normal', 'Warning'];
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'];
-const TOKEN_ROLES = ['admin', 'viewer', 'bootstrap', 'node', 'exec'];
+const TOKEN_ROLES = ['admin', 'viewer', 'bootstrap', 'node'];
 
 export function validateNamespace(ns: Namespace): FieldViolation[] {
   const violations: FieldViolation[] = [];

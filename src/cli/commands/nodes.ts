@@ -148,7 +148,7 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .command('list')
     .description('List the API tokens with their lifetime and use (admin only); secrets are never shown again')
     .addOption(
-      new Option('--role <role>', 'only tokens of this role').choices(['bootstrap', 'admin', 'viewer', 'node', 'exec']),
+      new Option('--role <role>', 'only tokens of this role').choices(['bootstrap', 'admin', 'viewer', 'node']),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  capstan token list\n  capstan token list --role bootstrap -o json')

@@ -494,8 +494,6 @@ export type TokenRole =
   | 'admin'
   /** May only join a node (joinNode); kubeadm-style join token. */
   | 'bootstrap'
-  /** Runs commands in containers through node endpoints, and nothing in the API: an API server's credential for one exec. */
-  | 'exec'
   /** Acts as one node: its Node, Lease, and the status of pods bound to it. */
   | 'node'
   /** Read-only. */
