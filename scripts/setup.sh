@@ -42,6 +42,8 @@ missing=()
 command -v dockerd >/dev/null && command -v docker >/dev/null || missing+=(docker.io)
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
 installed busybox-static || missing+=(busybox-static)
+# Redis Sentinel for test/redis-sentinel.test.ts and npm run chaos's sentinel-failover, which start their own.
+command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)
 command -v dig >/dev/null || missing+=(dnsutils)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v iptables >/dev/null || missing+=(iptables)
@@ -68,6 +70,22 @@ if ((${#missing[@]} > 0)); then
   if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$apt_log" 2>&1; then
     show_log_tail "$apt_log"
     die "apt-get could not install ${missing[*]}"
+  fi
+fi
+
+# Debian's redis-sentinel package starts a sentinel service of its own on install (watching 127.0.0.1:6379):
+# Capstan never uses it (tests start their sentinels on free ports), so it is stopped and kept from starting at boot.
+if installed redis-sentinel && [[ $(id -u) == 0 ]]; then
+  if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    systemctl disable --now redis-sentinel >/dev/null 2>&1 || true
+  elif [[ -x /etc/init.d/redis-sentinel ]]; then
+    if /etc/init.d/redis-sentinel status >/dev/null 2>&1; then
+      log "stopping the redis-sentinel service the package started (Capstan's tests start their own sentinels)"
+      /etc/init.d/redis-sentinel stop >/dev/null 2>&1 || true
+    fi
+    if compgen -G '/etc/rc[2-5].d/S*redis-sentinel' >/dev/null; then
+      update-rc.d redis-sentinel disable >/dev/null 2>&1 || true
+    fi
   fi
 fi
 

@@ -22,6 +22,8 @@ import {
   redisAuthError,
   redisConnectionUrl,
 } from './redis-url.ts';
+import { describeSentinel, sentinelClientOptions, sentinelFromEnv, type SentinelConfig } from './redis-sentinel.ts';
+import { replicaWaitFromEnv, waitForReplicas, type ReplicaWait } from './replica-wait.ts';
 import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
@@ -56,6 +58,13 @@ export interface RedisStoreOptions {
    * Redis (its memory, AOF, RDB and replicas) only ever holds ciphertext. Default none (Kubernetes' identity provider).
    */
   encryption?: SecretCodec;
+  /**
+   * The sentinels to find the primary through (redis-sentinel.ts); default from REDIS_SENTINELS, none when unset
+   * (then `url` is dialled). `null` ignores the environment.
+   */
+  sentinel?: SentinelConfig | null;
+  /** Replicas every acknowledged write waits for (replica-wait.ts); default from REDIS_MIN_REPLICAS, 0 = off. */
+  replicaWait?: ReplicaWait;
 }
 
 /** Counters a test or benchmark can read: how many Redis round trips this store made. */
@@ -81,7 +90,11 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
   const given = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const url = redisConnectionUrl(given);
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const sentinel = options.sentinel === undefined ? sentinelFromEnv() : (options.sentinel ?? undefined);
+  const replicaWait = options.replicaWait ?? replicaWaitFromEnv();
+  const common = { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true } as const;
+  const redis = sentinel ? new Redis({ ...sentinelClientOptions(url, sentinel), ...common }) : new Redis(url, common);
+  const where = sentinel ? describeSentinel(sentinel) : redactRedisUrl(url);
   // Connection errors surface as UNAVAILABLE on the calls they affect, and ioredis reconnects by itself; the
   // listener keeps ioredis from reporting them as unhandled.
   let lastError: Error | undefined;
@@ -98,11 +111,9 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     // A refused AUTH arrives as an error event; the connect itself then only says "Connection is closed".
     if (isRedisAuthError(err)) throw redisAuthError(url, err);
     if (isRedisAuthError(lastError)) throw redisAuthError(url, lastError);
-    throw new CapstanError(
-      'UNAVAILABLE',
-      `cannot connect to Redis at ${redactRedisUrl(url)}: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw new CapstanError('UNAVAILABLE', `cannot connect to Redis at ${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const store = new RedisStoreImpl(
     redis,
@@ -110,7 +121,11 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     options.streamMaxLen ?? 100_000,
     options.admission ?? [],
     options.encryption ?? NO_ENCRYPTION,
+    replicaWait,
   );
+  if (sentinel || replicaWait.minReplicas > 0) {
+    log.info({ redis: where, minReplicas: replicaWait.minReplicas }, 'state store with replication settings');
+  }
   if (options.ensureDefaultNamespace ?? true) await store.ensureNamespace('default');
   return store;
 }
@@ -130,6 +145,7 @@ class RedisStoreImpl implements RedisStore {
     private readonly streamMaxLen: number,
     private readonly admission: AdmissionPlugin[],
     private readonly codec: SecretCodec,
+    private readonly replicaWait: ReplicaWait,
   ) {
     this.rvKey = `${prefix}rv`;
     this.streamKey = `${prefix}changes`;
@@ -273,6 +289,7 @@ class RedisStoreImpl implements RedisStore {
             isNamespaced(kind) ? '1' : '0',
           ),
         );
+        await this.replicated(kind);
         return decode(json, String(rv)) as KindMap[K];
       } catch (err) {
         const mapped = scriptError(err, kind, metadata.namespace, metadata.name);
@@ -387,6 +404,7 @@ class RedisStoreImpl implements RedisStore {
           ...args,
         ),
       );
+      if (written > 0) await this.replicated(kind);
       result.written += written;
       result.skipped += skipped;
     }
@@ -534,6 +552,7 @@ class RedisStoreImpl implements RedisStore {
           object.metadata.deletionTimestamp ? '1' : '0',
         ),
       );
+      await this.replicated(kind);
       return decode(json, String(rv));
     } catch (err) {
       throw scriptError(err, kind, namespace, name);
@@ -569,6 +588,19 @@ class RedisStoreImpl implements RedisStore {
 
   private objectKey(kind: Kind, namespace: string | undefined, name: string): string {
     return `${this.prefix}o:${kind}:${member(isNamespaced(kind) ? namespace || 'default' : undefined, name)}`;
+  }
+
+  /** With REDIS_MIN_REPLICAS: waits for the replicas of the write just made, UNAVAILABLE when too few confirm. */
+  private async replicated(kind: Kind): Promise<void> {
+    if (this.replicaWait.minReplicas <= 0) return;
+    this.counters.roundTrips++;
+    try {
+      await waitForReplicas(this.redis, this.replicaWait);
+      storeOps.inc({ op: 'wait', kind, outcome: 'ok' });
+    } catch (err) {
+      storeOps.inc({ op: 'wait', kind, outcome: 'error' });
+      throw err;
+    }
   }
 
   /** Runs one Redis round trip, counting it and turning connection failures into UNAVAILABLE. */

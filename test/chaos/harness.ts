@@ -132,6 +132,8 @@ export interface WriteLoad {
   readonly startedAt: number;
   /** Stops, resolves with every attempt; `acknowledged` are the names the API confirmed. */
   stop(): Promise<{ records: WriteRecord[]; acknowledged: string[] }>;
+  /** The attempts finished so far, while the load goes on. */
+  peek(): { records: WriteRecord[] };
 }
 
 const CREATE_LEASE = `mutation ($lease: LeaseInput!) { createLease(lease: $lease) { metadata { name } } }`;
@@ -168,6 +170,9 @@ export function startWriteLoad(api: BedApi, namespace: string, durationMs: numbe
       await Promise.all(lanes);
       records.sort((a, b) => a.t - b.t);
       return { records, acknowledged: records.filter((r) => r.ok).map((r) => r.name) };
+    },
+    peek() {
+      return { records: [...records] };
     },
   };
 }

@@ -166,14 +166,19 @@ export function renderReport(
   ].join('\n');
 }
 
+/** Writes docs/reliability/<id>.svg of each result with a series. */
+export async function writePlots(results: ScenarioResult[]): Promise<void> {
+  const dir = join(REPO_ROOT, 'docs', 'reliability');
+  await mkdir(dir, { recursive: true });
+  for (const r of results) if (r.series) await writeFile(join(dir, `${r.id}.svg`), renderSvg(r));
+}
+
 /** Writes docs/reliability.md and docs/reliability/<id>.svg. */
 export async function writeReport(
   results: ScenarioResult[],
   context: { date: string; machine: string; seconds: number },
 ): Promise<string> {
-  const dir = join(REPO_ROOT, 'docs', 'reliability');
-  await mkdir(dir, { recursive: true });
-  for (const r of results) if (r.series) await writeFile(join(dir, `${r.id}.svg`), renderSvg(r));
+  await writePlots(results);
   const file = join(REPO_ROOT, 'docs', 'reliability.md');
   await writeFile(file, `${renderReport(results, context)}\n`);
   return file;

@@ -27,6 +27,7 @@ import {
 import { parseDuration } from '../../src/cli/wait.ts';
 import { modelContainerKill } from './backoff-model.ts';
 import type { ScenarioResult } from './report.ts';
+import { startSentinelServer, startSentinelSet, type SentinelServer } from '../support/redis-sentinel.ts';
 import { LOAD_HOST_NETNS, NS, deployWeb, listPods, live, waitReady, webTargets } from './workload.ts';
 
 /** What every scenario gets: the bed and an API client of its first server. */
@@ -635,5 +636,111 @@ export async function hostPartition(ctx: ChaosContext, options: { replicas?: num
     };
   } finally {
     if (healedAt === undefined) await healPartition(victim).catch(() => undefined);
+  }
+}
+
+/**
+ * The Redis primary SIGKILLed under writes with Sentinel: a primary, one replica and three sentinels on this
+ * machine's loopback (test/support/redis-sentinel.ts), a `capstan server` of their own with REDIS_SENTINELS and
+ * REDIS_MIN_REPLICAS=1 (WAIT 1 before a write is acknowledged; min-replicas-to-write 1 on both nodes). The killed
+ * process is started again once the replica was promoted, as a supervisor would, and rejoins as its replica.
+ * Criterion: the API answers again within the failover time and no acknowledged write is lost.
+ */
+export async function sentinelFailover(
+  ctx: Pick<ChaosContext, 'say'>,
+  options: { writeS?: number; downAfterMs?: number } = {},
+): Promise<ScenarioResult> {
+  const { say } = ctx;
+  const writeS = options.writeS ?? 60;
+  const downAfterMs = options.downAfterMs ?? 1000;
+  const set = await startSentinelSet({ downAfterMs });
+  let server: SentinelServer | undefined;
+  let reading = true;
+  try {
+    server = await startSentinelServer(set);
+    const { api } = server;
+    const ns = 'sentinel-writes';
+    await ensureNamespace(api, ns);
+    // Bounded well past writeS: the writes must outlast the failover and the rejoin; stop() ends them.
+    const writes = startWriteLoad(api, ns, (writeS + 120) * 1000);
+    const reads: WriteRecord[] = [];
+    const readLoop = (async () => {
+      while (reading) {
+        const t = Date.now() - writes.startedAt;
+        try {
+          await api.request(`query ($ns: String) { leases(namespace: $ns) { items { metadata { name } } } }`, {
+            ns,
+          });
+          reads.push({ t, ok: true, name: 'read' });
+        } catch (err) {
+          reads.push({ t, ok: false, name: 'read', err: (err as { code?: string }).code ?? String(err) });
+        }
+        await sleep(200);
+      }
+    })();
+    await sleep(Math.min(10, writeS / 4) * 1000);
+    const killedAt = Date.now();
+    await set.kill(set.ports.a);
+    await waitFor('the sentinels promoting the replica', 60_000, async () =>
+      (await set.primaryPort()) === set.ports.b ? true : undefined,
+    );
+    const promotedAt = Date.now();
+    const firstRead = await waitFor('a read answered after the kill', 60_000, () =>
+      reads.find((r) => r.ok && writes.startedAt + r.t >= killedAt),
+    );
+    await set.restart(set.ports.a);
+    const restartedAt = Date.now();
+    await waitFor('the old primary a replica of the new one', 60_000, async () =>
+      (await set.role(set.ports.a)) === 'slave' ? true : undefined,
+    );
+    const rejoinedAt = Date.now();
+    const firstWrite = await waitFor('a write acknowledged after the kill', 60_000, () =>
+      writes.peek().records.find((r) => r.ok && writes.startedAt + r.t >= killedAt),
+    );
+    const left = writes.startedAt + writeS * 1000 - Date.now();
+    if (left > 0) await sleep(left);
+    const { records: writeRecords, acknowledged } = await writes.stop();
+    reading = false;
+    await readLoop;
+    const present = await waitFor('the leases read back', 60_000, () => leaseNames(api, ns));
+    const lost = acknowledged.filter((n) => !present.has(n));
+    const failedWrites = writeRecords.filter((r) => !r.ok);
+    const failedReads = reads.filter((r) => !r.ok);
+    const codes = [...new Set(failedWrites.map((r) => r.err))].join(', ');
+    const at = (ms: number): number => seconds(ms - killedAt);
+    const recovery = at(writes.startedAt + firstRead.t);
+    say(
+      `sentinel-failover: ${acknowledged.length} acked, ${lost.length} lost, reads back ${recovery} s after the kill`,
+    );
+    const faultAt = seconds(killedAt - writes.startedAt);
+    const length = Math.ceil(Math.max(writeRecords.at(-1)?.t ?? 0, reads.at(-1)?.t ?? 0) / 1000) + 1;
+    const r = perSecond(reads, length);
+    const w = perSecond(writeRecords, length);
+    return {
+      id: 'sentinel-failover',
+      title: 'Redis primary SIGKILLed with Sentinel',
+      criterion: 'the API answers again within the failover time; zero acknowledged writes lost',
+      passed: lost.length === 0 && acknowledged.length > 0 && recovery <= at(promotedAt) + 5,
+      recoverySeconds: recovery,
+      requests: reads.length,
+      failedRequests: failedReads.length,
+      acknowledgedWrites: acknowledged.length,
+      lostWrites: lost.length,
+      failedWrites: failedWrites.length,
+      replicasAfter: '1 primary, 1 replica',
+      notes: [
+        `A primary, one replica (AOF, \`min-replicas-to-write 1\`) and three sentinels (down-after ${downAfterMs} ms, quorum 2) on loopback, with their own \`capstan server\` (REDIS_SENTINELS, REDIS_MIN_REPLICAS=1: \`WAIT 1 1000\` after each write); the primary SIGKILLed ${faultAt} s into the load.`,
+        `The sentinels named the replica primary ${at(promotedAt)} s after the kill; the API answered a read ${recovery} s after it (reads go to Redis: the read cache checks the current resourceVersion). ${failedReads.length} of ${reads.length} reads (every 200 ms) failed in between.`,
+        `With its one replica gone the new primary refuses writes (NOREPLICAS; WAIT would count 0): the killed process was started again ${at(restartedAt)} s after the kill and was its replica ${at(rejoinedAt)} s after; the first write acknowledged after the kill came ${at(writes.startedAt + firstWrite.t)} s after it.`,
+        `Writes: ${acknowledged.length} acknowledged, all read back afterwards except ${lost.length}${lost.length ? ` (${lost.slice(0, 5).join(', ')})` : ''}; ${failedWrites.length} got an error (${codes || 'none'}): not acknowledged, so not lost.`,
+      ],
+      series: { ok: r.ok, failed: r.failed, writesOk: w.ok, writesFailed: w.failed },
+      faults: [faultAt],
+      recoveries: [seconds(firstRead.t)],
+    };
+  } finally {
+    reading = false;
+    await server?.stop();
+    await set.stop();
   }
 }
