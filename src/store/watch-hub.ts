@@ -3,6 +3,7 @@ import { CapstanError } from '../api/errors.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { ChangeSink, Watch, WatchEvent, WatchEventType } from './store.ts';
 import type { ObjectFilter, MatchView } from './object-filter.ts';
+import { LogEvery } from '../util/log-every.ts';
 import { logger } from '../util/logger.ts';
 import { watchStreamReadErrors } from '../util/metrics.ts';
 
@@ -42,6 +43,8 @@ interface Subscriber {
 }
 
 const BACKFILL_PAGE = 1000;
+/** At most one "reading the change stream failed" line per this interval (with the count held back). */
+const READ_ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
  * The one stream reader of a process. It follows the change stream with a blocking XREAD on a dedicated connection
@@ -54,6 +57,7 @@ export class WatchHub {
   private running = false;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private readonly readErrorLog = new LogEvery(READ_ERROR_LOG_INTERVAL_MS);
 
   constructor(
     private readonly reader: Redis,
@@ -206,9 +210,15 @@ export class WatchHub {
         }
       } catch (err) {
         if (this.stopped) return;
-        // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence.
+        // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence;
+        // an outage retried every 2 s is one line per READ_ERROR_LOG_INTERVAL_MS (the metric counts every one).
         watchStreamReadErrors.inc();
-        logger.warn({ err, retryInMs: delay, position: this.position }, 'watch hub: reading the change stream failed');
+        this.readErrorLog.maybe((suppressed) =>
+          logger.warn(
+            { err, retryInMs: delay, position: this.position, suppressed },
+            'watch hub: reading the change stream failed',
+          ),
+        );
         await sleep(delay);
         delay = Math.min(delay * 2, 2000);
       }
