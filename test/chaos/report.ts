@@ -118,10 +118,7 @@ function escape(text: string): string {
 }
 
 /** Scenarios of issue #13 without an implementation yet: listed so that the report claims nothing for them. */
-const NOT_MEASURED = [
-  'Redis primary lost with Sentinel (a replica, three sentinels, `WAIT 1`, `min-replicas-to-write 1`): the store has no Sentinel support yet, so `capstan server` still depends on one Redis, whose SIGKILL and restart the redis-kill scenario covers;',
-  "the rolling update against Swarm's `service update` of 10 replicas: not measured in this run.",
-];
+const NOT_MEASURED = ["the rolling update against Swarm's `service update` of 10 replicas: not measured in this run."];
 
 const cell = (v: number | string | undefined): string => (v === undefined ? '–' : String(v));
 
