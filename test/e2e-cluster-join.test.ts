@@ -133,9 +133,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (bed) {
-    await bed.capstan(['delete', 'pod', 'across', '--ignore-not-found', '--grace-period=0', '--force']);
-    await bed.capstan(['delete', 'pod', 'victim', '--ignore-not-found', '--grace-period=0', '--force']);
+    // The hostile node first: deleting it revokes its credential.
     await bed.capstan(['delete', 'node', 'evil', '--ignore-not-found']);
+    await bed.capstan(['delete', 'pod', 'victim', '--ignore-not-found']);
+    await bed.capstan(['delete', 'pod', 'across', '--ignore-not-found']);
     await bed.release();
   }
   await rm(work, { recursive: true, force: true });
