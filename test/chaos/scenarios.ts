@@ -28,6 +28,7 @@ import { parseDuration } from '../../src/cli/wait.ts';
 import { modelContainerKill } from './backoff-model.ts';
 import type { ScenarioResult } from './report.ts';
 import { startSentinelServer, startSentinelSet, type SentinelServer } from '../support/redis-sentinel.ts';
+import { SWARM_HOST, swarmNote, swarmRollout } from './swarm-rollout.ts';
 import { LOAD_HOST_NETNS, NS, deployWeb, listPods, live, waitReady, webTargets } from './workload.ts';
 
 /** What every scenario gets: the bed and an API client of its first server. */
@@ -389,6 +390,13 @@ export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: num
   const pods = live(await listPods(api));
   say(`rolling-update: ${rolloutS} s, ${failed} of ${records.length} failed: ${failures(records)}`);
   const faultAt = seconds(startedAt - load.startedAt);
+  // Swarm on a quiet bed: Capstan's pods gone first, as Swarm's tasks were not there during Capstan's rollout.
+  await bed.capstanOk(['scale', '-n', NS, 'deployment/web', '--replicas', '0']);
+  await waitFor('the pods of web gone', 120_000, async () => ((await listPods(api)).length === 0 ? true : undefined));
+  const swarm = await swarmRollout(bed, replicas, 8080);
+  say(
+    `rolling-update: swarm ${swarm instanceof Error ? `failed: ${swarm.message}` : `${swarm.seconds.toFixed(1)} s, ${swarm.state}`}`,
+  );
   return {
     id: 'rolling-update',
     title: `Rolling update of ${replicas} replicas`,
@@ -401,7 +409,7 @@ export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: num
     notes: [
       `\`capstan set image\` then \`capstan rollout status\` (maxSurge 1, maxUnavailable 0): ${status.code === 0 ? 'complete' : `exit ${status.code}`} in ${rolloutS} s.`,
       `${records.length} requests during the update; failed: ${failures(records)}.`,
-      `Swarm's \`service update\` of 10 replicas was not measured: no swarm runs on this machine (the engines are the bed's and shared ones).`,
+      ...swarmNote(`h${SWARM_HOST}`, replicas, rolloutS, swarm),
     ],
     series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
     faults: [faultAt],
