@@ -149,7 +149,7 @@ export function renderReport(
     '',
     `Written by \`npm run chaos\` (test/chaos/run.ts) on ${context.date}, on the multi-host test bed (3 hosts, docs/test-bed.md) of ${context.machine}; the run took ${Math.round(context.seconds)} s.`,
     'Each scenario runs under steady load: HTTP from host h1 through a NodePort (of h2) and a ClusterIP, one new',
-    'connection per request, and API writes (Leases) over TLS whose acknowledgements are recorded and read back',
+    'connection per request, and API writes (ConfigMaps) over TLS whose acknowledgements are recorded and read back',
     'afterwards. A write that got an error is not acknowledged and not counted as lost. Recovery is measured from',
     'the fault to the event the scenario waits for. Do not edit by hand: run `npm run chaos` again.',
     '',
