@@ -93,9 +93,17 @@ async function upload(
   const stream = await open(['sh', '-c', UNPACK_IN_CONTAINER, 'capstan-cp', remotePath, basename(path)], true);
   const stderr = text(stream.stderr);
   stream.stdout.resume();
-  const packed = localTar(['cf', '-', '-C', dirname(path), basename(path)], (tar) => tar.stdout.pipe(stream.stdin));
+  let archive: Readable | undefined;
+  const packed = localTar(['cf', '-', '-C', dirname(path), basename(path)], (tar) => {
+    archive = tar.stdout;
+    tar.stdout.pipe(stream.stdin);
+  });
   packed.catch(() => undefined);
   const status = await stream.done;
+  // The stream is over (the container's tar may stop before the archive's end, or fail at once): what this tar
+  // still writes goes nowhere, so that it finishes instead of blocking on a full pipe nobody reads.
+  archive?.unpipe();
+  archive?.resume();
   await packed.catch((err: unknown) => {
     if (status.status === 'Success') throw err;
   });
