@@ -88,7 +88,7 @@ async function nodeContainers(): Promise<string[]> {
 async function requestPod(path: string): Promise<void> {
   const mapping = pod.status?.hostPorts?.find((p) => p.containerPort === 80);
   const url = mapping ? `http://${mapping.hostIP}:${mapping.hostPort}${path}` : `http://${pod.status!.podIP}${path}`;
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   expect(res.status).toBe(200);
   await res.text();
 }
