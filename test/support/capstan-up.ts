@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { networkName } from '../../src/node/docker-pod-config.ts';
+import { DockerRuntime } from '../../src/node/docker-runtime.ts';
 import { LABELS } from '../../src/node/runtime.ts';
 import { removeLoopbackAddress } from '../../src/services/loopback.ts';
 import { claimIndex, releaseIndex } from './cluster.ts';
@@ -188,6 +189,11 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
       .catch((err: { statusCode?: number }) => {
         if (err.statusCode !== 404) problems.push(`network ${networkName(nodeName)}: ${String(err)}`);
       });
+    // The node's CNI bridge, its iptables chains and IPAM state outlive the agent as cni0 outlives kubelet: this
+    // node is the test's own, so they go (a bridge left here kept its route to the pod subnet for the next test).
+    await new DockerRuntime({ docker })
+      .removeNodeNetwork(nodeName)
+      .catch((err: unknown) => problems.push(`the network of ${nodeName}: ${String(err)}`));
     // The pod DNS address, service addresses and the range's unreachable route outlive `capstan up` by design
     // (other processes may share them); this range is this test's own, so remove them for the next holder of N.
     const lo = await command('ip', ['-o', '-4', 'addr', 'show', 'dev', 'lo']);
