@@ -1,19 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { applyDefaults } from '../api/defaults.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import {
-  API_VERSIONS,
-  FOREGROUND_FINALIZER,
-  isNamespaced,
-  NAMESPACE_FINALIZER,
-  ORPHAN_FINALIZER,
-} from '../api/types.ts';
+import { isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { finalize, isReleased, isTerminating, markDeleted, mergeUpdate, prepareCreate } from './object-lifecycle.ts';
 import { buildFilter, matchView } from './object-filter.ts';
 import {
   DEFAULT_REDIS_URL,
@@ -24,7 +17,7 @@ import {
 } from './redis-url.ts';
 import { describeSentinel, sentinelClientOptions, sentinelFromEnv, type SentinelConfig } from './redis-sentinel.ts';
 import { replicaWaitFromEnv, waitForReplicas, type ReplicaWait } from './replica-wait.ts';
-import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
+import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, scriptRefusal, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
   BatchDeleteResult,
@@ -84,7 +77,6 @@ const LIST_CHUNK = 500;
 /** Objects per DELETE_BATCH_SCRIPT call: big enough to spare round trips, small enough not to stall Redis. */
 const DELETE_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Connects to Redis, loads the scripts and returns a Store over it. */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
@@ -129,8 +121,6 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   if (options.ensureDefaultNamespace ?? true) await store.ensureNamespace('default');
   return store;
 }
-
-type Json = Record<string, unknown>;
 
 class RedisStoreImpl implements RedisStore {
   private readonly counters: StoreStats = { roundTrips: 0 };
@@ -260,7 +250,7 @@ class RedisStoreImpl implements RedisStore {
   ): Promise<KindMap[K]> {
     const generated = !input.metadata.name && input.metadata.generateName;
     for (let attempt = 0; ; attempt++) {
-      const object = await this.admit('create', this.prepareCreate(kind, input), undefined, options);
+      const object = await this.admit('create', prepareCreate(kind, input), undefined, options);
       assertValid(object);
       if (options.dryRun) {
         if (await this.tryGet(kind, object.metadata.namespace, object.metadata.name)) {
@@ -375,7 +365,7 @@ class RedisStoreImpl implements RedisStore {
     let chunk: (string | number)[] = [];
     for (const current of objects) {
       const object = finalize(current, markDeleted(current, options));
-      const remove = !(object.metadata.finalizers?.length ?? 0) && !keepsForGrace(object);
+      const remove = isReleased(object);
       const json = encode(object);
       if (!remove && json === encode(current)) continue;
       const { namespace, name } = current.metadata;
@@ -450,36 +440,6 @@ class RedisStoreImpl implements RedisStore {
 
   // -------------------------------------------------------------------------------------------------------------
 
-  private prepareCreate(kind: Kind, input: ObjectInput): KubeObject {
-    const source = structuredClone(input) as KubeObject;
-    const meta = source.metadata;
-    let name = meta.name ?? '';
-    if (!name && meta.generateName) name = meta.generateName + randomSuffix();
-    const object: KubeObject = applyDefaults({
-      ...source,
-      apiVersion: source.apiVersion ?? API_VERSIONS[kind],
-      kind,
-      metadata: {
-        ...meta,
-        name,
-        uid: randomUUID(),
-        resourceVersion: '',
-        generation: 1,
-        creationTimestamp: new Date().toISOString(),
-      },
-    });
-    const metadata = object.metadata as unknown as Json;
-    delete metadata.deletionTimestamp;
-    delete metadata.deletionGracePeriodSeconds;
-    delete metadata.resourceVersion;
-    if (isNamespaced(kind)) object.metadata.namespace = meta.namespace || 'default';
-    else delete object.metadata.namespace;
-    if (source.kind && source.kind !== kind) {
-      throw CapstanError.invalid([{ field: 'kind', message: `must be ${kind}, got ${source.kind}` }]);
-    }
-    return object;
-  }
-
   /** Update/updateStatus: read, check the caller's precondition, build, write; retry races when unconditional. */
   private async conditionalWrite<K extends Kind>(
     kind: K,
@@ -527,10 +487,7 @@ class RedisStoreImpl implements RedisStore {
       if (violations.length > 0)
         throw CapstanError.invalid(violations, describe(kind, current.metadata.namespace, current.metadata.name));
     }
-    const remove =
-      object.metadata.deletionTimestamp !== undefined &&
-      !(object.metadata.finalizers?.length ?? 0) &&
-      !keepsForGrace(object);
+    const remove = object.metadata.deletionTimestamp !== undefined && isReleased(object);
     const json = encode(object);
     if (!remove && json === encode(current)) return current;
     if (options.dryRun) return object;
@@ -549,7 +506,7 @@ class RedisStoreImpl implements RedisStore {
           this.streamMaxLen,
           JSON.stringify(matchView(current)),
           remove ? '1' : '0',
-          object.metadata.deletionTimestamp ? '1' : '0',
+          isTerminating(object) ? '1' : '0',
         ),
       );
       await this.replicated(kind);
@@ -612,7 +569,7 @@ class RedisStoreImpl implements RedisStore {
       return result;
     } catch (err) {
       storeOps.inc({ op, kind, outcome: 'error' });
-      if (err instanceof Error && /ALREADY_EXISTS|NOT_FOUND|CONFLICT|NAMESPACE_/.test(err.message)) throw err;
+      if (scriptRefusal(err)) throw err;
       throw unavailable(err);
     }
   }
@@ -643,98 +600,11 @@ function decode(json: string, rv: string): KubeObject {
   return object;
 }
 
-/**
- * Applies an update's fields to the current object: spec, the payload of spec-less kinds, and the user-owned
- * metadata (labels, annotations, ownerReferences, finalizers) come from `next`; identity, timestamps and status
- * stay as stored.
- */
-function mergeUpdate(current: KubeObject, next: KubeObject | ObjectInput): KubeObject {
-  const { metadata, status: _status, apiVersion: _apiVersion, kind: _kind, ...payload } = next as KubeObject;
-  const merged: Json = { apiVersion: current.apiVersion, kind: current.kind, metadata: { ...current.metadata } };
-  const currentMeta = merged.metadata as Json;
-  for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers'] as const) {
-    if (metadata[field] === undefined) delete currentMeta[field];
-    else currentMeta[field] = metadata[field];
-  }
-  Object.assign(merged, payload);
-  if (current.status !== undefined) merged.status = current.status;
-  return merged as unknown as KubeObject;
-}
-
-/** Fixes the fields only the store may set and bumps generation when the spec (or spec-less payload) changed. */
-function finalize(current: KubeObject, desired: KubeObject): KubeObject {
-  const object = applyDefaults(desired);
-  const keep = current.metadata;
-  object.metadata = {
-    ...object.metadata,
-    name: keep.name,
-    uid: keep.uid,
-    creationTimestamp: keep.creationTimestamp,
-    generation: keep.generation,
-    resourceVersion: keep.resourceVersion,
-  };
-  if (keep.namespace !== undefined) object.metadata.namespace = keep.namespace;
-  if (keep.generateName !== undefined) object.metadata.generateName = keep.generateName;
-  if (JSON.stringify(payloadOf(object)) !== JSON.stringify(payloadOf(current))) {
-    object.metadata.generation = keep.generation + 1;
-  }
-  return object;
-}
-
-function payloadOf(object: KubeObject): unknown {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...payload } = object;
-  return payload;
-}
-
-/**
- * Deletion as Kubernetes does it: finalizers (and Foreground/Orphan propagation, which add one) keep the object
- * with a deletionTimestamp until they are removed; a pod bound to a node is kept for its grace period so the
- * node agent can stop its containers and then delete it with grace 0.
- */
-function markDeleted(current: KubeObject, options: DeleteOptions): KubeObject {
-  const object = structuredClone(current);
-  const meta = object.metadata;
-  const finalizers = new Set(meta.finalizers ?? []);
-  if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND_FINALIZER);
-  if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
-  if (finalizers.size > 0) meta.finalizers = [...finalizers];
-  meta.deletionTimestamp ??= new Date().toISOString();
-  if (object.kind === 'Namespace') {
-    // Terminating first: from this write on the create script refuses new objects in it; the namespace controller
-    // empties it and removes the finalizer, which removes the namespace.
-    if (!finalizers.has(NAMESPACE_FINALIZER) && !current.metadata.deletionTimestamp) {
-      meta.finalizers = [...(meta.finalizers ?? []), NAMESPACE_FINALIZER];
-    }
-    object.status = { ...(object.status as object), phase: 'Terminating' };
-  }
-  if (object.kind === 'Pod') {
-    const spec = object.spec as KindMap['Pod']['spec'];
-    // A repeated delete may shorten the grace period, never lengthen it.
-    const requested = options.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30;
-    const grace = Math.max(0, Math.min(requested, meta.deletionGracePeriodSeconds ?? Infinity));
-    meta.deletionGracePeriodSeconds = spec?.nodeName ? grace : 0;
-  }
-  return object;
-}
-
-/** A pod still bound to a node with grace left waits for its node agent. */
-function keepsForGrace(object: KubeObject): boolean {
-  if (object.kind !== 'Pod') return false;
-  const spec = object.spec as KindMap['Pod']['spec'];
-  return Boolean(spec?.nodeName) && (object.metadata.deletionGracePeriodSeconds ?? 0) > 0;
-}
-
 function assertValid(object: KubeObject): void {
   const violations = validateObject(object);
   if (violations.length > 0) {
     throw CapstanError.invalid(violations, describe(object.kind, object.metadata.namespace, object.metadata.name));
   }
-}
-
-function randomSuffix(): string {
-  let out = '';
-  for (let i = 0; i < 5; i++) out += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
-  return out;
 }
 
 function describe(kind: string, namespace: string | undefined, name: string): string {
@@ -768,23 +638,24 @@ function unavailable(err: unknown): CapstanError {
 
 function scriptError(err: unknown, kind: Kind, namespace: string | undefined, name: string): CapstanError {
   if (isCapstanError(err)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (message.includes('ALREADY_EXISTS')) return alreadyExists(kind, namespace, name);
-  if (message.includes('NOT_FOUND')) return notFound(kind, namespace, name);
-  if (message.includes('CONFLICT')) {
-    return new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} was modified concurrently; re-read and retry`,
-    );
+  switch (scriptRefusal(err)) {
+    case 'ALREADY_EXISTS':
+      return alreadyExists(kind, namespace, name);
+    case 'NOT_FOUND':
+      return notFound(kind, namespace, name);
+    case 'CONFLICT':
+      return new CapstanError(
+        'CONFLICT',
+        `${describe(kind, namespace, name)} was modified concurrently; re-read and retry`,
+      );
+    case 'NAMESPACE_MISSING':
+      return new CapstanError('NOT_FOUND', `namespace ${namespace} not found: create it first`);
+    case 'NAMESPACE_TERMINATING':
+      return new CapstanError(
+        'FORBIDDEN',
+        `namespace ${namespace} is being deleted: no new objects may be created in it`,
+      );
+    case undefined:
+      return unavailable(err);
   }
-  if (message.includes('NAMESPACE_MISSING')) {
-    return new CapstanError('NOT_FOUND', `namespace ${namespace} not found: create it first`);
-  }
-  if (message.includes('NAMESPACE_TERMINATING')) {
-    return new CapstanError(
-      'FORBIDDEN',
-      `namespace ${namespace} is being deleted: no new objects may be created in it`,
-    );
-  }
-  return unavailable(err);
 }
