@@ -4,6 +4,7 @@ import { CapstanError } from '../api/errors.ts';
 import { isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { buildFilter } from './object-filter.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 import type {
   DeleteOptions,
   ListOptions,
@@ -113,17 +114,15 @@ export class MemoryStore implements Store {
     fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
-    for (;;) {
+    return retryOnConflict(Infinity, async (write) => {
       const current = await this.get(kind, namespace, name);
       const next = await fn(structuredClone(current));
       if (!next) return current;
-      try {
-        const input = next as unknown as ObjectInput<KindMap[K]>;
-        return options.status ? await this.updateStatus(kind, input, options) : await this.update(kind, input, options);
-      } catch (err) {
-        if (!(err instanceof CapstanError) || err.code !== 'CONFLICT') throw err;
-      }
-    }
+      const input = next as unknown as ObjectInput<KindMap[K]>;
+      return write(() =>
+        options.status ? this.updateStatus(kind, input, options) : this.update(kind, input, options),
+      );
+    });
   }
 
   async delete<K extends Kind>(

@@ -16,6 +16,7 @@ import {
   redisConnectionUrl,
 } from './redis-url.ts';
 import { describeSentinel, sentinelClientOptions, sentinelFromEnv, type SentinelConfig } from './redis-sentinel.ts';
+import { retryOnConflict, type WriteStep } from './retry-on-conflict.ts';
 import { replicaWaitFromEnv, waitForReplicas, type ReplicaWait } from './replica-wait.ts';
 import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, scriptRefusal, UPDATE_SCRIPT } from './scripts.ts';
 import type {
@@ -312,22 +313,14 @@ class RedisStoreImpl implements RedisStore {
     fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    return this.retryWrites(kind, namespace, name, false, async (write) => {
       const current = await this.get(kind, namespace, name);
       const next = await fn(structuredClone(current));
       if (next === undefined) return current;
       let desired = mergeUpdate(current, next);
       if (options.status) desired = { ...desired, status: next.status };
-      try {
-        return (await this.write(kind, current, desired, options)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT')) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
-    );
+      return (await write(() => this.write(kind, current, desired, options))) as KindMap[K];
+    });
   }
 
   async delete<K extends Kind>(
@@ -336,23 +329,15 @@ class RedisStoreImpl implements RedisStore {
     name: string,
     options: DeleteOptions = {},
   ): Promise<KindMap[K]> {
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    return this.retryWrites(kind, namespace, name, Boolean(options.resourceVersion), async (write) => {
       const current = (await this.get(kind, namespace, name)) as KubeObject;
       if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, options.resourceVersion, current.metadata.resourceVersion);
       }
       const desired = markDeleted(current, options);
-      try {
-        if (options.dryRun) return desired as KindMap[K];
-        return (await this.write(kind, current, desired, {}, true)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT') || options.resourceVersion) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
-    );
+      if (options.dryRun) return desired as KindMap[K];
+      return (await write(() => this.write(kind, current, desired, {}, true))) as KindMap[K];
+    });
   }
 
   async deleteBatch(
@@ -452,20 +437,32 @@ class RedisStoreImpl implements RedisStore {
     if (input.kind && input.kind !== kind) {
       throw CapstanError.invalid([{ field: 'kind', message: `must be ${kind}, got ${input.kind}` }]);
     }
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    return this.retryWrites(kind, namespace, name, Boolean(resourceVersion), async (write) => {
       const current = (await this.get(kind, namespace, name)) as KubeObject;
       if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, resourceVersion, current.metadata.resourceVersion);
       }
-      try {
-        return (await this.write(kind, current, build(current), options)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT') || resourceVersion) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
+      return (await write(() => this.write(kind, current, build(current), options))) as KindMap[K];
+    });
+  }
+
+  /**
+   * Runs a read-modify-write until it is not in a race; a caller's precondition (`resourceVersion`) is tried once,
+   * its CONFLICT returned as it is.
+   */
+  private retryWrites<T>(
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    precondition: boolean,
+    attempt: (write: WriteStep) => Promise<T>,
+  ): Promise<T> {
+    if (precondition) return retryOnConflict(1, attempt);
+    return retryOnConflict(
+      MUTATE_ATTEMPTS,
+      attempt,
+      () =>
+        new CapstanError('CONFLICT', `${describe(kind, namespace, name)} is changing too fast: gave up after retries`),
     );
   }
 
