@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
 import { isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
-import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
@@ -18,6 +17,17 @@ import {
 import { describeSentinel, sentinelClientOptions, sentinelFromEnv, type SentinelConfig } from './redis-sentinel.ts';
 import { retryOnConflict, type WriteStep } from './retry-on-conflict.ts';
 import { replicaWaitFromEnv, waitForReplicas, type ReplicaWait } from './replica-wait.ts';
+import {
+  alreadyExists,
+  assertAddressed,
+  assertValid,
+  describeObject,
+  modifiedConcurrently,
+  namespaceMissing,
+  namespaceTerminating,
+  notFound,
+  staleVersion,
+} from './store-errors.ts';
 import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, scriptRefusal, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
@@ -432,11 +442,8 @@ class RedisStoreImpl implements RedisStore {
     options: WriteOptions,
     build: (current: KubeObject) => KubeObject,
   ): Promise<KindMap[K]> {
-    const { namespace, name, resourceVersion } = input.metadata;
-    if (!name) throw CapstanError.invalid([{ field: 'metadata.name', message: 'Required value: name is required' }]);
-    if (input.kind && input.kind !== kind) {
-      throw CapstanError.invalid([{ field: 'kind', message: `must be ${kind}, got ${input.kind}` }]);
-    }
+    assertAddressed(kind, input);
+    const { namespace, name = '', resourceVersion } = input.metadata;
     return this.retryWrites(kind, namespace, name, Boolean(resourceVersion), async (write) => {
       const current = (await this.get(kind, namespace, name)) as KubeObject;
       if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
@@ -462,7 +469,10 @@ class RedisStoreImpl implements RedisStore {
       MUTATE_ATTEMPTS,
       attempt,
       () =>
-        new CapstanError('CONFLICT', `${describe(kind, namespace, name)} is changing too fast: gave up after retries`),
+        new CapstanError(
+          'CONFLICT',
+          `${describeObject(kind, namespace, name)} is changing too fast: gave up after retries`,
+        ),
     );
   }
 
@@ -480,9 +490,7 @@ class RedisStoreImpl implements RedisStore {
     let object = finalize(current, desired);
     if (!deleting) {
       object = await this.admit('update', object, current, options);
-      const violations = validateObject(object, current);
-      if (violations.length > 0)
-        throw CapstanError.invalid(violations, describe(kind, current.metadata.namespace, current.metadata.name));
+      assertValid(object, current);
     }
     const remove = object.metadata.deletionTimestamp !== undefined && isReleased(object);
     const json = encode(object);
@@ -597,32 +605,6 @@ function decode(json: string, rv: string): KubeObject {
   return object;
 }
 
-function assertValid(object: KubeObject): void {
-  const violations = validateObject(object);
-  if (violations.length > 0) {
-    throw CapstanError.invalid(violations, describe(object.kind, object.metadata.namespace, object.metadata.name));
-  }
-}
-
-function describe(kind: string, namespace: string | undefined, name: string): string {
-  return namespace && isNamespaced(kind as Kind) ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
-}
-
-function notFound(kind: Kind, namespace: string | undefined, name: string): CapstanError {
-  return new CapstanError('NOT_FOUND', `${describe(kind, namespace || 'default', name)} not found`);
-}
-
-function alreadyExists(kind: Kind, namespace: string | undefined, name: string): CapstanError {
-  return new CapstanError('ALREADY_EXISTS', `${describe(kind, namespace, name)} already exists`);
-}
-
-function staleVersion(kind: Kind, namespace: string | undefined, name: string, expected: string, actual: string) {
-  return new CapstanError(
-    'CONFLICT',
-    `${describe(kind, namespace, name)} was modified: you have resourceVersion ${expected}, the stored one is ${actual}; re-read and retry`,
-  );
-}
-
 function unavailable(err: unknown): CapstanError {
   return new CapstanError(
     'UNAVAILABLE',
@@ -641,17 +623,11 @@ function scriptError(err: unknown, kind: Kind, namespace: string | undefined, na
     case 'NOT_FOUND':
       return notFound(kind, namespace, name);
     case 'CONFLICT':
-      return new CapstanError(
-        'CONFLICT',
-        `${describe(kind, namespace, name)} was modified concurrently; re-read and retry`,
-      );
+      return modifiedConcurrently(kind, namespace, name);
     case 'NAMESPACE_MISSING':
-      return new CapstanError('NOT_FOUND', `namespace ${namespace} not found: create it first`);
+      return namespaceMissing(namespace);
     case 'NAMESPACE_TERMINATING':
-      return new CapstanError(
-        'FORBIDDEN',
-        `namespace ${namespace} is being deleted: no new objects may be created in it`,
-      );
+      return namespaceTerminating(namespace);
     case undefined:
       return unavailable(err);
   }
