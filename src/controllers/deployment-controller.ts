@@ -4,8 +4,8 @@ import { selectorFromLabelSelector } from '../labels/selector.ts';
 import type { Informer } from '../store/informer.ts';
 import { objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { planDeployment, type DeploymentAction } from './deployment-plan.ts';
-import type { RCRef } from './deployment-util.ts';
-import { controllerRef } from './pod-status.ts';
+import type { RCRef } from './deployment-revisions.ts';
+import { controllerRef } from './ownership.ts';
 import { QueueController } from './queue-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
 

@@ -4,7 +4,7 @@ import type { Informer } from '../store/informer.ts';
 import { objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { computeEndpoints, endpointsEqual, hasSelector } from './endpoints-plan.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { matchesEqualitySelector } from './pod-status.ts';
+import { matchesEqualitySelector } from './ownership.ts';
 import { QueueController } from './queue-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
 

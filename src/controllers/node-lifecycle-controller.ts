@@ -4,7 +4,7 @@ import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { Informer } from '../store/informer.ts';
 import { deletePod, type ControllerContext } from './controller-context.ts';
 import { planNodeLifecycle, type NodeLifecycleAction } from './node-lifecycle-plan.ts';
-import type { PodRef } from './pod-status.ts';
+import type { PodRef } from './pod-state.ts';
 import { setPodCondition } from './scheduler-controller.ts';
 import { QueueController } from './queue-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';

@@ -4,7 +4,8 @@ import type { Informer } from '../store/informer.ts';
 import { deletePod, errorMessage, objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { ControllerExpectations } from './expectations.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { controllerRef, matchesEqualitySelector, type PodRef } from './pod-status.ts';
+import { controllerRef, matchesEqualitySelector } from './ownership.ts';
+import { type PodRef } from './pod-state.ts';
 import {
   computeReplicationStatus,
   nextAvailabilityCheckMs,
