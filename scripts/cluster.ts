@@ -10,11 +10,16 @@ import { parseArgs } from 'node:util';
 import { CA_FILE, CLIENT_CONFIG, parseHostName } from './cluster/layout.ts';
 import { teardown } from './cluster/down.ts';
 import { bedStatus, execOnHost } from './cluster/status.ts';
+import { acquireBedLock, releaseBedLock } from './cluster/lock.ts';
 import { bringUp } from './cluster/up.ts';
 
 const USAGE = 'usage: npm run cluster -- up [--nodes N] [--replace] | down | status | exec HOST -- CMD...';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** `up` and `down` wait for a test, benchmark or chaos run that holds the bed instead of pulling it from under it. */
+const waitingFor = (holder: number): void =>
+  say(`The bed is in use by process ${holder} (a test, benchmark or chaos run); waiting for it (at most 15 min).`);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,10 +30,13 @@ async function main(argv: string[]): Promise<number> {
         options: { nodes: { type: 'string', short: 'n' }, replace: { type: 'boolean' } },
       });
       const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
-      const state = await bringUp({ nodes, replace: values.replace ?? false, say }).catch(async (err: unknown) => {
-        say('up failed; "npm run cluster -- down" removes what it made.');
-        throw err;
-      });
+      await acquireBedLock(15 * 60_000, waitingFor);
+      const state = await bringUp({ nodes, replace: values.replace ?? false, say })
+        .catch(async (err: unknown) => {
+          say('up failed; "npm run cluster -- down" removes what it made.');
+          throw err;
+        })
+        .finally(releaseBedLock);
       say(`The bed is up: ${state.nodes} hosts in ${state.upSeconds} s, API on ${state.server}.`);
       say('Point capstan at it with:');
       say(`  export CAPSTAN_CONFIG=${CLIENT_CONFIG} NODE_EXTRA_CA_CERTS=${CA_FILE}`);
@@ -36,7 +44,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'down':
-      await teardown(say);
+      await acquireBedLock(15 * 60_000, waitingFor);
+      try {
+        await teardown(say);
+      } finally {
+        await releaseBedLock();
+      }
       return 0;
     case 'status':
       return (await bedStatus(say)).up ? 0 : 1;

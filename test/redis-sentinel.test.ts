@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaseNames, startWriteLoad, waitFor } from './chaos/harness.ts';
+import { writtenNames, startWriteLoad, waitFor } from './chaos/harness.ts';
 import {
   startSentinelServer,
   startSentinelSet,
@@ -42,7 +42,7 @@ describe('Redis Sentinel failover under capstan server', () => {
       const writes = startWriteLoad(api, ns, 150_000);
       try {
         await waitFor('writes acknowledged before the fault', 30_000, async () => {
-          const names = await leaseNames(api, ns);
+          const names = await writtenNames(api, ns);
           return names.size >= 10 ? true : undefined;
         });
         expect(await s.primaryPort()).toBe(s.ports.a);
@@ -70,7 +70,7 @@ describe('Redis Sentinel failover under capstan server', () => {
         });
         const { records, acknowledged } = await writes.stop();
         const after = records.filter((r) => writes.startedAt + r.t >= killedAt);
-        const present = await waitFor('the leases read back', 30_000, () => leaseNames(api, ns));
+        const present = await waitFor('the written ConfigMaps read back', 30_000, () => writtenNames(api, ns));
         const lost = acknowledged.filter((n) => !present.has(n));
         const story =
           `failover ${switchedS} s, first read ${readS} s after the kill; ${acknowledged.length} acknowledged, ` +

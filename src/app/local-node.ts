@@ -2,7 +2,10 @@ import { CapstanError } from '../api/errors.ts';
 import { AuthorizedStore } from '../auth/authorized-store.ts';
 import { recordNodeCertificate } from '../auth/node-revocation.ts';
 import { startCertificateRotation } from '../node/certificate-rotation.ts';
-import { createToken } from '../auth/tokens.ts';
+import type { Identity } from '../auth/identity.ts';
+import { createToken, renewNodeCredential, type CreatedToken } from '../auth/tokens.ts';
+import { renewalDelayMs } from '../remote/node-credentials.ts';
+import { logger as rootLogger } from '../util/logger.ts';
 import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
@@ -42,6 +45,49 @@ export interface LocalNodeOptions {
   >;
 }
 
+/** The local node's credential lives a day and is renewed, as a joined node's is, while `capstan up` runs. */
+const LOCAL_CREDENTIAL_TTL_SECONDS = 24 * 3600;
+const RENEWAL_RETRY_MS = 5_000;
+
+/**
+ * Renews the in-process node credential before it expires (at two thirds of its life, renewalDelayMs), as a joined
+ * node does over the API: without it a `capstan up` running longer than a day would lose its node (its lease and
+ * status writes refused, its serving certificate no longer trusted). A failure is retried every 5 s. Returns a stop
+ * function.
+ */
+export function renewLocalCredential(
+  current: () => CreatedToken,
+  renew: () => Promise<CreatedToken>,
+  onRenewed: (next: CreatedToken) => void,
+  log = rootLogger,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = (delayMs: number): void => {
+    if (stopped) return;
+    timer = setTimeout(() => void attempt(), delayMs);
+    timer.unref();
+  };
+  const attempt = async (): Promise<void> => {
+    try {
+      const next = await renew();
+      if (stopped) return;
+      onRenewed(next);
+      log.info({ token: next.name, expiresAt: next.expiresAt }, 'renewed the credential of the local node');
+      if (next.expiresAt) schedule(renewalDelayMs(next.expiresAt));
+    } catch (err) {
+      log.warn({ err }, 'renewing the credential of the local node failed; retrying');
+      schedule(RENEWAL_RETRY_MS);
+    }
+  };
+  const { expiresAt } = current();
+  if (expiresAt) schedule(renewalDelayMs(expiresAt));
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
 /**
  * The node of `capstan up`: the node agent on the local Docker engine, the service proxy, and the DNS listener
  * pods use (the cluster DNS address on port 53). It acts with a node credential of its own through an
@@ -55,15 +101,29 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     nodeAddress: options.nodeAddress ?? plane.config.nodeAddress,
   };
   const podSubnet = options.podSubnet ?? plane.config.podSubnet;
-  const credential = await createToken(store, {
+  let credential = await createToken(store, {
     role: 'node',
     nodeName: config.nodeName,
     description: `credential of the local node ${config.nodeName} of capstan up`,
-    ttlSeconds: 24 * 3600,
+    ttlSeconds: LOCAL_CREDENTIAL_TTL_SECONDS,
   });
-  const nodeStore = new AuthorizedStore(store, { role: 'node', nodeName: config.nodeName, tokenName: credential.name });
+  // The identity follows the credential as it is renewed: the store reads `tokenName` at each call.
+  const identity: Identity = {
+    role: 'node',
+    nodeName: config.nodeName,
+    get tokenName() {
+      return credential.name;
+    },
+  };
+  const nodeStore = new AuthorizedStore(store, identity);
+  const stopRenewal = renewLocalCredential(
+    () => credential,
+    () => renewNodeCredential(store, identity),
+    (next) => (credential = next),
+  );
   const stops: (() => Promise<void>)[] = [
     () => store.delete('Token', undefined, credential.name).then(() => undefined),
+    async () => stopRenewal(),
   ];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

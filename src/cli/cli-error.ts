@@ -1,3 +1,4 @@
+import { certificateTimeFault } from '../sdk/certificate-time.ts';
 import { CapstanClientError } from '../sdk/errors.ts';
 
 /** A user-facing failure of a command: printed as one line (`error: ...`) and turned into a non-zero exit code. */
@@ -24,6 +25,8 @@ export function errorLine(err: unknown): string {
   if (err instanceof CapstanClientError) {
     switch (err.code) {
       case 'UNREACHABLE':
+        // The message says to check the clocks; "is the server running?" would send the user elsewhere.
+        if (certificateTimeFault(err)) return `error: ${oneLine(err.message)}`;
         return `error: ${oneLine(err.message)} (is the server running? start one with "capstan up", or set --server)`;
       case 'UNAUTHENTICATED':
         return `error: the server refused the token: ${oneLine(err.message)} (check --token, CAPSTAN_TOKEN or ~/.capstan/config)`;

@@ -1,5 +1,6 @@
 import type { HostPortMapping, Pod } from '../api/types.ts';
 import type { Logger } from '../util/logger.ts';
+import { MAX_TIMER_MS } from './certificate-rotation.ts';
 import type { ContainerInfo, PodContainers } from './runtime.ts';
 
 /** The agent's view of one pod on this node: its desired object and the containers the engine has for it. */
@@ -74,7 +75,10 @@ export class PodWorkers {
     this.concurrency = options.concurrency ?? 16;
   }
 
-  /** Syncs the pod now (or right after its current sync), or after `delayMs`. */
+  /**
+   * Syncs the pod now (or right after its current sync), or after `delayMs`. A delay beyond what setTimeout keeps
+   * (2^31-1 ms, about 24.8 days: it would fire at once) is waited for in steps.
+   */
   enqueue(uid: string, delayMs = 0): void {
     if (this.stopped || !this.records.has(uid)) return;
     const slot = this.slot(uid);
@@ -83,11 +87,13 @@ export class PodWorkers {
       if (slot.timer && slot.timerAt !== undefined && slot.timerAt <= at) return;
       clearTimeout(slot.timer);
       slot.timerAt = at;
+      const step = Math.min(delayMs, MAX_TIMER_MS);
       slot.timer = setTimeout(() => {
         slot.timer = undefined;
         slot.timerAt = undefined;
-        this.enqueue(uid);
-      }, delayMs);
+        if (step < delayMs) this.enqueue(uid, Math.max(0, at - Date.now()));
+        else this.enqueue(uid);
+      }, step);
       slot.timer.unref();
       return;
     }

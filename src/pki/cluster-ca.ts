@@ -131,6 +131,8 @@ export interface LeafOptions {
   lifetimeDays?: number;
   /** Instead of lifetimeDays. A lifetime under two minutes (tests of renewal) is not back-dated by a minute. */
   lifetimeSeconds?: number;
+  /** Valid from (default a minute ago): a later start is how a clock that runs behind sees a new certificate. */
+  notBefore?: Date;
 }
 
 /** A certificate signed by the cluster CA for a fresh P-256 key. */
@@ -160,8 +162,8 @@ export async function signPublicKey(ca: ClusterCa, publicKey: CryptoKey, options
     issuer: ca.cert.subject,
     publicKey,
     signingKey: ca.key,
-    notBefore: new Date(now - Math.min(60_000, lifetimeMs / 2)),
-    notAfter: new Date(now + lifetimeMs),
+    notBefore: options.notBefore ?? new Date(now - Math.min(60_000, lifetimeMs / 2)),
+    notAfter: new Date((options.notBefore?.getTime() ?? now) + lifetimeMs),
     signingAlgorithm: SIGNING_ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),

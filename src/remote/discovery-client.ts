@@ -8,6 +8,7 @@ import {
   verifyClusterInfo,
   type ClusterInfoDocument,
 } from '../pki/discovery.ts';
+import { clockSkewMessage } from '../sdk/certificate-time.ts';
 import type { Logger } from '../util/logger.ts';
 import { trustedTransport, unverifiedFetch } from './tls-transport.ts';
 
@@ -33,7 +34,8 @@ async function fetchDocument(url: string, doFetch: typeof fetch, how: string): P
   try {
     response = await doFetch(url, { signal: AbortSignal.timeout(15_000) });
   } catch (err) {
-    throw new CapstanError('UNAVAILABLE', `cannot fetch ${url} (${how}): ${cause(err)}`, { cause: err });
+    const why = clockSkewMessage(err, `the server at ${new URL(url).origin}`) ?? cause(err);
+    throw new CapstanError('UNAVAILABLE', `cannot fetch ${url} (${how}): ${why}`, { cause: err });
   }
   if (!response.ok) {
     throw new CapstanError(

@@ -4,6 +4,7 @@ import type { DocumentNode, FormattedExecutionResult, GraphQLFormattedError } fr
 import { print } from 'graphql/language/printer.js';
 import type { Client as SseClient } from 'graphql-sse';
 import type { Client as WsClient } from 'graphql-ws';
+import { clockSkewMessage } from './certificate-time.ts';
 import { CapstanClientError } from './errors.ts';
 import type { HttpPost } from './node-http.ts';
 
@@ -99,6 +100,9 @@ function describeCause(err: unknown): string {
 /** The CapstanClientError for whatever a transport rejected with: GraphQL errors, a close event, a socket error. */
 export function toClientError(err: unknown, endpoint: string): CapstanClientError {
   if (err instanceof CapstanClientError) return err;
+  // A certificate outside its validity period (a clock off on one side): say so, not "cannot reach".
+  const skew = clockSkewMessage(err, `the server at ${endpoint}`);
+  if (skew) return new CapstanClientError('UNREACHABLE', skew, { cause: err });
   if (Array.isArray(err) && err.every((e) => typeof e === 'object' && e !== null && 'message' in e)) {
     return CapstanClientError.fromGraphQLErrors(err as GraphQLFormattedError[]);
   }

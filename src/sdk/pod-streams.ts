@@ -1,6 +1,7 @@
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { ConnectionOptions, SecureContextOptions } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
+import { clockSkewMessage } from './certificate-time.ts';
 
 /**
  * Capstan's stream protocol (`capstan.stream.v1`), for exec with stdin and a TTY, attach and port-forward: one
@@ -123,7 +124,17 @@ export function openStream(options: StreamConnectOptions, path: string): Promise
         );
       });
     });
-    socket.once('error', (err) => reject(new StreamError('UNAVAILABLE', `${url.origin}: ${err.message}`)));
+    socket.once('error', (err) =>
+      reject(
+        new StreamError(
+          'UNAVAILABLE',
+          clockSkewMessage(err, `the server at ${url.origin}`) ?? `${url.origin}: ${err.message}`,
+          {
+            cause: err,
+          },
+        ),
+      ),
+    );
     socket.once('open', () => {
       if (socket.protocol !== STREAM_PROTOCOL) {
         socket.close(1002, 'protocol');
@@ -140,8 +151,9 @@ export class StreamError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StreamError';
   }
 }

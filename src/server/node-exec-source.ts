@@ -78,7 +78,7 @@ export class NodeExecSource implements ExecSource {
         post(url, token, payload, agent, answerMs, request.signal),
       ));
     } catch (err) {
-      throw unreachable(`${url.origin}: ${describeError(err)}`, err);
+      throw unreachable(`${url.origin}: ${describeError(err, `node ${nodeName}`)}`, err);
     }
     const record = parseRecord(text);
     if (status === 200) return toOutput(record, () => unreachable(`it sent a malformed answer: ${text.slice(0, 200)}`));

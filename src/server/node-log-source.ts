@@ -11,6 +11,7 @@ import {
 import type { Node, Pod } from '../api/types.ts';
 import { callDigest, nodeEndpoint, type NodeDialer } from '../pki/node-endpoint-tls.ts';
 import type { LogLine, LogSource, LogStreamOptions } from '../resolvers/logs.ts';
+import { clockSkewMessage } from '../sdk/certificate-time.ts';
 import type { Store } from '../store/store.ts';
 
 export interface NodeLogSourceOptions {
@@ -109,7 +110,7 @@ export class NodeLogSource implements LogSource {
         get(url, token, agent, options.signal!, this.options.answerTimeoutMs ?? 10_000),
       );
     } catch (err) {
-      throw unreachable(`${url.origin}: ${describeError(err)}`, err);
+      throw unreachable(`${url.origin}: ${describeError(err, `node ${nodeName}`)}`, err);
     }
     if (res.statusCode !== 200) {
       const body = await readSmall(res).catch(() => '');
@@ -146,8 +147,13 @@ function logUrl(node: Node, pod: Pod, options: LogStreamOptions): URL | string {
   return url;
 }
 
-/** An error's message, the first of an AggregateError's (a refused connection to every address). */
-export function describeError(err: unknown): string {
+/**
+ * An error's message, the first of an AggregateError's (a refused connection to every address); for a handshake
+ * that failed on a certificate's validity period, what to check (the clocks of this machine and of `peer`).
+ */
+export function describeError(err: unknown, peer?: string): string {
+  const skew = peer ? clockSkewMessage(err, peer, { self: 'the API server' }) : undefined;
+  if (skew) return skew;
   if (err instanceof AggregateError && err.errors[0] instanceof Error) return err.errors[0].message;
   return err instanceof Error ? err.message : String(err);
 }

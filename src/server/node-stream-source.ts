@@ -7,6 +7,7 @@ import type {
   PodStreamSource,
   StreamSession,
 } from '../resolvers/pod-streams.ts';
+import { clockSkewMessage } from '../sdk/certificate-time.ts';
 import { openStream, StreamError } from '../sdk/pod-streams.ts';
 import type { Store } from '../store/store.ts';
 import { fromPublicCode, sessionFromClientStream } from './stream-websocket.ts';
@@ -105,6 +106,8 @@ export class NodeStreamSource implements PodStreamSource {
       const stream = await openStream({ url: endpoint.origin, token, tls: await dialer.tlsOptionsFor(nodeName) }, path);
       return sessionFromClientStream(stream, remote.tty);
     } catch (err) {
+      const skew = clockSkewMessage(err, `node ${nodeName}`, { self: 'the API server' });
+      if (skew) throw unreachable(skew, err);
       if (!(err instanceof StreamError)) throw unreachable(String(err), err);
       if (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN') {
         throw unreachable(`it refused this API server's call: ${err.message}`, err);

@@ -88,7 +88,7 @@ export class NodeUsageSource implements UsageSource {
           readSmall(res, SUMMARY_LIMIT_CHARS).then(resolve, reject);
         });
         req.once('error', (err) =>
-          reject(err instanceof UntrustedNodeSerialError ? err : new Error(describeError(err))),
+          reject(err instanceof UntrustedNodeSerialError ? err : new Error(describeError(err, `node ${nodeName}`))),
         );
         req.end();
       });

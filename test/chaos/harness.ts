@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Agent, fetch } from 'undici';
+import WebSocket from 'ws';
+import { createCapstanClient, type CapstanClient } from '../../src/sdk/client.ts';
+import { TypedDocumentString } from '../../src/sdk/generated/graphql.ts';
 import { CA_FILE, CLIENT_CONFIG, netnsPath } from '../../scripts/cluster/layout.ts';
 
 /**
@@ -78,12 +81,60 @@ export function startHttpLoad(netns: string, targets: HttpTarget[], rate: number
 export class BedApi {
   private readonly dispatcher: Agent;
 
+  private subscriptions: CapstanClient | undefined;
+
   constructor(
     readonly url: string,
     private readonly token: string,
-    ca: string,
+    private readonly ca: string,
   ) {
     this.dispatcher = new Agent({ connect: { ca }, connections: 8, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  }
+
+  /**
+   * Watches the ConfigMaps in `namespace` over graphql-ws (wss, the cluster CA) from now on, as a dashboard or informer
+   * would: the names seen ADDED, and how many RESYNC events came (a RESYNC says a gap was filled by a snapshot).
+   */
+  watchWrites(namespace: string): {
+    added: Set<string>;
+    resyncs: () => number;
+    ended: () => string | undefined;
+    close(): Promise<void>;
+  } {
+    const ca = this.ca;
+    class BedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { ca });
+      }
+    }
+    this.subscriptions ??= createCapstanClient({ url: this.url, token: this.token, webSocketImpl: BedWebSocket });
+    const doc = new TypedDocumentString<
+      { watch: { type: string; object: { metadata: { name: string } } | null } },
+      { ns: string }
+    >(
+      'subscription ($ns: String) { watch(kind: ConfigMap, namespace: $ns) { type object { ... on ConfigMap { metadata { name } } } } }',
+    );
+    const sub = this.subscriptions.subscribe(doc, { ns: namespace });
+    const added = new Set<string>();
+    let resyncs = 0;
+    let ended: string | undefined;
+    void (async () => {
+      try {
+        for await (const { watch } of sub) {
+          if (watch.type === 'RESYNC') resyncs++;
+          else if (watch.type === 'ADDED' && watch.object) added.add(watch.object.metadata.name);
+        }
+        ended ??= 'the subscription completed';
+      } catch (err) {
+        ended = `the subscription failed: ${(err as Error).message}`;
+      }
+    })();
+    return {
+      added,
+      resyncs: () => resyncs,
+      ended: () => ended,
+      close: () => sub.close(),
+    };
   }
 
   /** The bed's own API server (host 0), or another server of the bed at `server`. */
@@ -116,6 +167,7 @@ export class BedApi {
   }
 
   async close(): Promise<void> {
+    await this.subscriptions?.close();
     await this.dispatcher.close();
   }
 }
@@ -136,10 +188,10 @@ export interface WriteLoad {
   peek(): { records: WriteRecord[] };
 }
 
-const CREATE_LEASE = `mutation ($lease: LeaseInput!) { createLease(lease: $lease) { metadata { name } } }`;
+const CREATE_CONFIG_MAP = `mutation ($cm: ConfigMapInput!) { createConfigMap(configMap: $cm) { metadata { name } } }`;
 
 /**
- * Creates Leases `w-<n>` in `namespace` back to back on `concurrency` lanes for at most `durationMs`, recording
+ * Creates ConfigMaps `w-<n>` in `namespace` back to back on `concurrency` lanes for at most `durationMs`, recording
  * which ones the API acknowledged. A failed write is recorded and the lane goes on after a short pause.
  */
 export function startWriteLoad(api: BedApi, namespace: string, durationMs: number, concurrency = 2): WriteLoad {
@@ -152,8 +204,8 @@ export function startWriteLoad(api: BedApi, namespace: string, durationMs: numbe
       const name = `w-${startedAt.toString(36)}-${next++}`;
       const t = Date.now() - startedAt;
       try {
-        await api.request(CREATE_LEASE, {
-          lease: { metadata: { name, namespace }, spec: { holderIdentity: 'chaos' } },
+        await api.request(CREATE_CONFIG_MAP, {
+          cm: { metadata: { name, namespace }, data: [{ key: 'writer', value: 'chaos' }] },
         });
         records.push({ t, ok: true, name });
       } catch (err) {
@@ -177,14 +229,14 @@ export function startWriteLoad(api: BedApi, namespace: string, durationMs: numbe
   };
 }
 
-/** Names of the Leases in `namespace` now, read back through the API. */
-export async function leaseNames(api: BedApi, namespace: string): Promise<Set<string>> {
-  const data = await api.request<{ leases: { items: { metadata: { name: string } }[] } }>(
-    `query ($ns: String) { leases(namespace: $ns) { items { metadata { name } } } }`,
+/** Names of the ConfigMaps in `namespace` now, read back through the API. */
+export async function writtenNames(api: BedApi, namespace: string): Promise<Set<string>> {
+  const data = await api.request<{ configMaps: { items: { metadata: { name: string } }[] } }>(
+    `query ($ns: String) { configMaps(namespace: $ns) { items { metadata { name } } } }`,
     { ns: namespace },
     30_000,
   );
-  return new Set(data.leases.items.map((l) => l.metadata.name));
+  return new Set(data.configMaps.items.map((c) => c.metadata.name));
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -15,7 +15,7 @@ import {
 } from './faults.ts';
 import {
   BedApi,
-  leaseNames,
+  writtenNames,
   perSecond,
   sleep,
   startHttpLoad,
@@ -28,6 +28,7 @@ import { parseDuration } from '../../src/cli/wait.ts';
 import { modelContainerKill } from './backoff-model.ts';
 import type { ScenarioResult } from './report.ts';
 import { startSentinelServer, startSentinelSet, type SentinelServer } from '../support/redis-sentinel.ts';
+import { SWARM_HOST, swarmNote, swarmRollout } from './swarm-rollout.ts';
 import { LOAD_HOST_NETNS, NS, deployWeb, listPods, live, waitReady, webTargets } from './workload.ts';
 
 /** What every scenario gets: the bed and an API client of its first server. */
@@ -182,7 +183,7 @@ export async function leaderKill(ctx: ChaosContext, options: { writeS?: number }
     await waitReady(api, replicas, 120_000);
     const recovered = seconds(Date.now() - killedAt);
     const records = await load.stop();
-    const present = await leaseNames(survivor, `${NS}-writes`);
+    const present = await writtenNames(survivor, `${NS}-writes`);
     const lost = acknowledged.filter((n) => !present.has(n)).length;
     const failedWrites = writeRecords.filter((r) => !r.ok).length;
     const pods = live(await listPods(api));
@@ -248,17 +249,33 @@ export async function redisKill(
   await deployWeb(bed, api, replicas);
   await ensureNamespace(api, `${NS}-writes`);
   const load = startHttpLoad(LOAD_HOST_NETNS, await webTargets(api), HTTP_RATE, (writeS + 120) * 1000);
-  const writes = startWriteLoad(api, `${NS}-writes`, writeS * 1000);
+  // A watch opened before the fault must carry every acknowledged write, or say RESYNC: never a silent gap.
+  const watch = api.watchWrites(`${NS}-writes`);
+  // The writers run on past the restart (at most 60 s more) until the API acknowledges writes again.
+  const writes = startWriteLoad(api, `${NS}-writes`, (writeS + 60) * 1000);
   await sleep(Math.min(10, writeS / 3) * 1000);
   const killedAt = Date.now();
   await killBedProcess(0, 'redis');
   await sleep(downS * 1000);
   await restartRedis();
   const restartedAt = Date.now();
+  const acknowledgedAfter = () =>
+    writes.peek().records.find((r) => r.ok && writes.startedAt + r.t >= restartedAt) ?? undefined;
+  await waitFor('an acknowledged write after the restart', 60_000, acknowledgedAfter).catch(() => undefined);
+  const rest = writes.startedAt + writeS * 1000 - Date.now();
+  if (rest > 0) await sleep(rest);
   const { records: writeRecords, acknowledged } = await writes.stop();
   const firstOkAfter = writeRecords.find((r) => r.ok && writes.startedAt + r.t >= restartedAt);
-  const present = await waitFor('the API answering after the restart', 60_000, () => leaseNames(api, `${NS}-writes`));
+  const present = await waitFor('the API answering after the restart', 60_000, () => writtenNames(api, `${NS}-writes`));
   const lost = acknowledged.filter((n) => !present.has(n));
+  const unseen = () => acknowledged.filter((n) => !watch.added.has(n));
+  await waitFor('the watch to carry every acknowledged write', 30_000, () =>
+    unseen().length === 0 || watch.resyncs() > 0 || watch.ended() ? true : undefined,
+  ).catch(() => undefined);
+  const watchGap = unseen().length;
+  const watchOk = watch.ended() === undefined && (watchGap === 0 || watch.resyncs() > 0);
+  const watchNote = `A watch of the ConfigMaps opened before the kill ${watch.ended() ? `ended (${watch.ended()})` : 'stayed open'} and carried ${acknowledged.length - watchGap} of the ${acknowledged.length} acknowledged writes, with ${watch.resyncs()} RESYNC.`;
+  await watch.close();
   // Controllers, scheduler, node agents and proxies must have reconnected to carry out a scale-up.
   await api.request(
     `mutation ($ns: String) { scale(kind: Deployment, namespace: $ns, name: "web", replicas: ${replicas + 1}) { __typename } }`,
@@ -281,8 +298,9 @@ export async function redisKill(
   return {
     id: 'redis-kill',
     title: `Redis SIGKILLed for ${downS} s under writes`,
-    criterion: 'zero acknowledged writes lost; controllers, agents and watches reconnect by themselves',
-    passed: lost.length === 0 && acknowledged.length > 0,
+    criterion:
+      'zero acknowledged writes lost; writes acknowledged again after the restart; controllers, agents and watches reconnect by themselves',
+    passed: lost.length === 0 && acknowledged.length > 0 && firstOkAfter !== undefined && watchOk,
     recoverySeconds: recovery,
     requests: records.length,
     failedRequests: failed,
@@ -294,6 +312,7 @@ export async function redisKill(
       `Redis (AOF, appendfsync everysec) SIGKILLed ${faultAt} s into the load and started again ${downS} s later.`,
       `Writes: ${acknowledged.length} acknowledged, all read back afterwards except ${lost.length}${lost.length ? ` (${lost.slice(0, 5).join(', ')})` : ''}; ${failedWrites.length} got an error while Redis was down (${codes || 'none'}): not acknowledged, so not lost.`,
       `First acknowledged write ${recovery ?? '–'} s after the kill. A scale-up to ${replicas + 1} afterwards was Ready ${scaled} s after the restart: controllers, the scheduler, node agents and proxies reconnected by themselves.`,
+      watchNote,
       `HTTP kept going on the proxies' last state: ${failed} of ${records.length} failed (${failures(records)}).`,
     ],
     series: series(records, writeRecords, Math.ceil(records.at(-1)!.t / 1000) + 1),
@@ -389,6 +408,13 @@ export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: num
   const pods = live(await listPods(api));
   say(`rolling-update: ${rolloutS} s, ${failed} of ${records.length} failed: ${failures(records)}`);
   const faultAt = seconds(startedAt - load.startedAt);
+  // Swarm on a quiet bed: Capstan's pods gone first, as Swarm's tasks were not there during Capstan's rollout.
+  await bed.capstanOk(['scale', '-n', NS, 'deployment/web', '--replicas', '0']);
+  await waitFor('the pods of web gone', 120_000, async () => ((await listPods(api)).length === 0 ? true : undefined));
+  const swarm = await swarmRollout(bed, replicas, 8080);
+  say(
+    `rolling-update: swarm ${swarm instanceof Error ? `failed: ${swarm.message}` : `${swarm.seconds.toFixed(1)} s, ${swarm.state}`}`,
+  );
   return {
     id: 'rolling-update',
     title: `Rolling update of ${replicas} replicas`,
@@ -401,7 +427,7 @@ export async function rollingUpdate(ctx: ChaosContext, options: { replicas?: num
     notes: [
       `\`capstan set image\` then \`capstan rollout status\` (maxSurge 1, maxUnavailable 0): ${status.code === 0 ? 'complete' : `exit ${status.code}`} in ${rolloutS} s.`,
       `${records.length} requests during the update; failed: ${failures(records)}.`,
-      `Swarm's \`service update\` of 10 replicas was not measured: no swarm runs on this machine (the engines are the bed's and shared ones).`,
+      ...swarmNote(`h${SWARM_HOST}`, replicas, rolloutS, swarm),
     ],
     series: series(records, undefined, Math.ceil(records.at(-1)!.t / 1000) + 1),
     faults: [faultAt],
@@ -702,7 +728,7 @@ export async function sentinelFailover(
     const { records: writeRecords, acknowledged } = await writes.stop();
     reading = false;
     await readLoop;
-    const present = await waitFor('the leases read back', 60_000, () => leaseNames(api, ns));
+    const present = await waitFor('the written ConfigMaps read back', 60_000, () => writtenNames(api, ns));
     const lost = acknowledged.filter((n) => !present.has(n));
     const failedWrites = writeRecords.filter((r) => !r.ok);
     const failedReads = reads.filter((r) => !r.ok);

@@ -1,4 +1,3 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import {
   CAPSTAN_BIN,
   CA_FILE,
@@ -11,7 +10,8 @@ import {
 import { teardown, type TeardownReport } from '../../scripts/cluster/down.ts';
 import { readState, type BedState } from '../../scripts/cluster/state.ts';
 import { bedStatus } from '../../scripts/cluster/status.ts';
-import { isAlive, run, type RunResult } from '../../scripts/cluster/system.ts';
+import { acquireBedLock as acquireLock, releaseBedLock as releaseLock } from '../../scripts/cluster/lock.ts';
+import { run, type RunResult } from '../../scripts/cluster/system.ts';
 import { bringUp } from '../../scripts/cluster/up.ts';
 
 /**
@@ -39,36 +39,6 @@ export interface TestBedOptions {
   nodes?: number;
   /** More `capstan node` flags (UpOptions.nodeArgs); a bed that is up is reused only with the same ones. */
   nodeArgs?: string[];
-}
-
-/**
- * One test file at a time uses the bed (its names and addresses are fixed): held from start to release, taken
- * over when its holder is dead. Outside the bed's folders, so that a teardown does not remove it.
- */
-const LOCK_FILE = '/run/capstan-cluster.lock';
-
-async function acquireLock(timeoutMs = 15 * 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    try {
-      await writeFile(LOCK_FILE, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = Number((await readFile(LOCK_FILE, 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
-      await rm(LOCK_FILE, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`the test bed is in use by process ${holder} (${LOCK_FILE})`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-}
-
-async function releaseLock(): Promise<void> {
-  const holder = Number((await readFile(LOCK_FILE, 'utf8').catch(() => '')).trim());
-  if (holder === process.pid) await rm(LOCK_FILE, { force: true });
 }
 
 function cliEnv(): NodeJS.ProcessEnv {
