@@ -47,6 +47,15 @@ export interface KindApi {
     name: string,
     options: { propagationPolicy?: sdk.PropagationPolicy; dryRun?: boolean },
   ): Promise<void>;
+  /** Replaces the object with `input`; CONFLICT unless it is still at `expectedResourceVersion`. */
+  update(
+    client: CapstanClient,
+    input: Record<string, unknown>,
+    expectedResourceVersion: string,
+    dryRun: boolean,
+  ): Promise<void>;
+  /** Absent for the kinds `capstan create` refuses (Node, Event: the SDK has no create document for them). */
+  create?(client: CapstanClient, input: Record<string, unknown>, dryRun: boolean): Promise<void>;
 }
 
 type ListResult = { items: AnyObject[]; resourceVersion: string };
@@ -75,137 +84,138 @@ function fromWatch(result: WatchResult): WatchMessage {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- one table of typed documents, checked by codegen */
-function namespaced(docs: {
+/** The generated SDK documents of one kind. The SDK has no create document for Node and Event. */
+interface KindDocuments {
   list: CapstanDocument<any, any>;
-  listField: string;
   get: CapstanDocument<any, any>;
-  getField: string;
   watch: CapstanDocument<any, any>;
   remove: CapstanDocument<any, any>;
-}): KindApi {
-  return {
-    list: async (client, args) => (await client.request(docs.list, { ...args }))[docs.listField] as ListResult,
-    get: async (client, namespace, name) =>
-      (await client.request(docs.get, { namespace, name }))[docs.getField] as AnyObject | null,
-    watch: (client, args) =>
-      mapSubscription(client.subscribe(docs.watch, { ...args }), (v) => fromWatch(v as WatchResult)),
-    remove: async (client, namespace, name, options) => {
-      await client.request(docs.remove, { namespace, name, ...options });
-    },
-  };
+  update: CapstanDocument<any, any>;
+  create?: CapstanDocument<any, any>;
 }
 
-function clusterScoped(docs: Parameters<typeof namespaced>[0]): KindApi {
+/**
+ * The operations of a kind from its documents: `field` names one object as an argument and a result
+ * (`replicationController`), `listField` the list query's result; a cluster-scoped kind sends no namespace.
+ */
+function kindApi(scope: 'namespaced' | 'cluster', field: string, listField: string, docs: KindDocuments): KindApi {
+  const namespaced = scope === 'namespaced';
+  const at = (namespace: string, name: string) => (namespaced ? { namespace, name } : { name });
+  const { create } = docs;
   return {
-    list: async (client, args) =>
-      (await client.request(docs.list, { labelSelector: args.labelSelector, fieldSelector: args.fieldSelector }))[
-        docs.listField
-      ] as ListResult,
-    get: async (client, _namespace, name) =>
-      (await client.request(docs.get, { name }))[docs.getField] as AnyObject | null,
-    watch: (client, args) =>
-      mapSubscription(
-        client.subscribe(docs.watch, {
-          labelSelector: args.labelSelector,
-          fieldSelector: args.fieldSelector,
-          sinceResourceVersion: args.sinceResourceVersion,
-        }),
-        (v) => fromWatch(v as WatchResult),
-      ),
-    remove: async (client, _namespace, name, options) => {
-      await client.request(docs.remove, { name, ...options });
+    list: async (client, { labelSelector, fieldSelector, ...where }) => {
+      const variables = namespaced ? { ...where, labelSelector, fieldSelector } : { labelSelector, fieldSelector };
+      return (await client.request(docs.list, variables))[listField] as ListResult;
     },
+    get: async (client, namespace, name) =>
+      (await client.request(docs.get, at(namespace, name)))[field] as AnyObject | null,
+    watch: (client, { namespace, ...selectors }) =>
+      mapSubscription(client.subscribe(docs.watch, namespaced ? { namespace, ...selectors } : selectors), (v) =>
+        fromWatch(v as WatchResult),
+      ),
+    remove: async (client, namespace, name, options) => {
+      await client.request(docs.remove, { ...at(namespace, name), ...options });
+    },
+    update: async (client, input, expectedResourceVersion, dryRun) => {
+      await client.request(docs.update, { [field]: input, expectedResourceVersion, dryRun });
+    },
+    ...(create
+      ? {
+          create: async (client: CapstanClient, input: Record<string, unknown>, dryRun: boolean) => {
+            await client.request(create, { [field]: input, dryRun });
+          },
+        }
+      : {}),
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** Every SDK document the CLI sends, by kind: the one table its verbs look a kind's operations up in. */
 export const KIND_API: Record<CliKind, KindApi> = {
-  Pod: namespaced({
+  Pod: kindApi('namespaced', 'pod', 'pods', {
     list: sdk.ListPodsDocument,
-    listField: 'pods',
     get: sdk.GetPodDocument,
-    getField: 'pod',
     watch: sdk.WatchPodsDocument,
     remove: sdk.DeletePodDocument,
+    update: sdk.UpdatePodDocument,
+    create: sdk.CreatePodDocument,
   }),
-  ReplicationController: namespaced({
+  ReplicationController: kindApi('namespaced', 'replicationController', 'replicationControllers', {
     list: sdk.ListReplicationControllersDocument,
-    listField: 'replicationControllers',
     get: sdk.GetReplicationControllerDocument,
-    getField: 'replicationController',
     watch: sdk.WatchReplicationControllersDocument,
     remove: sdk.DeleteReplicationControllerDocument,
+    update: sdk.UpdateReplicationControllerDocument,
+    create: sdk.CreateReplicationControllerDocument,
   }),
-  Deployment: namespaced({
+  Deployment: kindApi('namespaced', 'deployment', 'deployments', {
     list: sdk.ListDeploymentsDocument,
-    listField: 'deployments',
     get: sdk.GetDeploymentDocument,
-    getField: 'deployment',
     watch: sdk.WatchDeploymentsDocument,
     remove: sdk.DeleteDeploymentDocument,
+    update: sdk.UpdateDeploymentDocument,
+    create: sdk.CreateDeploymentDocument,
   }),
-  Service: namespaced({
+  Service: kindApi('namespaced', 'service', 'services', {
     list: sdk.ListServicesDocument,
-    listField: 'services',
     get: sdk.GetServiceDocument,
-    getField: 'service',
     watch: sdk.WatchServicesDocument,
     remove: sdk.DeleteServiceDocument,
+    update: sdk.UpdateServiceDocument,
+    create: sdk.CreateServiceDocument,
   }),
-  Endpoints: namespaced({
+  Endpoints: kindApi('namespaced', 'endpoints', 'endpointsList', {
     list: sdk.ListEndpointsListDocument,
-    listField: 'endpointsList',
     get: sdk.GetEndpointsDocument,
-    getField: 'endpoints',
     watch: sdk.WatchEndpointsDocument,
     remove: sdk.DeleteEndpointsDocument,
+    update: sdk.UpdateEndpointsDocument,
+    create: sdk.CreateEndpointsDocument,
   }),
-  Node: clusterScoped({
+  Node: kindApi('cluster', 'node', 'nodes', {
     list: sdk.ListNodesDocument,
-    listField: 'nodes',
     get: sdk.GetNodeDocument,
-    getField: 'node',
     watch: sdk.WatchNodesDocument,
     remove: sdk.DeleteNodeDocument,
+    update: sdk.UpdateNodeDocument,
   }),
-  Namespace: clusterScoped({
+  Namespace: kindApi('cluster', 'namespace', 'namespaces', {
     list: sdk.ListNamespacesDocument,
-    listField: 'namespaces',
     get: sdk.GetNamespaceDocument,
-    getField: 'namespace',
     watch: sdk.WatchNamespacesDocument,
     remove: sdk.DeleteNamespaceDocument,
+    update: sdk.UpdateNamespaceDocument,
+    create: sdk.CreateNamespaceDocument,
   }),
-  Event: namespaced({
+  Event: kindApi('namespaced', 'event', 'events', {
     list: sdk.ListEventsDocument,
-    listField: 'events',
     get: sdk.GetEventDocument,
-    getField: 'event',
     watch: sdk.WatchEventsDocument,
     remove: sdk.DeleteEventDocument,
+    update: sdk.UpdateEventDocument,
   }),
-  PersistentVolumeClaim: namespaced({
+  PersistentVolumeClaim: kindApi('namespaced', 'persistentVolumeClaim', 'persistentVolumeClaims', {
     list: sdk.ListPersistentVolumeClaimsDocument,
-    listField: 'persistentVolumeClaims',
     get: sdk.GetPersistentVolumeClaimDocument,
-    getField: 'persistentVolumeClaim',
     watch: sdk.WatchPersistentVolumeClaimsDocument,
     remove: sdk.DeletePersistentVolumeClaimDocument,
+    update: sdk.UpdatePersistentVolumeClaimDocument,
+    create: sdk.CreatePersistentVolumeClaimDocument,
   }),
-  ConfigMap: namespaced({
+  ConfigMap: kindApi('namespaced', 'configMap', 'configMaps', {
     list: sdk.ListConfigMapsDocument,
-    listField: 'configMaps',
     get: sdk.GetConfigMapDocument,
-    getField: 'configMap',
     watch: sdk.WatchConfigMapsDocument,
     remove: sdk.DeleteConfigMapDocument,
+    update: sdk.UpdateConfigMapDocument,
+    create: sdk.CreateConfigMapDocument,
   }),
-  Secret: namespaced({
+  Secret: kindApi('namespaced', 'secret', 'secrets', {
     list: sdk.ListSecretsDocument,
-    listField: 'secrets',
     get: sdk.GetSecretDocument,
-    getField: 'secret',
     watch: sdk.WatchSecretsDocument,
     remove: sdk.DeleteSecretDocument,
+    update: sdk.UpdateSecretDocument,
+    create: sdk.CreateSecretDocument,
   }),
 };

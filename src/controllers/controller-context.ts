@@ -4,7 +4,7 @@ import type { EventRecorder } from '../events/event-recorder.ts';
 import { Informer, type InformerOptions } from '../store/informer.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
-import type { PodRef } from './pod-status.ts';
+import type { PodRef } from './pod-state.ts';
 
 /**
  * Informers shared by every controller of one manager: one list+watch per kind (and namespace), whatever the

@@ -2,11 +2,12 @@ import { isCapstanError } from '../api/errors.ts';
 import type { Deployment, Pod, ReplicationController } from '../api/types.ts';
 import { selectorFromLabelSelector } from '../labels/selector.ts';
 import type { Informer } from '../store/informer.ts';
-import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
+import { objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { planDeployment, type DeploymentAction } from './deployment-plan.ts';
-import type { RCRef } from './deployment-util.ts';
-import { controllerRef } from './pod-status.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import type { RCRef } from './deployment-revisions.ts';
+import { controllerRef } from './ownership.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 export interface DeploymentControllerOptions {
   workers?: number;
@@ -22,23 +23,13 @@ export interface DeploymentControllerOptions {
  * a freshly created RC gets ALREADY_EXISTS instead of creating a duplicate; scaling writes absolute replica
  * counts, so repeating a step is harmless. That is why this controller needs no expectations.
  */
-export class DeploymentController implements Controller {
+export class DeploymentController extends QueueController {
   readonly name = 'deployment-controller';
-  private readonly queue = new WorkQueue();
   private readonly deployments: Informer<'Deployment'>;
-  private readonly workers: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: DeploymentControllerOptions = {},
-  ) {
-    this.workers = options.workers ?? 2;
-    this.deployments = ctx.informers.get('Deployment');
-    this.deployments.addHandler({
-      onAdd: (d) => this.queue.add(objectKey(d)),
-      onUpdate: (_previous, d) => this.queue.add(objectKey(d)),
-      onDelete: (d) => this.queue.add(objectKey(d)),
-    });
+  constructor(ctx: ControllerContext, options: DeploymentControllerOptions = {}) {
+    super(ctx, { workers: options.workers ?? 2, keyField: 'deployment' });
+    this.deployments = this.enqueueChanges('Deployment');
     ctx.informers.get('ReplicationController').addHandler({
       onAdd: (rc) => this.rcChanged(rc),
       onUpdate: (previous, rc) => {
@@ -49,16 +40,6 @@ export class DeploymentController implements Controller {
     });
     // Recreate waits for old pods to be gone, which no RC event reports: watch pod deletions too.
     ctx.informers.get('Pod').addHandler({ onDelete: (pod) => this.podDeleted(pod) });
-  }
-
-  run(): Promise<void> {
-    return runWorkers(this.queue, (key) => this.sync(key), this.workers, {
-      onError: (key, err) => this.ctx.logger.warn({ err: errorMessage(err), deployment: key }, 'sync failed'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   private rcChanged(rc: ReplicationController): void {
@@ -85,7 +66,7 @@ export class DeploymentController implements Controller {
     if (rc) this.rcChanged(rc);
   }
 
-  private async sync(key: string): Promise<ReconcileResult> {
+  protected async reconcile(key: string): Promise<ReconcileResult> {
     const { namespace, name } = splitKey(key);
     const d = this.deployments.get(namespace, name);
     if (!d) return;

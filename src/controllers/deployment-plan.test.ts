@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isCapstanError } from '../api/errors.ts';
 import type { Deployment, DeploymentSpec, ReplicationController } from '../api/types.ts';
 import { planDeployment, type DeploymentAction } from './deployment-plan.ts';
-import {
-  planRollback,
-  resolveFenceposts,
-  REVISION_ANNOTATION,
-  REVISION_HISTORY_ANNOTATION,
-} from './deployment-util.ts';
+import { planRollback, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from './deployment-revisions.ts';
+import { resolveFenceposts } from './deployment-status.ts';
 import { at, iso, newPod } from './test-fixtures.ts';
 
 function newDeployment(spec: Partial<DeploymentSpec> & { image?: string } = {}): Deployment {

@@ -7,17 +7,12 @@ import type {
   ReplicationController,
 } from '../api/types.ts';
 import { selectorFromLabelSelector } from '../labels/selector.ts';
-import {
-  computeDeploymentStatus,
-  ensureNewController,
-  isCompleteStatus,
-  maxRevision,
-  resolveFenceposts,
-  revisionOf,
-  type RCRef,
-} from './deployment-util.ts';
+import { ensureNewController, maxRevision, revisionOf, type RCRef } from './deployment-revisions.ts';
+import { computeDeploymentStatus, isCompleteStatus, resolveFenceposts } from './deployment-status.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { controllerRef, isPodTerminated, templatesEqualIgnoringHash } from './pod-status.ts';
+import { controllerRef } from './ownership.ts';
+import { isPodTerminated } from './pod-state.ts';
+import { templatesEqualIgnoringHash } from './pod-template-hash.ts';
 
 /** One write the deployment controller's apply step performs, in plan order. */
 export type DeploymentAction =

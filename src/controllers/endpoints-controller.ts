@@ -1,11 +1,12 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
-import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
+import { objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { computeEndpoints, endpointsEqual, hasSelector } from './endpoints-plan.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { matchesEqualitySelector } from './pod-status.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import { matchesEqualitySelector } from './ownership.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 export interface EndpointsControllerOptions {
   workers?: number;
@@ -20,32 +21,18 @@ export interface EndpointsControllerOptions {
  * Services without a selector are left alone (their Endpoints are the user's). The Endpoints of a deleted
  * Service are deleted.
  */
-export class EndpointsController implements Controller {
+export class EndpointsController extends QueueController {
   readonly name = 'endpoints-controller';
-  private readonly queue = new WorkQueue();
   private readonly services: Informer<'Service'>;
   private readonly endpoints: Informer<'Endpoints'>;
   private readonly nodes: Informer<'Node'>;
-  private readonly workers: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: EndpointsControllerOptions = {},
-  ) {
-    this.workers = options.workers ?? 4;
-    this.services = ctx.informers.get('Service');
-    this.endpoints = ctx.informers.get('Endpoints');
-    this.nodes = ctx.informers.get('Node');
-    this.services.addHandler({
-      onAdd: (s) => this.queue.add(objectKey(s)),
-      onUpdate: (_previous, s) => this.queue.add(objectKey(s)),
-      onDelete: (s) => this.queue.add(objectKey(s)),
-    });
+  constructor(ctx: ControllerContext, options: EndpointsControllerOptions = {}) {
+    super(ctx, { workers: options.workers ?? 4, keyField: 'service' });
+    this.services = this.enqueueChanges('Service');
     // Someone else rewrote or removed Endpoints this controller owns: put them back.
-    this.endpoints.addHandler({
-      onUpdate: (_previous, e) => this.queue.add(objectKey(e)),
-      onDelete: (e) => this.queue.add(objectKey(e)),
-    });
+    this.endpoints = this.enqueueChanges('Endpoints', ['update', 'delete']);
+    this.nodes = ctx.informers.get('Node');
     ctx.informers.get('Pod').addHandler({
       onAdd: (pod) => this.podChanged(pod),
       onUpdate: (previous, pod) => {
@@ -65,16 +52,6 @@ export class EndpointsController implements Controller {
     });
   }
 
-  run(): Promise<void> {
-    return runWorkers(this.queue, (key) => this.sync(key), this.workers, {
-      onError: (key, err) => this.ctx.logger.warn({ err: errorMessage(err), service: key }, 'sync failed'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
-  }
-
   private podChanged(pod: Pod): void {
     for (const service of this.ctx.informers.inNamespace('Service', pod.metadata.namespace)) {
       const selector = service.spec?.selector;
@@ -84,7 +61,7 @@ export class EndpointsController implements Controller {
     }
   }
 
-  private async sync(key: string): Promise<ReconcileResult> {
+  protected async reconcile(key: string): Promise<ReconcileResult> {
     const { namespace, name } = splitKey(key);
     const { store } = this.ctx;
     const service = this.services.get(namespace, name);

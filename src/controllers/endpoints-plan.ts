@@ -10,7 +10,8 @@ import type {
   ServicePort,
 } from '../api/types.ts';
 import { endpointIPRule } from '../api/validation/endpoint-ip.ts';
-import { isPodReady, isPodTerminated, matchesEqualitySelector } from './pod-status.ts';
+import { matchesEqualitySelector } from './ownership.ts';
+import { isPodReady, isPodTerminated } from './pod-state.ts';
 
 /** True when the endpoints controller manages this service's Endpoints: it has a non-empty selector. */
 export function hasSelector(service: Service): boolean {

@@ -1,10 +1,11 @@
 import { isCapstanError } from '../api/errors.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
-import { errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
+import type { ControllerContext } from './controller-context.ts';
 import { planGarbageCollection, type GarbageCollectionAction, type ObjectRef } from './garbage-collection-plan.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 /** The kinds that own or are owned: everything the collector looks at. */
 export const COLLECTED_KINDS = [
@@ -46,15 +47,16 @@ export interface GarbageCollectorOptions {
  * without a pass. Passes are also spaced by at least a few times the last one's duration, so that no trigger
  * pattern can keep the collector busy more than a fraction of the time; the full resync still runs every 30 s.
  */
-export class GarbageCollector implements Controller {
+export class GarbageCollector extends QueueController {
   readonly name = 'garbage-collector';
-  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 10_000 });
   private readonly resyncMs: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: GarbageCollectorOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: GarbageCollectorOptions = {}) {
+    super(ctx, {
+      workers: 1,
+      queue: { baseDelayMs: 100, maxDelayMs: 10_000 },
+      failure: 'garbage collection pass failed',
+    });
     this.resyncMs = options.resyncMs ?? 30_000;
     for (const kind of COLLECTED_KINDS) {
       ctx.informers.get(kind).addHandler({
@@ -80,15 +82,8 @@ export class GarbageCollector implements Controller {
   private lastPassMs = 0;
   private lastPassEnd = 0;
 
-  run(): Promise<void> {
+  protected override starting(): void {
     this.trigger();
-    return runWorkers(this.queue, () => this.pass(), 1, {
-      onError: (_key, err) => this.ctx.logger.warn({ err: errorMessage(err) }, 'garbage collection pass failed'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   private trigger(): void {
@@ -99,7 +94,7 @@ export class GarbageCollector implements Controller {
     else this.queue.add(PASS_KEY);
   }
 
-  private async pass(): Promise<ReconcileResult> {
+  protected async reconcile(): Promise<ReconcileResult> {
     const started = Date.now();
     try {
       return await this.passOnce();

@@ -3,8 +3,9 @@ import { NAMESPACE_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
 import { hasBatchDelete } from '../store/store.ts';
-import { errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import type { ControllerContext } from './controller-context.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 export interface NamespaceControllerOptions {
   /** Deletes in flight at once while emptying a namespace. Default 64. */
@@ -37,17 +38,14 @@ export const NAMESPACED_KINDS = [
  * that won the race against the mark), so an object created just before the mark is found by the next pass. Pods
  * bound to nodes leave when their node has stopped them; until then the namespace is looked at again.
  */
-export class NamespaceController implements Controller {
+export class NamespaceController extends QueueController {
   readonly name = 'namespace-controller';
-  private readonly queue = new WorkQueue();
   private readonly namespaces: Informer<'Namespace'>;
   private readonly concurrency: number;
   private readonly recheckMs: number;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: NamespaceControllerOptions = {},
-  ) {
+  constructor(ctx: ControllerContext, options: NamespaceControllerOptions = {}) {
+    super(ctx, { workers: 2, keyField: 'namespace' });
     this.concurrency = options.deleteConcurrency ?? 64;
     this.recheckMs = options.recheckMs ?? 1000;
     this.namespaces = ctx.informers.get('Namespace');
@@ -57,17 +55,7 @@ export class NamespaceController implements Controller {
     this.namespaces.addHandler({ onAdd: enqueue, onUpdate: (_previous, ns) => enqueue(ns) });
   }
 
-  run(): Promise<void> {
-    return runWorkers(this.queue, (key) => this.sync(key), 2, {
-      onError: (key, err) => this.ctx.logger.warn({ err: errorMessage(err), namespace: key }, 'sync failed'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
-  }
-
-  private async sync(name: string): Promise<ReconcileResult> {
+  protected async reconcile(name: string): Promise<ReconcileResult> {
     const { store } = this.ctx;
     const ns = await store.tryGet('Namespace', undefined, name);
     if (!ns?.metadata.deletionTimestamp) return;

@@ -2,11 +2,12 @@ import { isCapstanError } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { Informer } from '../store/informer.ts';
-import { deletePod, errorMessage, type Controller, type ControllerContext } from './controller-context.ts';
+import { deletePod, type ControllerContext } from './controller-context.ts';
 import { planNodeLifecycle, type NodeLifecycleAction } from './node-lifecycle-plan.ts';
-import type { PodRef } from './pod-status.ts';
+import type { PodRef } from './pod-state.ts';
 import { setPodCondition } from './scheduler-controller.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 export interface NodeLifecycleOptions {
   /** A node whose lease is older than this becomes Ready=Unknown. Default 20 s. */
@@ -28,17 +29,17 @@ const PASS_KEY = 'nodes';
  * One pass covers every node: the plan is O(nodes + bound pods), and a lease renewal of a healthy node, by far
  * the most frequent event, triggers nothing (the pass wakes itself when the next lease could go stale).
  */
-export class NodeLifecycleController implements Controller {
+export class NodeLifecycleController extends QueueController {
   readonly name = 'node-lifecycle-controller';
-  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 5_000 });
   private readonly nodes: Informer<'Node'>;
   private readonly leases: Informer<'Lease'>;
   private readonly pods: Informer<'Pod'>;
 
   constructor(
-    private readonly ctx: ControllerContext,
+    ctx: ControllerContext,
     private readonly options: NodeLifecycleOptions = {},
   ) {
+    super(ctx, { workers: 1, queue: { baseDelayMs: 100, maxDelayMs: 5_000 }, failure: 'node lifecycle pass failed' });
     this.nodes = ctx.informers.get('Node');
     this.leases = ctx.informers.get('Lease', { namespace: NODE_LEASE_NAMESPACE });
     this.pods = ctx.informers.get('Pod');
@@ -57,15 +58,8 @@ export class NodeLifecycleController implements Controller {
     this.pods.addHandler({ onAdd: podOnSickNode, onUpdate: (_previous, pod) => podOnSickNode(pod) });
   }
 
-  run(): Promise<void> {
+  protected override starting(): void {
     this.queue.add(PASS_KEY);
-    return runWorkers(this.queue, () => this.pass(), 1, {
-      onError: (_key, err) => this.ctx.logger.warn({ err: errorMessage(err) }, 'node lifecycle pass failed'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
   }
 
   private isReady(nodeName: string): boolean {
@@ -73,7 +67,7 @@ export class NodeLifecycleController implements Controller {
     return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   }
 
-  private async pass(): Promise<ReconcileResult> {
+  protected async reconcile(): Promise<ReconcileResult> {
     const leaseRenewTimes = new Map<string, string>();
     for (const lease of this.leases.list()) {
       if (lease.spec?.renewTime) leaseRenewTimes.set(lease.metadata.name, lease.spec.renewTime);

@@ -1,5 +1,5 @@
 import type { Node, NodeCondition, Pod, Taint } from '../api/types.ts';
-import { isPodReady, isPodTerminated, podRef, type PodRef } from './pod-status.ts';
+import { isPodReady, isPodTerminated, podRef, type PodRef } from './pod-state.ts';
 import { toleratesTaint } from './scheduler-plan.ts';
 
 export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';

@@ -1,17 +1,11 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Pod, ReplicationController } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
-import {
-  deletePod,
-  errorMessage,
-  objectKey,
-  splitKey,
-  type Controller,
-  type ControllerContext,
-} from './controller-context.ts';
+import { deletePod, errorMessage, objectKey, splitKey, type ControllerContext } from './controller-context.ts';
 import { ControllerExpectations } from './expectations.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
-import { controllerRef, matchesEqualitySelector, type PodRef } from './pod-status.ts';
+import { controllerRef, matchesEqualitySelector } from './ownership.ts';
+import { type PodRef } from './pod-state.ts';
 import {
   computeReplicationStatus,
   nextAvailabilityCheckMs,
@@ -21,7 +15,8 @@ import {
   type ReplicaFailure,
   type ReplicationAction,
 } from './replication-plan.ts';
-import { runWorkers, WorkQueue, type ReconcileResult } from './work-queue.ts';
+import { QueueController } from './queue-controller.ts';
+import type { ReconcileResult } from './work-queue.ts';
 
 export interface ReplicationControllerOptions {
   workers?: number;
@@ -38,21 +33,15 @@ export interface ReplicationControllerOptions {
  * any other event would count the old pods and create 3 more. The sync records the creates and deletes it
  * issues; the pod handlers count them off as they appear, and until then the plan makes no creates or deletes.
  */
-export class ReplicationControllerController implements Controller {
+export class ReplicationControllerController extends QueueController {
   readonly name = 'replication-controller';
-  private readonly queue = new WorkQueue();
   private readonly expectations = new ControllerExpectations();
   private readonly rcs: Informer<'ReplicationController'>;
-  private readonly workers: number;
   private readonly burst: number | undefined;
 
-  constructor(
-    private readonly ctx: ControllerContext,
-    options: ReplicationControllerOptions = {},
-  ) {
-    this.workers = options.workers ?? 4;
+  constructor(ctx: ControllerContext, options: ReplicationControllerOptions = {}) {
+    super(ctx, { workers: options.workers ?? 4, keyField: 'rc', failure: 'sync failed; retrying' });
     this.burst = options.burst;
-    this.rcs = ctx.informers.get('ReplicationController');
     ctx.informers.get('Pod').addHandler({
       onAdd: (pod) => {
         const owner = this.ownerKey(pod);
@@ -65,24 +54,11 @@ export class ReplicationControllerController implements Controller {
       onUpdate: (previous, pod) => this.podUpdated(previous, pod),
       onDelete: (pod) => this.podDeleted(pod),
     });
-    this.rcs.addHandler({
-      onAdd: (rc) => this.queue.add(objectKey(rc)),
-      onUpdate: (_previous, rc) => this.queue.add(objectKey(rc)),
-      onDelete: (rc) => {
-        this.expectations.delete(objectKey(rc));
-        this.queue.add(objectKey(rc));
-      },
-    });
-  }
-
-  run(): Promise<void> {
-    return runWorkers(this.queue, (key) => this.sync(key), this.workers, {
-      onError: (key, err) => this.ctx.logger.warn({ err: errorMessage(err), rc: key }, 'sync failed; retrying'),
-    });
-  }
-
-  stop(): void {
-    this.queue.shutdown();
+    // A deleted RC's expectations go before its key is queued: handlers run in the order they were added.
+    ctx.informers
+      .get('ReplicationController')
+      .addHandler({ onDelete: (rc) => this.expectations.delete(objectKey(rc)) });
+    this.rcs = this.enqueueChanges('ReplicationController');
   }
 
   /** The key of the RC controlling `pod`, if that RC is in the cache. */
@@ -124,7 +100,7 @@ export class ReplicationControllerController implements Controller {
     this.queue.add(owner);
   }
 
-  private async sync(key: string): Promise<ReconcileResult> {
+  protected async reconcile(key: string): Promise<ReconcileResult> {
     const { namespace, name } = splitKey(key);
     const rc = this.rcs.get(namespace, name);
     if (!rc) {

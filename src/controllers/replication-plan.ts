@@ -8,19 +8,18 @@ import type {
   ReplicationControllerStatus,
 } from '../api/types.ts';
 import { CapstanError } from '../api/errors.ts';
+import { controllerRef, matchesEqualitySelector } from './ownership.ts';
 import {
   availableInMs,
-  controllerRef,
   isPodActive,
   isPodAvailable,
   isPodReady,
   isPodTerminated,
-  matchesEqualitySelector,
   podRef,
   podRestartCount,
   readySinceMs,
   type PodRef,
-} from './pod-status.ts';
+} from './pod-state.ts';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync of one controller. */
 export const BURST_REPLICAS = 500;

@@ -2,7 +2,7 @@ import { isCapstanError } from '../api/errors.ts';
 import type { Node, Pod, PodCondition } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
 import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
-import { isPodTerminated } from './pod-status.ts';
+import { isPodTerminated } from './pod-state.ts';
 import { SchedulingSnapshot } from './scheduler-plan.ts';
 import { UnschedulablePods, type ClusterEvent, type Released } from './scheduling-queue.ts';
 import { WorkQueue } from './work-queue.ts';

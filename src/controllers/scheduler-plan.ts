@@ -1,6 +1,7 @@
 import { parseBytes, parseCpuMillis } from '../api/quantity.ts';
 import type { Labels, Node, Pod, Taint, Toleration } from '../api/types.ts';
-import { controllerRef, isPodTerminated } from './pod-status.ts';
+import { controllerRef } from './ownership.ts';
+import { isPodTerminated } from './pod-state.ts';
 
 /** Where a pod goes, or why it goes nowhere (kube-scheduler's "0/3 nodes are available: ..." message). */
 export type ScheduleResult = { nodeName: string } | { unschedulable: string };

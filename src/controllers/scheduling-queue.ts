@@ -1,5 +1,6 @@
 import type { Node, Pod } from '../api/types.ts';
 import { couldFitNode, waitsOnResources } from './scheduler-plan.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 /** What the scheduler learns from the informers that may let a pod kept aside fit now (kube-scheduler's events). */
 export type ClusterEvent =
@@ -84,7 +85,7 @@ export class UnschedulablePods {
   backoffMs(key: string): number {
     const attempts = this.attempts.get(key) ?? 0;
     if (attempts === 0) return 0;
-    return Math.min(this.initialBackoffMs * 2 ** (attempts - 1), this.maxBackoffMs);
+    return exponentialDelay(attempts - 1, { initialMs: this.initialBackoffMs, maxMs: this.maxBackoffMs });
   }
 
   /** A scheduling attempt of `pod` failed with `message` at `now`: keep it aside. */

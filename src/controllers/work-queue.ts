@@ -1,3 +1,5 @@
+import { exponentialDelay } from '../util/backoff.ts';
+
 /** Timers the queue uses; tests pass a fake that advances time by hand. */
 export interface QueueClock {
   now(): number;
@@ -87,7 +89,7 @@ export class WorkQueue {
   private nextBackoffMs(key: string): number {
     const failures = this.failures.get(key) ?? 0;
     this.failures.set(key, failures + 1);
-    return Math.min(this.baseDelayMs * 2 ** failures, this.maxDelayMs);
+    return exponentialDelay(failures, { initialMs: this.baseDelayMs, maxMs: this.maxDelayMs });
   }
 
   /** Reset the back-off of `key` (call after a successful reconcile). */

@@ -27,6 +27,7 @@ import type { ProbeRunner } from './prober.ts';
 import { runProbe } from './probes.ts';
 import { isLoopbackAddress } from './vxlan.ts';
 import type { ContainerRuntime, KnownContainer, NodeNetwork, RuntimeEvent } from './runtime.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 export interface NodeAgentOptions {
   /** Cluster state; the agent uses nothing else (a GraphQL-backed Store serves remote nodes). */
@@ -118,7 +119,7 @@ async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, tim
       const retriable = isCapstanError(err, 'UNAVAILABLE') || isCapstanError(err, 'CONFLICT');
       if (!retriable || Date.now() > deadline) throw err;
       log.warn({ err }, `${what} failed; retrying`);
-      await sleep(Math.min(2_000, 100 * 2 ** attempt));
+      await sleep(exponentialDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
     }
   }
 }
@@ -325,7 +326,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       }
       if (stopped) return;
       failures++;
-      await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)));
+      await sleep(exponentialDelay(failures, { initialMs: 250, maxMs: 5_000 }));
       // Events were missed while the stream was down (e.g. the engine restarted and stopped every container).
       await resync().catch((err: unknown) => log.warn({ err }, 'resync after engine reconnect failed'));
     }

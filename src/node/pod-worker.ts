@@ -5,6 +5,7 @@ import type { ContainerInfo, PodContainers } from './runtime.ts';
 
 /** The agent's view of one pod on this node: its desired object and the containers the engine has for it. */
 import type { PodConfig } from './pod-config.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 export interface PodRecord {
   uid: string;
@@ -149,7 +150,7 @@ export class PodWorkers {
         } catch (err) {
           // The engine or the store is unreachable, or something unexpected: retry with back-off, never crash.
           slot.errors++;
-          const delay = Math.min(30_000, 500 * 2 ** Math.min(slot.errors - 1, 6));
+          const delay = exponentialDelay(slot.errors - 1, { initialMs: 500, maxMs: 30_000 });
           this.options.logger?.warn({ err, pod: `${rec.namespace}/${rec.name}`, retryInMs: delay }, 'pod sync failed');
           this.enqueue(uid, delay);
         }

@@ -19,6 +19,7 @@ import { toCapstanError } from './errors.ts';
 import { kindOperations, unsupported, type KindOperations } from './operations.ts';
 import { trustedTransport, type TrustedTransport } from './tls-transport.ts';
 import { RemoteWatch, type MessageStream, type WatchMessage } from './remote-watch.ts';
+import { retryOnConflict } from '../store/retry-on-conflict.ts';
 
 export interface GraphQLStoreOptions {
   /** The API server (`http://host:7070`) or its GraphQL endpoint. */
@@ -207,27 +208,25 @@ export class GraphQLStore implements Store {
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
     const ops = this.ops(kind);
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(MUTATE_ATTEMPTS, async (write) => {
       const current = await this.get(kind, namespace, name);
       const next = await fn(structuredClone(current));
       if (!next) return current;
-      const write = { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
-      try {
-        if (!options.status) return await this.update(kind, write, options);
+      const changed = { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } };
+      return write(async () => {
+        if (!options.status) return await this.update(kind, changed, options);
         const specChanged =
           JSON.stringify(this.shapes.toInput(ops.input, next)) !==
           JSON.stringify(this.shapes.toInput(ops.input, current));
         let written: KindMap[K] = current;
         if (specChanged) {
-          written = await this.update(kind, write, options);
-          write.metadata.resourceVersion = written.metadata.resourceVersion;
+          written = await this.update(kind, changed, options);
+          changed.metadata.resourceVersion = written.metadata.resourceVersion;
         }
         if (JSON.stringify(next.status) === JSON.stringify(current.status) && specChanged) return written;
-        return await this.updateStatus(kind, write, options);
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT') || attempt >= MUTATE_ATTEMPTS) throw err;
-      }
-    }
+        return await this.updateStatus(kind, changed, options);
+      });
+    });
   }
 
   async delete<K extends Kind>(

@@ -2,6 +2,7 @@ import { CapstanError } from '../api/errors.ts';
 import type { Watch, WatchEvent, WatchEventType } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { toCapstanError } from './errors.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 /** One message of the API's `watch` subscription. */
 export interface WatchMessage {
@@ -108,7 +109,7 @@ export class RemoteWatch<T> implements Watch<T> {
       }
       if (this.closed) return;
       failures++;
-      await this.sleep(Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 10)));
+      await this.sleep(exponentialDelay(failures - 1, { initialMs: minMs, maxMs }));
     }
   }
 

@@ -17,6 +17,7 @@ import {
   type WriteOptions,
 } from './store.ts';
 import { deepFreeze } from './watch-hub.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 const log = logger.child({ component: 'read-cache' });
 
@@ -335,7 +336,7 @@ class KindCache {
     if (!expired && this.failures === 0) {
       log.warn({ err, kind: this.kind }, 'read cache lost the store: reads go to the store until it lists again');
     }
-    const delay = expired ? 0 : Math.min(this.retryDelayMs * 2 ** this.failures, 30_000);
+    const delay = expired ? 0 : exponentialDelay(this.failures, { initialMs: this.retryDelayMs, maxMs: 30_000 });
     if (!expired) this.failures++;
     this.retry = setTimeout(() => void this.load(), delay);
     // A cache must not keep a process alive whose store was closed under it.

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import { CapstanError } from '../api/errors.ts';
 import { isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
 import { buildFilter } from './object-filter.ts';
+import { finalize, isReleased, isTerminating, markDeleted, mergeUpdate, prepareCreate } from './object-lifecycle.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 import type {
   DeleteOptions,
   ListOptions,
@@ -14,6 +13,15 @@ import type {
   WatchOptions,
   WriteOptions,
 } from './store.ts';
+import {
+  alreadyExists,
+  assertAddressed,
+  assertValid,
+  modifiedConcurrently,
+  namespaceTerminating,
+  notFound,
+  staleVersion,
+} from './store-errors.ts';
 
 interface Change {
   rv: number;
@@ -24,10 +32,12 @@ interface Change {
 }
 
 /**
- * A `Store` in memory for unit tests of code that works through the store (the node agent): compare-and-set by
- * resourceVersion, generation, graceful deletion of bound pods and finalizers, list and watch with selectors, as
- * `RedisStore` has them, without Redis. It does no defaulting, validation or admission; the store's own tests and
- * every integration test use the real one.
+ * A `Store` in memory for unit tests of code that works through the store (the node agent), keeping the rules of
+ * object-lifecycle.ts as `RedisStore` does (defaults, generation, finalizers, Foreground/Orphan propagation, a
+ * bound pod's grace period, a namespace's Terminating phase), its validation and its refusals
+ * (store-errors.ts), with compare-and-set by resourceVersion and list and watch with selectors; the store
+ * contract test (test/store-contract.test.ts) runs one suite over both. Unlike `RedisStore` it runs no admission
+ * and creates objects in a namespace nobody created, so unit tests need not set up namespaces.
  */
 export class MemoryStore implements Store {
   private readonly objects = new Map<string, KubeObject>();
@@ -39,7 +49,7 @@ export class MemoryStore implements Store {
 
   async get<K extends Kind>(kind: K, namespace: string | undefined, name: string): Promise<KindMap[K]> {
     const found = await this.tryGet(kind, namespace, name);
-    if (!found) throw new CapstanError('NOT_FOUND', `${kind} ${namespace ? `${namespace}/` : ''}${name} not found`);
+    if (!found) throw notFound(kind, namespace, name);
     return found;
   }
 
@@ -65,37 +75,21 @@ export class MemoryStore implements Store {
   }
 
   async create<K extends Kind>(kind: K, input: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]> {
-    const object = structuredClone(input) as unknown as KubeObject;
-    const namespace = isNamespaced(kind) ? (object.metadata.namespace ?? 'default') : undefined;
-    const name = object.metadata.name || `${object.metadata.generateName ?? 'obj-'}${randomUUID().slice(0, 5)}`;
+    const object = prepareCreate(kind, input);
+    assertValid(object);
+    const { namespace, name } = object.metadata;
     const k = key(kind, namespace, name);
-    if (this.objects.has(k)) throw new CapstanError('ALREADY_EXISTS', `${kind} ${name} already exists`);
-    if (
-      namespace &&
-      kind !== 'Namespace' &&
-      this.objects.get(key('Namespace', undefined, namespace))?.metadata.deletionTimestamp
-    ) {
-      throw new CapstanError('FORBIDDEN', `namespace ${namespace} is being terminated`);
-    }
-    const stored: KubeObject = {
-      ...object,
-      kind,
-      metadata: {
-        ...object.metadata,
-        name,
-        ...(namespace ? { namespace } : {}),
-        uid: randomUUID(),
-        creationTimestamp: new Date().toISOString(),
-        generation: 1,
-        resourceVersion: '',
-      },
-    } as KubeObject;
-    if (options?.dryRun) return stored as KindMap[K];
-    return this.write(kind, k, stored, 'create') as KindMap[K];
+    if (this.objects.has(k)) throw alreadyExists(kind, namespace, name);
+    const home = namespace === undefined ? undefined : this.objects.get(key('Namespace', undefined, namespace));
+    if (home && isTerminating(home)) throw namespaceTerminating(namespace);
+    if (options?.dryRun) return object as KindMap[K];
+    return this.store(kind, k, object, 'create') as KindMap[K];
   }
 
   async update<K extends Kind>(kind: K, input: ObjectInput<KindMap[K]>, options?: WriteOptions): Promise<KindMap[K]> {
-    return this.replace(kind, input, false, options);
+    return this.conditionalWrite(kind, input, 'update', options, (current) =>
+      mergeUpdate(current, input as KubeObject),
+    );
   }
 
   async updateStatus<K extends Kind>(
@@ -103,7 +97,10 @@ export class MemoryStore implements Store {
     input: ObjectInput<KindMap[K]>,
     options?: WriteOptions,
   ): Promise<KindMap[K]> {
-    return this.replace(kind, input, true, options);
+    return this.conditionalWrite(kind, input, 'updateStatus', options, (current) => ({
+      ...current,
+      status: input.status,
+    }));
   }
 
   async mutate<K extends Kind>(
@@ -113,17 +110,14 @@ export class MemoryStore implements Store {
     fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
-    for (;;) {
+    return retryOnConflict(Infinity, async (write) => {
       const current = await this.get(kind, namespace, name);
       const next = await fn(structuredClone(current));
-      if (!next) return current;
-      try {
-        const input = next as unknown as ObjectInput<KindMap[K]>;
-        return options.status ? await this.updateStatus(kind, input, options) : await this.update(kind, input, options);
-      } catch (err) {
-        if (!(err instanceof CapstanError) || err.code !== 'CONFLICT') throw err;
-      }
-    }
+      if (next === undefined) return current;
+      let desired = mergeUpdate(current, next);
+      if (options.status) desired = { ...desired, status: next.status };
+      return write(async () => this.write(current, desired, options.status ? 'updateStatus' : 'update', options));
+    }) as Promise<KindMap[K]>;
   }
 
   async delete<K extends Kind>(
@@ -132,34 +126,13 @@ export class MemoryStore implements Store {
     name: string,
     options: DeleteOptions = {},
   ): Promise<KindMap[K]> {
-    const k = key(kind, namespace, name);
-    const current = this.objects.get(k);
-    if (!current) throw new CapstanError('NOT_FOUND', `${kind} ${name} not found`);
+    const current = await this.get(kind, namespace, name);
     if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
-      throw new CapstanError(
-        'CONFLICT',
-        `${kind} ${name} changed (resourceVersion ${current.metadata.resourceVersion})`,
-      );
+      throw staleVersion(kind, namespace, name, options.resourceVersion, current.metadata.resourceVersion);
     }
-    const pod = kind === 'Pod' ? (current as KindMap['Pod']) : undefined;
-    const grace = options.gracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds ?? 30;
-    const graceful = pod?.spec?.nodeName !== undefined && grace > 0;
-    if (graceful || (current.metadata.finalizers?.length ?? 0) > 0) {
-      if (current.metadata.deletionTimestamp) return structuredClone(current) as KindMap[K];
-      const marked = {
-        ...current,
-        metadata: {
-          ...current.metadata,
-          deletionTimestamp: new Date().toISOString(),
-          ...(graceful ? { deletionGracePeriodSeconds: grace } : {}),
-        },
-      } as KubeObject;
-      return this.write(kind, k, marked, 'delete') as KindMap[K];
-    }
-    this.objects.delete(k);
-    this.count(kind, 'delete');
-    this.publish({ rv: ++this.rv, kind, type: 'DELETED', object: freeze(current) });
-    return structuredClone(current) as KindMap[K];
+    const desired = markDeleted(current, options);
+    if (options.dryRun) return desired as KindMap[K];
+    return this.write(current, desired, 'delete', {}) as KindMap[K];
   }
 
   watch<K extends Kind>(kind: K, options: WatchOptions = {}): Watch<KindMap[K]> {
@@ -213,70 +186,62 @@ export class MemoryStore implements Store {
     this.watchers.clear();
   }
 
-  private async replace<K extends Kind>(
+  /** Update/updateStatus: read, check the caller's precondition, build, write. */
+  private async conditionalWrite<K extends Kind>(
     kind: K,
     input: ObjectInput<KindMap[K]>,
-    statusOnly: boolean,
-    options?: WriteOptions,
+    verb: string,
+    options: WriteOptions = {},
+    build: (current: KubeObject) => KubeObject,
   ): Promise<KindMap[K]> {
-    const object = input as unknown as KubeObject;
-    const namespace = isNamespaced(kind) ? (object.metadata.namespace ?? 'default') : undefined;
-    const k = key(kind, namespace, object.metadata.name);
-    const current = this.objects.get(k);
-    if (!current) throw new CapstanError('NOT_FOUND', `${kind} ${object.metadata.name} not found`);
-    const expected = object.metadata.resourceVersion;
-    if (expected && expected !== current.metadata.resourceVersion) {
-      throw new CapstanError(
-        'CONFLICT',
-        `${kind} ${object.metadata.name} changed (resourceVersion ${current.metadata.resourceVersion})`,
-      );
+    assertAddressed(kind, input);
+    const { namespace, name = '', resourceVersion } = input.metadata;
+    const current = (await this.get(kind, namespace, name)) as KubeObject;
+    if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
+      throw staleVersion(kind, namespace, name, resourceVersion, current.metadata.resourceVersion);
     }
-    let next: KubeObject;
-    if (statusOnly) {
-      next = { ...current, status: structuredClone((object as { status?: unknown }).status) } as KubeObject;
-    } else {
-      const { status: _status, metadata, ...rest } = structuredClone(object) as KubeObject & { status?: unknown };
-      const specChanged = !isDeepStrictEqual((rest as { spec?: unknown }).spec, (current as { spec?: unknown }).spec);
-      next = {
-        ...rest,
-        ...('status' in current ? { status: (current as { status?: unknown }).status } : {}),
-        metadata: {
-          ...current.metadata,
-          labels: metadata.labels,
-          annotations: metadata.annotations,
-          ownerReferences: metadata.ownerReferences,
-          finalizers: metadata.finalizers,
-          generation: (current.metadata.generation ?? 1) + (specChanged ? 1 : 0),
-        },
-      } as KubeObject;
-      if (
-        next.metadata.deletionTimestamp &&
-        !(next.metadata.finalizers?.length ?? 0) &&
-        current.metadata.finalizers?.length
-      ) {
-        if (options?.dryRun) return next as KindMap[K];
-        this.objects.delete(k);
-        this.count(kind, 'update');
-        this.publish({ rv: ++this.rv, kind, type: 'DELETED', object: freeze(current) });
-        return next as KindMap[K];
-      }
-    }
-    if (options?.dryRun) return next as KindMap[K];
-    return this.write(kind, k, next, statusOnly ? 'updateStatus' : 'update', current) as KindMap[K];
+    return this.write(current, build(current), verb, options) as KindMap[K];
   }
 
-  private write(kind: string, k: string, object: KubeObject, verb: string, previous?: KubeObject): KubeObject {
+  /**
+   * Writes `desired` over `current` as `RedisStore.write` does: finalized, validated (a delete's mark is not),
+   * removed instead when it is deleted and released, skipped when it changes nothing, and refused with CONFLICT
+   * when the stored object is no longer `current`.
+   */
+  private write(current: KubeObject, desired: KubeObject, verb: string, options: WriteOptions): KubeObject {
+    const object = finalize(current, desired);
+    if (verb !== 'delete') assertValid(object, current);
+    const remove = object.metadata.deletionTimestamp !== undefined && isReleased(object);
+    if (!remove && storedState(object) === storedState(current)) return structuredClone(current);
+    if (options.dryRun) return object;
+    const { kind } = current;
+    const { namespace, name } = current.metadata;
+    const k = key(kind, namespace, name);
+    const stored = this.objects.get(k);
+    if (!stored) throw notFound(kind as Kind, namespace, name);
+    if (stored.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw modifiedConcurrently(kind as Kind, namespace, name);
+    }
+    if (!remove) return this.store(kind, k, object, verb, stored);
+    const rv = ++this.rv;
+    const last = freeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as KubeObject);
+    this.objects.delete(k);
+    this.count(kind, verb);
+    this.publish({ rv, kind, type: 'DELETED', object: last, previous: stored });
+    return structuredClone(last);
+  }
+
+  private store(kind: string, k: string, object: KubeObject, verb: string, previous?: KubeObject): KubeObject {
     const rv = ++this.rv;
     const stored = freeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as KubeObject);
-    const before = previous ?? this.objects.get(k);
     this.objects.set(k, stored);
     this.count(kind, verb);
     this.publish({
       rv,
       kind,
-      type: before ? 'MODIFIED' : 'ADDED',
+      type: previous ? 'MODIFIED' : 'ADDED',
       object: stored,
-      ...(before ? { previous: before } : {}),
+      ...(previous ? { previous } : {}),
     });
     return structuredClone(stored);
   }
@@ -294,6 +259,12 @@ export class MemoryStore implements Store {
 
 function key(kind: string, namespace: string | undefined, name: string): string {
   return isNamespaced(kind as Kind) ? `${kind}:${namespace ?? 'default'}/${name}` : `${kind}:${name}`;
+}
+
+/** An object as the store compares it: everything but its resourceVersion. */
+function storedState(object: KubeObject): string {
+  const { resourceVersion: _rv, ...metadata } = object.metadata;
+  return JSON.stringify({ ...object, metadata });
 }
 
 function freeze<T extends object>(value: T): T {

@@ -1,19 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { applyDefaults } from '../api/defaults.ts';
 import { CapstanError, isCapstanError } from '../api/errors.ts';
-import {
-  API_VERSIONS,
-  FOREGROUND_FINALIZER,
-  isNamespaced,
-  NAMESPACE_FINALIZER,
-  ORPHAN_FINALIZER,
-} from '../api/types.ts';
+import { isNamespaced } from '../api/types.ts';
 import type { Kind, KindMap, KubeObject, ObjectInput } from '../api/types.ts';
-import { validateObject } from '../api/validation.ts';
 import { logger } from '../util/logger.ts';
 import { storeOps } from '../util/metrics.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { finalize, isReleased, isTerminating, markDeleted, mergeUpdate, prepareCreate } from './object-lifecycle.ts';
 import { buildFilter, matchView } from './object-filter.ts';
 import {
   DEFAULT_REDIS_URL,
@@ -23,8 +15,20 @@ import {
   redisConnectionUrl,
 } from './redis-url.ts';
 import { describeSentinel, sentinelClientOptions, sentinelFromEnv, type SentinelConfig } from './redis-sentinel.ts';
+import { retryOnConflict, type WriteStep } from './retry-on-conflict.ts';
 import { replicaWaitFromEnv, waitForReplicas, type ReplicaWait } from './replica-wait.ts';
-import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, UPDATE_SCRIPT } from './scripts.ts';
+import {
+  alreadyExists,
+  assertAddressed,
+  assertValid,
+  describeObject,
+  modifiedConcurrently,
+  namespaceMissing,
+  namespaceTerminating,
+  notFound,
+  staleVersion,
+} from './store-errors.ts';
+import { CREATE_SCRIPT, DELETE_BATCH_SCRIPT, LIST_SCRIPT, scriptRefusal, UPDATE_SCRIPT } from './scripts.ts';
 import type {
   AdmissionPlugin,
   BatchDeleteResult,
@@ -84,7 +88,6 @@ const LIST_CHUNK = 500;
 /** Objects per DELETE_BATCH_SCRIPT call: big enough to spare round trips, small enough not to stall Redis. */
 const DELETE_CHUNK = 500;
 const MUTATE_ATTEMPTS = 50;
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** Connects to Redis, loads the scripts and returns a Store over it. */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
@@ -129,8 +132,6 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   if (options.ensureDefaultNamespace ?? true) await store.ensureNamespace('default');
   return store;
 }
-
-type Json = Record<string, unknown>;
 
 class RedisStoreImpl implements RedisStore {
   private readonly counters: StoreStats = { roundTrips: 0 };
@@ -260,7 +261,7 @@ class RedisStoreImpl implements RedisStore {
   ): Promise<KindMap[K]> {
     const generated = !input.metadata.name && input.metadata.generateName;
     for (let attempt = 0; ; attempt++) {
-      const object = await this.admit('create', this.prepareCreate(kind, input), undefined, options);
+      const object = await this.admit('create', prepareCreate(kind, input), undefined, options);
       assertValid(object);
       if (options.dryRun) {
         if (await this.tryGet(kind, object.metadata.namespace, object.metadata.name)) {
@@ -322,22 +323,14 @@ class RedisStoreImpl implements RedisStore {
     fn: (current: KindMap[K]) => KindMap[K] | undefined | Promise<KindMap[K] | undefined>,
     options: WriteOptions & { status?: boolean } = {},
   ): Promise<KindMap[K]> {
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    return this.retryWrites(kind, namespace, name, false, async (write) => {
       const current = await this.get(kind, namespace, name);
       const next = await fn(structuredClone(current));
       if (next === undefined) return current;
       let desired = mergeUpdate(current, next);
       if (options.status) desired = { ...desired, status: next.status };
-      try {
-        return (await this.write(kind, current, desired, options)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT')) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
-    );
+      return (await write(() => this.write(kind, current, desired, options))) as KindMap[K];
+    });
   }
 
   async delete<K extends Kind>(
@@ -346,23 +339,15 @@ class RedisStoreImpl implements RedisStore {
     name: string,
     options: DeleteOptions = {},
   ): Promise<KindMap[K]> {
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    return this.retryWrites(kind, namespace, name, Boolean(options.resourceVersion), async (write) => {
       const current = (await this.get(kind, namespace, name)) as KubeObject;
       if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, options.resourceVersion, current.metadata.resourceVersion);
       }
       const desired = markDeleted(current, options);
-      try {
-        if (options.dryRun) return desired as KindMap[K];
-        return (await this.write(kind, current, desired, {}, true)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT') || options.resourceVersion) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
-    );
+      if (options.dryRun) return desired as KindMap[K];
+      return (await write(() => this.write(kind, current, desired, {}, true))) as KindMap[K];
+    });
   }
 
   async deleteBatch(
@@ -375,7 +360,7 @@ class RedisStoreImpl implements RedisStore {
     let chunk: (string | number)[] = [];
     for (const current of objects) {
       const object = finalize(current, markDeleted(current, options));
-      const remove = !(object.metadata.finalizers?.length ?? 0) && !keepsForGrace(object);
+      const remove = isReleased(object);
       const json = encode(object);
       if (!remove && json === encode(current)) continue;
       const { namespace, name } = current.metadata;
@@ -450,36 +435,6 @@ class RedisStoreImpl implements RedisStore {
 
   // -------------------------------------------------------------------------------------------------------------
 
-  private prepareCreate(kind: Kind, input: ObjectInput): KubeObject {
-    const source = structuredClone(input) as KubeObject;
-    const meta = source.metadata;
-    let name = meta.name ?? '';
-    if (!name && meta.generateName) name = meta.generateName + randomSuffix();
-    const object: KubeObject = applyDefaults({
-      ...source,
-      apiVersion: source.apiVersion ?? API_VERSIONS[kind],
-      kind,
-      metadata: {
-        ...meta,
-        name,
-        uid: randomUUID(),
-        resourceVersion: '',
-        generation: 1,
-        creationTimestamp: new Date().toISOString(),
-      },
-    });
-    const metadata = object.metadata as unknown as Json;
-    delete metadata.deletionTimestamp;
-    delete metadata.deletionGracePeriodSeconds;
-    delete metadata.resourceVersion;
-    if (isNamespaced(kind)) object.metadata.namespace = meta.namespace || 'default';
-    else delete object.metadata.namespace;
-    if (source.kind && source.kind !== kind) {
-      throw CapstanError.invalid([{ field: 'kind', message: `must be ${kind}, got ${source.kind}` }]);
-    }
-    return object;
-  }
-
   /** Update/updateStatus: read, check the caller's precondition, build, write; retry races when unconditional. */
   private async conditionalWrite<K extends Kind>(
     kind: K,
@@ -487,25 +442,37 @@ class RedisStoreImpl implements RedisStore {
     options: WriteOptions,
     build: (current: KubeObject) => KubeObject,
   ): Promise<KindMap[K]> {
-    const { namespace, name, resourceVersion } = input.metadata;
-    if (!name) throw CapstanError.invalid([{ field: 'metadata.name', message: 'Required value: name is required' }]);
-    if (input.kind && input.kind !== kind) {
-      throw CapstanError.invalid([{ field: 'kind', message: `must be ${kind}, got ${input.kind}` }]);
-    }
-    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    assertAddressed(kind, input);
+    const { namespace, name = '', resourceVersion } = input.metadata;
+    return this.retryWrites(kind, namespace, name, Boolean(resourceVersion), async (write) => {
       const current = (await this.get(kind, namespace, name)) as KubeObject;
       if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
         throw staleVersion(kind, namespace, name, resourceVersion, current.metadata.resourceVersion);
       }
-      try {
-        return (await this.write(kind, current, build(current), options)) as KindMap[K];
-      } catch (err) {
-        if (!isCapstanError(err, 'CONFLICT') || resourceVersion) throw err;
-      }
-    }
-    throw new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} is changing too fast: gave up after retries`,
+      return (await write(() => this.write(kind, current, build(current), options))) as KindMap[K];
+    });
+  }
+
+  /**
+   * Runs a read-modify-write until it is not in a race; a caller's precondition (`resourceVersion`) is tried once,
+   * its CONFLICT returned as it is.
+   */
+  private retryWrites<T>(
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    precondition: boolean,
+    attempt: (write: WriteStep) => Promise<T>,
+  ): Promise<T> {
+    if (precondition) return retryOnConflict(1, attempt);
+    return retryOnConflict(
+      MUTATE_ATTEMPTS,
+      attempt,
+      () =>
+        new CapstanError(
+          'CONFLICT',
+          `${describeObject(kind, namespace, name)} is changing too fast: gave up after retries`,
+        ),
     );
   }
 
@@ -523,14 +490,9 @@ class RedisStoreImpl implements RedisStore {
     let object = finalize(current, desired);
     if (!deleting) {
       object = await this.admit('update', object, current, options);
-      const violations = validateObject(object, current);
-      if (violations.length > 0)
-        throw CapstanError.invalid(violations, describe(kind, current.metadata.namespace, current.metadata.name));
+      assertValid(object, current);
     }
-    const remove =
-      object.metadata.deletionTimestamp !== undefined &&
-      !(object.metadata.finalizers?.length ?? 0) &&
-      !keepsForGrace(object);
+    const remove = object.metadata.deletionTimestamp !== undefined && isReleased(object);
     const json = encode(object);
     if (!remove && json === encode(current)) return current;
     if (options.dryRun) return object;
@@ -549,7 +511,7 @@ class RedisStoreImpl implements RedisStore {
           this.streamMaxLen,
           JSON.stringify(matchView(current)),
           remove ? '1' : '0',
-          object.metadata.deletionTimestamp ? '1' : '0',
+          isTerminating(object) ? '1' : '0',
         ),
       );
       await this.replicated(kind);
@@ -612,7 +574,7 @@ class RedisStoreImpl implements RedisStore {
       return result;
     } catch (err) {
       storeOps.inc({ op, kind, outcome: 'error' });
-      if (err instanceof Error && /ALREADY_EXISTS|NOT_FOUND|CONFLICT|NAMESPACE_/.test(err.message)) throw err;
+      if (scriptRefusal(err)) throw err;
       throw unavailable(err);
     }
   }
@@ -643,119 +605,6 @@ function decode(json: string, rv: string): KubeObject {
   return object;
 }
 
-/**
- * Applies an update's fields to the current object: spec, the payload of spec-less kinds, and the user-owned
- * metadata (labels, annotations, ownerReferences, finalizers) come from `next`; identity, timestamps and status
- * stay as stored.
- */
-function mergeUpdate(current: KubeObject, next: KubeObject | ObjectInput): KubeObject {
-  const { metadata, status: _status, apiVersion: _apiVersion, kind: _kind, ...payload } = next as KubeObject;
-  const merged: Json = { apiVersion: current.apiVersion, kind: current.kind, metadata: { ...current.metadata } };
-  const currentMeta = merged.metadata as Json;
-  for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers'] as const) {
-    if (metadata[field] === undefined) delete currentMeta[field];
-    else currentMeta[field] = metadata[field];
-  }
-  Object.assign(merged, payload);
-  if (current.status !== undefined) merged.status = current.status;
-  return merged as unknown as KubeObject;
-}
-
-/** Fixes the fields only the store may set and bumps generation when the spec (or spec-less payload) changed. */
-function finalize(current: KubeObject, desired: KubeObject): KubeObject {
-  const object = applyDefaults(desired);
-  const keep = current.metadata;
-  object.metadata = {
-    ...object.metadata,
-    name: keep.name,
-    uid: keep.uid,
-    creationTimestamp: keep.creationTimestamp,
-    generation: keep.generation,
-    resourceVersion: keep.resourceVersion,
-  };
-  if (keep.namespace !== undefined) object.metadata.namespace = keep.namespace;
-  if (keep.generateName !== undefined) object.metadata.generateName = keep.generateName;
-  if (JSON.stringify(payloadOf(object)) !== JSON.stringify(payloadOf(current))) {
-    object.metadata.generation = keep.generation + 1;
-  }
-  return object;
-}
-
-function payloadOf(object: KubeObject): unknown {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...payload } = object;
-  return payload;
-}
-
-/**
- * Deletion as Kubernetes does it: finalizers (and Foreground/Orphan propagation, which add one) keep the object
- * with a deletionTimestamp until they are removed; a pod bound to a node is kept for its grace period so the
- * node agent can stop its containers and then delete it with grace 0.
- */
-function markDeleted(current: KubeObject, options: DeleteOptions): KubeObject {
-  const object = structuredClone(current);
-  const meta = object.metadata;
-  const finalizers = new Set(meta.finalizers ?? []);
-  if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND_FINALIZER);
-  if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
-  if (finalizers.size > 0) meta.finalizers = [...finalizers];
-  meta.deletionTimestamp ??= new Date().toISOString();
-  if (object.kind === 'Namespace') {
-    // Terminating first: from this write on the create script refuses new objects in it; the namespace controller
-    // empties it and removes the finalizer, which removes the namespace.
-    if (!finalizers.has(NAMESPACE_FINALIZER) && !current.metadata.deletionTimestamp) {
-      meta.finalizers = [...(meta.finalizers ?? []), NAMESPACE_FINALIZER];
-    }
-    object.status = { ...(object.status as object), phase: 'Terminating' };
-  }
-  if (object.kind === 'Pod') {
-    const spec = object.spec as KindMap['Pod']['spec'];
-    // A repeated delete may shorten the grace period, never lengthen it.
-    const requested = options.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30;
-    const grace = Math.max(0, Math.min(requested, meta.deletionGracePeriodSeconds ?? Infinity));
-    meta.deletionGracePeriodSeconds = spec?.nodeName ? grace : 0;
-  }
-  return object;
-}
-
-/** A pod still bound to a node with grace left waits for its node agent. */
-function keepsForGrace(object: KubeObject): boolean {
-  if (object.kind !== 'Pod') return false;
-  const spec = object.spec as KindMap['Pod']['spec'];
-  return Boolean(spec?.nodeName) && (object.metadata.deletionGracePeriodSeconds ?? 0) > 0;
-}
-
-function assertValid(object: KubeObject): void {
-  const violations = validateObject(object);
-  if (violations.length > 0) {
-    throw CapstanError.invalid(violations, describe(object.kind, object.metadata.namespace, object.metadata.name));
-  }
-}
-
-function randomSuffix(): string {
-  let out = '';
-  for (let i = 0; i < 5; i++) out += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
-  return out;
-}
-
-function describe(kind: string, namespace: string | undefined, name: string): string {
-  return namespace && isNamespaced(kind as Kind) ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
-}
-
-function notFound(kind: Kind, namespace: string | undefined, name: string): CapstanError {
-  return new CapstanError('NOT_FOUND', `${describe(kind, namespace || 'default', name)} not found`);
-}
-
-function alreadyExists(kind: Kind, namespace: string | undefined, name: string): CapstanError {
-  return new CapstanError('ALREADY_EXISTS', `${describe(kind, namespace, name)} already exists`);
-}
-
-function staleVersion(kind: Kind, namespace: string | undefined, name: string, expected: string, actual: string) {
-  return new CapstanError(
-    'CONFLICT',
-    `${describe(kind, namespace, name)} was modified: you have resourceVersion ${expected}, the stored one is ${actual}; re-read and retry`,
-  );
-}
-
 function unavailable(err: unknown): CapstanError {
   return new CapstanError(
     'UNAVAILABLE',
@@ -768,23 +617,18 @@ function unavailable(err: unknown): CapstanError {
 
 function scriptError(err: unknown, kind: Kind, namespace: string | undefined, name: string): CapstanError {
   if (isCapstanError(err)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (message.includes('ALREADY_EXISTS')) return alreadyExists(kind, namespace, name);
-  if (message.includes('NOT_FOUND')) return notFound(kind, namespace, name);
-  if (message.includes('CONFLICT')) {
-    return new CapstanError(
-      'CONFLICT',
-      `${describe(kind, namespace, name)} was modified concurrently; re-read and retry`,
-    );
+  switch (scriptRefusal(err)) {
+    case 'ALREADY_EXISTS':
+      return alreadyExists(kind, namespace, name);
+    case 'NOT_FOUND':
+      return notFound(kind, namespace, name);
+    case 'CONFLICT':
+      return modifiedConcurrently(kind, namespace, name);
+    case 'NAMESPACE_MISSING':
+      return namespaceMissing(namespace);
+    case 'NAMESPACE_TERMINATING':
+      return namespaceTerminating(namespace);
+    case undefined:
+      return unavailable(err);
   }
-  if (message.includes('NAMESPACE_MISSING')) {
-    return new CapstanError('NOT_FOUND', `namespace ${namespace} not found: create it first`);
-  }
-  if (message.includes('NAMESPACE_TERMINATING')) {
-    return new CapstanError(
-      'FORBIDDEN',
-      `namespace ${namespace} is being deleted: no new objects may be created in it`,
-    );
-  }
-  return unavailable(err);
 }

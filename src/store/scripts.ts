@@ -5,19 +5,41 @@
  *
  * Objects live in hashes `{ rv, obj }`: the resourceVersion is kept beside the JSON rather than inside it, so the
  * scripts never decode or re-encode a user's object.
+ *
+ * A script that refuses a write replies with the error `CAPSTAN <refusal>` (a Redis error's first word is its
+ * code, as in `WRONGTYPE ...`); `scriptRefusal` reads it back, so no caller matches words inside error messages.
  */
+import { ReplyError } from 'ioredis';
+
+/** Why a write script refused: the closed set of codes its `CAPSTAN <code>` error replies carry. */
+export type ScriptRefusal = 'ALREADY_EXISTS' | 'NOT_FOUND' | 'CONFLICT' | 'NAMESPACE_MISSING' | 'NAMESPACE_TERMINATING';
+
+const REFUSALS: ReadonlySet<string> = new Set<ScriptRefusal>([
+  'ALREADY_EXISTS',
+  'NOT_FOUND',
+  'CONFLICT',
+  'NAMESPACE_MISSING',
+  'NAMESPACE_TERMINATING',
+]);
+
+/** The refusal a script's error reply carries, or undefined for any other error (connection, Redis itself). */
+export function scriptRefusal(err: unknown): ScriptRefusal | undefined {
+  if (!(err instanceof ReplyError)) return undefined;
+  const [prefix, code] = (err as Error).message.split(' ', 2);
+  return prefix === 'CAPSTAN' && code !== undefined && REFUSALS.has(code) ? (code as ScriptRefusal) : undefined;
+}
 
 /**
  * KEYS: object, index, rv counter, stream, namespace object (or the object key itself when not namespaced)
  * ARGV: json, index member, kind, stream max length, check namespace ('1'|'0')
- * Returns the new resourceVersion, or an error ALREADY_EXISTS / NAMESPACE_MISSING / NAMESPACE_TERMINATING.
+ * Returns the new resourceVersion, or the refusal ALREADY_EXISTS / NAMESPACE_MISSING / NAMESPACE_TERMINATING.
  */
 export const CREATE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('ALREADY_EXISTS') end
+if redis.call('EXISTS', KEYS[1]) == 1 then return { err = 'CAPSTAN ALREADY_EXISTS' } end
 if ARGV[5] == '1' then
   local ns = redis.call('HGET', KEYS[5], 'obj')
-  if not ns then return redis.error_reply('NAMESPACE_MISSING') end
-  if redis.call('HGET', KEYS[5], 'terminating') == '1' then return redis.error_reply('NAMESPACE_TERMINATING') end
+  if not ns then return { err = 'CAPSTAN NAMESPACE_MISSING' } end
+  if redis.call('HGET', KEYS[5], 'terminating') == '1' then return { err = 'CAPSTAN NAMESPACE_TERMINATING' } end
 end
 local rv = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[1], 'rv', rv, 'obj', ARGV[1])
@@ -31,12 +53,12 @@ return rv
  * ARGV: expected rv, json, index member, kind, stream max length, previous match view (json), remove ('1'|'0'),
  *       terminating flag ('1'|'0')
  * With remove = '1' the object is deleted and a DELETED entry carrying ARGV[2] (its last state) is appended.
- * Returns the new resourceVersion, or an error NOT_FOUND / CONFLICT.
+ * Returns the new resourceVersion, or the refusal NOT_FOUND / CONFLICT.
  */
 export const UPDATE_SCRIPT = `
 local cur = redis.call('HGET', KEYS[1], 'rv')
-if not cur then return redis.error_reply('NOT_FOUND') end
-if cur ~= ARGV[1] then return redis.error_reply('CONFLICT') end
+if not cur then return { err = 'CAPSTAN NOT_FOUND' } end
+if cur ~= ARGV[1] then return { err = 'CAPSTAN CONFLICT' } end
 local rv = redis.call('INCR', KEYS[3])
 if ARGV[7] == '1' then
   redis.call('DEL', KEYS[1])

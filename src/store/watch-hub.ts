@@ -6,6 +6,7 @@ import type { ObjectFilter, MatchView } from './object-filter.ts';
 import { LogEvery } from '../util/log-every.ts';
 import { logger } from '../util/logger.ts';
 import { watchStreamReadErrors } from '../util/metrics.ts';
+import { exponentialDelay } from '../util/backoff.ts';
 
 /** One change as read from the stream. */
 export interface ChangeEntry {
@@ -45,6 +46,8 @@ interface Subscriber {
 const BACKFILL_PAGE = 1000;
 /** At most one "reading the change stream failed" line per this interval (with the count held back). */
 const READ_ERROR_LOG_INTERVAL_MS = 30_000;
+/** Retries of the stream reader after Redis errors: 50 ms doubling to 2 s. */
+const READ_RETRY = { initialMs: 50, maxMs: 2_000 };
 
 /**
  * The one stream reader of a process. It follows the change stream with a blocking XREAD on a dedicated connection
@@ -180,7 +183,7 @@ export class WatchHub {
 
   private async follow(): Promise<void> {
     this.position = await this.retrying(() => this.currentRv());
-    let delay = 50;
+    let failures = 0;
     while (!this.stopped) {
       try {
         const reply = (await this.reader.xread(
@@ -192,7 +195,7 @@ export class WatchHub {
           this.streamKey,
           `${this.position}-0`,
         )) as [string, [string, string[]][]][] | null;
-        delay = 50;
+        failures = 0;
         if (!reply) continue;
         const raw = reply[0]?.[1] ?? [];
         const entries = raw.map((r) => parseEntry(r, this.open));
@@ -213,6 +216,7 @@ export class WatchHub {
         // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence;
         // an outage retried every 2 s is one line per READ_ERROR_LOG_INTERVAL_MS (the metric counts every one).
         watchStreamReadErrors.inc();
+        const delay = exponentialDelay(failures++, READ_RETRY);
         this.readErrorLog.maybe((suppressed) =>
           logger.warn(
             { err, retryInMs: delay, position: this.position, suppressed },
@@ -220,20 +224,17 @@ export class WatchHub {
           ),
         );
         await sleep(delay);
-        delay = Math.min(delay * 2, 2000);
       }
     }
   }
 
   private async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    let delay = 50;
-    for (;;) {
+    for (let failures = 0; ; failures++) {
       try {
         return await fn();
       } catch (err) {
         if (this.stopped) throw err;
-        await sleep(delay);
-        delay = Math.min(delay * 2, 2000);
+        await sleep(exponentialDelay(failures, READ_RETRY));
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as sdk from '../../sdk/browser.ts';
-import { CapstanClientError, type CapstanDocument } from '../../sdk/browser.ts';
+import { CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
@@ -17,20 +17,6 @@ interface FileFlags {
   recursive?: boolean;
   dryRun?: boolean;
 }
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- a table of typed documents keyed by kind */
-const CREATE: Partial<Record<CliKind, { document: CapstanDocument<any, any>; argument: string }>> = {
-  Namespace: { document: sdk.CreateNamespaceDocument, argument: 'namespace' },
-  Pod: { document: sdk.CreatePodDocument, argument: 'pod' },
-  ReplicationController: { document: sdk.CreateReplicationControllerDocument, argument: 'replicationController' },
-  Deployment: { document: sdk.CreateDeploymentDocument, argument: 'deployment' },
-  Service: { document: sdk.CreateServiceDocument, argument: 'service' },
-  Endpoints: { document: sdk.CreateEndpointsDocument, argument: 'endpoints' },
-  PersistentVolumeClaim: { document: sdk.CreatePersistentVolumeClaimDocument, argument: 'persistentVolumeClaim' },
-  ConfigMap: { document: sdk.CreateConfigMapDocument, argument: 'configMap' },
-  Secret: { document: sdk.CreateSecretDocument, argument: 'secret' },
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function fileOptions(command: Command, verb: string): Command {
   return command
@@ -103,13 +89,13 @@ async function createCommand(session: Session, flags: FileFlags) {
   const suffix = flags.dryRun ? ' (server dry run)' : '';
   for (const object of ordered) {
     const kind = kindOf(object);
-    const create = CREATE[kind];
+    const { create } = KIND_API[kind];
     if (!create) throw new CliError(`${object.source}:${object.line}: ${object.kind} objects cannot be created`);
     const input = capstanShapes().manifestToInput(kind, object.object);
     const namespace = namespaceOf(session, kind, object);
     if (namespace) input.metadata = { ...(input.metadata as object), namespace };
     try {
-      await session.api().request(create.document, { [create.argument]: input, dryRun: flags.dryRun ?? false });
+      await create(session.api(), input, flags.dryRun ?? false);
     } catch (err) {
       throw inSource(`${object.source}:${object.line}`, err);
     }

@@ -4,7 +4,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import * as sdk from '../../sdk/browser.ts';
 import { isCapstanClientError, type CapstanClient, type CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
@@ -29,22 +28,6 @@ import { withSession, type CliIo, type Session } from '../session.ts';
 interface EditFlags {
   dryRun?: boolean | string;
 }
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- one table of typed documents, checked by codegen */
-const UPDATES: Record<CliKind, { document: sdk.CapstanDocument<any, any>; argument: string }> = {
-  Pod: { document: sdk.UpdatePodDocument, argument: 'pod' },
-  ReplicationController: { document: sdk.UpdateReplicationControllerDocument, argument: 'replicationController' },
-  Deployment: { document: sdk.UpdateDeploymentDocument, argument: 'deployment' },
-  Service: { document: sdk.UpdateServiceDocument, argument: 'service' },
-  Endpoints: { document: sdk.UpdateEndpointsDocument, argument: 'endpoints' },
-  Node: { document: sdk.UpdateNodeDocument, argument: 'node' },
-  Namespace: { document: sdk.UpdateNamespaceDocument, argument: 'namespace' },
-  Event: { document: sdk.UpdateEventDocument, argument: 'event' },
-  PersistentVolumeClaim: { document: sdk.UpdatePersistentVolumeClaimDocument, argument: 'persistentVolumeClaim' },
-  ConfigMap: { document: sdk.UpdateConfigMapDocument, argument: 'configMap' },
-  Secret: { document: sdk.UpdateSecretDocument, argument: 'secret' },
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function dryRunOf(value: boolean | string | undefined): boolean {
   if (value === undefined || value === false || value === 'none') return false;
@@ -94,8 +77,7 @@ async function save(
   expectedResourceVersion: string,
   dryRun: boolean,
 ): Promise<void> {
-  const { document, argument } = UPDATES[kind];
-  await client.request(document, { [argument]: input, expectedResourceVersion, dryRun });
+  await KIND_API[kind].update(client, input, expectedResourceVersion, dryRun);
 }
 
 async function edit(session: Session, ref: ResourceRef & { name: string }, dryRun: boolean): Promise<void> {
