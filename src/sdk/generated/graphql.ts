@@ -641,22 +641,6 @@ export type DashboardNodeQueryVariables = Exact<{
 
 export type DashboardNodeQuery = { node: { apiVersion: string, kind: string, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { unschedulable: boolean | null, podCIDR: string | null, taints: Array<{ key: string, value: string | null, effect: TaintEffect, timeAdded: string | null }> | null } | null, status: { capacity: { cpu: string | null, memory: string | null, pods: string | null } | null, allocatable: { cpu: string | null, memory: string | null, pods: string | null } | null, addresses: Array<{ type: string, address: string }> | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastHeartbeatTime: string | null, lastTransitionTime: string | null }> | null, nodeInfo: { containerRuntimeVersion: string | null, kubeletVersion: string | null, operatingSystem: string | null, architecture: string | null } | null } | null, events: Array<{ apiVersion: string, kind: string, reason: string, message: string, type: EventType, count: number | null, firstTimestamp: string | null, lastTimestamp: string | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, involvedObject: { kind: string, name: string, namespace: string | null, uid: string | null, resourceVersion: string | null }, source: { component: string | null, host: string | null } | null }> } | null };
 
-export type DashboardDeploymentPodsQueryVariables = Exact<{
-  namespace: string;
-  name: string;
-}>;
-
-
-export type DashboardDeploymentPodsQuery = { deployment: { metadata: { name: string, namespace: string | null }, spec: { selector: { matchLabels: Array<{ key: string, value: string }> } } | null } | null };
-
-export type DashboardSelectedPodsQueryVariables = Exact<{
-  namespace: string;
-  labelSelector: string;
-}>;
-
-
-export type DashboardSelectedPodsQuery = { pods: { items: Array<{ metadata: { name: string, namespace: string | null }, spec: { containers: Array<{ name: string }> } | null }> } };
-
 export type DashboardPodLogsSubscriptionVariables = Exact<{
   namespace: string;
   name: string;
@@ -1368,6 +1352,24 @@ export type PodUsageSubscriptionVariables = Exact<{
 
 
 export type PodUsageSubscription = { podUsage: { cpuCores: number, memoryBytes: number, timestamp: string } | null };
+
+export type NodeUsageSubscriptionVariables = Exact<{
+  name: string;
+}>;
+
+
+export type NodeUsageSubscription = { nodeUsage: { cpuCores: number, memoryBytes: number, timestamp: string } | null };
+
+export type DeploymentLogsSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  name: string;
+  container?: string | null | undefined;
+  follow?: boolean | null | undefined;
+  tailLines?: number | null | undefined;
+}>;
+
+
+export type DeploymentLogsSubscription = { deploymentLogs: { pod: string, container: string, text: string, timestamp: string | null } };
 
 export type ApplyMutationVariables = Exact<{
   manifest: string;
@@ -3942,41 +3944,6 @@ export const DashboardNodeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardNodeQuery, DashboardNodeQueryVariables>;
-export const DashboardDeploymentPodsDocument = new TypedDocumentString(`
-    query DashboardDeploymentPods($namespace: String!, $name: String!) {
-  deployment(namespace: $namespace, name: $name) {
-    metadata {
-      name
-      namespace
-    }
-    spec {
-      selector {
-        matchLabels {
-          key
-          value
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardDeploymentPodsQuery, DashboardDeploymentPodsQueryVariables>;
-export const DashboardSelectedPodsDocument = new TypedDocumentString(`
-    query DashboardSelectedPods($namespace: String!, $labelSelector: String!) {
-  pods(namespace: $namespace, labelSelector: $labelSelector) {
-    items {
-      metadata {
-        name
-        namespace
-      }
-      spec {
-        containers {
-          name
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardSelectedPodsQuery, DashboardSelectedPodsQueryVariables>;
 export const DashboardPodLogsDocument = new TypedDocumentString(`
     subscription DashboardPodLogs($namespace: String!, $name: String!, $container: String!, $tailLines: Int) {
   podLogs(
@@ -8510,6 +8477,31 @@ export const PodUsageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PodUsageSubscription, PodUsageSubscriptionVariables>;
+export const NodeUsageDocument = new TypedDocumentString(`
+    subscription NodeUsage($name: String!) {
+  nodeUsage(name: $name) {
+    cpuCores
+    memoryBytes
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<NodeUsageSubscription, NodeUsageSubscriptionVariables>;
+export const DeploymentLogsDocument = new TypedDocumentString(`
+    subscription DeploymentLogs($namespace: String, $name: String!, $container: String, $follow: Boolean, $tailLines: Int) {
+  deploymentLogs(
+    namespace: $namespace
+    name: $name
+    container: $container
+    follow: $follow
+    tailLines: $tailLines
+  ) {
+    pod
+    container
+    text
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentLogsSubscription, DeploymentLogsSubscriptionVariables>;
 export const ApplyDocument = new TypedDocumentString(`
     mutation Apply($manifest: String!, $namespace: String, $dryRun: Boolean) {
   apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
