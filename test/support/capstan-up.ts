@@ -110,7 +110,14 @@ function command(cmd: string, args: string[]): Promise<CliResult> {
  * node `tN-up` at 127.0.N.1 with pods in 10.250.N.0/24, services in 10.97.N.0/24 (DNS 10.97.N.10), LoadBalancers
  * in 127.100.N.0/24, a fresh Redis prefix and CAPSTAN_CONFIG in a temp dir. Resolves once it printed that it is up.
  */
-export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<CapstanUp> {
+export async function startCapstanUp({
+  readyTimeoutMs = 60_000,
+  env: extraEnv = {},
+}: {
+  readyTimeoutMs?: number;
+  /** More settings of the `capstan up` process (e.g. CAPSTAN_USAGE_INTERVAL_MS). */
+  env?: Record<string, string>;
+} = {}): Promise<CapstanUp> {
   const index = await claimIndex();
   const home = await mkdtemp(join(tmpdir(), `capstan-up-${index}-`));
   const nodeName = `t${index}-up`;
@@ -137,6 +144,7 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     CAPSTAN_LOG_PORT: '0',
     CAPSTAN_CONFIG: settings.configPath,
     CAPSTAN_LOG_FORMAT: 'json',
+    ...extraEnv,
   });
   const cliEnv = userEnv({ CAPSTAN_CONFIG: settings.configPath });
 
