@@ -146,7 +146,8 @@ export async function deploymentLogs(
           snapshot = true;
         } else if (delta.object && delta.type === 'DELETED') {
           endPod(delta.object.metadata.uid ?? delta.object.metadata.name);
-        } else if (delta.object && !delta.object.metadata.deletionTimestamp) {
+        } else if (delta.object) {
+          // A terminating pod still prints during its grace period; its part ends when it is deleted.
           follow(delta.object, snapshot);
         }
       }
