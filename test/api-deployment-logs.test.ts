@@ -33,20 +33,24 @@ async function startedPod(name: string, labels: Record<string, string>, containe
   });
 }
 
-beforeAll(async () => {
-  api = await newApi({ logSource: logs });
-  await api.store.create('Deployment', {
+function newDeployment(name: string) {
+  return api.store.create('Deployment', {
     kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
+    metadata: { name, namespace: 'default' },
     spec: {
       replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
+      selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: 'web' } },
+        metadata: { labels: { app: name } },
         spec: { containers: [{ name: 'web', image: 'capstan/hello:latest' }] },
       },
     },
   });
+}
+
+beforeAll(async () => {
+  api = await newApi({ logSource: logs });
+  await newDeployment('web');
   await startedPod('web-a', { app: 'web' }, ['app', 'sidecar']);
   await startedPod('other', { app: 'other' });
 });
@@ -99,6 +103,61 @@ describe('deploymentLogs subscription', () => {
     await waitFor(() => logs.open('web-b', 'web') === 0 && logs.open('web-c', 'web') === 0, {
       message: 'every stream to close when the client goes',
     });
+  });
+
+  it('ends when the Deployment is deleted, once the pods it had are gone; pods created after it do not join', async () => {
+    await newDeployment('gone');
+    await startedPod('gone-a', { app: 'gone' });
+    const sub = await api.subscribe<{ deploymentLogs: Line }>(QUERY, { name: 'gone', follow: true });
+    try {
+      await waitFor(() => logs.open('gone-a', 'web') === 1, { message: 'gone-a followed' });
+      await api.store.delete('Deployment', 'default', 'gone');
+      await startedPod('gone-late', { app: 'gone' });
+      // A pod of a deleted Deployment still prints while it shuts down.
+      logs.push('gone-a', 'web', 'shutting down');
+      expect((await sub.next()).data?.deploymentLogs).toEqual({
+        pod: 'gone-a',
+        container: 'web',
+        text: 'shutting down',
+      });
+      await api.store.delete('Pod', 'default', 'gone-a');
+      // Had gone-late joined (its ADDED comes before gone-a's DELETED), its open stream would keep this one going.
+      await expect(sub.next(15_000)).rejects.toThrow('subscription ended');
+      expect(logs.open('gone-late', 'web')).toBe(0);
+      expect(logs.open('gone-a', 'web')).toBe(0);
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('ends after the grace period of pods a deleted Deployment left behind (an Orphan deletion)', async () => {
+    await newDeployment('orphaning');
+    const pod = await api.store.create('Pod', {
+      ...newPod('orphaning-a', { labels: { app: 'orphaning' } }),
+      spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'web', image: 'capstan/hello:latest' }] },
+    });
+    await api.store.updateStatus('Pod', {
+      ...pod,
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'web', image: 'x', ready: true, restartCount: 0, state: { running: { startedAt: 'now' } } },
+        ],
+      },
+    });
+    const sub = await api.subscribe<{ deploymentLogs: Line }>(QUERY, { name: 'orphaning', follow: true });
+    try {
+      await waitFor(() => logs.open('orphaning-a', 'web') === 1, { message: 'orphaning-a followed' });
+      const deleted = Date.now();
+      await api.store.delete('Deployment', 'default', 'orphaning');
+      await expect(sub.next(30_000)).rejects.toThrow('subscription ended');
+      // Grace 0 plus the 10 s the garbage collector is given.
+      expect(Date.now() - deleted).toBeGreaterThanOrEqual(9_000);
+      expect(logs.open('orphaning-a', 'web')).toBe(0);
+      expect((await api.store.get('Pod', 'default', 'orphaning-a')).metadata.deletionTimestamp).toBeUndefined();
+    } finally {
+      await sub.close();
+    }
   });
 
   it('says NOT_FOUND for a missing Deployment and BAD_USER_INPUT for a negative tailLines', async () => {

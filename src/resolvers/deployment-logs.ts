@@ -24,6 +24,11 @@ export interface DeploymentLogOptions {
 
 /** Lines queued for a slow reader before the containers' streams stop being read. */
 const HIGH_WATER_LINES = 1_000;
+/**
+ * After the Deployment is deleted, how long past its pods' grace period a part may still run: the garbage collector
+ * deletes the pods soon after, and pods left behind (an Orphan deletion) would otherwise be followed for ever.
+ */
+const GONE_MARGIN_MS = 10_000;
 
 /** When a container's current instance started, if it did: only then has it logs to stream. */
 function startedAt(pod: Pod, container: string): string | undefined {
@@ -35,7 +40,9 @@ function startedAt(pod: Pod, container: string): string | undefined {
  * `kubectl logs -f -l SELECTOR --all-containers --prefix`, for a Deployment: the output of every container of every
  * pod its selector matches, interleaved as the lines arrive. Pods that appear later (a rollout, a scale-up) join as
  * their containers start, each from its first line; a pod that is deleted ends its part, and so does a container
- * that stops. Without `follow`, the pods there now, to the end of their logs.
+ * that stops. Without `follow`, the pods there now, to the end of their logs. When the Deployment is deleted no pod
+ * joins any more; the pods followed print until they are deleted (at the latest their grace period plus
+ * GONE_MARGIN_MS later), and then the iterator ends (`done`).
  *
  * Throws UNAVAILABLE without a log source, NOT_FOUND for a missing Deployment, INVALID for bad options; the lines'
  * iterator fails with TOO_MANY_REQUESTS when `acquire` refuses a container.
@@ -59,12 +66,18 @@ export async function deploymentLogs(
   const deployment = await store.get('Deployment', namespace, ref.name);
   const labelSelector = selectorFromLabelSelector(deployment.spec?.selector, 'spec.selector').toString();
   const pods = watchWithSnapshot(store, 'Pod', { namespace, labelSelector });
+  const deployments = watchWithSnapshot(store, 'Deployment', { namespace, fieldSelector: `metadata.name=${ref.name}` });
 
   const queue: DeploymentLogLine[] = [];
   /** Per pod (by uid): the containers' streams, as the instance followed and a way to end it. */
   const parts = new Map<string, Map<string, { started: string; abort: AbortController; done: boolean }>>();
   let failure: unknown;
   let watching = true;
+  /** The Deployment (this uid) is deleted: no pod joins; the stream ends once the pods followed are gone. */
+  let gone = false;
+  let goneTimer: NodeJS.Timeout | undefined;
+  /** The longest grace period of the pods followed, for how long they may print after the Deployment is gone. */
+  let graceSeconds = 0;
   let closed = false;
   let wakeReader: (() => void) | undefined;
   let wakeWriters: (() => void)[] = [];
@@ -125,7 +138,9 @@ export async function deploymentLogs(
   };
 
   const follow = (pod: Pod, snapshot: boolean): void => {
+    if (gone) return;
     const uid = pod.metadata.uid ?? pod.metadata.name;
+    graceSeconds = Math.max(graceSeconds, pod.spec?.terminationGracePeriodSeconds ?? 30);
     for (const { name } of pod.spec?.containers ?? []) {
       if (options.container !== undefined && name !== options.container) continue;
       const started = startedAt(pod, name);
@@ -160,13 +175,51 @@ export async function deploymentLogs(
   };
   void watch();
 
+  const deploymentGone = (): void => {
+    if (gone) return;
+    gone = true;
+    goneTimer = setTimeout(
+      () => {
+        for (const uid of [...parts.keys()]) endPod(uid);
+        wake();
+      },
+      graceSeconds * 1000 + GONE_MARGIN_MS,
+    );
+    goneTimer.unref();
+    wake();
+  };
+  // Only followed streams outlive the Deployment; without follow the pods there now are read to their end.
+  const watchDeployment = async (): Promise<void> => {
+    let seen = false;
+    try {
+      for await (const delta of deployments) {
+        if (delta.type === 'RESYNC') seen = false;
+        else if (delta.type === 'BOOKMARK') {
+          if (!seen) deploymentGone();
+        } else if (delta.object?.metadata.uid === deployment.metadata.uid) {
+          seen = true;
+          if (delta.type === 'DELETED') deploymentGone();
+        } else if (delta.object && delta.type !== 'DELETED') {
+          // Same name, another uid: deleted and created again in between.
+          deploymentGone();
+        }
+        if (gone) break;
+      }
+    } catch (err) {
+      if (!closed) failure ??= err;
+      wake();
+    }
+  };
+  if (options.follow) void watchDeployment();
+
   const running = (): boolean => [...parts.values()].some((p) => [...p.values()].some((part) => !part.done));
   const close = async (): Promise<void> => {
     closed = true;
+    clearTimeout(goneTimer);
     for (const uid of [...parts.keys()]) endPod(uid);
     for (const writer of wakeWriters.splice(0)) writer();
     wake();
-    await pods.return();
+    await Promise.all([pods.return(), deployments.return()]);
   };
 
   const iterator: ClosableIterator<DeploymentLogLine> = {
@@ -186,7 +239,7 @@ export async function deploymentLogs(
           }
           return { done: false, value: line };
         }
-        if (closed || (!watching && !running())) {
+        if (closed || ((!watching || gone) && !running())) {
           await close();
           return { done: true, value: undefined };
         }

@@ -162,7 +162,8 @@ builder.subscriptionField('deploymentLogs', (t) =>
     description:
       "Every container of every pod the Deployment's selector matches, interleaved as lines arrive (kubectl logs -l " +
       'SELECTOR --all-containers --prefix). With follow, pods created later (a rollout, a scale-up) join from their ' +
-      'first line and a deleted pod ends its part; each followed container counts against the followed-logs limit.',
+      'first line and a deleted pod ends its part; when the Deployment is deleted no pod joins and the stream ' +
+      'completes once its pods are gone. Each followed container counts against the followed-logs limit.',
     args: {
       namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
       name: t.arg.string({ required: true }),

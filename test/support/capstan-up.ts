@@ -51,6 +51,8 @@ export interface CapstanUp {
   output(): string;
   /** Runs `node bin/capstan.mjs ...args` with this cluster's CAPSTAN_CONFIG; resolves however it exits. */
   cli(args: string[], timeoutMs?: number): Promise<CliResult>;
+  /** Starts `node bin/capstan.mjs ...args` (a `logs -f`, a `wait`) without waiting for it; see RunningCli. */
+  start(args: string[]): RunningCli;
   /** Sends SIGTERM and waits for the process to end; SIGKILL after `timeoutMs` (and says so in `forced`). */
   terminate(timeoutMs?: number): Promise<Exit & { forced: boolean }>;
   /** Containers (any state) labelled with this node's name. */
@@ -66,6 +68,15 @@ export interface CapstanUp {
    * ports, an admin credential file of its own), as another machine's server would be. Resolves once it is up.
    */
   startServer(): Promise<SecondServer>;
+}
+
+/** A `capstan <verb>` still running: what it printed so far, and how it ended. */
+export interface RunningCli {
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<Exit>;
+  /** Ends it with SIGKILL if it still runs (for cleanup after a failure). */
+  kill(): void;
 }
 
 /** A `capstan server` process started by `CapstanUp.startServer`. */
@@ -243,6 +254,26 @@ export async function startCapstanUp({
           },
         );
       }),
+    start: (args) => {
+      const cli = spawn(process.execPath, [BIN, ...args], {
+        cwd: REPO,
+        env: cliEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const out = { stdout: '', stderr: '' };
+      cli.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+      const cliExited = exitOf(cli);
+      return {
+        stdout: () => out.stdout,
+        stderr: () => out.stderr,
+        // Resolved once the output is read to its end, so what it printed last is there.
+        exited: Promise.all([cliExited, new Promise((r) => cli.once('close', r))]).then(([exit]) => exit),
+        kill: () => {
+          if (cli.exitCode === null && cli.signalCode === null) cli.kill('SIGKILL');
+        },
+      };
+    },
     terminate,
     containers,
     release,

@@ -90,6 +90,18 @@ async function printDeploymentLogs(
   name: string,
   flags: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean },
 ): Promise<void> {
+  const namespace = session.settings.namespace;
+  const uidOf = async (): Promise<string | undefined> => {
+    try {
+      const deployment = await KIND_API.Deployment.get(session.api(), namespace, name);
+      return (deployment as sdk.DeploymentFieldsFragment | null)?.metadata.uid ?? undefined;
+    } catch (err) {
+      if (sdk.isCapstanClientError(err, 'NOT_FOUND')) return undefined;
+      throw err;
+    }
+  };
+  const uid = flags.follow ? await uidOf() : undefined;
+  if (flags.follow && !uid) throw new CliError(`deployment/${name} not found in namespace ${namespace}`);
   const stream = session.api().subscribe(sdk.DeploymentLogsDocument, {
     namespace: session.settings.namespace,
     name,
@@ -97,16 +109,25 @@ async function printDeploymentLogs(
     follow: flags.follow ?? false,
     tailLines: flags.tail,
   });
-  const stop = () => void stream.close();
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    void stream.close();
+  };
   process.once('SIGINT', stop);
   try {
     for await (const { deploymentLogs: line } of stream) {
       const text = `[${line.pod}/${line.container}] ${line.text}`;
       session.out(flags.timestamps && line.timestamp ? `${line.timestamp} ${text}` : text);
     }
+    // A followed stream ends by itself when the Deployment is deleted (its pods printed to their end), as kubectl's
+    // -f ends when its pod goes.
+    if (flags.follow && !interrupted && (await uidOf()) !== uid) {
+      session.err(`deployment/${name} was deleted in namespace ${namespace}: no more logs`);
+    }
   } catch (err) {
     if (sdk.isCapstanClientError(err, 'NOT_FOUND')) {
-      throw new CliError(`deployment/${name} not found in namespace ${session.settings.namespace}`);
+      throw new CliError(`deployment/${name} not found in namespace ${namespace}`);
     }
     throw err;
   } finally {

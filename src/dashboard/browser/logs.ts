@@ -45,7 +45,7 @@ export class LogFollower {
 
   /**
    * Follows every container of every pod of a Deployment (`deploymentLogs`): pods created later join, deleted ones
-   * end their part, on the server's side.
+   * end their part, on the server's side; the stream ends when the Deployment is deleted.
    */
   startDeployment(namespace: string, name: string): void {
     this.view.replaceChildren();
@@ -54,6 +54,7 @@ export class LogFollower {
       `Deployment ${name}`,
       (tailLines) => this.client.subscribe(DeploymentLogsDocument, { namespace, name, follow: true, tailLines }),
       ({ deploymentLogs: line }) => `[${line.pod}/${line.container}] ${line.text}`,
+      `Deployment ${name} was deleted: no more logs`,
     );
   }
 
@@ -74,6 +75,7 @@ export class LogFollower {
     label: string,
     open: (tailLines: number) => AsyncIterableIterator<T> & { return(): Promise<unknown> },
     text: (message: T) => string,
+    ended?: string,
   ): Promise<void> {
     let tailLines = TAIL_LINES;
     while (!this.stopped) {
@@ -84,6 +86,7 @@ export class LogFollower {
           if (this.stopped) return;
           this.append(text(message));
         }
+        if (!this.stopped && ended) this.status.textContent = ended;
         return;
       } catch (err) {
         if (this.stopped) return;
