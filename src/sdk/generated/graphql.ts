@@ -718,6 +718,7 @@ export type DeletePodMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -736,6 +737,7 @@ export type DeleteReplicationControllerMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -754,6 +756,7 @@ export type DeleteDeploymentMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -772,6 +775,7 @@ export type DeleteServiceMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -790,6 +794,7 @@ export type DeleteEndpointsMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -799,6 +804,7 @@ export type DeleteEndpointsMutation = { deleteEndpoints: { kind: string, metadat
 export type DeleteNodeMutationVariables = Exact<{
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -816,6 +822,7 @@ export type CreateNamespaceMutation = { createNamespace: { kind: string, metadat
 export type DeleteNamespaceMutationVariables = Exact<{
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -826,6 +833,7 @@ export type DeleteEventMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -844,6 +852,7 @@ export type DeletePersistentVolumeClaimMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -942,6 +951,7 @@ export type DeleteConfigMapMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -952,6 +962,7 @@ export type DeleteSecretMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -3993,11 +4004,12 @@ export const CreatePodDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreatePodMutation, CreatePodMutationVariables>;
 export const DeletePodDocument = new TypedDocumentString(`
-    mutation DeletePod($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeletePod($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deletePod(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4023,11 +4035,12 @@ export const CreateReplicationControllerDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateReplicationControllerMutation, CreateReplicationControllerMutationVariables>;
 export const DeleteReplicationControllerDocument = new TypedDocumentString(`
-    mutation DeleteReplicationController($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteReplicationController($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteReplicationController(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4050,11 +4063,12 @@ export const CreateDeploymentDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateDeploymentMutation, CreateDeploymentMutationVariables>;
 export const DeleteDeploymentDocument = new TypedDocumentString(`
-    mutation DeleteDeployment($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteDeployment($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteDeployment(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4077,11 +4091,12 @@ export const CreateServiceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateServiceMutation, CreateServiceMutationVariables>;
 export const DeleteServiceDocument = new TypedDocumentString(`
-    mutation DeleteService($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteService($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteService(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4104,11 +4119,12 @@ export const CreateEndpointsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateEndpointsMutation, CreateEndpointsMutationVariables>;
 export const DeleteEndpointsDocument = new TypedDocumentString(`
-    mutation DeleteEndpoints($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteEndpoints($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteEndpoints(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4120,8 +4136,13 @@ export const DeleteEndpointsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteEndpointsMutation, DeleteEndpointsMutationVariables>;
 export const DeleteNodeDocument = new TypedDocumentString(`
-    mutation DeleteNode($name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
-  deleteNode(name: $name, propagationPolicy: $propagationPolicy, dryRun: $dryRun) {
+    mutation DeleteNode($name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
+  deleteNode(
+    name: $name
+    propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
+    dryRun: $dryRun
+  ) {
     kind
     metadata {
       name
@@ -4142,10 +4163,11 @@ export const CreateNamespaceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateNamespaceMutation, CreateNamespaceMutationVariables>;
 export const DeleteNamespaceDocument = new TypedDocumentString(`
-    mutation DeleteNamespace($name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteNamespace($name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteNamespace(
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4157,11 +4179,12 @@ export const DeleteNamespaceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteNamespaceMutation, DeleteNamespaceMutationVariables>;
 export const DeleteEventDocument = new TypedDocumentString(`
-    mutation DeleteEvent($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteEvent($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteEvent(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4187,11 +4210,12 @@ export const CreatePersistentVolumeClaimDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreatePersistentVolumeClaimMutation, CreatePersistentVolumeClaimMutationVariables>;
 export const DeletePersistentVolumeClaimDocument = new TypedDocumentString(`
-    mutation DeletePersistentVolumeClaim($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeletePersistentVolumeClaim($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deletePersistentVolumeClaim(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4353,11 +4377,12 @@ export const CreateSecretDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateSecretMutation, CreateSecretMutationVariables>;
 export const DeleteConfigMapDocument = new TypedDocumentString(`
-    mutation DeleteConfigMap($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteConfigMap($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteConfigMap(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4369,11 +4394,12 @@ export const DeleteConfigMapDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteConfigMapMutation, DeleteConfigMapMutationVariables>;
 export const DeleteSecretDocument = new TypedDocumentString(`
-    mutation DeleteSecret($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteSecret($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteSecret(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
