@@ -122,6 +122,11 @@ describe('the dashboard on a live cluster', () => {
       .locator('#logs .log-line', { hasText: `tick from ${pod}` })
       .first()
       .waitFor({ timeout: 15_000 });
+    // Enough points for the sparklines to read as lines in the screenshot.
+    await waitFor(async () => (await points('#pod-usage')) >= 6, { timeoutMs: 30_000, message: 'six points' });
+    expect(await page.locator('#pod-usage figcaption').first().textContent()).toMatch(
+      /^CPU \d+m \(highest \d+m, \d+ samples\)$/,
+    );
     await screenshot(page, 'pod');
 
     await page.goto(`${cluster().apiUrl}/dashboard#/node/${cluster().nodeName}`);
@@ -130,6 +135,7 @@ describe('the dashboard on a live cluster', () => {
       message: 'two usage points on the node page',
     });
     await page.locator(`#node-pods tr[data-key="default/${pod}"]`).waitFor();
+    await waitFor(async () => (await points('#node-usage')) >= 6, { timeoutMs: 30_000, message: 'six node points' });
     await screenshot(page, 'node');
   });
 
@@ -172,6 +178,18 @@ describe('the dashboard on a live cluster', () => {
     await page.locator('#apply-output .diff').waitFor();
     expect(await page.locator('#apply-output .diff').textContent()).toMatch(/^\+\s+replicas: 2$/m);
     await screenshot(page, 'apply');
+  });
+
+  it('asks how many replicas before it scales a Deployment from the workloads table', async () => {
+    await page.goto(`${cluster().apiUrl}/dashboard#/`);
+    const row = page.locator('#workloads tr[data-key="Deployment/default/busy"]');
+    await row.getByRole('button', { name: 'Scale' }).click();
+    await page.locator('#action-dialog').waitFor({ state: 'visible' });
+    expect(await page.locator('#action-replicas').inputValue()).toBe('1');
+    await screenshot(page, 'workloads');
+    await page.click('#action-cancel');
+    await page.locator('#action-dialog').waitFor({ state: 'hidden' });
+    expect(JSON.parse(await capstan('get', 'deployment', 'busy', '-o', 'json')).spec.replicas).toBe(1);
   });
 
   it('raised no script errors or content policy violations', () => {

@@ -25,18 +25,38 @@ type Target = { kind: 'Pod'; namespace: string; name: string } | { kind: 'Node';
 const POINTS = 60;
 const RETRY_MS = 3_000;
 
-function sparkline(values: number[], label: string, format: (v: number) => string): SVGSVGElement {
+/** Viewbox height; the width is one unit per point kept. */
+const HEIGHT = 40;
+
+/**
+ * One figure's sparkline under a caption with its latest value and the highest of those drawn (the line's top), so
+ * that it reads without hovering. The newest point is at the right edge.
+ */
+function sparkline(values: number[], label: string, format: (v: number) => string): HTMLElement {
   const svg = window.document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', `0 0 ${POINTS} 20`);
+  svg.setAttribute('viewBox', `0 0 ${POINTS - 1} ${HEIGHT}`);
+  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('class', 'sparkline');
   svg.setAttribute('role', 'img');
   svg.dataset['points'] = String(values.length);
   const max = Math.max(...values, 1e-9);
+  const y = (v: number) => (HEIGHT - 2 - (v / max) * (HEIGHT - 4)).toFixed(2);
+  // The points there are span the width (the oldest at the left), so that a few already read as a line.
+  const x = (i: number) => (values.length === 1 ? POINTS - 1 : (i * (POINTS - 1)) / (values.length - 1)).toFixed(2);
   const line = window.document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-  line.setAttribute('points', values.map((v, i) => `${i},${20 - (v / max) * 18}`).join(' '));
+  // A single point is drawn as a level line across.
+  const coordinates = values.length === 1 ? [`0,${y(values[0]!)}`] : [];
+  line.setAttribute('points', [...coordinates, ...values.map((v, i) => `${x(i)},${y(v)}`)].join(' '));
   svg.append(line);
-  svg.setAttribute('aria-label', `${label}: ${format(values.at(-1) ?? 0)}`);
-  return svg;
+  const latest = format(values.at(-1) ?? 0);
+  svg.setAttribute('aria-label', `${label}: ${latest}`);
+  const caption = window.document.createElement('figcaption');
+  caption.append(`${label} `, Object.assign(window.document.createElement('strong'), { textContent: latest }));
+  caption.append(` (highest ${format(max)}, ${values.length} samples)`);
+  const figure = window.document.createElement('figure');
+  figure.className = 'usage-chart';
+  figure.append(caption, svg);
+  return figure;
 }
 
 function usageStream(client: CapstanClient, target: Target): Subscription<UsagePoint | null> {
