@@ -24,6 +24,17 @@ describe('error codes', () => {
     expect(fields).toEqual(expect.arrayContaining(['metadata.name', 'spec.containers[0].image']));
   });
 
+  it('BAD_USER_INPUT for a negative gracePeriodSeconds, and the pod is left as it was', async () => {
+    const result = await api.gql(
+      `mutation { deletePod(name: "existing", gracePeriodSeconds: -1) { metadata { name } } }`,
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'gracePeriodSeconds', message: 'must be 0 or more (0: delete at once)' },
+    ]);
+    expect((await api.store.get('Pod', 'default', 'existing')).metadata.deletionTimestamp).toBeUndefined();
+  });
+
   it('NOT_FOUND for a missing object', async () => {
     const result = await api.gql(`mutation { deletePod(name: "nope") { metadata { name } } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

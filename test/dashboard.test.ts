@@ -102,6 +102,19 @@ async function waitForRow(table: string, key: string, expected: Record<number, s
   }
 }
 
+const TABLES = ['nodes', 'pods', 'workloads', 'services', 'events'] as const;
+
+/** The row keys of every table, in the order drawn. */
+async function rowKeys(): Promise<Record<string, string[]>> {
+  const keys: Record<string, string[]> = {};
+  for (const table of TABLES) {
+    keys[table] = await page
+      .locator(`#${table} tbody tr[data-key]`)
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['key']!));
+  }
+  return keys;
+}
+
 async function waitForNoRow(table: string, key: string): Promise<void> {
   await waitFor(async () => (await rowCells(table, key)) === undefined, {
     timeoutMs: 10_000,
@@ -238,7 +251,10 @@ describe('the dashboard', () => {
     expect(await connection()).toBe('Live');
   });
 
-  it('reconnects when the server comes back, without what was deleted while it was away', async () => {
+  it('reconnects when the server comes back, without what was deleted while it was away, and no row twice', async () => {
+    const before = await rowKeys();
+    expect(before['pods']).toContain('team-b/early');
+    expect(Object.values(before).flat().length).toBeGreaterThan(3);
     const port = Number(new URL(api.url).port);
     await api.close();
     await waitFor(async () => (await connection()).startsWith('Disconnected'), {
@@ -252,6 +268,11 @@ describe('the dashboard', () => {
     });
     await waitForNoRow('pods', 'team-b/early');
     await waitForRow('services', 'default/web', { 1: 'web' });
+    // Each table as before, less the deleted pod: the fresh snapshot replaced the rows, none was added again.
+    const expected = { ...before, pods: before['pods']!.filter((key) => key !== 'team-b/early') };
+    const after = await rowKeys();
+    expect(after).toEqual(expected);
+    for (const table of TABLES) expect(new Set(after[table]).size, table).toBe(after[table]!.length);
   });
 
   it('keeps the token for the tab across a reload and forgets it on request', async () => {

@@ -44,6 +44,11 @@ export interface CapstanConfig {
    */
   logPort: number;
   /**
+   * How often the local node samples its containers' CPU and memory (`pod.usage`, `capstan top`, the dashboard's
+   * sparklines). Env CAPSTAN_USAGE_INTERVAL_MS, default 10000 (as metrics-server's resolution), 100 to 600000.
+   */
+  usageIntervalMs: number;
+  /**
    * Pod security: host path prefixes pods may mount. Env CAPSTAN_HOSTPATH_ALLOWED (comma-separated), default
    * /srv,/mnt,/tmp; the protected paths of docs/security.md stay refused under any prefix.
    */
@@ -132,6 +137,7 @@ export function loadConfig(
     ...(env.CAPSTAN_POD_SUBNET ? { podSubnet: env.CAPSTAN_POD_SUBNET } : {}),
     clusterCidr: env.CAPSTAN_CLUSTER_CIDR || DEFAULT_CLUSTER_CIDR,
     logPort: integer('CAPSTAN_LOG_PORT', env.CAPSTAN_LOG_PORT, DEFAULT_LOG_PORT, 0, 65535),
+    usageIntervalMs: integer('CAPSTAN_USAGE_INTERVAL_MS', env.CAPSTAN_USAGE_INTERVAL_MS, 10_000, 100, 600_000),
     hostPathAllowed:
       env.CAPSTAN_HOSTPATH_ALLOWED !== undefined
         ? env.CAPSTAN_HOSTPATH_ALLOWED.split(',')

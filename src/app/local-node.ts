@@ -168,6 +168,7 @@ export async function startLocalNode(plane: ControlPlane, options: LocalNodeOpti
     stops.push(() => Promise.resolve(stopRotation()));
     const agent = await startNodeAgent({
       clusterDomain: config.clusterDomain,
+      usageIntervalMs: config.usageIntervalMs,
       ...options.agent,
       store: nodeStore,
       runtime:

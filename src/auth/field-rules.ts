@@ -114,7 +114,9 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
   Subscription: {
     podStatus: 'read',
     podLogs: 'read',
+    deploymentLogs: 'read',
     podUsage: 'read',
+    nodeUsage: 'read',
     events: 'read',
     watch: 'read',
   },

@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
   { verbs: ['set'], load: async () => (await import('./commands/set.ts')).registerSetCommands },
   { verbs: ['edit'], load: async () => (await import('./commands/edit.ts')).registerEditCommand },
   { verbs: ['rollout'], load: async () => (await import('./commands/rollout.ts')).registerRolloutCommand },
+  { verbs: ['wait'], load: async () => (await import('./commands/wait.ts')).registerWaitCommand },
   { verbs: ['logs'], load: async () => (await import('./commands/logs.ts')).registerLogsCommand },
   { verbs: ['exec'], load: async () => (await import('./commands/exec.ts')).registerExecCommand },
   { verbs: ['cp'], load: async () => (await import('./commands/cp.ts')).registerCpCommand },

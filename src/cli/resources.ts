@@ -45,7 +45,7 @@ export interface KindApi {
     client: CapstanClient,
     namespace: string,
     name: string,
-    options: { propagationPolicy?: sdk.PropagationPolicy; dryRun?: boolean },
+    options: { propagationPolicy?: sdk.PropagationPolicy; dryRun?: boolean; gracePeriodSeconds?: number },
   ): Promise<void>;
   /** Replaces the object with `input`; CONFLICT unless it is still at `expectedResourceVersion`. */
   update(

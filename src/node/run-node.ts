@@ -185,6 +185,7 @@ export async function startRemoteNode(options: RunNodeOptions): Promise<RemoteNo
       dnsServerIp: config.dnsServiceIp,
       clusterDomain: config.clusterDomain,
       kubeletPort: logServer.port,
+      usageIntervalMs: config.usageIntervalMs,
       crashLoopBackOff: crashLoopBackOff(options.maxContainerRestartPeriodMs),
       logger: log,
     });

@@ -104,6 +104,12 @@ export function deleteObject<K extends Kind>(
   ref: ObjectRef<K>,
   options: MutationOptions & { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number } = {},
 ): Promise<KindMap[K]> {
+  if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) {
+    // Not 0: a negative grace period must never turn into a force deletion.
+    return Promise.reject(
+      CapstanError.invalid([{ field: 'gracePeriodSeconds', message: 'must be 0 or more (0: delete at once)' }]),
+    );
+  }
   return store.delete(ref.kind, ref.namespace ?? DEFAULT_NAMESPACE, ref.name, {
     dryRun: options.dryRun,
     resourceVersion: options.expectedResourceVersion,

@@ -6,7 +6,8 @@ import type {
   LabelSelector,
   LabelSelectorRequirement,
 } from '../api/types.ts';
-import { controllerOf } from '../resolvers/objects.ts';
+import { deploymentLogs, type DeploymentLogLine } from '../resolvers/deployment-logs.ts';
+import { controllerOf, DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
 import { REVISION_ANNOTATION } from '../resolvers/workloads.ts';
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, KubeObjectRef, listOnce, ObjectMetaInput, toPairs } from './common.ts';
@@ -144,3 +145,55 @@ DeploymentRef.implement({
     }),
   }),
 });
+
+const DeploymentLogLineRef = builder.objectRef<DeploymentLogLine>('DeploymentLogLine').implement({
+  fields: (t) => ({
+    pod: t.exposeString('pod', { nullable: false }),
+    container: t.exposeString('container', { nullable: false }),
+    text: t.exposeString('text', { nullable: false }),
+    timestamp: t.exposeString('timestamp'),
+  }),
+});
+
+builder.subscriptionField('deploymentLogs', (t) =>
+  t.field({
+    type: DeploymentLogLineRef,
+    nullable: false,
+    description:
+      "Every container of every pod the Deployment's selector matches, interleaved as lines arrive (kubectl logs -l " +
+      'SELECTOR --all-containers --prefix). With follow, pods created later (a rollout, a scale-up) join from their ' +
+      'first line and a deleted pod ends its part; when the Deployment is deleted no pod joins and the stream ' +
+      'completes once its pods are gone. Each followed container counts against the followed-logs limit.',
+    args: {
+      namespace: t.arg.string({ defaultValue: DEFAULT_NAMESPACE }),
+      name: t.arg.string({ required: true }),
+      container: t.arg.string({ description: 'Only this container of each pod.' }),
+      follow: t.arg.boolean({ defaultValue: false }),
+      tailLines: t.arg.int({ description: 'Lines of history of each container there at the start.' }),
+    },
+    subscribe: (_root, args, context) => {
+      const tokenName = context.identity?.tokenName ?? '';
+      const limiter = context.limiters?.logFollows;
+      return deploymentLogs(
+        context.store,
+        context.logSource,
+        { namespace: args.namespace ?? DEFAULT_NAMESPACE, name: args.name },
+        {
+          follow: args.follow ?? false,
+          ...(args.container ? { container: args.container } : {}),
+          ...(args.tailLines !== null && args.tailLines !== undefined ? { tailLines: args.tailLines } : {}),
+          ...(limiter
+            ? {
+                acquire: (what: string) =>
+                  limiter.acquire(
+                    tokenName,
+                    () => `token "${tokenName}" follows ${limiter.max} container logs already (at ${what})`,
+                  ),
+              }
+            : {}),
+        },
+      );
+    },
+    resolve: (line) => line,
+  }),
+);

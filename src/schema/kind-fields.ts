@@ -145,7 +145,7 @@ export function defineKind<K extends Kind>(
         name: t.arg.string({ required: true }),
         propagationPolicy: t.arg({ type: PropagationPolicyEnum }),
         gracePeriodSeconds: t.arg.int({
-          description: "Pods: seconds to shut down (0: at once); default the pod's own.",
+          description: "Pods: seconds to shut down (0: at once, negative: BAD_USER_INPUT); default the pod's own.",
         }),
         dryRun: t.arg.boolean({ description: 'Validate and return what would be written; write nothing.' }),
         expectedResourceVersion: t.arg.string({ description: 'CONFLICT unless the object is at this version.' }),

@@ -35,6 +35,28 @@ builder.objectField(NodeRef, 'usage', (t) =>
   }),
 );
 
+/**
+ * The current figure of an object, then each newer one (by timestamp), polling while `current` finds the object;
+ * ends once it is gone.
+ */
+async function* usageUpdates<T>(
+  current: () => Promise<T | undefined>,
+  usageOf: (object: T) => Promise<ResourceUsage | null>,
+): AsyncGenerator<ResourceUsage | null> {
+  let object = await current();
+  let last: string | null | undefined;
+  while (object) {
+    const usage = await usageOf(object);
+    const stamp = usage?.timestamp ?? null;
+    if (stamp !== last) {
+      last = stamp;
+      yield usage;
+    }
+    await new Promise((resolve) => setTimeout(resolve, USAGE_POLL_MS));
+    object = await current();
+  }
+}
+
 builder.subscriptionField('podUsage', (t) =>
   t.field({
     type: ResourceUsageRef,
@@ -47,19 +69,26 @@ builder.subscriptionField('podUsage', (t) =>
     },
     subscribe: async function* (_root, args, context) {
       const source = requireUsageSource(context.usageSource);
-      let pod = await context.store.tryGet('Pod', args.namespace, args.name);
-      if (!pod) throw new CapstanError('NOT_FOUND', `pod ${args.namespace}/${args.name} not found`);
-      let last: string | null | undefined;
-      while (pod) {
-        const usage = await podUsage(source, pod);
-        const stamp = usage?.timestamp ?? null;
-        if (stamp !== last) {
-          last = stamp;
-          yield usage;
-        }
-        await new Promise((resolve) => setTimeout(resolve, USAGE_POLL_MS));
-        pod = await context.store.tryGet('Pod', args.namespace, args.name);
-      }
+      const current = () => context.store.tryGet('Pod', args.namespace, args.name);
+      if (!(await current())) throw new CapstanError('NOT_FOUND', `pod ${args.namespace}/${args.name} not found`);
+      yield* usageUpdates(current, (pod) => podUsage(source, pod));
+    },
+    resolve: (usage) => usage,
+  }),
+);
+
+builder.subscriptionField('nodeUsage', (t) =>
+  t.field({
+    type: ResourceUsageRef,
+    description:
+      "One node's CPU and memory in use (the sum over its pods): the current figure (null if none yet), then each " +
+      'newer one; ends when the node is deleted.',
+    args: { name: t.arg.string({ required: true }) },
+    subscribe: async function* (_root, args, context) {
+      const source = requireUsageSource(context.usageSource);
+      const current = () => context.store.tryGet('Node', undefined, args.name);
+      if (!(await current())) throw new CapstanError('NOT_FOUND', `node ${args.name} not found`);
+      yield* usageUpdates(current, (node) => nodeUsage(source, node));
     },
     resolve: (usage) => usage,
   }),

@@ -52,6 +52,8 @@ export interface CapstanUp {
   output(): string;
   /** Runs `node bin/capstan.mjs ...args` with this cluster's CAPSTAN_CONFIG; resolves however it exits. */
   cli(args: string[], timeoutMs?: number): Promise<CliResult>;
+  /** Starts `node bin/capstan.mjs ...args` (a `logs -f`, a `wait`) without waiting for it; see RunningCli. */
+  start(args: string[]): RunningCli;
   /** Sends SIGTERM and waits for the process to end; SIGKILL after `timeoutMs` (and says so in `forced`). */
   terminate(timeoutMs?: number): Promise<Exit & { forced: boolean }>;
   /** Containers (any state) labelled with this node's name. */
@@ -67,6 +69,15 @@ export interface CapstanUp {
    * ports, an admin credential file of its own), as another machine's server would be. Resolves once it is up.
    */
   startServer(): Promise<SecondServer>;
+}
+
+/** A `capstan <verb>` still running: what it printed so far, and how it ended. */
+export interface RunningCli {
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<Exit>;
+  /** Ends it with SIGKILL if it still runs (for cleanup after a failure). */
+  kill(): void;
 }
 
 /** A `capstan server` process started by `CapstanUp.startServer`. */
@@ -111,7 +122,14 @@ function command(cmd: string, args: string[]): Promise<CliResult> {
  * node `tN-up` at 127.0.N.1 with pods in 10.250.N.0/24, services in 10.97.N.0/24 (DNS 10.97.N.10), LoadBalancers
  * in 127.100.N.0/24, a fresh Redis prefix and CAPSTAN_CONFIG in a temp dir. Resolves once it printed that it is up.
  */
-export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<CapstanUp> {
+export async function startCapstanUp({
+  readyTimeoutMs = 60_000,
+  env: extraEnv = {},
+}: {
+  readyTimeoutMs?: number;
+  /** More settings of the `capstan up` process (e.g. CAPSTAN_USAGE_INTERVAL_MS). */
+  env?: Record<string, string>;
+} = {}): Promise<CapstanUp> {
   const index = await claimIndex();
   const home = await mkdtemp(join(tmpdir(), `capstan-up-${index}-`));
   const nodeName = `t${index}-up`;
@@ -138,6 +156,7 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
     CAPSTAN_LOG_PORT: '0',
     CAPSTAN_CONFIG: settings.configPath,
     CAPSTAN_LOG_FORMAT: 'json',
+    ...extraEnv,
   });
   const cliEnv = userEnv({ CAPSTAN_CONFIG: settings.configPath });
 
@@ -241,6 +260,26 @@ export async function startCapstanUp({ readyTimeoutMs = 60_000 } = {}): Promise<
           },
         );
       }),
+    start: (args) => {
+      const cli = spawn(process.execPath, [BIN, ...args], {
+        cwd: REPO,
+        env: cliEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const out = { stdout: '', stderr: '' };
+      cli.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+      const cliExited = exitOf(cli);
+      return {
+        stdout: () => out.stdout,
+        stderr: () => out.stderr,
+        // Resolved once the output is read to its end, so what it printed last is there.
+        exited: Promise.all([cliExited, new Promise((r) => cli.once('close', r))]).then(([exit]) => exit),
+        kill: () => {
+          if (cli.exitCode === null && cli.signalCode === null) cli.kill('SIGKILL');
+        },
+      };
+    },
     terminate,
     containers,
     release,

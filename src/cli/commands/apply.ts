@@ -3,6 +3,7 @@ import * as sdk from '../../sdk/browser.ts';
 import { CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
+import { FORCE_WARNING, gracePeriodOf, type GraceFlags } from '../delete-grace.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
 import { collect, integerOption } from '../options.ts';
@@ -103,7 +104,7 @@ async function createCommand(session: Session, flags: FileFlags) {
   }
 }
 
-interface DeleteFlags extends FileFlags {
+interface DeleteFlags extends FileFlags, GraceFlags {
   selector?: string;
   all?: boolean;
   cascade: string;
@@ -122,6 +123,7 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
   const propagationPolicy = CASCADE[flags.cascade];
   if (!propagationPolicy)
     throw new CliError(`--cascade must be background, foreground or orphan, got "${flags.cascade}"`);
+  const gracePeriodSeconds = gracePeriodOf(flags);
   const targets: { kind: CliKind; namespace: string; name: string }[] = [];
   if (flags.filename?.length) {
     if (args.length > 0) throw new CliError('give either -f or KIND NAME, not both');
@@ -154,16 +156,19 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
     }
   }
   const suffix = flags.dryRun ? ' (server dry run)' : '';
+  if (gracePeriodSeconds === 0) session.err(FORCE_WARNING);
+  const verb = gracePeriodSeconds === 0 ? 'force deleted' : 'deleted';
   for (const target of targets) {
     try {
       await KIND_API[target.kind].remove(session.api(), target.namespace, target.name, {
         propagationPolicy,
         dryRun: flags.dryRun ?? false,
+        ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
       });
       // A namespace is only marked: the namespace controller empties it, then it goes (kubectl get ns: Terminating).
       const terminating =
         target.kind === 'Namespace' && !flags.dryRun ? ' (Terminating until its objects are gone)' : '';
-      session.out(`${KIND_INFO[target.kind].resource} "${target.name}" deleted${suffix}${terminating}`);
+      session.out(`${KIND_INFO[target.kind].resource} "${target.name}" ${verb}${suffix}${terminating}`);
     } catch (err) {
       if (flags.ignoreNotFound && err instanceof CapstanClientError && err.code === 'NOT_FOUND') continue;
       throw err;
@@ -250,11 +255,20 @@ Examples:
     .option('--all', 'delete every object of KIND in the namespace')
     .option('--cascade <policy>', 'what happens to dependents: background, foreground or orphan', 'background')
     .option('--ignore-not-found', 'treat a missing object as deleted')
+    .option(
+      '--grace-period <seconds>',
+      'seconds pods get to shut down (default: their own; 0 only with --force, else 1; negative: their own)',
+      integerOption('--grace-period', Number.MIN_SAFE_INTEGER),
+    )
+    .option('--force', 'remove at once from the API without waiting for the containers to stop (grace period 0)')
+    .option('--now', 'signal pods to shut down at once (the same as --grace-period=1)')
     .addHelpText(
       'after',
       `
 Examples:
   capstan delete pod web-1
+  capstan delete pod web-1 --grace-period=5
+  capstan delete pod web-1 --force           # grace period 0: gone from the API at once
   capstan delete deploy/web svc/web
   capstan delete pods -l app=web
   capstan delete -f examples/multi-tier.yaml

@@ -38,9 +38,14 @@ export function registerLogsCommand(program: Command, io: CliIo): void {
     .option('-f, --follow', 'keep printing new lines until interrupted or the container stops')
     .option('--tail <lines>', 'start with only the last N lines', integerOption('--tail', 0))
     .option('--timestamps', 'prefix each line with its timestamp')
+    .option(
+      '--all-pods',
+      'for deployment/NAME: every container of every pod, prefixed [pod/container] (the default with -f)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  capstan logs web-7d4b9-x2x1\n  capstan logs web-7d4b9-x2x1 -c sidecar --tail 20\n  capstan logs -f pod/web-7d4b9-x2x1\n  capstan logs deployment/web --tail 5',
+      '\nExamples:\n  capstan logs web-7d4b9-x2x1\n  capstan logs web-7d4b9-x2x1 -c sidecar --tail 20\n  capstan logs -f pod/web-7d4b9-x2x1\n  capstan logs deployment/web --tail 5' +
+        '\n  capstan logs -f deployment/web         # all its pods and containers; new pods join',
     )
     .action(
       withSession(
@@ -48,8 +53,12 @@ export function registerLogsCommand(program: Command, io: CliIo): void {
         async (
           session,
           pod: string,
-          flags: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean },
+          flags: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean; allPods?: boolean },
         ) => {
+          const target = parseLogTarget(pod);
+          if (target.kind === 'Deployment' && (flags.follow || flags.allPods)) {
+            return printDeploymentLogs(session, target.name, flags);
+          }
           const name = await podToRead(session, pod);
           const stream = session.api().subscribe(sdk.PodLogsDocument, {
             namespace: session.settings.namespace,
@@ -70,4 +79,58 @@ export function registerLogsCommand(program: Command, io: CliIo): void {
         },
       ),
     );
+}
+
+/**
+ * `logs -f deployment/NAME`: every container of every pod of the Deployment, each line prefixed `[pod/container]`,
+ * pods created later joining (the API's deploymentLogs). kubectl follows one pod here; this follows them all.
+ */
+async function printDeploymentLogs(
+  session: Session,
+  name: string,
+  flags: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean },
+): Promise<void> {
+  const namespace = session.settings.namespace;
+  const uidOf = async (): Promise<string | undefined> => {
+    try {
+      const deployment = await KIND_API.Deployment.get(session.api(), namespace, name);
+      return (deployment as sdk.DeploymentFieldsFragment | null)?.metadata.uid ?? undefined;
+    } catch (err) {
+      if (sdk.isCapstanClientError(err, 'NOT_FOUND')) return undefined;
+      throw err;
+    }
+  };
+  const uid = flags.follow ? await uidOf() : undefined;
+  if (flags.follow && !uid) throw new CliError(`deployment/${name} not found in namespace ${namespace}`);
+  const stream = session.api().subscribe(sdk.DeploymentLogsDocument, {
+    namespace: session.settings.namespace,
+    name,
+    container: flags.container,
+    follow: flags.follow ?? false,
+    tailLines: flags.tail,
+  });
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    void stream.close();
+  };
+  process.once('SIGINT', stop);
+  try {
+    for await (const { deploymentLogs: line } of stream) {
+      const text = `[${line.pod}/${line.container}] ${line.text}`;
+      session.out(flags.timestamps && line.timestamp ? `${line.timestamp} ${text}` : text);
+    }
+    // A followed stream ends by itself when the Deployment is deleted (its pods printed to their end), as kubectl's
+    // -f ends when its pod goes.
+    if (flags.follow && !interrupted && (await uidOf()) !== uid) {
+      session.err(`deployment/${name} was deleted in namespace ${namespace}: no more logs`);
+    }
+  } catch (err) {
+    if (sdk.isCapstanClientError(err, 'NOT_FOUND')) {
+      throw new CliError(`deployment/${name} not found in namespace ${namespace}`);
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }

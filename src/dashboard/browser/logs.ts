@@ -1,5 +1,10 @@
 /// <reference lib="dom" />
-import { DashboardPodLogsDocument, type CapstanClient } from '../../sdk/browser.ts';
+import {
+  DashboardPodLogsDocument,
+  DeploymentLogsDocument,
+  isCapstanClientError,
+  type CapstanClient,
+} from '../../sdk/browser.ts';
 import { actionError } from './actions.ts';
 
 /** One container to follow: its lines are prefixed with `label` when several streams share the view. */
@@ -14,6 +19,8 @@ export interface LogStream {
 const MAX_LINES = 2_000;
 /** Lines of history each stream starts with. */
 const TAIL_LINES = 200;
+/** Wait before following again after the connection was lost (a server restart). */
+const RETRY_MS = 3_000;
 
 /**
  * Follows the output of one or more containers (`podLogs` with follow) into a <pre>, one line per element, in the
@@ -36,21 +43,59 @@ export class LogFollower {
     for (const stream of streams) void this.follow(stream, prefixed);
   }
 
-  private async follow(stream: LogStream, prefixed: boolean): Promise<void> {
-    const subscription = this.client.subscribe(DashboardPodLogsDocument, {
-      namespace: stream.namespace,
-      name: stream.pod,
-      container: stream.container,
-      tailLines: TAIL_LINES,
-    });
-    this.subscriptions.push(subscription);
-    try {
-      for await (const { podLogs } of subscription) {
+  /**
+   * Follows every container of every pod of a Deployment (`deploymentLogs`): pods created later join, deleted ones
+   * end their part, on the server's side; the stream ends when the Deployment is deleted.
+   */
+  startDeployment(namespace: string, name: string): void {
+    this.view.replaceChildren();
+    this.status.textContent = 'Following';
+    void this.run(
+      `Deployment ${name}`,
+      (tailLines) => this.client.subscribe(DeploymentLogsDocument, { namespace, name, follow: true, tailLines }),
+      ({ deploymentLogs: line }) => `[${line.pod}/${line.container}] ${line.text}`,
+      `Deployment ${name} was deleted: no more logs`,
+    );
+  }
+
+  private follow(stream: LogStream, prefixed: boolean): Promise<void> {
+    const { namespace, pod: name, container, label } = stream;
+    return this.run(
+      label,
+      (tailLines) => this.client.subscribe(DashboardPodLogsDocument, { namespace, name, container, tailLines }),
+      ({ podLogs }) => (prefixed ? `[${label}] ${podLogs.text}` : podLogs.text),
+    );
+  }
+
+  /**
+   * Appends the lines of a subscription. When the connection is lost (UNREACHABLE: the server restarted) it follows
+   * again from new lines only, so nothing shown is repeated.
+   */
+  private async run<T>(
+    label: string,
+    open: (tailLines: number) => AsyncIterableIterator<T> & { return(): Promise<unknown> },
+    text: (message: T) => string,
+    ended?: string,
+  ): Promise<void> {
+    let tailLines = TAIL_LINES;
+    while (!this.stopped) {
+      const subscription = open(tailLines);
+      this.subscriptions.push(subscription);
+      try {
+        for await (const message of subscription) {
+          if (this.stopped) return;
+          this.append(text(message));
+        }
+        if (!this.stopped && ended) this.status.textContent = ended;
+        return;
+      } catch (err) {
         if (this.stopped) return;
-        this.append(prefixed ? `[${stream.label}] ${podLogs.text}` : podLogs.text);
+        this.status.textContent = `${label}: ${actionError(err)}`;
+        if (!isCapstanClientError(err, 'UNREACHABLE')) return;
       }
-    } catch (err) {
-      if (!this.stopped) this.status.textContent = `${stream.label}: ${actionError(err)}`;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      tailLines = 0;
+      if (!this.stopped) this.status.textContent = 'Following';
     }
   }
 

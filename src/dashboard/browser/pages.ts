@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 import {
-  DashboardDeploymentPodsDocument,
   DashboardNodeDocument,
   DashboardPodDocument,
-  DashboardSelectedPodsDocument,
   type CapstanClient,
   type DashboardNodeQuery,
   type DashboardPodQuery,
@@ -191,7 +189,7 @@ export function openPodPage(context: PageContext, namespace: string, name: strin
     h('h3', {}, 'CPU and memory'),
     usage,
   );
-  const stopUsage = showUsage(api, usage, { kind: 'Pod', namespace, name });
+  const stopUsage = showUsage(context.streams, usage, { kind: 'Pod', namespace, name });
   refresh();
   return {
     refresh,
@@ -223,7 +221,7 @@ export function openNodePage(context: PageContext, name: string): Page {
   const heading = h('h2', {}, `Node ${name}`);
   const usage = h('div', { id: 'node-usage', class: 'usage' });
   view.replaceChildren(heading, details, h('h3', {}, 'CPU and memory'), usage, h('h3', {}, 'Pods'), podsTable);
-  const stopUsage = showUsage(api, usage, { kind: 'Node', name });
+  const stopUsage = showUsage(context.streams, usage, { kind: 'Node', name });
   let loading = false;
 
   const drawPods = (): void => {
@@ -309,43 +307,27 @@ export function openNodePage(context: PageContext, name: string): Page {
   return { refresh, close: stopUsage };
 }
 
-/** All pods of a Deployment, every container, their logs interleaved as they arrive. */
+/** All pods of a Deployment, every container, their logs interleaved as they arrive; new pods join. */
 export function openDeploymentLogs(context: PageContext, namespace: string, name: string): Page {
-  const { api, view } = context;
-  let panel: { stop(): void } | undefined;
-  let closed = false;
-  view.replaceChildren(
-    h('h2', {}, `Logs of Deployment ${namespace}/${name}`),
-    h('p', { class: 'hint' }, 'Finding its pods…'),
-  );
-  void (async () => {
-    try {
-      const { deployment } = await api.request(DashboardDeploymentPodsDocument, { namespace, name });
-      if (!deployment) throw new Error(`Deployment ${namespace}/${name} does not exist`);
-      const selector = (deployment.spec?.selector.matchLabels ?? []).map((l) => `${l.key}=${l.value}`).join(',');
-      const { pods } = await api.request(DashboardSelectedPodsDocument, { namespace, labelSelector: selector });
-      if (closed) return;
-      const streams = pods.items.flatMap((pod) =>
-        (pod.spec?.containers ?? []).map((c) => ({
-          namespace,
-          pod: pod.metadata.name,
-          container: c.name,
-          label: `${pod.metadata.name}/${c.name}`,
-        })),
-      );
-      const logs = logsPanel(context, streams, false);
-      panel = logs;
-      view.lastElementChild?.remove();
-      view.append(h('p', { class: 'hint' }, `${pods.items.length} pods, ${streams.length} containers`), logs.panel);
-    } catch (err) {
-      view.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, actionError(err)));
-    }
-  })();
-  return {
-    refresh() {},
-    close() {
-      closed = true;
-      panel?.stop();
-    },
+  const view = h('div', { id: 'logs', class: 'logs', role: 'log' });
+  const status = h('span', { id: 'logs-status', class: 'hint' });
+  const follow = h('input', { id: 'logs-follow', type: 'checkbox' });
+  follow.checked = true;
+  let follower: LogFollower | undefined;
+  const start = (): void => {
+    follower?.stop();
+    follower = undefined;
+    if (!follow.checked) return void (status.textContent = 'Paused');
+    follower = new LogFollower(context.streams(), view, status);
+    follower.startDeployment(namespace, name);
   };
+  follow.addEventListener('change', start);
+  context.view.replaceChildren(
+    h('h2', {}, `Logs of Deployment ${namespace}/${name}`),
+    h('p', { class: 'hint' }, 'Every container of every pod, as lines arrive; pods created later join.'),
+    h('div', { class: 'controls' }, h('label', {}, follow, ' Follow'), status),
+    view,
+  );
+  start();
+  return { refresh() {}, close: () => follower?.stop() };
 }

@@ -641,22 +641,6 @@ export type DashboardNodeQueryVariables = Exact<{
 
 export type DashboardNodeQuery = { node: { apiVersion: string, kind: string, displayStatus: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { unschedulable: boolean | null, podCIDR: string | null, taints: Array<{ key: string, value: string | null, effect: TaintEffect, timeAdded: string | null }> | null } | null, status: { capacity: { cpu: string | null, memory: string | null, pods: string | null } | null, allocatable: { cpu: string | null, memory: string | null, pods: string | null } | null, addresses: Array<{ type: string, address: string }> | null, conditions: Array<{ type: string, status: string, reason: string | null, message: string | null, lastHeartbeatTime: string | null, lastTransitionTime: string | null }> | null, nodeInfo: { containerRuntimeVersion: string | null, kubeletVersion: string | null, operatingSystem: string | null, architecture: string | null } | null } | null, events: Array<{ apiVersion: string, kind: string, reason: string, message: string, type: EventType, count: number | null, firstTimestamp: string | null, lastTimestamp: string | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, involvedObject: { kind: string, name: string, namespace: string | null, uid: string | null, resourceVersion: string | null }, source: { component: string | null, host: string | null } | null }> } | null };
 
-export type DashboardDeploymentPodsQueryVariables = Exact<{
-  namespace: string;
-  name: string;
-}>;
-
-
-export type DashboardDeploymentPodsQuery = { deployment: { metadata: { name: string, namespace: string | null }, spec: { selector: { matchLabels: Array<{ key: string, value: string }> } } | null } | null };
-
-export type DashboardSelectedPodsQueryVariables = Exact<{
-  namespace: string;
-  labelSelector: string;
-}>;
-
-
-export type DashboardSelectedPodsQuery = { pods: { items: Array<{ metadata: { name: string, namespace: string | null }, spec: { containers: Array<{ name: string }> } | null }> } };
-
 export type DashboardPodLogsSubscriptionVariables = Exact<{
   namespace: string;
   name: string;
@@ -734,6 +718,7 @@ export type DeletePodMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -752,6 +737,7 @@ export type DeleteReplicationControllerMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -770,6 +756,7 @@ export type DeleteDeploymentMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -788,6 +775,7 @@ export type DeleteServiceMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -806,6 +794,7 @@ export type DeleteEndpointsMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -815,6 +804,7 @@ export type DeleteEndpointsMutation = { deleteEndpoints: { kind: string, metadat
 export type DeleteNodeMutationVariables = Exact<{
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -832,6 +822,7 @@ export type CreateNamespaceMutation = { createNamespace: { kind: string, metadat
 export type DeleteNamespaceMutationVariables = Exact<{
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -842,6 +833,7 @@ export type DeleteEventMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -860,6 +852,7 @@ export type DeletePersistentVolumeClaimMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -958,6 +951,7 @@ export type DeleteConfigMapMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -968,6 +962,7 @@ export type DeleteSecretMutationVariables = Exact<{
   namespace: string;
   name: string;
   propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
   dryRun?: boolean | null | undefined;
 }>;
 
@@ -1368,6 +1363,24 @@ export type PodUsageSubscriptionVariables = Exact<{
 
 
 export type PodUsageSubscription = { podUsage: { cpuCores: number, memoryBytes: number, timestamp: string } | null };
+
+export type NodeUsageSubscriptionVariables = Exact<{
+  name: string;
+}>;
+
+
+export type NodeUsageSubscription = { nodeUsage: { cpuCores: number, memoryBytes: number, timestamp: string } | null };
+
+export type DeploymentLogsSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  name: string;
+  container?: string | null | undefined;
+  follow?: boolean | null | undefined;
+  tailLines?: number | null | undefined;
+}>;
+
+
+export type DeploymentLogsSubscription = { deploymentLogs: { pod: string, container: string, text: string, timestamp: string | null } };
 
 export type ApplyMutationVariables = Exact<{
   manifest: string;
@@ -3942,41 +3955,6 @@ export const DashboardNodeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardNodeQuery, DashboardNodeQueryVariables>;
-export const DashboardDeploymentPodsDocument = new TypedDocumentString(`
-    query DashboardDeploymentPods($namespace: String!, $name: String!) {
-  deployment(namespace: $namespace, name: $name) {
-    metadata {
-      name
-      namespace
-    }
-    spec {
-      selector {
-        matchLabels {
-          key
-          value
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardDeploymentPodsQuery, DashboardDeploymentPodsQueryVariables>;
-export const DashboardSelectedPodsDocument = new TypedDocumentString(`
-    query DashboardSelectedPods($namespace: String!, $labelSelector: String!) {
-  pods(namespace: $namespace, labelSelector: $labelSelector) {
-    items {
-      metadata {
-        name
-        namespace
-      }
-      spec {
-        containers {
-          name
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardSelectedPodsQuery, DashboardSelectedPodsQueryVariables>;
 export const DashboardPodLogsDocument = new TypedDocumentString(`
     subscription DashboardPodLogs($namespace: String!, $name: String!, $container: String!, $tailLines: Int) {
   podLogs(
@@ -4026,11 +4004,12 @@ export const CreatePodDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreatePodMutation, CreatePodMutationVariables>;
 export const DeletePodDocument = new TypedDocumentString(`
-    mutation DeletePod($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeletePod($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deletePod(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4056,11 +4035,12 @@ export const CreateReplicationControllerDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateReplicationControllerMutation, CreateReplicationControllerMutationVariables>;
 export const DeleteReplicationControllerDocument = new TypedDocumentString(`
-    mutation DeleteReplicationController($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteReplicationController($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteReplicationController(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4083,11 +4063,12 @@ export const CreateDeploymentDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateDeploymentMutation, CreateDeploymentMutationVariables>;
 export const DeleteDeploymentDocument = new TypedDocumentString(`
-    mutation DeleteDeployment($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteDeployment($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteDeployment(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4110,11 +4091,12 @@ export const CreateServiceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateServiceMutation, CreateServiceMutationVariables>;
 export const DeleteServiceDocument = new TypedDocumentString(`
-    mutation DeleteService($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteService($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteService(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4137,11 +4119,12 @@ export const CreateEndpointsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateEndpointsMutation, CreateEndpointsMutationVariables>;
 export const DeleteEndpointsDocument = new TypedDocumentString(`
-    mutation DeleteEndpoints($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteEndpoints($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteEndpoints(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4153,8 +4136,13 @@ export const DeleteEndpointsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteEndpointsMutation, DeleteEndpointsMutationVariables>;
 export const DeleteNodeDocument = new TypedDocumentString(`
-    mutation DeleteNode($name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
-  deleteNode(name: $name, propagationPolicy: $propagationPolicy, dryRun: $dryRun) {
+    mutation DeleteNode($name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
+  deleteNode(
+    name: $name
+    propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
+    dryRun: $dryRun
+  ) {
     kind
     metadata {
       name
@@ -4175,10 +4163,11 @@ export const CreateNamespaceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateNamespaceMutation, CreateNamespaceMutationVariables>;
 export const DeleteNamespaceDocument = new TypedDocumentString(`
-    mutation DeleteNamespace($name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteNamespace($name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteNamespace(
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4190,11 +4179,12 @@ export const DeleteNamespaceDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteNamespaceMutation, DeleteNamespaceMutationVariables>;
 export const DeleteEventDocument = new TypedDocumentString(`
-    mutation DeleteEvent($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteEvent($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteEvent(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4220,11 +4210,12 @@ export const CreatePersistentVolumeClaimDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreatePersistentVolumeClaimMutation, CreatePersistentVolumeClaimMutationVariables>;
 export const DeletePersistentVolumeClaimDocument = new TypedDocumentString(`
-    mutation DeletePersistentVolumeClaim($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeletePersistentVolumeClaim($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deletePersistentVolumeClaim(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4386,11 +4377,12 @@ export const CreateSecretDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateSecretMutation, CreateSecretMutationVariables>;
 export const DeleteConfigMapDocument = new TypedDocumentString(`
-    mutation DeleteConfigMap($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteConfigMap($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteConfigMap(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -4402,11 +4394,12 @@ export const DeleteConfigMapDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DeleteConfigMapMutation, DeleteConfigMapMutationVariables>;
 export const DeleteSecretDocument = new TypedDocumentString(`
-    mutation DeleteSecret($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $dryRun: Boolean) {
+    mutation DeleteSecret($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
   deleteSecret(
     namespace: $namespace
     name: $name
     propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
     dryRun: $dryRun
   ) {
     kind
@@ -8510,6 +8503,31 @@ export const PodUsageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PodUsageSubscription, PodUsageSubscriptionVariables>;
+export const NodeUsageDocument = new TypedDocumentString(`
+    subscription NodeUsage($name: String!) {
+  nodeUsage(name: $name) {
+    cpuCores
+    memoryBytes
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<NodeUsageSubscription, NodeUsageSubscriptionVariables>;
+export const DeploymentLogsDocument = new TypedDocumentString(`
+    subscription DeploymentLogs($namespace: String, $name: String!, $container: String, $follow: Boolean, $tailLines: Int) {
+  deploymentLogs(
+    namespace: $namespace
+    name: $name
+    container: $container
+    follow: $follow
+    tailLines: $tailLines
+  ) {
+    pod
+    container
+    text
+    timestamp
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentLogsSubscription, DeploymentLogsSubscriptionVariables>;
 export const ApplyDocument = new TypedDocumentString(`
     mutation Apply($manifest: String!, $namespace: String, $dryRun: Boolean) {
   apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
