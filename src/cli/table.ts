@@ -1,4 +1,4 @@
-import { humanDuration } from '../resolvers/pod-status.ts';
+import { humanDuration } from '../resolvers/pod-columns.ts';
 
 /**
  * Renders rows under upper-case headers in columns padded to the widest cell plus three spaces, as kubectl's

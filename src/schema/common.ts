@@ -10,7 +10,7 @@ import {
   type OwnerReference,
 } from '../api/types.ts';
 import { getEach } from '../auth/authorized-store.ts';
-import { objectAge } from '../resolvers/pod-status.ts';
+import { objectAge } from '../resolvers/pod-columns.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';

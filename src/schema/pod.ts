@@ -1,7 +1,7 @@
 import type { ContainerState, ContainerStatus, HostPortMapping, PodCondition, PodStatus } from '../api/types.ts';
 import { podLogs, type LogLine } from '../resolvers/logs.ts';
 import { DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
-import { podDisplayStatus, podReadyCount, podRestarts } from '../resolvers/pod-status.ts';
+import { podDisplayStatus, podReadyCount, podRestarts } from '../resolvers/pod-columns.ts';
 import { releasingOnEnd, transformIterator, watchWithSnapshot } from '../resolvers/watch.ts';
 import { builder, type SchemaContext } from './builder.ts';
 import { KubeObjectRef, loadObject, ObjectMetaInput } from './common.ts';

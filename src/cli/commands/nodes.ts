@@ -3,7 +3,7 @@ import * as sdk from '../../sdk/browser.ts';
 import { withSession, type CliIo } from '../session.ts';
 import { integerOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';
-import { humanDuration } from '../../resolvers/pod-status.ts';
+import { humanDuration } from '../../resolvers/pod-columns.ts';
 import { renderTable } from '../table.ts';
 
 type TokenRow = sdk.ListTokensQuery['tokens'][number];

@@ -1,4 +1,4 @@
-import { objectAge } from '../../resolvers/pod-status.ts';
+import { objectAge } from '../../resolvers/pod-columns.ts';
 import type {
   DashboardDeploymentsSubscription,
   DashboardEventsSubscription,

@@ -6,7 +6,7 @@ import {
   type DashboardNodeQuery,
   type DashboardPodQuery,
 } from '../../sdk/browser.ts';
-import { objectAge } from '../../resolvers/pod-status.ts';
+import { objectAge } from '../../resolvers/pod-columns.ts';
 import { actionError } from './actions.ts';
 import { nodeHref, podRows, statusTone, type DashboardPod } from './columns.ts';
 import { h, textTable } from './dom.ts';

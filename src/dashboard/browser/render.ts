@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { objectAge } from '../../resolvers/pod-status.ts';
+import { objectAge } from '../../resolvers/pod-columns.ts';
 import { MAX_ROWS, type Row, type RowAction } from './columns.ts';
 
 /** Looks up an element the page must have; a missing one is a bug in index.html, not a user error. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod, PodStatus } from '../api/types.ts';
-import { humanDuration, objectAge, podDisplayStatus, podReadyCount, podRestarts } from './pod-status.ts';
+import { humanDuration, objectAge, podDisplayStatus, podReadyCount, podRestarts } from './pod-columns.ts';
 
 function newPod(status: PodStatus = {}, options: { containers?: number; deleting?: boolean } = {}): Pod {
   const containers = Array.from({ length: options.containers ?? 1 }, (_, i) => ({ name: `c${i}`, image: 'hello:1' }));
