@@ -192,7 +192,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly claims = new Map<string, WarmClaim>();
   /** App containers of warm sandboxes, created and not yet started: the hostname to set at their start. */
   private readonly gated = new Map<string, string>();
-  /** Pod container operations in flight: the warm pool fills only while there are none. */
+  /** Pod container operations in flight: the warm pool fills only while there are few (`fillBesides`). */
   private inFlight = 0;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -298,7 +298,7 @@ export class DockerRuntime implements ContainerRuntime {
       {
         create: () => this.createWarm(node),
         remove: (sandbox) => this.removeWarm(sandbox.id),
-        busy: () => this.inFlight > 0,
+        inFlight: () => this.inFlight,
       },
       this.warmPoolOptions,
     );
