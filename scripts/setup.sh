@@ -90,7 +90,14 @@ if installed redis-sentinel && [[ $(id -u) == 0 ]]; then
 fi
 
 # --- npm dependencies -----------------------------------------------------------------------------------------
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# A node_modules that is a symlink (a git worktree sharing another clone's dependencies) belongs to that clone:
+# `npm ci` here would empty the folder it points at, so it is never run through the link.
+if [[ -L node_modules ]]; then
+  linked_lock=$(readlink -f node_modules)/../package-lock.json
+  if ! cmp -s package-lock.json "$linked_lock"; then
+    log "warning: node_modules links to $(readlink -f node_modules), whose clone has another package-lock.json; not running npm ci through the link"
+  fi
+elif [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   log 'installing npm dependencies (npm ci)'
   npm ci --no-audit --no-fund --loglevel=error || die 'npm ci failed'
 fi

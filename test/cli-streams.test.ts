@@ -419,5 +419,5 @@ describe('capstan cp', () => {
     expect(into.code).toBe(1);
     expect(into.stderr).toMatch(/cannot copy to \/no\/such\/folder\/x/);
     expect(await inShell('ls -a /no 2>/dev/null; echo listed')).toBe('listed\n');
-  }, 60_000);
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ import type { Pod } from '../src/api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../src/auth/authorize.ts';
 import { startControllerManager } from '../src/controllers/controller-manager.ts';
 import { BUSYBOX, HELLO, NodeHarness, ready, waitForPod } from './support/node-harness.ts';
+import { waitFor } from './support/store.ts';
 
 const h = new NodeHarness();
 
@@ -152,8 +153,12 @@ describe('node agent: node and pod lifecycle', () => {
     // The new sandbox takes the dead one's address again (as after an engine restart), and the pod answers on it.
     expect(pod.status?.podIP).toBeDefined();
     expect(after.status?.podIP).toBe(pod.status?.podIP);
-    const res = await fetch(`http://${after.status?.podIP}:80/`);
-    expect(res.status).toBe(200);
+    // Ready without a readiness probe means started, as in Kubernetes: the server may take a moment to listen.
+    const status = await waitFor(
+      async () => (await fetch(`http://${after.status?.podIP}:80/`, { signal: AbortSignal.timeout(2_000) })).status,
+      { timeoutMs: 15_000, intervalMs: 100, message: `HTTP from the pod at ${after.status?.podIP}` },
+    );
+    expect(status).toBe(200);
     // The dead sandbox's network was released (its CNI result gone), the address is reserved for the new one.
     const { addresses, results } = await h.runtime.networkReservations(h.nodeName);
     expect(addresses).toContain(pod.status?.podIP);

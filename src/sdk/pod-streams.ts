@@ -43,6 +43,21 @@ export function encodeFrame(channel: number, payload: Uint8Array | string = new 
   return frame;
 }
 
+/**
+ * The largest stdin payload the SDK puts in one frame. The server accepts messages up to 1 MiB
+ * (src/server/stream-websocket.ts) and closes the stream with 1009 (message too big) past it, so a larger write is
+ * sent as several frames; 64 KiB, as a file stream's chunks, keeps each frame well under the limit.
+ */
+export const MAX_STDIN_FRAME_BYTES = 64 * 1024;
+
+/** The stdin frames of one write: the bytes in order, split so that no payload is over `max`. */
+export function stdinFrames(chunk: Uint8Array, max = MAX_STDIN_FRAME_BYTES): Buffer[] {
+  if (chunk.length <= max) return [encodeFrame(CHANNEL.stdin, chunk)];
+  const frames: Buffer[] = [];
+  for (let at = 0; at < chunk.length; at += max) frames.push(encodeFrame(CHANNEL.stdin, chunk.subarray(at, at + max)));
+  return frames;
+}
+
 /** The channel and payload of a message; undefined for an empty or text message (not part of the protocol). */
 export function decodeFrame(data: RawData, isBinary: boolean): { channel: number; payload: Buffer } | undefined {
   if (!isBinary) return undefined;
@@ -199,7 +214,15 @@ function wrapClientSocket(socket: WebSocket, highWaterMark: number): ClientStrea
   const stdin = new Writable({
     highWaterMark,
     write(chunk: Buffer, _encoding, callback) {
-      send(encodeFrame(CHANNEL.stdin, chunk), (err) => callback(err ?? null));
+      // ws sends in order; the write is done when its last frame is, failed if any frame failed.
+      const frames = stdinFrames(chunk);
+      let failure: Error | undefined;
+      frames.forEach((frame, i) =>
+        send(frame, (err) => {
+          failure ??= err;
+          if (i === frames.length - 1) callback(failure ?? null);
+        }),
+      );
     },
     final(callback) {
       send(encodeFrame(CHANNEL.close, Uint8Array.of(CHANNEL.stdin)), () => callback());

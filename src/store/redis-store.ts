@@ -382,7 +382,7 @@ class RedisStoreImpl implements RedisStore {
       chunk.push(
         this.objectKey(kind, namespace, name),
         current.metadata.resourceVersion,
-        json,
+        this.seal(kind, json),
         member(namespace, name),
         JSON.stringify(matchView(current)),
         remove ? '1' : '0',
