@@ -75,11 +75,21 @@ describe('pod termination', () => {
         .sort(),
     ).toEqual(names.map((n) => `SIGTERM ${n}`));
 
-    // Nothing left: containers, addresses and CNI results, the pods' state directories.
-    const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${h.nodeName}`] } });
-    expect(left).toEqual([]);
+    // A pod leaves the store once its containers are stopped and its network released (CNI DEL); the stopped
+    // containers and the state directory are removed beside that final delete.
     expect(await h.runtime.networkReservations(h.nodeName)).toEqual({ addresses: [], results: [] });
-    const dirs = await readdir(join(h.stateRoot, 'pods')).catch(() => [] as string[]);
-    expect(dirs.filter((d) => uids.includes(d))).toEqual([]);
+    // Nothing left: containers, addresses and CNI results, the pods' state directories.
+    const left = async () => ({
+      containers: (await docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${h.nodeName}`] } }))
+        .length,
+      dirs: (await readdir(join(h.stateRoot, 'pods')).catch(() => [] as string[])).filter((d) => uids.includes(d)),
+    });
+    await waitFor(
+      async () => {
+        const now = await left();
+        return now.containers === 0 && now.dirs.length === 0;
+      },
+      { timeoutMs: 30_000, message: 'no container or pod directory left' },
+    );
   });
 });
