@@ -122,31 +122,58 @@ async function dockerRunApi(
 }
 
 /** Creates a pod through the store and waits, on a watch, for it to be Running and Ready. Milliseconds. */
-async function podStartup(
+/** When a pod reached each step, in ms after its creation (watch events; `started` from the container's status). */
+interface StartupSteps {
+  /** The agent's first status write. */
+  status?: number;
+  /** The first status with a pod IP (the sandbox runs). */
+  podIP?: number;
+  /** The app container's `startedAt` (second resolution, Docker's clock). */
+  started?: number;
+  ready: number;
+}
+
+async function podStartupSteps(
   store: RedisStore,
   nodeName: string,
   name: string,
   deadlineMs = DEADLINE_MS,
-): Promise<number> {
+): Promise<StartupSteps> {
   const watch = store.watch('Pod', { namespace: 'default', fieldSelector: `metadata.name=${name}` });
   const start = performance.now();
+  const wallStart = Date.now();
   await store.create('Pod', {
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
     spec: { nodeName, containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 80 }] }] },
   });
   const timer = setTimeout(() => watch.close(), deadlineMs);
+  const steps: Omit<StartupSteps, 'ready'> = {};
   try {
     for await (const event of watch) {
       const pod: Pod = event.object;
+      const now = performance.now() - start;
+      if (pod.status?.phase) steps.status ??= now;
+      if (pod.status?.podIP) steps.podIP ??= now;
+      const startedAt = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+      if (startedAt) steps.started ??= Date.parse(startedAt) - wallStart;
       const isReady = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (pod.status?.phase === 'Running' && isReady) return performance.now() - start;
+      if (pod.status?.phase === 'Running' && isReady) return { ...steps, ready: now };
     }
   } finally {
     clearTimeout(timer);
     watch.close();
   }
   throw new Error(`pod ${name} was not Running and Ready within ${deadlineMs} ms`);
+}
+
+async function podStartup(
+  store: RedisStore,
+  nodeName: string,
+  name: string,
+  deadlineMs = DEADLINE_MS,
+): Promise<number> {
+  return (await podStartupSteps(store, nodeName, name, deadlineMs)).ready;
 }
 
 async function deletePods(store: RedisStore, names: string[]): Promise<void> {
@@ -215,9 +242,21 @@ export async function benchPodStartup(): Promise<void> {
 
     const series: number[] = [];
     const names: string[] = [];
+    const slow: { name: string; warmBefore: number; steps: StartupSteps }[] = [];
     for (let i = 0; i < SERIES; i++) {
       names.push(`series-${i}`);
-      series.push(await podStartup(store, nodeName, `series-${i}`));
+      const warmBefore = runtime.warmPoolSize(nodeName);
+      const steps = await podStartupSteps(store, nodeName, `series-${i}`);
+      series.push(steps.ready);
+      slow.push({ name: `series-${i}`, warmBefore, steps });
+    }
+    // Where the slowest pods of the series spent their time.
+    for (const { name, warmBefore, steps } of slow.sort((a, b) => b.steps.ready - a.steps.ready).slice(0, 3)) {
+      const ms = (v?: number) => (v === undefined ? '-' : `${Math.round(v)} ms`);
+      console.log(
+        `slow: ${name} ready ${ms(steps.ready)}: first status ${ms(steps.status)}, pod IP ${ms(steps.podIP)}, ` +
+          `container started ${ms(steps.started)} (1 s resolution); warm sandboxes at creation ${warmBefore}`,
+      );
     }
     report('pod_startup.series_p50_ms', percentile(series, 50), { pods: SERIES, mode: 'one after another' });
     report('pod_startup.series_p99_ms', percentile(series, 99), {

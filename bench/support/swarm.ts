@@ -18,6 +18,8 @@ export interface SwarmScaleResult {
   upSeconds: number;
   /** `docker service scale <svc>=0 --detach` until none of its containers is left. */
   downSeconds: number;
+  /** Until none of its containers runs any more (all stopped, not yet all removed). */
+  downStoppedSeconds: number;
   /** p99 over the tasks of the time from the scale request until each was first seen running. */
   taskP99Seconds: number;
   /** Whether this run initialised swarm mode (and left it again). */
@@ -62,8 +64,8 @@ async function runningTasks(client: Docker, service: string): Promise<string[]> 
   return tasks.filter((t) => t.Status?.State === 'running').map((t) => t.ID);
 }
 
-async function containersOf(client: Docker, service: string): Promise<number> {
-  const list = await client.listContainers({ all: true, filters: { label: [`${SERVICE_LABEL}=${service}`] } });
+async function containersOf(client: Docker, service: string, all = true): Promise<number> {
+  const list = await client.listContainers({ all, filters: { label: [`${SERVICE_LABEL}=${service}`] } });
   return list.length;
 }
 
@@ -155,9 +157,23 @@ export async function swarmScale(options: SwarmScaleOptions): Promise<SwarmScale
 
     const downStart = performance.now();
     await docker(['service', 'scale', `${service}=0`, '--detach']);
-    await until('no containers left', deadlineMs, async () => (await containersOf(client, service)) === 0);
+    let downStoppedSeconds: number | undefined;
+    await until('no containers left', deadlineMs, async () => {
+      const [left, running] = await Promise.all([
+        containersOf(client, service),
+        downStoppedSeconds === undefined ? containersOf(client, service, false) : 0,
+      ]);
+      if (running === 0) downStoppedSeconds ??= (performance.now() - downStart) / 1000;
+      return left === 0;
+    });
     const downSeconds = (performance.now() - downStart) / 1000;
-    return { upSeconds, downSeconds, taskP99Seconds, initialised };
+    return {
+      upSeconds,
+      downSeconds,
+      downStoppedSeconds: downStoppedSeconds ?? downSeconds,
+      taskP99Seconds,
+      initialised,
+    };
   });
 }
 

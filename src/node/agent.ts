@@ -78,6 +78,8 @@ export interface NodeAgentOptions {
   crashLoopBackOff?: BackoffOptions;
   /** Pods synced at once. Default DEFAULT_POD_CONCURRENCY (16). */
   concurrency?: number;
+  /** Pods being deleted synced at once, besides `concurrency`. Default DEFAULT_TERMINATION_CONCURRENCY (64). */
+  terminationConcurrency?: number;
   logger?: Logger;
 }
 
@@ -204,6 +206,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   // The sync reads `ctx` only when it runs, after everything here is set up.
   const podWorkers = new PodWorkers({
     concurrency: options.concurrency ?? DEFAULT_POD_CONCURRENCY,
+    ...(options.terminationConcurrency !== undefined ? { terminationConcurrency: options.terminationConcurrency } : {}),
     logger: log,
     sync: async (rec) => {
       if (!rec.pod) {

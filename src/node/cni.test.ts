@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeName, gatewayOf, nodeConfList, pluginStdin, podIPFromResult } from './cni.ts';
+import { bridgeName, gatewayOf, listFor, nodeConfList, pluginStdin, podIPFromResult } from './cni.ts';
 import { chainRules, nodeChains } from './node-iptables.ts';
 
 describe('CNI configuration', () => {
@@ -38,6 +38,14 @@ describe('CNI configuration', () => {
     expect(portmap).toMatchObject({ type: 'portmap', prevResult, runtimeConfig: { portMappings } });
     expect(portmap.capabilities).toBeUndefined();
     expect(pluginStdin(list, list.plugins[1]!, { prevResult, portMappings: [] }).runtimeConfig).toBeUndefined();
+  });
+
+  it('wires a sandbox without port mappings without portmap, and one with them with the whole list', () => {
+    const list = nodeConfList({ node: 'n1', podCidr: '10.244.3.0/24', dataDir: '/d' });
+    expect(listFor(list, []).plugins.map((p) => p.type)).toEqual(['bridge']);
+    expect(listFor(list, []).name).toBe('capstan');
+    const portMappings = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' as const }];
+    expect(listFor(list, portMappings)).toBe(list);
   });
 
   it('reads the pod IP from the interface inside the sandbox', () => {

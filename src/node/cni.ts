@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CapstanError } from '../api/errors.ts';
+import { processPool } from './process-pool.ts';
 
 /**
  * The runtime side of the CNI protocol (what libcni does for a kubelet): network configurations for a node's pods,
@@ -86,6 +86,17 @@ export function nodeConfList(options: { node: string; podCidr: string; dataDir: 
   };
 }
 
+/**
+ * The list a sandbox is wired with: without the port-mapping plugins (portmap) when it maps no port. portmap's ADD
+ * and DEL do nothing then (they pass the previous result on), but each is a process to start, a third of a pod's
+ * plugin runs. The list is cached with the sandbox's result, so its DEL runs the same plugins.
+ */
+export function listFor(list: CniConfList, portMappings: readonly CniPortMapping[]): CniConfList {
+  if (portMappings.length > 0) return list;
+  const used = list.plugins.filter((p) => !(p.capabilities as Record<string, boolean> | undefined)?.portMappings);
+  return { ...list, plugins: used };
+}
+
 export const LOOPBACK_CONF: CniPluginConf = { type: 'loopback' };
 
 /**
@@ -140,54 +151,45 @@ export class CniError extends CapstanError {
 }
 
 /** Runs one plugin by the CNI protocol: the parameters in the environment, the configuration on stdin. */
-export function execPlugin(
+export async function execPlugin(
   plugin: string,
   invocation: CniInvocation,
   stdin: Record<string, unknown>,
   timeoutMs = 30_000,
 ): Promise<CniResult> {
   const path = join(invocation.cniPath, plugin);
-  return new Promise((resolve, reject) => {
-    const child = spawn(path, [], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-        CNI_COMMAND: invocation.command,
-        CNI_CONTAINERID: invocation.containerId,
-        CNI_NETNS: invocation.netns,
-        CNI_IFNAME: invocation.ifname,
-        CNI_PATH: invocation.cniPath,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new CniError(plugin, invocation.command, `cannot run ${path}: ${e.message}`)));
-    child.on('close', (code, signal) => {
-      const text = Buffer.concat(out).toString('utf8').trim();
-      if (code === 0) {
-        try {
-          resolve(text ? (JSON.parse(text) as CniResult) : {});
-        } catch (e) {
-          reject(new CniError(plugin, invocation.command, `unreadable result: ${text.slice(0, 200)}`, { cause: e }));
-        }
-        return;
-      }
-      let message = signal ? `killed by ${signal}` : `exit code ${code}`;
-      try {
-        const parsed = JSON.parse(text) as { code?: number; msg?: string; details?: string };
-        message = [parsed.msg, parsed.details].filter(Boolean).join(': ') || message;
-      } catch {
-        const stderr = Buffer.concat(err).toString('utf8').trim();
-        if (stderr || text) message += `: ${(stderr || text).slice(0, 300)}`;
-      }
-      reject(new CniError(plugin, invocation.command, message));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(JSON.stringify(stdin));
+  // From a worker thread (process-pool.ts): a plugin's fork and exec do not hold the agent's event loop.
+  const result = await processPool.run({
+    file: path,
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      CNI_COMMAND: invocation.command,
+      CNI_CONTAINERID: invocation.containerId,
+      CNI_NETNS: invocation.netns,
+      CNI_IFNAME: invocation.ifname,
+      CNI_PATH: invocation.cniPath,
+    },
+    stdin: JSON.stringify(stdin),
+    timeoutMs,
   });
+  if (result.error) throw new CniError(plugin, invocation.command, `cannot run ${path}: ${result.error}`);
+  const text = result.stdout.toString('utf8').trim();
+  if (result.code === 0) {
+    try {
+      return text ? (JSON.parse(text) as CniResult) : {};
+    } catch (e) {
+      throw new CniError(plugin, invocation.command, `unreadable result: ${text.slice(0, 200)}`, { cause: e });
+    }
+  }
+  let message = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+  try {
+    const parsed = JSON.parse(text) as { code?: number; msg?: string; details?: string };
+    message = [parsed.msg, parsed.details].filter(Boolean).join(': ') || message;
+  } catch {
+    const stderr = result.stderr.toString('utf8').trim();
+    if (stderr || text) message += `: ${(stderr || text).slice(0, 300)}`;
+  }
+  throw new CniError(plugin, invocation.command, message);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   checkPlugins,
   execList,
   execPlugin,
+  listFor,
   gatewayOf,
   nodeConfList,
   podIPFromResult,
@@ -45,6 +46,7 @@ import {
   sandboxCreateOptions,
   warmSandboxCreateOptions,
 } from './docker-pod-config.ts';
+import { runFile } from './process-pool.ts';
 import { WarmPool } from './warm-pool.ts';
 import type { WarmPoolOptions, WarmSandbox } from './warm-pool.ts';
 import type { ClaimVolume } from './docker-pod-config.ts';
@@ -192,7 +194,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly claims = new Map<string, WarmClaim>();
   /** App containers of warm sandboxes, created and not yet started: the hostname to set at their start. */
   private readonly gated = new Map<string, string>();
-  /** Pod container operations in flight: the warm pool fills only while there are none. */
+  /** Pod container operations in flight: the warm pool fills only while there are few (`fillBesides`). */
   private inFlight = 0;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -298,7 +300,7 @@ export class DockerRuntime implements ContainerRuntime {
       {
         create: () => this.createWarm(node),
         remove: (sandbox) => this.removeWarm(sandbox.id),
-        busy: () => this.inFlight > 0,
+        inFlight: () => this.inFlight,
       },
       this.warmPoolOptions,
     );
@@ -443,7 +445,6 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** Wires a started sandbox into the node's bridge: CNI ADD of loopback and the node's list; the cached result. */
   private async attachSandbox(config: SandboxConfig, id: string, pid: number): Promise<CniResult> {
-    const list = this.network(config.node);
     const netns = `/proc/${pid}/ns/net`;
     const portMappings: CniPortMapping[] = config.ports.flatMap((p) =>
       p.hostPort
@@ -459,6 +460,7 @@ export class DockerRuntime implements ContainerRuntime {
     );
     // portmap's DNAT would silently take a port a host process listens on: refuse it as the engine did.
     for (const m of portMappings) await checkHostPortFree(m);
+    const list = listFor(this.network(config.node), portMappings);
     const base = { containerId: id, netns, cniPath: this.cniPath };
     await execPlugin(
       'loopback',
@@ -859,7 +861,7 @@ export class DockerRuntime implements ContainerRuntime {
     const info = await docker('inspect the container', () => this.client.getContainer(id).inspect());
     if (!info.State.Pid) return;
     try {
-      await run('nsenter', [`--uts=/proc/${info.State.Pid}/ns/uts`, this.busybox, 'hostname', hostname]);
+      await runFile('nsenter', [`--uts=/proc/${info.State.Pid}/ns/uts`, this.busybox, 'hostname', hostname]);
     } catch (err) {
       throw new CapstanError('UNAVAILABLE', `cannot set the hostname of container ${id.slice(0, 12)}`, { cause: err });
     }
@@ -867,14 +869,23 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** Stopping is part of a pod's removal: the warm pool does not fill meanwhile (it would compete for the engine). */
   stopContainer(id: string, graceSeconds: number): Promise<void> {
-    return this.busyWhile(async () => {
-      try {
-        await this.client.getContainer(id).stop({ t: Math.max(0, Math.ceil(graceSeconds)) });
-      } catch (err) {
-        if (dockerStatus(err) === 304 || isDockerNotFound(err)) return;
-        throw wrapDockerError(err, `stop container ${id.slice(0, 12)}`);
-      }
-    });
+    return this.busyWhile(() => this.stopNow(id, graceSeconds));
+  }
+
+  /**
+   * Without a grace period, SIGKILL at once (`docker kill`, which returns once the container is down): a stop with
+   * `t: 0` sends SIGTERM first and then SIGKILL, one engine round (a runc call) more per container.
+   */
+  private async stopNow(id: string, graceSeconds: number): Promise<void> {
+    const container = this.client.getContainer(id);
+    try {
+      if (graceSeconds <= 0) await container.kill({ signal: 'SIGKILL' });
+      else await container.stop({ t: Math.ceil(graceSeconds) });
+    } catch (err) {
+      // 304 (stop) and 409 (kill): not running.
+      if (dockerStatus(err) === 304 || dockerStatus(err) === 409 || isDockerNotFound(err)) return;
+      throw wrapDockerError(err, `stop container ${id.slice(0, 12)}`);
+    }
   }
 
   removeContainer(id: string): Promise<void> {
@@ -882,6 +893,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async removeContainerNow(id: string): Promise<void> {
+    await this.removeFromEngine(id);
+    await this.afterRemoval(id);
+  }
+
+  private async removeFromEngine(id: string): Promise<void> {
     try {
       await this.client.getContainer(id).remove({ force: true, v: false });
     } catch (err) {
@@ -890,6 +906,9 @@ export class DockerRuntime implements ContainerRuntime {
         throw wrapDockerError(err, `remove container ${id.slice(0, 12)}`);
       }
     }
+  }
+
+  private async afterRemoval(id: string): Promise<void> {
     // After the removal: the netns and with it the veth are gone, DEL releases the address and portmap's rules. A
     // failed DEL is retried by the repair of the next listing (the cached result stays until a DEL succeeds).
     await this.detachSandbox(id).catch((err: unknown) => log.warn({ err, container: id }, 'CNI DEL failed'));
@@ -897,18 +916,44 @@ export class DockerRuntime implements ContainerRuntime {
     if (this.claims.has(id)) await this.releaseClaim(id);
   }
 
-  removePod(uid: string): Promise<void> {
-    return this.busyWhile(() => this.removePodNow(uid));
-  }
-
-  private async removePodNow(uid: string): Promise<void> {
+  /** The pod's containers: those labelled with its uid, and the warm sandbox it claimed (labelled as the pool's). */
+  private async podContainers(uid: string): Promise<{ apps: Docker.ContainerInfo[]; sandboxes: string[] }> {
     const list = await docker(`list containers of pod ${uid}`, () =>
       this.client.listContainers({ all: true, filters: { label: [`${LABELS.podUid}=${uid}`] } }),
     );
     const isSandbox = (c: Docker.ContainerInfo): boolean => c.Labels[LABELS.containerName] === SANDBOX_CONTAINER_NAME;
     const warm = [...this.claims].flatMap(([id, claim]) => (claim.uid === uid ? [id] : []));
-    await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.removeContainerNow(c.Id)));
-    await Promise.all([...list.filter(isSandbox).map((c) => c.Id), ...warm].map((id) => this.removeContainerNow(id)));
+    return {
+      apps: list.filter((c) => !isSandbox(c)),
+      sandboxes: [...list.filter(isSandbox).map((c) => c.Id), ...warm],
+    };
+  }
+
+  releasePodNetwork(uid: string): Promise<void> {
+    return this.busyWhile(async () => {
+      const { apps, sandboxes } = await this.podContainers(uid);
+      // An app container still running here was not stopped by the caller (it did not know it): the address must
+      // not be released under it. Sandboxes already stopped answer at once.
+      const running = apps.filter((c) => c.State === 'running').map((c) => c.Id);
+      await Promise.all([...running, ...sandboxes].map((id) => this.stopNow(id, 0)));
+      await Promise.all(sandboxes.map((id) => this.detachSandbox(id)));
+    });
+  }
+
+  removePod(uid: string): Promise<void> {
+    return this.busyWhile(() => this.removePodNow(uid));
+  }
+
+  /**
+   * App containers and sandboxes at once: the sandbox only holds the network namespace, and the CNI DEL (unless
+   * `releasePodNetwork` ran) follows the removal of them all.
+   */
+  private async removePodNow(uid: string): Promise<void> {
+    const { apps, sandboxes } = await this.podContainers(uid);
+    const ids = [...apps.map((c) => c.Id), ...sandboxes];
+    await Promise.all(ids.map((id) => this.removeFromEngine(id)));
+    // Only once every process of the pod is gone may its address go back to the pool.
+    await Promise.all(ids.map((id) => this.afterRemoval(id)));
     await removePodDir(podStateDir(this.stateRoot, uid));
   }
 

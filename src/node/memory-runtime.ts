@@ -42,6 +42,7 @@ export type MemoryRuntimeOperation =
   | 'startContainer'
   | 'stopContainer'
   | 'removeContainer'
+  | 'releasePodNetwork'
   | 'removePod'
   | 'listPodContainers'
   | 'inspectContainer';
@@ -299,6 +300,13 @@ export class MemoryRuntime implements ContainerRuntime {
   async removeContainer(id: string): Promise<void> {
     await this.enter('removeContainer', id);
     this.containers.delete(id);
+  }
+
+  async releasePodNetwork(uid: string): Promise<void> {
+    await this.enter('releasePodNetwork', uid);
+    for (const c of this.containers.values()) {
+      if (c.info.podUid === uid && c.info.state === 'running') this.finish(c, 137, false);
+    }
   }
 
   async removePod(uid: string): Promise<void> {

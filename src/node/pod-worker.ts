@@ -47,7 +47,42 @@ export interface PodWorkersOptions {
   sync(rec: PodRecord): Promise<number | undefined>;
   /** Pods synced at once across the node. Default 16. */
   concurrency?: number;
+  /**
+   * Syncs of pods being deleted (or gone) at once, in slots of their own, not counted in `concurrency`. Default
+   * DEFAULT_TERMINATION_CONCURRENCY (64).
+   */
+  terminationConcurrency?: number;
   logger?: Logger;
+}
+
+/** Pods a node terminates at once unless told otherwise (see `PodWorkersOptions.terminationConcurrency`). */
+export const DEFAULT_TERMINATION_CONCURRENCY = 64;
+
+/** True for a record whose sync stops and removes the pod: gone from the store, or with a deletionTimestamp. */
+export function isTerminating(rec: PodRecord | undefined): boolean {
+  return !rec?.pod || Boolean(rec.pod.metadata.deletionTimestamp);
+}
+
+/** A counting semaphore: at most `limit` holders, the rest wait in order. */
+class Slots {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
 }
 
 interface Slot {
@@ -62,17 +97,23 @@ interface Slot {
  * Per-pod work queue: syncs of one pod never overlap (a trigger during a sync makes it run once more after),
  * different pods sync in parallel up to a concurrency cap. Level-based: a trigger carries no payload, the sync
  * reads the record.
+ *
+ * Terminations have slots of their own. A terminating pod's sync spends most of its time waiting for the app to
+ * exit after SIGTERM (up to its grace period, 30 s by default): sharing the 16 slots of starts, a scale-down of 50
+ * pods ran in waves of 16, each as long as its slowest stop, and starts queued behind them. The kubelet bounds
+ * neither (a goroutine per pod); Swarm stops a service's tasks all at once. The cap (64) only keeps a node from
+ * sending thousands of stops to its engine at once when a large namespace goes.
  */
 export class PodWorkers {
   readonly records = new Map<string, PodRecord>();
   private readonly slots = new Map<string, Slot>();
-  private active = 0;
-  private readonly waiters: (() => void)[] = [];
   private stopped = false;
-  private readonly concurrency: number;
+  private readonly syncSlots: Slots;
+  private readonly terminationSlots: Slots;
 
   constructor(private readonly options: PodWorkersOptions) {
-    this.concurrency = options.concurrency ?? 16;
+    this.syncSlots = new Slots(options.concurrency ?? 16);
+    this.terminationSlots = new Slots(options.terminationConcurrency ?? DEFAULT_TERMINATION_CONCURRENCY);
   }
 
   /**
@@ -137,7 +178,9 @@ export class PodWorkers {
   }
 
   private async run(uid: string, slot: Slot): Promise<void> {
-    await this.acquire();
+    // The kind of slot is chosen when the sync is taken up; one that starts terminating meanwhile keeps its slot.
+    const slots = isTerminating(this.records.get(uid)) ? this.terminationSlots : this.syncSlots;
+    await slots.acquire();
     try {
       while (slot.dirty && !this.stopped) {
         slot.dirty = false;
@@ -157,23 +200,9 @@ export class PodWorkers {
       }
     } finally {
       slot.running = undefined;
-      this.release();
+      slots.release();
     }
     // A trigger that arrived after the loop checked `dirty` but before `running` was cleared.
     if (slot.dirty && !this.stopped && this.slots.get(uid) === slot) slot.running = this.run(uid, slot);
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.active--;
   }
 }

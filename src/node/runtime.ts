@@ -59,6 +59,12 @@ export interface ContainerRuntime {
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   /** Removes a container (forcefully if running). A container already gone is not an error. */
   removeContainer(id: string): Promise<void>;
+  /**
+   * Releases the pod's network once its app containers have stopped: stops what of the pod still runs at once (its
+   * sandboxes), then CNI DEL of each sandbox (its address, its port mappings; the veth goes with the netns). The
+   * stopped containers stay for `removePod`. Throws when a DEL fails (the caller retries).
+   */
+  releasePodNetwork(uid: string): Promise<void>;
   /** Removes every container of the pod (sandbox included) and its state dir with emptyDirs; PVC volumes stay. */
   removePod(uid: string): Promise<void>;
   /** Removes the Docker volume backing a PersistentVolumeClaim; NOT_FOUND-safe, CONFLICT while a container uses it. */

@@ -4,7 +4,7 @@ import type { WarmSandbox } from './warm-pool.ts';
 
 function fakePool(options: { maxSize: number; idleMs: number }) {
   let now = 1_000_000;
-  let busy = false;
+  let inFlight = 0;
   let serial = 0;
   const removed: string[] = [];
   const pool = new WarmPool(
@@ -14,7 +14,7 @@ function fakePool(options: { maxSize: number; idleMs: number }) {
         removed.push(s.id);
         return Promise.resolve();
       },
-      busy: () => busy,
+      inFlight: () => inFlight,
     },
     { ...options, fillConcurrency: 100 },
     () => now,
@@ -24,7 +24,9 @@ function fakePool(options: { maxSize: number; idleMs: number }) {
     pool,
     removed,
     advance: (ms: number) => (now += ms),
-    setBusy: (b: boolean) => (busy = b),
+    /** Busy: more pod operations in flight than the pool fills beside (a burst). */
+    setBusy: (b: boolean) => (inFlight = b ? 3 : 0),
+    setInFlight: (n: number) => (inFlight = n),
     settle,
   };
 }
@@ -37,7 +39,7 @@ describe('warm pool sizing', () => {
     expect(warmPoolTarget({ requests: 5, lastActivity: 40 }, 100, 60, 10)).toBe(0);
   });
 
-  it('fills to the recent demand only while the node is not busy, and drains once idle', async () => {
+  it('fills to the recent demand only while the node is not busy with a burst, and drains once idle', async () => {
     const { pool, removed, advance, setBusy, settle } = fakePool({ maxSize: 3, idleMs: 1_000 });
     pool.tick();
     expect(pool.size).toBe(0);
@@ -66,6 +68,29 @@ describe('warm pool sizing', () => {
     await settle();
     expect(pool.size).toBe(0);
     expect(removed.sort()).toEqual(['s1', 's2', 's3']);
+  });
+
+  it('keeps filling while one pod at a time starts, so pods started one after another find warm sandboxes', async () => {
+    const { pool, advance, setInFlight, settle } = fakePool({ maxSize: 4, idleMs: 1_000 });
+    for (let i = 0; i < 4; i++) pool.take();
+    // One pod starting: its sandbox claim and app container create in flight at once.
+    setInFlight(2);
+    pool.tick();
+    await settle();
+    expect(pool.size).toBe(4);
+    for (let i = 0; i < 10; i++) {
+      expect(pool.take()).toBeDefined();
+      advance(100);
+      pool.tick();
+      await settle();
+      expect(pool.size).toBe(4);
+    }
+    // A third operation (a second pod) stops the filling.
+    pool.take();
+    setInFlight(3);
+    pool.tick();
+    await settle();
+    expect(pool.size).toBe(3);
   });
 
   it('gives nothing and removes what it holds once stopped', async () => {

@@ -4,9 +4,11 @@ import { logger as rootLogger } from '../util/logger.ts';
 /**
  * A node's warm pool: sandboxes that already run and are wired into the pod network (CNI ADD done), kept ready so
  * that a new pod starts only its app containers. The pool is sized from recent demand (the sandboxes asked for
- * since the node was last idle), bounded by `maxSize`, filled only while the node starts or removes nothing else (a
- * refill must not compete with the pods it is meant to speed up), and drained once the node has neither asked for a
- * sandbox nor had pod work in flight for `idleMs`.
+ * since the node was last idle), bounded by `maxSize`, filled only while the node has at most `fillBesides` pod
+ * container operations in flight (a refill must not compete with a burst of the pods it is meant to speed up, but
+ * pods started one after another would otherwise leave it no gap to refill in, and each one after the pool ran dry
+ * paid for a cold sandbox), and drained once the node has neither asked for a sandbox nor had pod work in flight for
+ * `idleMs`.
  * The runtime owns the containers; this holds the policy.
  */
 
@@ -17,6 +19,8 @@ export interface WarmPoolOptions {
   idleMs?: number;
   /** Sandboxes made at once while filling. Default 2. */
   fillConcurrency?: number;
+  /** The pool fills while at most this many pod container operations are in flight. Default 2 (one pod starting). */
+  fillBesides?: number;
 }
 
 export interface WarmSandbox {
@@ -28,11 +32,13 @@ export interface WarmSandbox {
 export interface WarmPoolHooks {
   create(): Promise<WarmSandbox>;
   remove(sandbox: WarmSandbox): Promise<void>;
-  /** True while the node creates, starts or removes pods' containers: the pool waits. */
-  busy(): boolean;
+  /** Pod container operations (creates, starts, stops, removals) in flight on the node. */
+  inFlight(): number;
 }
 
 export const DEFAULT_WARM_POOL_IDLE_MS = 60_000;
+/** See `WarmPoolOptions.fillBesides`: a pod starting has its sandbox and app container calls in flight at once. */
+export const DEFAULT_FILL_BESIDES = 2;
 const TICK_MS = 250;
 
 const log = rootLogger.child({ component: 'warm-pool' });
@@ -62,6 +68,7 @@ export class WarmPool {
   readonly maxSize: number;
   readonly idleMs: number;
   private readonly fillConcurrency: number;
+  private readonly fillBesides: number;
 
   constructor(
     private readonly hooks: WarmPoolHooks,
@@ -71,6 +78,7 @@ export class WarmPool {
     this.maxSize = Math.max(0, Math.floor(options.maxSize));
     this.idleMs = options.idleMs ?? DEFAULT_WARM_POOL_IDLE_MS;
     this.fillConcurrency = options.fillConcurrency ?? 2;
+    this.fillBesides = options.fillBesides ?? DEFAULT_FILL_BESIDES;
   }
 
   start(): void {
@@ -110,14 +118,15 @@ export class WarmPool {
   /** One step of filling or draining; exposed for tests, normally run by the timer. */
   tick(): void {
     if (this.stopped) return;
-    const busy = this.hooks.busy();
+    const inFlight = this.hooks.inFlight();
+    const busy = inFlight > 0;
     // Pod work in flight keeps the period going: a burst that takes longer than idleMs to start is still demand.
     // So does the pool's own filling: the idle time starts once the pool has reached its size.
     if ((busy || this.filling > 0) && this.requests > 0) this.lastActivity = this.now();
     const target = this.target();
     if (target === 0) this.requests = 0;
     while (this.ready.length > target) this.track(this.removeOne(this.ready.pop()!));
-    if (busy) return;
+    if (inFlight > this.fillBesides) return;
     while (this.ready.length + this.filling < target && this.filling < this.fillConcurrency) {
       this.filling++;
       this.track(
