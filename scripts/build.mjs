@@ -11,7 +11,7 @@
  *   dist/<id>/cli     the CLI: src/cli/main.ts with the client libraries it uses bundled in and split per command
  *                     (each verb's module is a dynamic import in main.ts), so `capstan get` parses the code of `get`
  *                     and the SDK, not the API server's, Docker's or Redis' clients.
- *   dist/<id>/server  what `capstan up`, `capstan server` and `capstan node` run (src/app/up.ts, src/node/run-node.ts);
+ *   dist/<id>/server  what `capstan up`, `capstan server` and `capstan node` run (src/app/up.ts, src/app/run-node.ts);
  *                     node_modules stay external there, loaded by Node as they are (one copy of graphql for yoga
  *                     and Pothos, pino's transports found where they live).
  * A finished build is moved into place whole and `dist/current` switched to it in one rename, so a build running
@@ -38,7 +38,7 @@ const current = join(dist, 'current');
 /** What a build depends on: the sources (tests excluded) and the installed packages. */
 const inputs = ['src', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/build.mjs'];
 /** Module files (relative to src) the CLI imports only to hand over to a server role, and their built names. */
-const ROLES = { 'app/up.ts': 'up.js', 'node/run-node.ts': 'run-node.js' };
+const ROLES = { 'app/up.ts': 'up.js', 'app/run-node.ts': 'run-node.js' };
 
 /** The newest modification time (ms) among the inputs; directories count, so an added or removed file does too. */
 function newestInput() {

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth/tokens.ts';
-import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer } from '../src/node/node-endpoint-server.ts';
 import { LABELS } from '../src/node/runtime.ts';
 import {
   CapstanClientError,

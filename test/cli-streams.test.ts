@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth/tokens.ts';
-import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer } from '../src/node/node-endpoint-server.ts';
 import { callDigest } from '../src/pki/node-endpoint-tls.ts';
 import * as sdk from '../src/sdk/index.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';

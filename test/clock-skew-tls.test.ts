@@ -9,7 +9,7 @@ import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
 import { recordNodeCertificate } from '../src/auth/node-revocation.ts';
 import { createToken } from '../src/auth/tokens.ts';
 import { errorLine } from '../src/cli/cli-error.ts';
-import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer } from '../src/node/node-endpoint-server.ts';
 import { issueCertificate, loadOrCreateClusterCa, type ClusterCa } from '../src/pki/cluster-ca.ts';
 import { CLUSTER_INFO_PATH, clusterInfoKubeconfig, signClusterInfo } from '../src/pki/discovery.ts';
 import { nodeCommonName } from '../src/pki/node-endpoint-tls.ts';

@@ -2,7 +2,7 @@ import { request } from 'node:https';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../src/api/types.ts';
-import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/node-endpoint-server.ts';
 import { callDigest } from '../src/pki/node-endpoint-tls.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { MAX_STALL_MS, report, runs, StallProbe } from './fuzz/fuzz-support.ts';

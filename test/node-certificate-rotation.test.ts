@@ -8,7 +8,7 @@ import type { Node, Pod } from '../src/api/types.ts';
 import { createBootstrapToken } from '../src/auth/tokens.ts';
 import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
 import { startCertificateRotation } from '../src/node/certificate-rotation.ts';
-import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/node-endpoint-server.ts';
 import { issueCertificate, loadOrCreateClusterCa, type KeyedCertificate } from '../src/pki/cluster-ca.ts';
 import { API_CLIENT_COMMON_NAME, normalSerial } from '../src/pki/node-endpoint-tls.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';

@@ -9,7 +9,7 @@ import type { Pod } from '../src/api/types.ts';
 import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
 import { recordNodeCertificate } from '../src/auth/node-revocation.ts';
 import { createToken } from '../src/auth/tokens.ts';
-import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/node-endpoint-server.ts';
 import { issueCertificate, loadOrCreateClusterCa } from '../src/pki/cluster-ca.ts';
 import {
   API_CLIENT_COMMON_NAME,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../src/api/types.ts';
 import { createBootstrapToken } from '../src/auth/tokens.ts';
 import { startControlPlane, type ControlPlane } from '../src/app/up.ts';
-import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer, type LogServerTarget } from '../src/node/node-endpoint-server.ts';
 import { GraphQLStore } from '../src/remote/graphql-store.ts';
 import { obtainNodeCredential, obtainNodeServingIdentity } from '../src/remote/node-credentials.ts';
 import * as sdk from '../src/sdk/index.ts';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth/tokens.ts';
-import { startLogServer, type LogServer } from '../src/node/log-server.ts';
+import { startLogServer, type LogServer } from '../src/node/node-endpoint-server.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
 import { NodeUsageSource } from '../src/server/node-usage-source.ts';
 import { createLogger } from '../src/util/logger.ts';

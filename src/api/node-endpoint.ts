@@ -1,7 +1,7 @@
 import { CapstanError, type CapstanErrorCode } from './errors.ts';
 
 /*
- * The wire contract of a node's HTTP endpoint (the kubelet's port): what the node serves (src/node/log-server.ts)
+ * The wire contract of a node's HTTP endpoint (the kubelet's port): what the node serves (src/node/node-endpoint-server.ts)
  * and what the API server sends it (src/server/node-log-source.ts, node-exec-source.ts, node-usage-source.ts) are
  * both written against this file, so neither side can change a path, a parameter or a body alone. The streams
  * (exec -it, attach, port-forward) are WebSocket upgrades with a protocol of their own (src/node/stream-server.ts).

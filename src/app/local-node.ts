@@ -10,7 +10,7 @@ import { startNodeAgent } from '../node/agent.ts';
 import type { NodeAgent, NodeAgentOptions } from '../node/agent.ts';
 import { DockerRuntime } from '../node/docker-runtime.ts';
 import { warmPoolFromEnv } from '../node/warm-pool.ts';
-import { startLogServer } from '../node/log-server.ts';
+import { startLogServer } from '../node/node-endpoint-server.ts';
 import type { ContainerRuntime } from '../node/runtime.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';

@@ -67,7 +67,7 @@ export interface NodeAgentOptions {
   capacity?: NodeCapacity;
   /** How probes run. Default `runProbe`: httpGet and tcpSocket over the pod network, exec through the runtime. */
   probe?: ProbeRunner;
-  /** Port of this node's log endpoint (see log-server.ts), published as status.daemonEndpoints.kubeletEndpoint. */
+  /** Port of this node's log endpoint (see node-endpoint-server.ts), published as status.daemonEndpoints.kubeletEndpoint. */
   kubeletPort?: number;
   /** Retry back-off of image pulls and sandbox/config errors; default 10 s doubling to 5 min, as the kubelet. */
   backoff?: BackoffOptions;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testNodePki, type TestNodePki } from '../../test/support/node-pki.ts';
 import { CapstanError } from '../api/errors.ts';
 import type { Node, Pod } from '../api/types.ts';
-import { startLogServer, type LogServer } from '../node/log-server.ts';
+import { startLogServer, type LogServer } from '../node/node-endpoint-server.ts';
 import type { ExecOutput, ExecRequest, ExecSource } from '../resolvers/exec.ts';
 import type { Store } from '../store/store.ts';
 import { createLogger } from '../util/logger.ts';

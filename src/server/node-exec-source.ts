@@ -27,7 +27,7 @@ function podRef(pod: Pod): string {
 /**
  * The API's ExecSource for a whole cluster, as the API server proxies `kubectl exec` to the kubelet: a pod on a
  * node whose agent runs in this process runs the command through that agent directly; any other through its node's
- * endpoint (`POST /exec/<namespace>/<pod>/<container>`, log-server.ts) over mutual TLS, with a call authorization
+ * endpoint (`POST /exec/<namespace>/<pod>/<container>`, node-endpoint-server.ts) over mutual TLS, with a call authorization
  * for this node, pod, container, command and call only (node-endpoint-tls.ts).
  */
 export class NodeExecSource implements ExecSource {

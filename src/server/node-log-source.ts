@@ -56,7 +56,7 @@ function linkAbort(outer: AbortSignal | undefined): AbortController {
 /**
  * The API's LogSource for a whole cluster, as the API server proxies `kubectl logs` to the kubelet: a pod on a node
  * whose agent runs in this process is read from that agent directly; any other from its node's log endpoint
- * (log-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, over mutual TLS with
+ * (node-endpoint-server.ts) at the Node's InternalIP and `status.daemonEndpoints.kubeletEndpoint.Port`, over mutual TLS with
  * a call authorization for this one request (node-endpoint-tls.ts): no token of this server goes to a node.
  */
 export class NodeLogSource implements LogSource {
@@ -129,7 +129,7 @@ export class NodeLogSource implements LogSource {
 }
 
 /**
- * The URL of `/<path>/<namespace>/<pod>/<container>` on the node's endpoint (log-server.ts), at its InternalIP and
+ * The URL of `/<path>/<namespace>/<pod>/<container>` on the node's endpoint (node-endpoint-server.ts), at its InternalIP and
  * `status.daemonEndpoints.kubeletEndpoint.Port`; or why there is none.
  */
 export function nodeEndpointUrl(node: Node, verb: PodEndpointVerb, pod: Pod, container: string): URL | string {

@@ -139,7 +139,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
           `--max-container-restart-period must be between 1s and 300s, not ${flags.maxContainerRestartPeriod}`,
         );
       }
-      const { runNode } = await import('../../node/run-node.ts');
+      const { runNode } = await import('../../app/run-node.ts');
       await runNode({
         server,
         token,

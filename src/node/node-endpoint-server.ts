@@ -157,7 +157,7 @@ function parseExecBody(body: unknown): { command: string[]; timeoutSeconds: numb
  */
 export async function startLogServer(options: LogServerOptions): Promise<LogServer> {
   const { nodeName } = options;
-  const log = (options.logger ?? rootLogger).child({ component: 'log-server' });
+  const log = (options.logger ?? rootLogger).child({ component: 'node-endpoint' });
   const verifier = options.verifier ?? new CallVerifier(nodeName);
 
   /** Throws UNAUTHENTICATED or FORBIDDEN unless the API server authorized exactly this request. */

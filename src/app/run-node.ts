@@ -1,17 +1,17 @@
-import { loadConfig, pauseImageOf } from '../app/config.ts';
-import { syncDnsIndex } from '../app/dns-sync.ts';
+import { loadConfig, pauseImageOf } from './config.ts';
+import { syncDnsIndex } from './dns-sync.ts';
 import { DnsIndex } from '../dns/dns-index.ts';
 import { GraphQLStore } from '../remote/graphql-store.ts';
 import { obtainNodeCredential, obtainNodeServingIdentity, startCredentialRenewal } from '../remote/node-credentials.ts';
 import { startPodDns } from '../services/pod-dns.ts';
 import { startServiceProxy } from '../services/proxy.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
-import { startNodeAgent, type NodeAgent } from './agent.ts';
-import { crashLoopBackOff } from './backoff.ts';
-import { DockerRuntime } from './docker-runtime.ts';
-import { warmPoolFromEnv } from './warm-pool.ts';
-import { startLogServer, type LogServer } from './log-server.ts';
-import { startCertificateRotation } from './certificate-rotation.ts';
+import { startNodeAgent, type NodeAgent } from '../node/agent.ts';
+import { crashLoopBackOff } from '../node/backoff.ts';
+import { DockerRuntime } from '../node/docker-runtime.ts';
+import { warmPoolFromEnv } from '../node/warm-pool.ts';
+import { startLogServer, type LogServer } from '../node/node-endpoint-server.ts';
+import { startCertificateRotation } from '../node/certificate-rotation.ts';
 
 export interface RunNodeOptions {
   /** The API server, e.g. http://10.0.0.1:7070. */
