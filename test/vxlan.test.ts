@@ -40,7 +40,7 @@ async function inHost(
   command: string,
   input: unknown = {},
 ): Promise<{ value?: unknown; error?: string; code?: string }> {
-  const { stdout } = await run('nsenter', [
+  const { stdout } = await (run('nsenter', [
     `--net=/var/run/netns/${netns}`,
     process.execPath,
     '--import',
@@ -48,7 +48,10 @@ async function inHost(
     'test/support/netns-host.ts',
     command,
     JSON.stringify(input),
-  ]);
+  ]).catch((err: { stderr?: string; code?: unknown; signal?: unknown }) => {
+    // The host's own words, not just "Command failed": it printed them on stderr when it crashed.
+    throw new Error(`netns-host ${command} in ${netns} exited ${String(err.code ?? err.signal)}: ${err.stderr ?? ''}`);
+  }) as Promise<{ stdout: string }>);
   return JSON.parse(stdout.trim().split('\n').pop()!) as { value?: unknown; error?: string };
 }
 
