@@ -121,7 +121,6 @@ async function dockerRunApi(
   }
 }
 
-/** Creates a pod through the store and waits, on a watch, for it to be Running and Ready. Milliseconds. */
 /** When a pod reached each step, in ms after its creation (watch events; `started` from the container's status). */
 interface StartupSteps {
   /** The agent's first status write. */
@@ -133,6 +132,7 @@ interface StartupSteps {
   ready: number;
 }
 
+/** Creates a pod through the store and waits, on a watch, for it to be Running and Ready; when it reached each step. */
 async function podStartupSteps(
   store: RedisStore,
   nodeName: string,
@@ -167,6 +167,7 @@ async function podStartupSteps(
   throw new Error(`pod ${name} was not Running and Ready within ${deadlineMs} ms`);
 }
 
+/** Creates a pod through the store and waits, on a watch, for it to be Running and Ready. Milliseconds. */
 async function podStartup(
   store: RedisStore,
   nodeName: string,
