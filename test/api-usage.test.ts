@@ -15,6 +15,7 @@ import { NodeUsageSource } from '../src/server/node-usage-source.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { BUSYBOX, NodeHarness, waitForPod } from './support/node-harness.ts';
 import { testNodePki, type TestNodePki } from './support/node-pki.ts';
+import { waitFor } from './support/store.ts';
 
 // The podUsage and nodeUsage subscriptions end to end: a pod on the real engine, the node sampling Docker's stats
 // every 500 ms, the API reading them from the node endpoint over mutual TLS, a client on the SDK's WebSocket.
@@ -139,7 +140,15 @@ async function startSpinning(): Promise<void> {
   const exec = await docker.getContainer(container.Id).exec({ Cmd: ['touch', '/tmp/go'] });
   const stream = await exec.start({});
   await new Promise((resolve) => stream.on('end', resolve).resume());
-  expect((await exec.inspect()).ExitCode).toBe(0);
+  // The attach stream can end a moment before the engine records the exit (ExitCode is null until then).
+  const info = await waitFor(
+    async () => {
+      const i = await exec.inspect();
+      return !i.Running && i;
+    },
+    { message: 'the touch exec to finish' },
+  );
+  expect(info.ExitCode).toBe(0);
 }
 
 describe('podUsage and nodeUsage subscriptions', () => {
