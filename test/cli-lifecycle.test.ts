@@ -220,3 +220,48 @@ describe('capstan delete --grace-period and --force', () => {
     );
   }, 120_000);
 });
+
+describe('capstan patch', () => {
+  it('rolls a Deployment out when a strategic patch changes the image of one container by name', async () => {
+    await apply(
+      'duo',
+      `${ticker('duo', 2)}        - name: side
+          image: capstan/busybox:latest
+          command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done']
+`,
+    );
+    await capstan('rollout', 'status', 'deploy/duo', '--timeout=90s');
+    const patch = JSON.stringify({
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'capstan/busybox' }] } } },
+    });
+    expect(await capstan('patch', 'deploy', 'duo', '-p', patch)).toBe('deployment.apps/duo patched\n');
+    expect(await capstan('patch', 'deploy/duo', '-p', patch)).toBe('deployment.apps/duo patched (no change)\n');
+    await capstan('rollout', 'status', 'deploy/duo', '--timeout=90s');
+    type Pods = {
+      items: {
+        metadata: { deletionTimestamp?: string };
+        spec: { containers: { name: string; image: string; command?: string[] }[] };
+      }[];
+    };
+    await waitFor(
+      async () => {
+        const pods = (JSON.parse(await capstan('get', 'pods', '-l', 'app=duo', '-o', 'json')) as Pods).items;
+        return (
+          pods.length === 2 &&
+          pods.every((p) => !p.metadata.deletionTimestamp && p.spec.containers[0]!.image === 'capstan/busybox')
+        );
+      },
+      { timeoutMs: 90_000, message: 'only pods with the patched image' },
+    );
+    const pods = (JSON.parse(await capstan('get', 'pods', '-l', 'app=duo', '-o', 'json')) as Pods).items;
+    for (const pod of pods) {
+      expect(pod.spec.containers.map((c) => [c.name, c.image])).toEqual([
+        ['app', 'capstan/busybox'],
+        ['side', 'capstan/busybox:latest'],
+      ]);
+      expect(pod.spec.containers[0]!.command?.[0]).toBe('sh');
+    }
+    expect(await capstan('rollout', 'history', 'deploy/duo')).toMatch(/\n2\s/);
+    await capstan('delete', 'deployment', 'duo');
+  }, 240_000);
+});

@@ -494,3 +494,81 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     expect(await ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={.items[0].status.hostIP}'])).toBe('');
   });
 });
+
+describe('capstan patch', () => {
+  const NS = 'cli-patch';
+
+  beforeAll(async () => {
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name: NS } });
+    await store.create('Deployment', {
+      kind: 'Deployment',
+      metadata: { name: 'shop', namespace: NS, labels: { app: 'shop', tier: 'front' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'shop' } },
+        template: {
+          metadata: { labels: { app: 'shop' } },
+          spec: { containers: [{ name: 'shop', image: 'capstan/hello' }] },
+        },
+      },
+    });
+  });
+
+  it('sets and removes labels with a merge patch, and says when a patch changes nothing', async () => {
+    const patch = '{"metadata":{"labels":{"team":"a","tier":null}}}';
+    expect(await ok(['patch', 'deploy', 'shop', '-n', NS, '--type', 'merge', '-p', patch])).toBe(
+      'deployment.apps/shop patched\n',
+    );
+    expect((await store.get('Deployment', NS, 'shop')).metadata.labels).toEqual({ app: 'shop', team: 'a' });
+    expect(await ok(['patch', 'deploy/shop', '-n', NS, '--type=merge', '-p', patch])).toBe(
+      'deployment.apps/shop patched (no change)\n',
+    );
+    expect(await ok(['patch', 'deploy/shop', '-n', NS, '-p', 'spec: {replicas: 5}', '--dry-run=server'])).toBe(
+      'deployment.apps/shop patched (server dry run)\n',
+    );
+    expect((await store.get('Deployment', NS, 'shop')).spec?.replicas).toBe(2);
+  });
+
+  it('changes nothing and exits 1 when a json patch test fails, naming the operation', async () => {
+    const before = await store.get('Deployment', NS, 'shop');
+    const patch = JSON.stringify([
+      { op: 'replace', path: '/spec/replicas', value: 7 },
+      { op: 'test', path: '/metadata/labels/app', value: 'web' },
+    ]);
+    const run = await capstan(['patch', 'deploy', 'shop', '-n', NS, '--type', 'json', '-p', patch]);
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: json patch operation 2 (test /metadata/labels/app) failed: the value at "/metadata/labels/app" is "shop", not "web"\n',
+    });
+    const after = await store.get('Deployment', NS, 'shop');
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.spec?.replicas).toBe(2);
+  });
+
+  it('refuses status, a rename, a bad patch and a missing object in one line, writing nothing', async () => {
+    const before = await store.get('Deployment', NS, 'shop');
+    for (const [args, stderr] of [
+      [['--type=merge', '-p', '{"status":{"replicas":9}}'], /^error: deployment\.apps "shop": status is not patchable/],
+      [
+        ['-p', '{"metadata":{"name":"other"}}'],
+        /^error: deployment\.apps "shop": the name of the object cannot be changed/,
+      ],
+      [['-p', '{"spec": '], /^error: the patch is not valid JSON or YAML/],
+      [
+        ['--type=json', '-p', '[{"op":"remove","path":"/spec/nope"}]'],
+        /failed: the path "\/spec\/nope" does not exist\n$/,
+      ],
+      [['--type=xml', '-p', '{}'], /^error: option '--type <type>' argument 'xml' is invalid/],
+    ] as const) {
+      const run = await capstan(['patch', 'deploy', 'shop', '-n', NS, ...args]);
+      expect(run, args.join(' ')).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr, args.join(' ')).toMatch(stderr);
+      expect(lines(run.stderr)).toHaveLength(1);
+    }
+    expect((await store.get('Deployment', NS, 'shop')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    const missing = await capstan(['patch', 'deploy', 'gone', '-n', NS, '-p', '{}']);
+    expect(missing).toMatchObject({ code: 1, stderr: 'error: deployment.apps "gone" not found\n' });
+  });
+});

@@ -82,6 +82,11 @@ export function resolveKind(name: string): CliKind {
   return kind;
 }
 
+/** The error for an object that is not there. */
+export function notFound(kind: CliKind, name: string): CliError {
+  return new CliError(`${KIND_INFO[kind].resource} "${name}" not found`);
+}
+
 /** One resource argument: a kind, optionally with a name (`pod/web` or `pod web`). */
 export interface ResourceRef {
   kind: CliKind;
