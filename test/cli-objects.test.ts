@@ -461,6 +461,26 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     ]);
   });
 
+  it('adds a column per label key with -L, before LABELS, for every kind listed', async () => {
+    const pods = lines(await ok(['get', 'pods', '-n', NS, '-L', 'app,tier', '--show-labels']));
+    expect(pods[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+APP\s+TIER\s+LABELS$/);
+    expect(pods[1]).toMatch(/^jp-1\s+0\/1\s+Running\s+0\s+\d+s\s+jp\s+app=jp$/);
+    const mixed = lines(await ok(['get', 'pods,svc,ns', '-n', NS, '-L', 'app', '-L', 'example.com/team']));
+    expect(mixed.filter((l) => l.startsWith('NAME'))).toEqual([
+      expect.stringMatching(/\s+AGE\s+APP\s+TEAM$/),
+      expect.stringMatching(/\s+AGE\s+APP\s+TEAM$/),
+      expect.stringMatching(/^NAME\s+STATUS\s+AGE\s+APP\s+TEAM$/),
+    ]);
+    expect(mixed).toContainEqual(expect.stringMatching(/^pod\/jp-2\s+0\/1\s+Pending\s+0\s+\d+s\s+jp$/));
+    expect(mixed).toContainEqual(expect.stringMatching(/^service\/jp\s+NodePort\s.*\s+\d+s$/));
+    const bad = await capstan(['get', 'pods', '-n', NS, '-L', 'app,']);
+    expect(bad).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: -L/--label-columns takes label keys, e.g. -L app,tier\n',
+    });
+  });
+
   it('prints an empty list through the template instead of "No resources found"', async () => {
     expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('');
     expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'custom-columns=NAME:.metadata.name'])).toBe(

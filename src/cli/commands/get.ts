@@ -25,6 +25,7 @@ interface GetFlags {
   output?: string;
   watch?: boolean;
   showLabels?: boolean;
+  labelColumns?: string[];
   /** false with --no-headers (commander's negated option). */
   headers?: boolean;
   allowMissingTemplateKeys?: string | boolean;
@@ -79,6 +80,13 @@ function parseBooleanFlag(flag: string, value: string | boolean | undefined): bo
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
   throw new CliError(`invalid argument "${value}" for "${flag}" flag: use true or false`);
+}
+
+/** The `-L` keys, trimmed; an empty one is refused. */
+function labelColumnsOf(values: string[] | undefined): string[] {
+  const keys = (values ?? []).map((k) => k.trim());
+  if (keys.some((k) => k === '')) throw new CliError('-L/--label-columns takes label keys, e.g. -L app,tier');
+  return keys;
 }
 
 /** A table without its header row, for --no-headers. */
@@ -200,6 +208,11 @@ export function registerGetCommand(program: Command, io: CliIo): void {
     )
     .option('-w, --watch', 'after listing, print every change as it happens (through a subscription)')
     .option('--show-labels', 'add a LABELS column')
+    .option(
+      '-L, --label-columns <keys>',
+      'add a column with the value of each label KEY (comma-separated; repeatable)',
+      (value: string, previous: string[] = []) => [...previous, ...value.split(',')],
+    )
     .option('--no-headers', 'print tables and custom columns without their header row')
     .option(
       '--allow-missing-template-keys [bool]',
@@ -214,6 +227,7 @@ Examples:
   capstan get deploy,rc,svc -l app=web
   capstan get pod web-1 -o yaml
   capstan get svc/web ep/web
+  capstan get pods -L app,tier
   capstan get pods --field-selector spec.nodeName=node-1
   capstan get pods -w
   capstan get all
@@ -235,6 +249,7 @@ Examples:
           withNamespace: Boolean(flags.allNamespaces),
           withKind: kinds.length > 1,
           showLabels: Boolean(flags.showLabels),
+          labelColumns: labelColumnsOf(flags.labelColumns),
           noHeaders: flags.headers === false,
         };
         if (flags.watch) {
