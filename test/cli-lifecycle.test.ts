@@ -180,7 +180,7 @@ describe('capstan delete --grace-period and --force', () => {
     await apply('slow', stubborn('slow'));
     await capstan('wait', '--for=condition=Ready', 'pod/slow', '--timeout=60s');
     const asked = Date.now();
-    expect(await capstan('delete', 'pod', 'slow', '--grace-period=3')).toBe('pod "slow" deleted\n');
+    expect(await capstan('delete', 'pod', 'slow', '--grace-period=3', '--wait=false')).toBe('pod "slow" deleted\n');
     const terminating = JSON.parse(await capstan('get', 'pod', 'slow', '-o', 'json')) as {
       metadata: { deletionGracePeriodSeconds?: number };
     };
@@ -192,6 +192,29 @@ describe('capstan delete --grace-period and --force', () => {
     });
     expect(Date.now() - asked).toBeGreaterThanOrEqual(2_500);
   }, 120_000);
+
+  it('waits by default until a pod is gone, showing its grace period, and gives up after --timeout', async () => {
+    await apply('patient', stubborn('patient'));
+    await capstan('wait', '--for=condition=Ready', 'pod/patient', '--timeout=60s');
+    const timedOut = await cluster().cli(['delete', 'pod', 'patient', '--timeout=2s'], 60_000);
+    expect(timedOut).toMatchObject({ code: 1, stdout: 'pod "patient" deleted\n' });
+    expect(timedOut.stderr.split('\n')).toEqual([
+      'pod "patient": terminating, grace period 120s',
+      'error: timed out waiting for the condition on pods/patient',
+      '',
+    ]);
+    await capstan('delete', 'pod', 'patient', '--force');
+
+    await apply('prompt', stubborn('prompt'));
+    await capstan('wait', '--for=condition=Ready', 'pod/prompt', '--timeout=60s');
+    const asked = Date.now();
+    const deleted = await cluster().cli(['delete', 'pod', 'prompt', '--grace-period=3'], 60_000);
+    // SIGTERM is ignored: the pod lasts until SIGKILL about 3 s in, and the command until it is gone.
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(2_500);
+    expect(deleted).toMatchObject({ code: 0, stdout: 'pod "prompt" deleted\n' });
+    expect(deleted.stderr).toMatch(/^pod "prompt": terminating, grace period 3s\n/);
+    expect((await cluster().cli(['get', 'pod', 'prompt'])).code).toBe(1);
+  }, 180_000);
 
   it('removes a pod from the API at once with --force, with kubectl’s warning, and its containers go', async () => {
     await apply('stuck', stubborn('stuck'));

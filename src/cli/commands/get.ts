@@ -75,7 +75,7 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
 }
 
 /** A boolean flag given as `--flag` (true) or `--flag=VALUE`, with the values Go's flag parser accepts. */
-function parseBooleanFlag(flag: string, value: string | boolean | undefined): boolean | undefined {
+export function parseBooleanFlag(flag: string, value: string | boolean | undefined): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
