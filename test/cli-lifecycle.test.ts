@@ -154,7 +154,7 @@ describe('capstan wait', () => {
     const never = await cluster().cli(['wait', '--for=condition=Ready=False', 'pod/waiter', '--timeout=2s']);
     expect(never).toMatchObject({ code: 1, stderr: 'error: timed out waiting for the condition on pods/waiter\n' });
     const missing = await cluster().cli(['wait', '--for=condition=Ready', 'pod/nope', '--timeout=5s']);
-    expect(missing).toMatchObject({ code: 1, stderr: 'error: pod "nope" not found\n' });
+    expect(missing).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): pods "nope" not found\n' });
     const none = await cluster().cli(['wait', '--for=condition=Ready', 'pods', '-l', 'app=nope']);
     expect(none).toMatchObject({ code: 1, stderr: 'error: no matching resources found\n' });
     expect(await cluster().cli(['wait', '--for=delete', 'pod/nope'])).toMatchObject({ code: 0, stdout: '' });

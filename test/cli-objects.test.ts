@@ -187,7 +187,7 @@ describe('capstan apply, get, delete', () => {
     expect(await ok(['delete', 'pod', 'lone'])).toBe('pod "lone" deleted\n');
     const gone = await capstan(['get', 'pod', 'lone']);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toMatch(/^error: .*not found\n$/);
+    expect(gone.stderr).toBe('Error from server (NotFound): pods "lone" not found\n');
   });
 
   it('creates a namespace and a deployment by name, as kubectl create does', async () => {
@@ -462,6 +462,36 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     ]);
   });
 
+  it('says NotFound as kubectl does for a missing object of every kind, printing those found', async () => {
+    for (const [type, plural] of [
+      ['pod', 'pods'],
+      ['rc', 'replicationcontrollers'],
+      ['deploy', 'deployments.apps'],
+      ['svc', 'services'],
+      ['ep', 'endpoints'],
+      ['node', 'nodes'],
+      ['ns', 'namespaces'],
+      ['ev', 'events'],
+      ['pvc', 'persistentvolumeclaims'],
+      ['cm', 'configmaps'],
+      ['secret', 'secrets'],
+    ] as const) {
+      const run = await capstan(['get', type, 'missing', '-n', NS]);
+      expect(run, type).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `Error from server (NotFound): ${plural} "missing" not found\n`,
+      });
+    }
+    const some = await capstan(['get', 'pods', 'jp-1', 'nope', 'jp-2', 'gone', '-n', NS, '-o', 'name']);
+    expect(some).toEqual({
+      code: 1,
+      stdout: 'pod/jp-1\npod/jp-2\n',
+      stderr:
+        'Error from server (NotFound): pods "nope" not found\nError from server (NotFound): pods "gone" not found\n',
+    });
+  });
+
   it('adds a column per label key with -L, before LABELS, for every kind listed', async () => {
     const pods = lines(await ok(['get', 'pods', '-n', NS, '-L', 'app,tier', '--show-labels']));
     expect(pods[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+APP\s+TIER\s+LABELS$/);
@@ -590,6 +620,9 @@ describe('capstan patch', () => {
     }
     expect((await store.get('Deployment', NS, 'shop')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     const missing = await capstan(['patch', 'deploy', 'gone', '-n', NS, '-p', '{}']);
-    expect(missing).toMatchObject({ code: 1, stderr: 'error: deployment.apps "gone" not found\n' });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (NotFound): deployments.apps "gone" not found\n',
+    });
   });
 });

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { renderCustomColumns } from '../custom-columns.ts';
-import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
+import {
+  KIND_INFO,
+  kindNames,
+  notFound,
+  notFoundLine,
+  parseResourceArgs,
+  type CliKind,
+  type ResourceRef,
+} from '../kinds.ts';
 import {
   parseOutputSpec,
   qualifiedName,
@@ -35,6 +43,8 @@ interface GetFlags {
 interface Fetched {
   kind: CliKind;
   objects: AnyObject[];
+  /** Names asked for that are not there. */
+  missing: string[];
   resourceVersion?: string;
 }
 
@@ -58,13 +68,13 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
     const api = KIND_API[ref.kind];
     let entry = result.find((r) => r.kind === ref.kind);
     if (!entry) {
-      entry = { kind: ref.kind, objects: [] };
+      entry = { kind: ref.kind, objects: [], missing: [] };
       result.push(entry);
     }
     if (ref.name !== undefined) {
       const object = await api.get(client, session.settings.namespace, ref.name);
-      if (!object) throw new CliError(`${KIND_INFO[ref.kind].resource} "${ref.name}" not found`);
-      entry.objects.push(object);
+      if (object) entry.objects.push(object);
+      else entry.missing.push(ref.name);
     } else {
       const list = await api.list(client, listArgs(session, ref.kind, flags));
       entry.objects.push(...list.items);
@@ -262,6 +272,13 @@ Examples:
         }
         const single = refs.length === 1 && refs[0]!.name !== undefined;
         const fetched = await fetchAll(session, refs, flags);
+        const missing = fetched.flatMap((f) => f.missing.map((name) => ({ kind: f.kind, name })));
+        if (missing.length > 0) {
+          // As kubectl: what was found is printed, then one NotFound line for each name that was not.
+          if (fetched.some((f) => f.objects.length > 0)) await print(session, fetched, output, options, single);
+          for (const m of missing.slice(0, -1)) session.err(notFoundLine(m.kind, m.name));
+          throw notFound(missing.at(-1)!.kind, missing.at(-1)!.name);
+        }
         // kubectl says "No resources found" only for tables; a template or custom columns print for the empty list.
         const quietWhenEmpty = ['json', 'yaml', 'jsonpath', 'custom-columns'].includes(format);
         if (fetched.every((f) => f.objects.length === 0) && !quietWhenEmpty) {

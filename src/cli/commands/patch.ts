@@ -55,9 +55,7 @@ async function patchObject(
   const shapes = capstanShapes();
   const resource = KIND_INFO[kind].resource;
   for (let attempt = 1; ; attempt++) {
-    const object = await KIND_API[kind]
-      .get(client, session.settings.namespace, name)
-      .catch((err: unknown) => (isCapstanClientError(err, 'NOT_FOUND') ? null : Promise.reject(err)));
+    const object = await KIND_API[kind].get(client, session.settings.namespace, name);
     if (!object) throw notFound(kind, name);
     const original = shapes.toManifest(object);
     const patched = applyPatch(kind, type, original, patch);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { pluralRef } from '../delete-wait.ts';
-import { KIND_INFO, parseResourceArgs, type CliKind } from '../kinds.ts';
+import { KIND_INFO, notFound, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { parseDuration } from '../wait.ts';
@@ -55,7 +55,7 @@ async function waitForOne(
       if (event.type === 'BOOKMARK') {
         if (uid === undefined && !listed) {
           if (waitFor.type === 'delete') return 'absent';
-          throw new CliError(`${KIND_INFO[target.kind].resource} "${target.name}" not found`);
+          throw notFound(target.kind, target.name);
         }
         if (!listed && Date.now() >= deadline) return 'timeout';
         if (!listed) stopAfter(deadline - Date.now());
