@@ -154,7 +154,7 @@ describe('capstan wait', () => {
     const never = await cluster().cli(['wait', '--for=condition=Ready=False', 'pod/waiter', '--timeout=2s']);
     expect(never).toMatchObject({ code: 1, stderr: 'error: timed out waiting for the condition on pods/waiter\n' });
     const missing = await cluster().cli(['wait', '--for=condition=Ready', 'pod/nope', '--timeout=5s']);
-    expect(missing).toMatchObject({ code: 1, stderr: 'error: pod "nope" not found\n' });
+    expect(missing).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): pods "nope" not found\n' });
     const none = await cluster().cli(['wait', '--for=condition=Ready', 'pods', '-l', 'app=nope']);
     expect(none).toMatchObject({ code: 1, stderr: 'error: no matching resources found\n' });
     expect(await cluster().cli(['wait', '--for=delete', 'pod/nope'])).toMatchObject({ code: 0, stdout: '' });
@@ -180,7 +180,7 @@ describe('capstan delete --grace-period and --force', () => {
     await apply('slow', stubborn('slow'));
     await capstan('wait', '--for=condition=Ready', 'pod/slow', '--timeout=60s');
     const asked = Date.now();
-    expect(await capstan('delete', 'pod', 'slow', '--grace-period=3')).toBe('pod "slow" deleted\n');
+    expect(await capstan('delete', 'pod', 'slow', '--grace-period=3', '--wait=false')).toBe('pod "slow" deleted\n');
     const terminating = JSON.parse(await capstan('get', 'pod', 'slow', '-o', 'json')) as {
       metadata: { deletionGracePeriodSeconds?: number };
     };
@@ -192,6 +192,29 @@ describe('capstan delete --grace-period and --force', () => {
     });
     expect(Date.now() - asked).toBeGreaterThanOrEqual(2_500);
   }, 120_000);
+
+  it('waits by default until a pod is gone, showing its grace period, and gives up after --timeout', async () => {
+    await apply('patient', stubborn('patient'));
+    await capstan('wait', '--for=condition=Ready', 'pod/patient', '--timeout=60s');
+    const timedOut = await cluster().cli(['delete', 'pod', 'patient', '--timeout=2s'], 60_000);
+    expect(timedOut).toMatchObject({ code: 1, stdout: 'pod "patient" deleted\n' });
+    expect(timedOut.stderr.split('\n')).toEqual([
+      'pod "patient": terminating, grace period 120s',
+      'error: timed out waiting for the condition on pods/patient',
+      '',
+    ]);
+    await capstan('delete', 'pod', 'patient', '--force');
+
+    await apply('prompt', stubborn('prompt'));
+    await capstan('wait', '--for=condition=Ready', 'pod/prompt', '--timeout=60s');
+    const asked = Date.now();
+    const deleted = await cluster().cli(['delete', 'pod', 'prompt', '--grace-period=3'], 60_000);
+    // SIGTERM is ignored: the pod lasts until SIGKILL about 3 s in, and the command until it is gone.
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(2_500);
+    expect(deleted).toMatchObject({ code: 0, stdout: 'pod "prompt" deleted\n' });
+    expect(deleted.stderr).toMatch(/^pod "prompt": terminating, grace period 3s\n/);
+    expect((await cluster().cli(['get', 'pod', 'prompt'])).code).toBe(1);
+  }, 180_000);
 
   it('removes a pod from the API at once with --force, with kubectl’s warning, and its containers go', async () => {
     await apply('stuck', stubborn('stuck'));
@@ -219,4 +242,49 @@ describe('capstan delete --grace-period and --force', () => {
       { timeoutMs: 30_000, message: "stuck's containers to be removed by the node" },
     );
   }, 120_000);
+});
+
+describe('capstan patch', () => {
+  it('rolls a Deployment out when a strategic patch changes the image of one container by name', async () => {
+    await apply(
+      'duo',
+      `${ticker('duo', 2)}        - name: side
+          image: capstan/busybox:latest
+          command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done']
+`,
+    );
+    await capstan('rollout', 'status', 'deploy/duo', '--timeout=90s');
+    const patch = JSON.stringify({
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'capstan/busybox' }] } } },
+    });
+    expect(await capstan('patch', 'deploy', 'duo', '-p', patch)).toBe('deployment.apps/duo patched\n');
+    expect(await capstan('patch', 'deploy/duo', '-p', patch)).toBe('deployment.apps/duo patched (no change)\n');
+    await capstan('rollout', 'status', 'deploy/duo', '--timeout=90s');
+    type Pods = {
+      items: {
+        metadata: { deletionTimestamp?: string };
+        spec: { containers: { name: string; image: string; command?: string[] }[] };
+      }[];
+    };
+    await waitFor(
+      async () => {
+        const pods = (JSON.parse(await capstan('get', 'pods', '-l', 'app=duo', '-o', 'json')) as Pods).items;
+        return (
+          pods.length === 2 &&
+          pods.every((p) => !p.metadata.deletionTimestamp && p.spec.containers[0]!.image === 'capstan/busybox')
+        );
+      },
+      { timeoutMs: 90_000, message: 'only pods with the patched image' },
+    );
+    const pods = (JSON.parse(await capstan('get', 'pods', '-l', 'app=duo', '-o', 'json')) as Pods).items;
+    for (const pod of pods) {
+      expect(pod.spec.containers.map((c) => [c.name, c.image])).toEqual([
+        ['app', 'capstan/busybox'],
+        ['side', 'capstan/busybox:latest'],
+      ]);
+      expect(pod.spec.containers[0]!.command?.[0]).toBe('sh');
+    }
+    expect(await capstan('rollout', 'history', 'deploy/duo')).toMatch(/\n2\s/);
+    await capstan('delete', 'deployment', 'duo');
+  }, 240_000);
 });

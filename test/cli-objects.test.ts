@@ -187,7 +187,7 @@ describe('capstan apply, get, delete', () => {
     expect(await ok(['delete', 'pod', 'lone'])).toBe('pod "lone" deleted\n');
     const gone = await capstan(['get', 'pod', 'lone']);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toMatch(/^error: .*not found\n$/);
+    expect(gone.stderr).toBe('Error from server (NotFound): pods "lone" not found\n');
   });
 
   it('creates a namespace and a deployment by name, as kubectl create does', async () => {
@@ -225,7 +225,8 @@ describe('capstan apply, get, delete', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(message);
     }
-    await ok(['delete', 'namespace', 'cli-made']);
+    // No namespace controller runs here to empty it: the namespace stays Terminating, so do not wait for it.
+    await ok(['delete', 'namespace', 'cli-made', '--wait=false']);
   });
 
   it('deletes what a manifest names', async () => {
@@ -461,6 +462,56 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     ]);
   });
 
+  it('says NotFound as kubectl does for a missing object of every kind, printing those found', async () => {
+    for (const [type, plural] of [
+      ['pod', 'pods'],
+      ['rc', 'replicationcontrollers'],
+      ['deploy', 'deployments.apps'],
+      ['svc', 'services'],
+      ['ep', 'endpoints'],
+      ['node', 'nodes'],
+      ['ns', 'namespaces'],
+      ['ev', 'events'],
+      ['pvc', 'persistentvolumeclaims'],
+      ['cm', 'configmaps'],
+      ['secret', 'secrets'],
+    ] as const) {
+      const run = await capstan(['get', type, 'missing', '-n', NS]);
+      expect(run, type).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `Error from server (NotFound): ${plural} "missing" not found\n`,
+      });
+    }
+    const some = await capstan(['get', 'pods', 'jp-1', 'nope', 'jp-2', 'gone', '-n', NS, '-o', 'name']);
+    expect(some).toEqual({
+      code: 1,
+      stdout: 'pod/jp-1\npod/jp-2\n',
+      stderr:
+        'Error from server (NotFound): pods "nope" not found\nError from server (NotFound): pods "gone" not found\n',
+    });
+  });
+
+  it('adds a column per label key with -L, before LABELS, for every kind listed', async () => {
+    const pods = lines(await ok(['get', 'pods', '-n', NS, '-L', 'app,tier', '--show-labels']));
+    expect(pods[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+APP\s+TIER\s+LABELS$/);
+    expect(pods[1]).toMatch(/^jp-1\s+0\/1\s+Running\s+0\s+\d+s\s+jp\s+app=jp$/);
+    const mixed = lines(await ok(['get', 'pods,svc,ns', '-n', NS, '-L', 'app', '-L', 'example.com/team']));
+    expect(mixed.filter((l) => l.startsWith('NAME'))).toEqual([
+      expect.stringMatching(/\s+AGE\s+APP\s+TEAM$/),
+      expect.stringMatching(/\s+AGE\s+APP\s+TEAM$/),
+      expect.stringMatching(/^NAME\s+STATUS\s+AGE\s+APP\s+TEAM$/),
+    ]);
+    expect(mixed).toContainEqual(expect.stringMatching(/^pod\/jp-2\s+0\/1\s+Pending\s+0\s+\d+s\s+jp$/));
+    expect(mixed).toContainEqual(expect.stringMatching(/^service\/jp\s+NodePort\s.*\s+\d+s$/));
+    const bad = await capstan(['get', 'pods', '-n', NS, '-L', 'app,']);
+    expect(bad).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: -L/--label-columns takes label keys, e.g. -L app,tier\n',
+    });
+  });
+
   it('prints an empty list through the template instead of "No resources found"', async () => {
     expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('');
     expect(await ok(['get', 'pods', '-n', NS, '-l', 'app=none', '-o', 'custom-columns=NAME:.metadata.name'])).toBe(
@@ -492,5 +543,86 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
       expect(run, args.join(' ')).toMatchObject({ code: 1, stdout: '', stderr });
     }
     expect(await ok(['get', 'pods', '-n', NS, '-o', 'jsonpath={.items[0].status.hostIP}'])).toBe('');
+  });
+});
+
+describe('capstan patch', () => {
+  const NS = 'cli-patch';
+
+  beforeAll(async () => {
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name: NS } });
+    await store.create('Deployment', {
+      kind: 'Deployment',
+      metadata: { name: 'shop', namespace: NS, labels: { app: 'shop', tier: 'front' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'shop' } },
+        template: {
+          metadata: { labels: { app: 'shop' } },
+          spec: { containers: [{ name: 'shop', image: 'capstan/hello' }] },
+        },
+      },
+    });
+  });
+
+  it('sets and removes labels with a merge patch, and says when a patch changes nothing', async () => {
+    const patch = '{"metadata":{"labels":{"team":"a","tier":null}}}';
+    expect(await ok(['patch', 'deploy', 'shop', '-n', NS, '--type', 'merge', '-p', patch])).toBe(
+      'deployment.apps/shop patched\n',
+    );
+    expect((await store.get('Deployment', NS, 'shop')).metadata.labels).toEqual({ app: 'shop', team: 'a' });
+    expect(await ok(['patch', 'deploy/shop', '-n', NS, '--type=merge', '-p', patch])).toBe(
+      'deployment.apps/shop patched (no change)\n',
+    );
+    expect(await ok(['patch', 'deploy/shop', '-n', NS, '-p', 'spec: {replicas: 5}', '--dry-run=server'])).toBe(
+      'deployment.apps/shop patched (server dry run)\n',
+    );
+    expect((await store.get('Deployment', NS, 'shop')).spec?.replicas).toBe(2);
+  });
+
+  it('changes nothing and exits 1 when a json patch test fails, naming the operation', async () => {
+    const before = await store.get('Deployment', NS, 'shop');
+    const patch = JSON.stringify([
+      { op: 'replace', path: '/spec/replicas', value: 7 },
+      { op: 'test', path: '/metadata/labels/app', value: 'web' },
+    ]);
+    const run = await capstan(['patch', 'deploy', 'shop', '-n', NS, '--type', 'json', '-p', patch]);
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: json patch operation 2 (test /metadata/labels/app) failed: the value at "/metadata/labels/app" is "shop", not "web"\n',
+    });
+    const after = await store.get('Deployment', NS, 'shop');
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.spec?.replicas).toBe(2);
+  });
+
+  it('refuses status, a rename, a bad patch and a missing object in one line, writing nothing', async () => {
+    const before = await store.get('Deployment', NS, 'shop');
+    for (const [args, stderr] of [
+      [['--type=merge', '-p', '{"status":{"replicas":9}}'], /^error: deployment\.apps "shop": status is not patchable/],
+      [
+        ['-p', '{"metadata":{"name":"other"}}'],
+        /^error: deployment\.apps "shop": the name of the object cannot be changed/,
+      ],
+      [['-p', '{"spec": '], /^error: the patch is not valid JSON or YAML/],
+      [
+        ['--type=json', '-p', '[{"op":"remove","path":"/spec/nope"}]'],
+        /failed: the path "\/spec\/nope" does not exist\n$/,
+      ],
+      [['--type=xml', '-p', '{}'], /^error: option '--type <type>' argument 'xml' is invalid/],
+    ] as const) {
+      const run = await capstan(['patch', 'deploy', 'shop', '-n', NS, ...args]);
+      expect(run, args.join(' ')).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr, args.join(' ')).toMatch(stderr);
+      expect(lines(run.stderr)).toHaveLength(1);
+    }
+    expect((await store.get('Deployment', NS, 'shop')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    const missing = await capstan(['patch', 'deploy', 'gone', '-n', NS, '-p', '{}']);
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (NotFound): deployments.apps "gone" not found\n',
+    });
   });
 });

@@ -82,6 +82,22 @@ export function resolveKind(name: string): CliKind {
   return kind;
 }
 
+/** The plural resource name kubectl's server errors use: `pods`, `endpoints`, `deployments.apps`. */
+export function pluralResource(kind: CliKind): string {
+  const [base, ...group] = KIND_INFO[kind].resource.split('.') as [string, ...string[]];
+  return [base.endsWith('s') ? base : `${base}s`, ...group].join('.');
+}
+
+/** kubectl's error for an object that is not there: `Error from server (NotFound): pods "web" not found`. */
+export function notFoundLine(kind: CliKind, name: string): string {
+  return `Error from server (NotFound): ${pluralResource(kind)} "${name}" not found`;
+}
+
+/** {@link notFoundLine} as the error a command fails with (exit 1). */
+export function notFound(kind: CliKind, name: string): CliError {
+  return new CliError(notFoundLine(kind, name), { bare: true });
+}
+
 /** One resource argument: a kind, optionally with a name (`pod/web` or `pod web`). */
 export interface ResourceRef {
   kind: CliKind;

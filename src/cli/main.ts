@@ -23,6 +23,7 @@ export const COMMAND_MODULES: readonly { verbs: readonly string[]; load: () => P
   { verbs: ['label', 'annotate'], load: async () => (await import('./commands/label.ts')).registerLabelCommands },
   { verbs: ['set'], load: async () => (await import('./commands/set.ts')).registerSetCommands },
   { verbs: ['edit'], load: async () => (await import('./commands/edit.ts')).registerEditCommand },
+  { verbs: ['patch'], load: async () => (await import('./commands/patch.ts')).registerPatchCommand },
   { verbs: ['rollout'], load: async () => (await import('./commands/rollout.ts')).registerRolloutCommand },
   { verbs: ['wait'], load: async () => (await import('./commands/wait.ts')).registerWaitCommand },
   { verbs: ['logs'], load: async () => (await import('./commands/logs.ts')).registerLogsCommand },

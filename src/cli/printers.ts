@@ -76,6 +76,8 @@ export interface TableOptions {
   /** Print names as `pod/web-1`, as kubectl does when several kinds are listed. */
   withKind: boolean;
   showLabels: boolean;
+  /** Label keys shown as columns of their own (`-L`), before LABELS. */
+  labelColumns?: readonly string[];
   /** Leave out the header row (--no-headers). */
   noHeaders?: boolean;
   now?: number;
@@ -263,6 +265,11 @@ export function qualifiedName(kind: CliKind, name: string): string {
   return `${KIND_INFO[kind].resource}/${name}`;
 }
 
+/** The header of a `-L KEY` column, as kubectl names it: the key's last `/` segment, upper-cased. */
+export function labelColumnHeader(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1).toUpperCase();
+}
+
 /** The header row of a kind's table, for `get -w` which prints it once before the rows. */
 export function tableHeaders(kind: CliKind, options: TableOptions): string[] {
   const columns = COLUMNS[kind];
@@ -270,6 +277,7 @@ export function tableHeaders(kind: CliKind, options: TableOptions): string[] {
     ...(options.withNamespace && KIND_INFO[kind].namespaced ? ['NAMESPACE'] : []),
     ...columns.headers,
     ...(options.wide ? (columns.wideHeaders ?? []) : []),
+    ...(options.labelColumns ?? []).map(labelColumnHeader),
     ...(options.showLabels ? ['LABELS'] : []),
   ];
 }
@@ -282,6 +290,7 @@ export function tableRow(kind: CliKind, object: AnyObject, options: TableOptions
     ...(options.withNamespace && KIND_INFO[kind].namespaced ? [object.metadata.namespace ?? ''] : []),
     ...cells,
     ...(options.wide && columns.wideRow ? columns.wideRow(object as never) : []),
+    ...(options.labelColumns ?? []).map((key) => object.metadata.labels.find((l) => l.key === key)?.value ?? ''),
     ...(options.showLabels ? [formatMap(object.metadata.labels)] : []),
   ];
 }

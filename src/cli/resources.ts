@@ -39,6 +39,7 @@ export interface WatchMessage {
 /** The SDK operations of one kind, behind one shape so that verbs can work on any kind. */
 export interface KindApi {
   list(client: CapstanClient, args: ListArgs): Promise<{ items: AnyObject[]; resourceVersion: string }>;
+  /** The object, or null when there is none of that name. */
   get(client: CapstanClient, namespace: string, name: string): Promise<AnyObject | null>;
   watch(client: CapstanClient, args: WatchArgs): AsyncIterable<WatchMessage> & { close(): Promise<void> };
   remove(
@@ -107,8 +108,15 @@ function kindApi(scope: 'namespaced' | 'cluster', field: string, listField: stri
       const variables = namespaced ? { ...where, labelSelector, fieldSelector } : { labelSelector, fieldSelector };
       return (await client.request(docs.list, variables))[listField] as ListResult;
     },
-    get: async (client, namespace, name) =>
-      (await client.request(docs.get, at(namespace, name)))[field] as AnyObject | null,
+    get: async (client, namespace, name) => {
+      try {
+        return (await client.request(docs.get, at(namespace, name)))[field] as AnyObject | null;
+      } catch (err) {
+        // Some kinds' queries answer a missing object with null, others with NOT_FOUND: both are "not there".
+        if (sdk.isCapstanClientError(err, 'NOT_FOUND')) return null;
+        throw err;
+      }
+    },
     watch: (client, { namespace, ...selectors }) =>
       mapSubscription(client.subscribe(docs.watch, namespaced ? { namespace, ...selectors } : selectors), (v) =>
         fromWatch(v as WatchResult),

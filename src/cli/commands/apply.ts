@@ -3,6 +3,7 @@ import * as sdk from '../../sdk/browser.ts';
 import { CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
+import { waitForDeletion, type DeletedTarget } from '../delete-wait.ts';
 import { FORCE_WARNING, gracePeriodOf, type GraceFlags } from '../delete-grace.ts';
 import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
@@ -11,7 +12,7 @@ import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { parseDuration, readiness, waitUntil } from '../wait.ts';
 import { createFromArguments, type GeneratorFlags } from './create-generators.ts';
-import { listArgs } from './get.ts';
+import { listArgs, parseBooleanFlag } from './get.ts';
 
 interface FileFlags {
   filename?: string[];
@@ -109,6 +110,8 @@ interface DeleteFlags extends FileFlags, GraceFlags {
   all?: boolean;
   cascade: string;
   ignoreNotFound?: boolean;
+  wait?: string | boolean;
+  timeout: string;
 }
 
 const CASCADE: Record<string, sdk.PropagationPolicy> = {
@@ -124,7 +127,10 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
   if (!propagationPolicy)
     throw new CliError(`--cascade must be background, foreground or orphan, got "${flags.cascade}"`);
   const gracePeriodSeconds = gracePeriodOf(flags);
-  const targets: { kind: CliKind; namespace: string; name: string }[] = [];
+  const wait = parseBooleanFlag('--wait', flags.wait) ?? true;
+  const timeoutMs = parseDuration(flags.timeout);
+  const targets: DeletedTarget[] = [];
+  const deleted: DeletedTarget[] = [];
   if (flags.filename?.length) {
     if (args.length > 0) throw new CliError('give either -f or KIND NAME, not both');
     const { objects } = await readObjects(session, flags);
@@ -169,11 +175,14 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
       const terminating =
         target.kind === 'Namespace' && !flags.dryRun ? ' (Terminating until its objects are gone)' : '';
       session.out(`${KIND_INFO[target.kind].resource} "${target.name}" ${verb}${suffix}${terminating}`);
+      deleted.push(target);
     } catch (err) {
       if (flags.ignoreNotFound && err instanceof CapstanClientError && err.code === 'NOT_FOUND') continue;
       throw err;
     }
   }
+  // As kubectl's --wait=true: the command returns when the objects are gone (pods after their grace period).
+  if (wait && !flags.dryRun && deleted.length > 0) await waitForDeletion(session, deleted, timeoutMs);
 }
 
 export function registerApplyCommands(program: Command, io: CliIo): void {
@@ -262,6 +271,11 @@ Examples:
     )
     .option('--force', 'remove at once from the API without waiting for the containers to stop (grace period 0)')
     .option('--now', 'signal pods to shut down at once (the same as --grace-period=1)')
+    .option(
+      '--wait [bool]',
+      'wait until the objects are gone (true, the default, as kubectl; pods show their grace period) or not (false)',
+    )
+    .option('--timeout <duration>', 'with --wait, how long to wait before failing (0: no limit)', '0s')
     .addHelpText(
       'after',
       `
@@ -269,6 +283,7 @@ Examples:
   capstan delete pod web-1
   capstan delete pod web-1 --grace-period=5
   capstan delete pod web-1 --force           # grace period 0: gone from the API at once
+  capstan delete pod web-1 --wait=false      # return once the deletion is asked for, without waiting
   capstan delete deploy/web svc/web
   capstan delete pods -l app=web
   capstan delete -f examples/multi-tier.yaml

@@ -20,7 +20,7 @@ import {
   sameInput,
   type EditReason,
 } from '../edit-file.ts';
-import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
+import { KIND_INFO, kindNames, notFound, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
 import { qualifiedName, renderStructured } from '../printers.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
@@ -85,7 +85,7 @@ async function edit(session: Session, ref: ResourceRef & { name: string }, dryRu
   const { kind, name } = ref;
   const resource = KIND_INFO[kind].resource;
   const object = await KIND_API[kind].get(client, session.settings.namespace, name);
-  if (!object) throw new CliError(`${resource} "${name}" not found`);
+  if (!object) throw notFound(kind, name);
   const shapes = capstanShapes();
   const original = shapes.toManifest(object);
   const originalText = renderEditFile(`${await renderStructured([object], 'yaml', false)}\n`);

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { renderCustomColumns } from '../custom-columns.ts';
-import { KIND_INFO, kindNames, parseResourceArgs, type CliKind, type ResourceRef } from '../kinds.ts';
+import {
+  KIND_INFO,
+  kindNames,
+  notFound,
+  notFoundLine,
+  parseResourceArgs,
+  type CliKind,
+  type ResourceRef,
+} from '../kinds.ts';
 import {
   parseOutputSpec,
   qualifiedName,
@@ -25,6 +33,7 @@ interface GetFlags {
   output?: string;
   watch?: boolean;
   showLabels?: boolean;
+  labelColumns?: string[];
   /** false with --no-headers (commander's negated option). */
   headers?: boolean;
   allowMissingTemplateKeys?: string | boolean;
@@ -34,6 +43,8 @@ interface GetFlags {
 interface Fetched {
   kind: CliKind;
   objects: AnyObject[];
+  /** Names asked for that are not there. */
+  missing: string[];
   resourceVersion?: string;
 }
 
@@ -57,13 +68,13 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
     const api = KIND_API[ref.kind];
     let entry = result.find((r) => r.kind === ref.kind);
     if (!entry) {
-      entry = { kind: ref.kind, objects: [] };
+      entry = { kind: ref.kind, objects: [], missing: [] };
       result.push(entry);
     }
     if (ref.name !== undefined) {
       const object = await api.get(client, session.settings.namespace, ref.name);
-      if (!object) throw new CliError(`${KIND_INFO[ref.kind].resource} "${ref.name}" not found`);
-      entry.objects.push(object);
+      if (object) entry.objects.push(object);
+      else entry.missing.push(ref.name);
     } else {
       const list = await api.list(client, listArgs(session, ref.kind, flags));
       entry.objects.push(...list.items);
@@ -74,11 +85,18 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
 }
 
 /** A boolean flag given as `--flag` (true) or `--flag=VALUE`, with the values Go's flag parser accepts. */
-function parseBooleanFlag(flag: string, value: string | boolean | undefined): boolean | undefined {
+export function parseBooleanFlag(flag: string, value: string | boolean | undefined): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
   throw new CliError(`invalid argument "${value}" for "${flag}" flag: use true or false`);
+}
+
+/** The `-L` keys, trimmed; an empty one is refused. */
+function labelColumnsOf(values: string[] | undefined): string[] {
+  const keys = (values ?? []).map((k) => k.trim());
+  if (keys.some((k) => k === '')) throw new CliError('-L/--label-columns takes label keys, e.g. -L app,tier');
+  return keys;
 }
 
 /** A table without its header row, for --no-headers. */
@@ -200,6 +218,11 @@ export function registerGetCommand(program: Command, io: CliIo): void {
     )
     .option('-w, --watch', 'after listing, print every change as it happens (through a subscription)')
     .option('--show-labels', 'add a LABELS column')
+    .option(
+      '-L, --label-columns <keys>',
+      'add a column with the value of each label KEY (comma-separated; repeatable)',
+      (value: string, previous: string[] = []) => [...previous, ...value.split(',')],
+    )
     .option('--no-headers', 'print tables and custom columns without their header row')
     .option(
       '--allow-missing-template-keys [bool]',
@@ -214,6 +237,7 @@ Examples:
   capstan get deploy,rc,svc -l app=web
   capstan get pod web-1 -o yaml
   capstan get svc/web ep/web
+  capstan get pods -L app,tier
   capstan get pods --field-selector spec.nodeName=node-1
   capstan get pods -w
   capstan get all
@@ -235,6 +259,7 @@ Examples:
           withNamespace: Boolean(flags.allNamespaces),
           withKind: kinds.length > 1,
           showLabels: Boolean(flags.showLabels),
+          labelColumns: labelColumnsOf(flags.labelColumns),
           noHeaders: flags.headers === false,
         };
         if (flags.watch) {
@@ -247,6 +272,13 @@ Examples:
         }
         const single = refs.length === 1 && refs[0]!.name !== undefined;
         const fetched = await fetchAll(session, refs, flags);
+        const missing = fetched.flatMap((f) => f.missing.map((name) => ({ kind: f.kind, name })));
+        if (missing.length > 0) {
+          // As kubectl: what was found is printed, then one NotFound line for each name that was not.
+          if (fetched.some((f) => f.objects.length > 0)) await print(session, fetched, output, options, single);
+          for (const m of missing.slice(0, -1)) session.err(notFoundLine(m.kind, m.name));
+          throw notFound(missing.at(-1)!.kind, missing.at(-1)!.name);
+        }
         // kubectl says "No resources found" only for tables; a template or custom columns print for the empty list.
         const quietWhenEmpty = ['json', 'yaml', 'jsonpath', 'custom-columns'].includes(format);
         if (fetched.every((f) => f.objects.length === 0) && !quietWhenEmpty) {

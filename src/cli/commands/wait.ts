@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
-import { KIND_INFO, parseResourceArgs, type CliKind } from '../kinds.ts';
+import { pluralRef } from '../delete-wait.ts';
+import { KIND_INFO, notFound, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { parseDuration } from '../wait.ts';
@@ -20,12 +21,6 @@ interface Target {
   kind: CliKind;
   namespace?: string;
   name: string;
-}
-
-/** `pods/web`, as kubectl names an object in a wait that timed out. */
-function pluralRef(target: Target): string {
-  const resource = KIND_INFO[target.kind].resource.split('.')[0]!;
-  return `${resource.endsWith('s') ? resource : `${resource}s`}/${target.name}`;
 }
 
 /**
@@ -60,7 +55,7 @@ async function waitForOne(
       if (event.type === 'BOOKMARK') {
         if (uid === undefined && !listed) {
           if (waitFor.type === 'delete') return 'absent';
-          throw new CliError(`${KIND_INFO[target.kind].resource} "${target.name}" not found`);
+          throw notFound(target.kind, target.name);
         }
         if (!listed && Date.now() >= deadline) return 'timeout';
         if (!listed) stopAfter(deadline - Date.now());
@@ -129,7 +124,7 @@ async function waitCommand(session: Session, args: string[], flags: WaitFlags): 
   for (const [i, result] of results.entries()) {
     if (result.status === 'rejected') throw result.reason;
     if (result.value === 'timeout')
-      throw new CliError(`timed out waiting for the condition on ${pluralRef(targets[i]!)}`);
+      throw new CliError(`timed out waiting for the condition on ${pluralRef(targets[i]!.kind, targets[i]!.name)}`);
   }
 }
 
