@@ -135,8 +135,8 @@ afterAll(async () => {
   if (bed) {
     // The hostile node first: deleting it revokes its credential.
     await bed.capstan(['delete', 'node', 'evil', '--ignore-not-found']);
-    await bed.capstan(['delete', 'pod', 'victim', '--ignore-not-found']);
-    await bed.capstan(['delete', 'pod', 'across', '--ignore-not-found']);
+    await bed.capstan(['delete', 'pod', 'victim', '--ignore-not-found', '--wait=false']);
+    await bed.capstan(['delete', 'pod', 'across', '--ignore-not-found', '--wait=false']);
     await bed.release();
   }
   await rm(work, { recursive: true, force: true });
@@ -424,7 +424,8 @@ describe('a deleted admin token', { timeout: STEP_TIMEOUT_MS }, () => {
       const outcome = await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 15_000, 'still open'))]);
       expect(outcome).not.toBe('still open');
       expect(Date.now() - deletedAt).toBeLessThan(10_000);
-      for (let i = 1; i <= n; i++) await theBed().capstan(['delete', 'namespace', `join-e2e-${process.pid}-${i}`]);
+      for (let i = 1; i <= n; i++)
+        await theBed().capstan(['delete', 'namespace', `join-e2e-${process.pid}-${i}`, '--wait=false']);
     } finally {
       await client.close();
     }

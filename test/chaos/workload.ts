@@ -167,7 +167,8 @@ export async function webTargets(api: BedApi): Promise<HttpTarget[]> {
 
 /** Deletes the scenario namespaces (the workload's and the writes') and waits until they are gone. */
 export async function cleanWorkload(bed: TestBed, api: BedApi): Promise<void> {
-  await bed.capstan(['delete', 'namespace', NS, `${NS}-writes`], { timeoutMs: 60_000 });
+  // --wait=false: the wait below has its own deadline and says what it waited for.
+  await bed.capstan(['delete', 'namespace', NS, `${NS}-writes`, '--wait=false'], { timeoutMs: 60_000 });
   await waitFor('the chaos namespace gone', 120_000, async () => {
     const data = await api.request<{ namespaces: { items: { metadata: { name: string } }[] } }>(
       `{ namespaces { items { metadata { name } } } }`,
