@@ -105,5 +105,7 @@ describe('failures on real Docker', () => {
     } finally {
       await follower.stop();
     }
-  });
+    // Longer than the sum of the waits above (a child control plane starts, up to 45 s for each ready set), so that
+    // a slow step fails with its own message rather than the test's timeout.
+  }, 180_000);
 });
