@@ -490,6 +490,19 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
       stderr:
         'Error from server (NotFound): pods "nope" not found\nError from server (NotFound): pods "gone" not found\n',
     });
+    // delete goes on past a missing name, as kubectl: the others are deleted, the missing one fails the command.
+    await ok(['create', 'configmap', 'dm-1', '--from-literal=a=b', '-n', NS]);
+    expect(await capstan(['delete', 'configmap', 'nope', 'dm-1', '-n', NS])).toEqual({
+      code: 1,
+      stdout: 'configmap "dm-1" deleted\n',
+      stderr: 'Error from server (NotFound): configmaps "nope" not found\n',
+    });
+    expect((await capstan(['get', 'configmap', 'dm-1', '-n', NS])).code).toBe(1);
+    expect(await capstan(['delete', 'configmap', 'nope', '-n', NS, '--ignore-not-found'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('adds a column per label key with -L, before LABELS, for every kind listed', async () => {

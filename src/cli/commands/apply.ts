@@ -5,7 +5,7 @@ import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { waitForDeletion, type DeletedTarget } from '../delete-wait.ts';
 import { FORCE_WARNING, gracePeriodOf, type GraceFlags } from '../delete-grace.ts';
-import { KIND_INFO, lookupKind, parseResourceArgs, type CliKind } from '../kinds.ts';
+import { KIND_INFO, lookupKind, notFound, notFoundLine, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
 import { collect, integerOption } from '../options.ts';
 import { KIND_API } from '../resources.ts';
@@ -131,6 +131,7 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
   const timeoutMs = parseDuration(flags.timeout);
   const targets: DeletedTarget[] = [];
   const deleted: DeletedTarget[] = [];
+  const missing: DeletedTarget[] = [];
   if (flags.filename?.length) {
     if (args.length > 0) throw new CliError('give either -f or KIND NAME, not both');
     const { objects } = await readObjects(session, flags);
@@ -177,12 +178,17 @@ async function deleteCommand(session: Session, args: string[], flags: DeleteFlag
       session.out(`${KIND_INFO[target.kind].resource} "${target.name}" ${verb}${suffix}${terminating}`);
       deleted.push(target);
     } catch (err) {
-      if (flags.ignoreNotFound && err instanceof CapstanClientError && err.code === 'NOT_FOUND') continue;
-      throw err;
+      if (!(err instanceof CapstanClientError && err.code === 'NOT_FOUND')) throw err;
+      // As kubectl: a missing name does not stop the others; it is a NotFound line, and the command fails at the end.
+      if (!flags.ignoreNotFound) missing.push(target);
     }
   }
   // As kubectl's --wait=true: the command returns when the objects are gone (pods after their grace period).
   if (wait && !flags.dryRun && deleted.length > 0) await waitForDeletion(session, deleted, timeoutMs);
+  if (missing.length > 0) {
+    for (const m of missing.slice(0, -1)) session.err(notFoundLine(m.kind, m.name));
+    throw notFound(missing.at(-1)!.kind, missing.at(-1)!.name);
+  }
 }
 
 export function registerApplyCommands(program: Command, io: CliIo): void {
