@@ -211,6 +211,24 @@ describe('capstan apply, get, delete', () => {
     expect(made.spec?.template.spec?.containers).toMatchObject([
       { name: 'made', image: 'capstan/hello', ports: [{ containerPort: 80 }] },
     ]);
+    // kubectl's command form: what follows `--` is the container's command.
+    expect(
+      await ok([
+        'create',
+        'deployment',
+        'ticker',
+        '--image=capstan/busybox',
+        '-n',
+        'cli-made',
+        '--',
+        'sh',
+        '-c',
+        'date',
+      ]),
+    ).toBe('deployment.apps/ticker created\n');
+    expect((await store.get('Deployment', 'cli-made', 'ticker')).spec?.template.spec?.containers).toMatchObject([
+      { name: 'ticker', image: 'capstan/busybox', command: ['sh', '-c', 'date'] },
+    ]);
     expect(await ok(['create', 'deployment', 'dry', '--image=capstan/hello', '--dry-run'])).toBe(
       'deployment.apps/dry created (server dry run)\n',
     );
@@ -220,6 +238,7 @@ describe('capstan apply, get, delete', () => {
       [['create', 'secret', 'x'], /^error: usage: create secret generic\|docker-registry\|tls NAME/],
       [['create', 'widget', 'x'], /^error: create takes -f FILE, or one of: "create namespace NAME"/],
       [['create', 'namespace', 'cli-made'], /^error: .*already exists\n$/],
+      [['create', 'namespace', 'two', 'names'], /^error: create takes -f FILE, or one of: "create namespace NAME"/],
     ] as const) {
       const run = await capstan([...args]);
       expect(run.code).toBe(1);

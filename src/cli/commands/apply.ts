@@ -221,7 +221,7 @@ Examples:
       .description('Create objects from Kubernetes YAML, or a namespace or deployment by name; fails if one exists')
       .argument(
         '[args...]',
-        'namespace NAME, deployment NAME --image=IMAGE, configmap NAME, secret generic|docker-registry|tls NAME',
+        'namespace NAME, deployment NAME --image=IMAGE [-- COMMAND ARGS...], configmap NAME, secret generic|docker-registry|tls NAME',
       ),
     'create',
   )
@@ -246,6 +246,7 @@ Examples:
   capstan create -f - < pod.yaml
   capstan create namespace shop
   capstan create deployment web --image=capstan/hello --replicas=2 --port=80
+  capstan create deployment ticker --image=capstan/busybox -- sh -c 'while true; do date; sleep 5; done'
   capstan create configmap web-config --from-literal=BACKEND=backend:80 --from-file=nginx.conf
   capstan create secret generic db --from-literal=password=s3cret
   capstan create secret docker-registry regcred --docker-server=127.0.0.1:5000 --docker-username=u --docker-password=p

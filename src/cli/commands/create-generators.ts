@@ -22,7 +22,7 @@ export interface GeneratorFlags extends DataSources {
 
 const USAGE =
   'create takes -f FILE, or one of: "create namespace NAME", "create deployment NAME --image=IMAGE [--replicas=N] ' +
-  '[--port=N]", "create configmap NAME --from-literal|--from-file|--from-env-file ...", "create secret generic|' +
+  '[--port=N] [-- COMMAND ARGS...]", "create configmap NAME --from-literal|--from-file|--from-env-file ...", "create secret generic|' +
   'docker-registry|tls NAME ..."';
 
 const DATA_FLAGS = ['fromLiteral', 'fromFile', 'fromEnvFile'] as const;
@@ -124,7 +124,9 @@ export async function createFromArguments(session: Session, args: string[], flag
   if (kind === 'ConfigMap' && name && rest.length === 0) return createConfigMap(session, name, flags);
   if (kind === 'Secret' && name && rest.length === 1) return createSecret(session, name, rest[0]!, flags);
   if (kind === 'Secret') throw new CliError('usage: create secret generic|docker-registry|tls NAME [flags]');
-  if (!name || rest.length > 0 || (kind !== 'Namespace' && kind !== 'Deployment')) throw new CliError(USAGE);
+  // `create deployment NAME --image=I -- COMMAND ARGS...`: what follows the name is the container's command.
+  if (!name || (rest.length > 0 && kind !== 'Deployment') || (kind !== 'Namespace' && kind !== 'Deployment'))
+    throw new CliError(USAGE);
   const suffix = flags.dryRun ? ' (server dry run)' : '';
   if (kind === 'Namespace') {
     refuse(flags, ['image', 'replicas', 'port'], 'create namespace');
@@ -144,6 +146,7 @@ export async function createFromArguments(session: Session, args: string[], flag
     replicas: flags.replicas,
     port: flags.port,
     labels: [{ key: 'app', value: name }],
+    ...(rest.length > 0 ? { command: rest } : {}),
     dryRun: flags.dryRun ?? false,
   });
   session.out(`${KIND_INFO.Deployment.resource}/${name} created${suffix}`);
