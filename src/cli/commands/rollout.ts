@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { REVISION_ANNOTATION } from '../../controllers/deployment-revisions.ts';
 import * as sdk from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
@@ -8,7 +9,6 @@ import { renderTable } from '../table.ts';
 import { deploymentReadiness, parseDuration, waitUntil } from '../wait.ts';
 import { oneObject } from './workloads.ts';
 
-const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
 function deploymentName(args: string[], verb: string): string {
@@ -115,7 +115,7 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
             const annotations = new Map(rc.metadata.annotations.map((a) => [a.key, a.value]));
             const images = rc.spec?.template.spec.containers.map((c) => c.image).join(',') ?? '';
             return {
-              revision: Number(annotations.get(REVISION) ?? 0),
+              revision: Number(annotations.get(REVISION_ANNOTATION) ?? 0),
               cause: annotations.get(CHANGE_CAUSE) ?? '<none>',
               images,
             };
