@@ -343,6 +343,28 @@ describe('capstan run, scale, expose, rollout status', () => {
     expect(await image()).toBe('capstan/hello:1');
   });
 
+  it("restarts a deployment through the server, and refuses a paused one in kubectl's words", async () => {
+    expect(await ok(['run', 'restart-me', '--image', 'capstan/hello'])).toBe('deployment.apps/restart-me created\n');
+    const before = Date.now();
+    expect(await ok(['rollout', 'restart', 'deploy/restart-me'])).toBe('deployment.apps/restart-me restarted\n');
+    const restarted = await store.get('Deployment', 'default', 'restart-me');
+    const stamp = restarted.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    expect(Date.parse(stamp ?? '')).toBeGreaterThanOrEqual(before - 1_000);
+
+    await store.mutate('Deployment', 'default', 'restart-me', (d) => ({ ...d, spec: { ...d.spec!, paused: true } }));
+    expect(await capstan(['rollout', 'restart', 'deploy/restart-me'])).toMatchObject({
+      code: 1,
+      stderr: 'error: deployments.apps "restart-me" can\'t restart paused deployment (run rollout resume first)\n',
+    });
+    expect(await capstan(['rollout', 'restart', 'deploy/no-such-deployment'])).toMatchObject({
+      code: 1,
+      stderr: 'error: Deployment default/no-such-deployment not found\n',
+    });
+    const after = await store.get('Deployment', 'default', 'restart-me');
+    expect(after.metadata.resourceVersion).not.toBe(restarted.metadata.resourceVersion);
+    expect(after.spec?.template).toEqual(restarted.spec?.template);
+  });
+
   it('watches pods through a subscription and prints each change as a row', async () => {
     const child = spawn(process.execPath, [BIN, 'get', 'pods', '-w'], {
       env: { ...process.env, CAPSTAN_CONFIG: join(dir, 'config'), CAPSTAN_SERVER: api.url, CAPSTAN_TOKEN: token },

@@ -37,38 +37,20 @@ async function setPaused(session: Session, name: string, paused: boolean): Promi
   session.out(`deployment.apps/${name} ${verb}`);
 }
 
-const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
 /**
- * kubectl rollout restart: stamps the pod template with the time, so the Deployment rolls every pod over to a new
- * ReplicationController under its rollout strategy. A compare-and-set against the version read, re-read on conflict.
+ * kubectl rollout restart: the server's `rolloutRestart` stamps the pod template with the time (one compare-and-set,
+ * re-read on conflict there), so the Deployment rolls every pod over to a new ReplicationController under its
+ * rollout strategy. A missing or paused Deployment is refused first, in kubectl's words.
  */
 async function restart(session: Session, name: string): Promise<void> {
   const namespace = session.settings.namespace;
-  for (let attempt = 1; ; attempt++) {
-    const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
-    if (!deployment) throw new CliError(`deployment "${name}" not found`);
-    if (deployment.spec?.paused) {
-      throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
-    }
-    const shapes = capstanShapes();
-    const manifest = shapes.toManifest(deployment) as {
-      spec: { template: { metadata?: { annotations?: Record<string, string> } } };
-    };
-    const metadata = (manifest.spec.template.metadata ??= {});
-    metadata.annotations = { ...metadata.annotations, [RESTARTED_AT]: new Date().toISOString() };
-    const input = shapes.manifestToInput('Deployment', manifest) as unknown as sdk.DeploymentInput;
-    try {
-      await session.api().request(sdk.UpdateDeploymentDocument, {
-        deployment: input,
-        expectedResourceVersion: deployment.metadata.resourceVersion,
-      });
-      session.out(`deployment.apps/${name} restarted`);
-      return;
-    } catch (err) {
-      if (!(err instanceof sdk.CapstanClientError && err.code === 'CONFLICT') || attempt >= 5) throw err;
-    }
+  const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
+  if (!deployment) throw new CliError(`deployment "${name}" not found`);
+  if (deployment.spec?.paused) {
+    throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
   }
+  await session.api().request(sdk.RolloutRestartDocument, { namespace, name });
+  session.out(`deployment.apps/${name} restarted`);
 }
 
 export function registerRolloutCommand(program: Command, io: CliIo): void {
