@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../src/api/types.ts';
 import { createToken } from '../src/auth/tokens.ts';
-import { REVISION_ANNOTATION } from '../src/resolvers/workloads.ts';
+import { REVISION_ANNOTATION } from '../src/controllers/deployment-revisions.ts';
 import { createCapstanYoga } from '../src/server/yoga.ts';
 import { createLogger } from '../src/util/logger.ts';
 import { newApi, type Api, type GraphQLResponse } from './api-support.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, ObjectInput, Pod, ReplicationController } from '../src/api/types.ts';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../src/resolvers/workloads.ts';
+import { REVISION_ANNOTATION } from '../src/controllers/deployment-revisions.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../src/controllers/pod-template-hash.ts';
 import { newApi, type Api } from './api-support.ts';
 
 let api: Api;
@@ -155,6 +156,42 @@ describe('workload mutations', () => {
 
     const missing = await api.gql(`mutation { rollback(name: "roll", toRevision: 7) { metadata { name } } }`);
     expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(missing.errors?.[0]?.message).toBe('unable to find specified revision 7 in history');
+    expect(missing.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'toRevision', message: 'unable to find specified revision 7 in history' },
+    ]);
+    const unknown = await api.gql(`mutation { rollback(name: "no-such-deployment") { metadata { name } } }`);
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(unknown.errors?.[0]?.message).toBe('Deployment default/no-such-deployment not found');
+  });
+
+  it('rollback toRevision puts back that revision and writes nothing when the Deployment already runs it', async () => {
+    await api.data(`mutation { run(name: "roll-to", image: "roll:1") { metadata { name } } }`);
+    let deployment = await api.store.get('Deployment', 'default', 'roll-to');
+    const only = await api.gql(`mutation { rollback(name: "roll-to") { metadata { name } } }`);
+    expect(only.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(only.errors?.[0]?.message).toBe('no rollout history found for deployment "roll-to"');
+    await ownedRc(deployment, 1, 'roll:1');
+    for (const revision of [2, 3]) {
+      deployment = await api.store.mutate('Deployment', 'default', 'roll-to', (d) => {
+        d.spec!.template.spec.containers[0]!.image = `roll:${revision}`;
+        d.metadata.annotations = { [REVISION_ANNOTATION]: String(revision) };
+        return d;
+      });
+      await ownedRc(deployment, revision, `roll:${revision}`);
+    }
+    const image = async () =>
+      (await api.store.get('Deployment', 'default', 'roll-to')).spec!.template.spec.containers[0]!.image;
+
+    await api.data(`mutation { rollback(name: "roll-to", toRevision: 1) { metadata { name } } }`);
+    expect(await image()).toBe('roll:1');
+    const written = await api.store.get('Deployment', 'default', 'roll-to');
+    await api.data(`mutation { rollback(name: "roll-to", toRevision: 1) { metadata { name } } }`);
+    expect((await api.store.get('Deployment', 'default', 'roll-to')).metadata.resourceVersion).toBe(
+      written.metadata.resourceVersion,
+    );
+    await api.data(`mutation { rollback(name: "roll-to", toRevision: 2, dryRun: true) { metadata { name } } }`);
+    expect(await image()).toBe('roll:1');
   });
 
   it('rolloutRestart stamps the pod template with the time, and refuses a paused Deployment', async () => {

@@ -316,6 +316,75 @@ describe('capstan run, scale, expose, rollout status', () => {
     expect(lines(run.stdout).at(-1)).toBe('deployment "hello" successfully rolled out');
   });
 
+  it("undoes a rollout, to the previous revision or --to-revision, and fails in kubectl's words", async () => {
+    expect(await ok(['run', 'undo-me', '--image', 'capstan/hello:1'])).toBe('deployment.apps/undo-me created\n');
+    expect(await capstan(['rollout', 'undo', 'deploy/undo-me'])).toMatchObject({
+      code: 1,
+      stderr: 'error: no rollout history found for deployment "undo-me"\n',
+    });
+    // What the Deployment controller (not running here) would have made for revisions 1 to 3.
+    for (const revision of [1, 2, 3]) {
+      const d = await store.mutate('Deployment', 'default', 'undo-me', (live) => {
+        live.spec!.template.spec.containers[0]!.image = `capstan/hello:${revision}`;
+        live.metadata.annotations = { 'deployment.kubernetes.io/revision': String(revision) };
+        return live;
+      });
+      const labels = { ...d.spec!.template.metadata?.labels, 'pod-template-hash': `h${revision}` };
+      await store.create('ReplicationController', {
+        kind: 'ReplicationController',
+        metadata: {
+          name: `undo-me-h${revision}`,
+          namespace: 'default',
+          annotations: { 'deployment.kubernetes.io/revision': String(revision) },
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'Deployment', name: 'undo-me', uid: d.metadata.uid, controller: true },
+          ],
+        },
+        spec: { replicas: 0, selector: labels, template: { ...d.spec!.template, metadata: { labels } } },
+      });
+    }
+    const image = async () =>
+      (await store.get('Deployment', 'default', 'undo-me')).spec?.template.spec.containers[0]?.image;
+
+    expect(await ok(['rollout', 'undo', 'deploy/undo-me'])).toBe('deployment.apps/undo-me rolled back\n');
+    expect(await image()).toBe('capstan/hello:2');
+    expect(await ok(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '1'])).toBe(
+      'deployment.apps/undo-me rolled back\n',
+    );
+    expect(await image()).toBe('capstan/hello:1');
+    expect(await capstan(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '7'])).toMatchObject({
+      code: 1,
+      stderr: 'error: unable to find specified revision 7 in history\n',
+    });
+    expect(await capstan(['rollout', 'undo', 'deploy/no-such-deployment'])).toMatchObject({
+      code: 1,
+      stderr: 'error: Deployment default/no-such-deployment not found\n',
+    });
+    expect(await image()).toBe('capstan/hello:1');
+  });
+
+  it("restarts a deployment through the server, and refuses a paused one in kubectl's words", async () => {
+    expect(await ok(['run', 'restart-me', '--image', 'capstan/hello'])).toBe('deployment.apps/restart-me created\n');
+    const before = Date.now();
+    expect(await ok(['rollout', 'restart', 'deploy/restart-me'])).toBe('deployment.apps/restart-me restarted\n');
+    const restarted = await store.get('Deployment', 'default', 'restart-me');
+    const stamp = restarted.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    expect(Date.parse(stamp ?? '')).toBeGreaterThanOrEqual(before - 1_000);
+
+    await store.mutate('Deployment', 'default', 'restart-me', (d) => ({ ...d, spec: { ...d.spec!, paused: true } }));
+    expect(await capstan(['rollout', 'restart', 'deploy/restart-me'])).toMatchObject({
+      code: 1,
+      stderr: 'error: deployments.apps "restart-me" can\'t restart paused deployment (run rollout resume first)\n',
+    });
+    expect(await capstan(['rollout', 'restart', 'deploy/no-such-deployment'])).toMatchObject({
+      code: 1,
+      stderr: 'error: Deployment default/no-such-deployment not found\n',
+    });
+    const after = await store.get('Deployment', 'default', 'restart-me');
+    expect(after.metadata.resourceVersion).not.toBe(restarted.metadata.resourceVersion);
+    expect(after.spec?.template).toEqual(restarted.spec?.template);
+  });
+
   it('watches pods through a subscription and prints each change as a row', async () => {
     const child = spawn(process.execPath, [BIN, 'get', 'pods', '-w'], {
       env: { ...process.env, CAPSTAN_CONFIG: join(dir, 'config'), CAPSTAN_SERVER: api.url, CAPSTAN_TOKEN: token },

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Deployment, ObjectInput, ReplicationController } from '../src/api/types.ts';
 import { createToken } from '../src/auth/tokens.ts';
 import { recordEvent } from '../src/events/event-recorder.ts';
-import { REVISION_ANNOTATION } from '../src/resolvers/workloads.ts';
+import { REVISION_ANNOTATION } from '../src/controllers/deployment-revisions.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
 import { ServiceAllocator } from '../src/services/allocator.ts';
 import { createLogger } from '../src/util/logger.ts';

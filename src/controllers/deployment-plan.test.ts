@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCapstanError } from '../api/errors.ts';
+import { CapstanError, isCapstanError } from '../api/errors.ts';
 import type { Deployment, DeploymentSpec, ReplicationController } from '../api/types.ts';
 import { planDeployment, type DeploymentAction } from './deployment-plan.ts';
 import { planRollback, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from './deployment-revisions.ts';
@@ -129,6 +129,17 @@ class Sim {
     }
     throw new Error('rollout did not finish in 100 steps');
   }
+}
+
+/** The CapstanError `fn` throws; fails the test when it throws nothing or something else. */
+function thrownBy(fn: () => unknown): CapstanError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CapstanError) return err;
+    throw err;
+  }
+  throw new Error('expected a CapstanError, nothing was thrown');
 }
 
 function settled(spec: Partial<DeploymentSpec> = {}): Sim {
@@ -337,14 +348,46 @@ describe('rollback and history', () => {
     );
   });
 
-  it('refuses a revision that is not in the history', () => {
+  it('undoes to the newest earlier revision by default, or to the one asked for, among its own RCs only', () => {
     const sim = settled();
-    expect(() => planRollback(sim.d, sim.rcs, 7)).toThrow(/unable to find revision 7/);
-    try {
-      planRollback(sim.d, sim.rcs);
-    } catch (err) {
-      expect(isCapstanError(err, 'NOT_FOUND')).toBe(true);
-    }
+    sim.rollOut('hello:2');
+    sim.rollOut('hello:3');
+    const stranger = structuredClone(sim.rcs[0]!);
+    stranger.metadata = {
+      ...stranger.metadata,
+      name: 'other-rc',
+      uid: 'other-uid',
+      annotations: { [REVISION_ANNOTATION]: '9' },
+      ownerReferences: [{ ...stranger.metadata.ownerReferences![0]!, uid: 'other-deploy-uid' }],
+    };
+    stranger.spec!.template.spec.containers[0]!.image = 'other:9';
+    const rcs = [...sim.rcs, stranger];
+
+    const previous = planRollback(sim.d, rcs);
+    expect(previous.message).toBe('rolled back to revision 2');
+    expect(previous.action?.template.spec.containers[0]?.image).toBe('hello:2');
+    const first = planRollback(sim.d, rcs, 1);
+    expect(first.message).toBe('rolled back to revision 1');
+    expect(first.action?.template.spec.containers[0]?.image).toBe('hello:1');
+    expect(first.action?.template.metadata?.labels).toEqual({ app: 'web' });
+    expect(() => planRollback(sim.d, rcs, 9)).toThrow('unable to find specified revision 9 in history');
+  });
+
+  it("refuses a revision that is not in the history, with kubectl's message, as bad input on toRevision", () => {
+    const sim = settled();
+    sim.rollOut('hello:2');
+    const err = thrownBy(() => planRollback(sim.d, sim.rcs, 7));
+    expect(isCapstanError(err, 'INVALID')).toBe(true);
+    expect(err.message).toBe('unable to find specified revision 7 in history');
+    expect(err.violations).toEqual([{ field: 'toRevision', message: err.message }]);
+  });
+
+  it("refuses an undo when there is no earlier revision, with kubectl's message", () => {
+    const sim = settled();
+    const err = thrownBy(() => planRollback(sim.d, sim.rcs));
+    expect(isCapstanError(err, 'INVALID')).toBe(true);
+    expect(err.message).toBe('no rollout history found for deployment "web"');
+    expect(err.violations).toEqual([{ field: 'name', message: err.message }]);
   });
 
   it('deletes the oldest idle RCs beyond revisionHistoryLimit once a rollout completes', () => {

@@ -4,11 +4,17 @@
  * a rollback takes an older RC's template.
  */
 import { CapstanError } from '../api/errors.ts';
-import type { Deployment, PodTemplateSpec, ReplicationController } from '../api/types.ts';
+import type { Deployment, KubeObject, ReplicationController } from '../api/types.ts';
 import type { DeploymentAction, RCState } from './deployment-plan.ts';
 import { controllerRef } from './ownership.ts';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, templatesEqualIgnoringHash } from './pod-template-hash.ts';
+import {
+  POD_TEMPLATE_HASH_LABEL,
+  podTemplateHash,
+  templatesEqualIgnoringHash,
+  withoutHashLabel,
+} from './pod-template-hash.ts';
 
+/** Annotation holding the rollout revision, on a Deployment and on each of its ReplicationControllers. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 
@@ -18,9 +24,9 @@ export interface RCRef {
   uid: string;
 }
 
-/** The revision number an RC carries in its annotation; 0 when missing or garbled. */
-export function revisionOf(rc: ReplicationController): number {
-  const value = Number(rc.metadata.annotations?.[REVISION_ANNOTATION]);
+/** The revision number an RC or a Deployment carries in its annotation; 0 when missing or garbled. */
+export function revisionOf(object: Pick<KubeObject, 'metadata'>): number {
+  const value = Number(object.metadata.annotations?.[REVISION_ANNOTATION]);
   return Number.isInteger(value) && value > 0 ? value : 0;
 }
 
@@ -122,10 +128,13 @@ function newController(
 }
 
 /**
- * A rollback (`rollout undo`): the template of the RC at `toRevision` (0: the one before the current), to
- * write into the deployment's spec; the controller then finds that RC as the new one and bumps its revision.
- * Skipped, with the reason, when the deployment already runs that template.
- * @throws CapstanError NOT_FOUND when the revision is not in the deployment's history.
+ * A rollback (`kubectl rollout undo`): the template of the RC at `toRevision` (0 or none: the newest revision
+ * before the current one, as kubectl picks it), without its `pod-template-hash` label, to write into the
+ * deployment's spec; the controller then finds that RC as the new one and bumps its revision. No action, with
+ * the reason, when the deployment already runs that template. `rcs` may hold any RCs: only those the deployment
+ * controls count.
+ * @throws CapstanError INVALID (field `toRevision`) when that revision is not in the deployment's history, and
+ *   INVALID (field `name`) when there is no revision before the current one; with kubectl's messages.
  */
 export function planRollback(
   d: Deployment,
@@ -133,28 +142,29 @@ export function planRollback(
   toRevision = 0,
 ): { action?: Extract<DeploymentAction, { type: 'updateDeploymentSpec' }>; message: string } {
   const history = rcs
-    .filter((rc) => controllerRef(rc)?.uid === d.metadata.uid && revisionOf(rc) > 0)
+    .filter((rc) => controllerRef(rc)?.uid === d.metadata.uid && revisionOf(rc) > 0 && rc.spec)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
-  let target = history.find((rc) => revisionOf(rc) === toRevision);
+  let target: ReplicationController | undefined;
   if (toRevision === 0) {
     target = history[1];
-    if (!target)
-      throw new CapstanError('NOT_FOUND', `deployment ${d.metadata.name} has no previous revision to roll back to`);
+    if (!target) {
+      const message = `no rollout history found for deployment "${d.metadata.name}"`;
+      throw new CapstanError('INVALID', message, { violations: [{ field: 'name', message }] });
+    }
+  } else {
+    target = history.find((rc) => revisionOf(rc) === toRevision);
+    if (!target) {
+      const message = `unable to find specified revision ${toRevision} in history`;
+      throw new CapstanError('INVALID', message, { violations: [{ field: 'toRevision', message }] });
+    }
   }
-  if (!target?.spec) {
-    throw new CapstanError(
-      'NOT_FOUND',
-      `unable to find revision ${toRevision} in the history of deployment ${d.metadata.name}`,
-    );
-  }
+  const template = target.spec!.template;
   const revision = revisionOf(target);
-  if (d.spec && templatesEqualIgnoringHash(target.spec.template, d.spec.template)) {
+  if (d.spec && templatesEqualIgnoringHash(template, d.spec.template)) {
     return { message: `skipped rollback (current template already matches revision ${revision})` };
   }
-  const template = structuredClone(target.spec.template);
-  if (template.metadata?.labels) delete template.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   return {
-    action: { type: 'updateDeploymentSpec', template: template as PodTemplateSpec },
+    action: { type: 'updateDeploymentSpec', template: structuredClone(withoutHashLabel(template)) },
     message: `rolled back to revision ${revision}`,
   };
 }

@@ -28,7 +28,8 @@ export function templatesEqualIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpe
   return canonicalJson(withoutHashLabel(a)) === canonicalJson(withoutHashLabel(b));
 }
 
-function withoutHashLabel(template: PodTemplateSpec): PodTemplateSpec {
+/** A copy of `template` without the `pod-template-hash` label: the user's template of an RC's. */
+export function withoutHashLabel(template: PodTemplateSpec): PodTemplateSpec {
   const labels = { ...template.metadata?.labels };
   delete labels[POD_TEMPLATE_HASH_LABEL];
   return { ...template, metadata: { ...template.metadata, labels } };

@@ -1,5 +1,5 @@
 import { isCapstanError } from '../api/errors.ts';
-import type { Node, Pod, PodCondition } from '../api/types.ts';
+import type { Node, Pod, PodCondition, PodStatus } from '../api/types.ts';
 import type { Informer } from '../store/informer.ts';
 import { errorMessage, objectKey, splitKey, type Controller, type ControllerContext } from './controller-context.ts';
 import { isPodTerminated } from './pod-state.ts';
@@ -211,31 +211,18 @@ export class SchedulerController implements Controller {
   }
 
   private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
-    const { namespace, name } = splitKey(key);
     const now = new Date().toISOString();
-    let bound = false;
+    let bound: boolean;
     try {
-      await this.ctx.store.mutate(
-        'Pod',
-        namespace,
-        name,
-        (current) => {
-          // The compare in compare-and-set: the same pod (not a namesake), still unbound, not being deleted.
-          if (current.metadata.uid !== pod.metadata.uid || !needsScheduling(current)) return undefined;
-          bound = true;
-          const status = current.status ?? {};
-          return {
-            ...current,
-            spec: { ...current.spec!, nodeName },
-            status: {
-              ...status,
-              conditions: setPodCondition(status.conditions, { type: 'PodScheduled', status: 'True' }, now),
-              timeline: { ...status.timeline, scheduled: now },
-            },
-          };
+      bound = await this.writePending(key, pod, (current, status) => ({
+        ...current,
+        spec: { ...current.spec!, nodeName },
+        status: {
+          ...status,
+          conditions: setPodCondition(status.conditions, { type: 'PodScheduled', status: 'True' }, now),
+          timeline: { ...status.timeline, scheduled: now },
         },
-        { status: true },
-      );
+      }));
     } catch (err) {
       this.assumed.delete(pod.metadata.uid);
       if (isCapstanError(err, 'NOT_FOUND')) return;
@@ -248,6 +235,7 @@ export class SchedulerController implements Controller {
       return;
     }
     this.queue.forget(key);
+    const { namespace, name } = splitKey(key);
     this.ctx.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }
 
@@ -255,32 +243,46 @@ export class SchedulerController implements Controller {
     this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message);
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (existing?.status === 'False' && existing.message === message) return;
-    const { namespace, name } = splitKey(key);
+    const condition: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message };
     try {
-      await this.ctx.store.mutate(
-        'Pod',
-        namespace,
-        name,
-        (current) => {
-          if (current.metadata.uid !== pod.metadata.uid || !needsScheduling(current)) return undefined;
-          const status = current.status ?? {};
-          const condition: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message };
-          return {
-            ...current,
-            status: {
-              ...status,
-              phase: status.phase ?? 'Pending',
-              conditions: setPodCondition(status.conditions, condition, new Date().toISOString()),
-            },
-          };
+      await this.writePending(key, pod, (current, status) => ({
+        ...current,
+        status: {
+          ...status,
+          phase: status.phase ?? 'Pending',
+          conditions: setPodCondition(status.conditions, condition, new Date().toISOString()),
         },
-        { status: true },
-      );
+      }));
     } catch (err) {
       if (!isCapstanError(err, 'NOT_FOUND')) {
         this.ctx.logger.warn({ err: errorMessage(err), pod: key }, 'could not record why a pod is unschedulable');
       }
     }
+  }
+
+  /**
+   * A compare-and-set write (spec and status) of `change` to the pod, made only while it is the same pod (not a
+   * namesake), still unbound and not being deleted: the scheduler decided on that pod, not on whatever holds its
+   * name now. Resolves whether the write was made, as the store's last read saw the pod.
+   */
+  private async writePending(
+    key: string,
+    pod: Pod,
+    change: (current: Pod, status: PodStatus) => Pod,
+  ): Promise<boolean> {
+    const { namespace, name } = splitKey(key);
+    let written = false;
+    await this.ctx.store.mutate(
+      'Pod',
+      namespace,
+      name,
+      (current) => {
+        written = current.metadata.uid === pod.metadata.uid && needsScheduling(current);
+        return written ? change(current, current.status ?? {}) : undefined;
+      },
+      { status: true },
+    );
+    return written;
   }
 }
 

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { CapstanError } from '../api/errors.ts';
 import type {
   Container,
@@ -6,21 +5,16 @@ import type {
   EnvVar,
   Labels,
   PodSpec,
-  PodTemplateSpec,
   ReplicationController,
   Service,
   ServiceSpec,
 } from '../api/types.ts';
+import { planRollback } from '../controllers/deployment-revisions.ts';
 import type { Store } from '../store/store.ts';
 import { checkResourceVersion, createObject, DEFAULT_NAMESPACE, describeRef, type MutationOptions } from './objects.ts';
 
 export type WorkloadKind = 'ReplicationController' | 'Deployment';
 export type ExposableKind = WorkloadKind | 'Pod' | 'Service';
-
-/** Annotation holding the rollout revision, on a Deployment and on each of its ReplicationControllers. */
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-/** Label the Deployment controller adds to its ReplicationControllers' templates; not part of the user's template. */
-export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 export interface RunInput {
   namespace?: string;
@@ -168,20 +162,12 @@ export async function exposeWorkload(
   );
 }
 
-function revisionOf(annotations: Record<string, string> | undefined): number | undefined {
-  const value = Number.parseInt(annotations?.[REVISION_ANNOTATION] ?? '', 10);
-  return Number.isNaN(value) ? undefined : value;
-}
-
-function userTemplate(template: PodTemplateSpec): PodTemplateSpec {
-  const labels = { ...template.metadata?.labels };
-  delete labels[POD_TEMPLATE_HASH_LABEL];
-  return { ...template, metadata: { ...template.metadata, labels } };
-}
-
 /**
- * `kubectl rollout undo`: puts back the pod template of an earlier revision (default: the one before the current)
- * from the Deployment's ReplicationControllers; the Deployment controller then rolls it out as a new revision.
+ * `kubectl rollout undo`: puts back the pod template of an earlier revision (default: the one before the newest)
+ * from the Deployment's ReplicationControllers, as `planRollback` chooses it, in one compare-and-set write; the
+ * Deployment controller then rolls it out as a new revision. Nothing is written when the Deployment already runs
+ * that template. NOT_FOUND for a missing Deployment; BAD_USER_INPUT for a revision not in its history or no
+ * earlier revision.
  */
 export async function rollbackDeployment(
   store: Store,
@@ -190,34 +176,15 @@ export async function rollbackDeployment(
   options: MutationOptions = {},
 ): Promise<Deployment> {
   const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
-  const deployment = await store.get('Deployment', namespace, ref.name);
-  const owned = (await store.list('ReplicationController', { namespace })).items.filter((rc) =>
-    rc.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid),
-  );
-  const revisions = owned
-    .map((rc) => ({ rc, revision: revisionOf(rc.metadata.annotations) }))
-    .filter((r): r is { rc: ReplicationController; revision: number } => r.revision !== undefined)
-    .sort((a, b) => b.revision - a.revision);
-  const current = revisionOf(deployment.metadata.annotations) ?? revisions[0]?.revision ?? 0;
-  const target =
-    toRevision !== undefined && toRevision > 0
-      ? revisions.find((r) => r.revision === toRevision)
-      : revisions.find((r) => r.revision < current);
-  if (!target) {
-    const what = toRevision ? `revision ${toRevision}` : 'a revision before the current one';
-    throw CapstanError.invalid([
-      { field: 'toRevision', message: `Deployment ${namespace}/${ref.name} has no ${what} to roll back to` },
-    ]);
-  }
-  const template = userTemplate(target.rc.spec!.template);
+  const { items: rcs } = await store.list('ReplicationController', { namespace });
   return store.mutate(
     'Deployment',
     namespace,
     ref.name,
     (live) => {
       checkResourceVersion(live, options.expectedResourceVersion);
-      if (isDeepStrictEqual(live.spec?.template, template)) return undefined;
-      return { ...live, spec: { ...live.spec!, template } };
+      const { action } = planRollback(live, rcs, toRevision);
+      return action ? { ...live, spec: { ...live.spec!, template: action.template } } : undefined;
     },
     { dryRun: options.dryRun },
   );

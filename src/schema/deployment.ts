@@ -6,9 +6,9 @@ import type {
   LabelSelector,
   LabelSelectorRequirement,
 } from '../api/types.ts';
+import { revisionOf } from '../controllers/deployment-revisions.ts';
 import { deploymentLogs, type DeploymentLogLine } from '../resolvers/deployment-logs.ts';
 import { controllerOf, DEFAULT_NAMESPACE } from '../resolvers/objects.ts';
-import { REVISION_ANNOTATION } from '../resolvers/workloads.ts';
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, KubeObjectRef, listOnce, ObjectMetaInput, toPairs } from './common.ts';
 import { defineKind } from './kind-fields.ts';
@@ -132,7 +132,7 @@ DeploymentRef.implement({
     status: t.expose('status', { type: DeploymentStatusRef }),
     revision: t.int({
       description: 'The current rollout revision.',
-      resolve: (d) => Number.parseInt(d.metadata.annotations?.[REVISION_ANNOTATION] ?? '', 10) || null,
+      resolve: (d) => revisionOf(d) || null,
     }),
     replicationControllers: t.field({
       type: [ReplicationControllerRef],

@@ -213,17 +213,7 @@ export class WatchHub {
         }
       } catch (err) {
         if (this.stopped) return;
-        // Every watcher of the process waits on this reader: say so, and count it, rather than retry in silence;
-        // an outage retried every 2 s is one line per READ_ERROR_LOG_INTERVAL_MS (the metric counts every one).
-        watchStreamReadErrors.inc();
-        const delay = exponentialDelay(failures++, READ_RETRY);
-        this.readErrorLog.maybe((suppressed) =>
-          logger.warn(
-            { err, retryInMs: delay, position: this.position, suppressed },
-            'watch hub: reading the change stream failed',
-          ),
-        );
-        await sleep(delay);
+        await this.readFailed(err, failures++);
       }
     }
   }
@@ -234,9 +224,26 @@ export class WatchHub {
         return await fn();
       } catch (err) {
         if (this.stopped) throw err;
-        await sleep(exponentialDelay(failures, READ_RETRY));
+        await this.readFailed(err, failures);
       }
     }
+  }
+
+  /**
+   * Every watcher of the process waits on this reader: a failed read (of the stream, or of its position before the
+   * first) is said and counted rather than retried in silence; an outage retried every 2 s is one line per
+   * READ_ERROR_LOG_INTERVAL_MS (the metric counts every one). Then waits out the back-off after `failures`.
+   */
+  private async readFailed(err: unknown, failures: number): Promise<void> {
+    watchStreamReadErrors.inc();
+    const delay = exponentialDelay(failures, READ_RETRY);
+    this.readErrorLog.maybe((suppressed) =>
+      logger.warn(
+        { err, retryInMs: delay, position: this.position, suppressed },
+        'watch hub: reading the change stream failed',
+      ),
+    );
+    await sleep(delay);
   }
 }
 

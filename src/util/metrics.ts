@@ -45,7 +45,7 @@ export const activeWebSocketConnections = new Gauge({
   registers: [registry],
 });
 
-/** Failed XREADs of the change stream by the process' watch hub (each is retried with back-off). */
+/** Failed reads of the change stream (XREAD, or its position before the first) by the watch hub, each retried. */
 export const watchStreamReadErrors = new Counter({
   name: 'capstan_watch_stream_read_errors_total',
   help: 'Failed reads of the change stream by the watch hub, each retried with back-off',

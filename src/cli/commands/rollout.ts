@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { REVISION_ANNOTATION } from '../../controllers/deployment-revisions.ts';
 import * as sdk from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
@@ -8,7 +9,6 @@ import { renderTable } from '../table.ts';
 import { deploymentReadiness, parseDuration, waitUntil } from '../wait.ts';
 import { oneObject } from './workloads.ts';
 
-const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
 function deploymentName(args: string[], verb: string): string {
@@ -37,38 +37,20 @@ async function setPaused(session: Session, name: string, paused: boolean): Promi
   session.out(`deployment.apps/${name} ${verb}`);
 }
 
-const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
 /**
- * kubectl rollout restart: stamps the pod template with the time, so the Deployment rolls every pod over to a new
- * ReplicationController under its rollout strategy. A compare-and-set against the version read, re-read on conflict.
+ * kubectl rollout restart: the server's `rolloutRestart` stamps the pod template with the time (one compare-and-set,
+ * re-read on conflict there), so the Deployment rolls every pod over to a new ReplicationController under its
+ * rollout strategy. A missing or paused Deployment is refused first, in kubectl's words.
  */
 async function restart(session: Session, name: string): Promise<void> {
   const namespace = session.settings.namespace;
-  for (let attempt = 1; ; attempt++) {
-    const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
-    if (!deployment) throw new CliError(`deployment "${name}" not found`);
-    if (deployment.spec?.paused) {
-      throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
-    }
-    const shapes = capstanShapes();
-    const manifest = shapes.toManifest(deployment) as {
-      spec: { template: { metadata?: { annotations?: Record<string, string> } } };
-    };
-    const metadata = (manifest.spec.template.metadata ??= {});
-    metadata.annotations = { ...metadata.annotations, [RESTARTED_AT]: new Date().toISOString() };
-    const input = shapes.manifestToInput('Deployment', manifest) as unknown as sdk.DeploymentInput;
-    try {
-      await session.api().request(sdk.UpdateDeploymentDocument, {
-        deployment: input,
-        expectedResourceVersion: deployment.metadata.resourceVersion,
-      });
-      session.out(`deployment.apps/${name} restarted`);
-      return;
-    } catch (err) {
-      if (!(err instanceof sdk.CapstanClientError && err.code === 'CONFLICT') || attempt >= 5) throw err;
-    }
+  const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
+  if (!deployment) throw new CliError(`deployment "${name}" not found`);
+  if (deployment.spec?.paused) {
+    throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
   }
+  await session.api().request(sdk.RolloutRestartDocument, { namespace, name });
+  session.out(`deployment.apps/${name} restarted`);
 }
 
 export function registerRolloutCommand(program: Command, io: CliIo): void {
@@ -115,7 +97,7 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
             const annotations = new Map(rc.metadata.annotations.map((a) => [a.key, a.value]));
             const images = rc.spec?.template.spec.containers.map((c) => c.image).join(',') ?? '';
             return {
-              revision: Number(annotations.get(REVISION) ?? 0),
+              revision: Number(annotations.get(REVISION_ANNOTATION) ?? 0),
               cause: annotations.get(CHANGE_CAUSE) ?? '<none>',
               images,
             };

@@ -11,6 +11,7 @@ import {
   type CapstanClient,
   type CapstanDocument,
 } from '../../sdk/browser.ts';
+import { exponentialDelay } from '../../util/backoff.ts';
 import type {
   DashboardDeployment,
   DashboardEvent,
@@ -125,7 +126,7 @@ export function startLiveCluster(options: LiveClusterOptions): LiveCluster {
       onStatus({ state: 'refused', code: err.code, message });
       return;
     }
-    const retryInMs = Math.min(retry.max, retry.initial * 2 ** failures++);
+    const retryInMs = exponentialDelay(failures++, { initialMs: retry.initial, maxMs: retry.max });
     onStatus({ state: 'retrying', message, retryInMs });
     timer = setTimeout(connect, retryInMs);
   }

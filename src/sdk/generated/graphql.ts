@@ -1448,6 +1448,14 @@ export type RollbackMutationVariables = Exact<{
 
 export type RollbackMutation = { rollback: { kind: string, revision: number | null, metadata: { name: string, namespace: string | null } } };
 
+export type RolloutRestartMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type RolloutRestartMutation = { rolloutRestart: { metadata: { name: string, namespace: string | null } } };
+
 export type UpdateDeploymentMutationVariables = Exact<{
   deployment: DeploymentInput;
   expectedResourceVersion?: string | null | undefined;
@@ -8676,6 +8684,16 @@ export const RollbackDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RollbackMutation, RollbackMutationVariables>;
+export const RolloutRestartDocument = new TypedDocumentString(`
+    mutation RolloutRestart($namespace: String!, $name: String!) {
+  rolloutRestart(namespace: $namespace, name: $name) {
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RolloutRestartMutation, RolloutRestartMutationVariables>;
 export const UpdateDeploymentDocument = new TypedDocumentString(`
     mutation UpdateDeployment($deployment: DeploymentInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
   updateDeployment(
