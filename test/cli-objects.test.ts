@@ -356,9 +356,15 @@ describe('capstan run, scale, expose, rollout status', () => {
       code: 1,
       stderr: 'error: unable to find specified revision 7 in history\n',
     });
+    for (const verb of ['history', 'status', 'pause', 'resume']) {
+      expect(await capstan(['rollout', verb, 'deploy/no-such-deployment']), verb).toMatchObject({
+        code: 1,
+        stderr: 'Error from server (NotFound): deployments.apps "no-such-deployment" not found\n',
+      });
+    }
     expect(await capstan(['rollout', 'undo', 'deploy/no-such-deployment'])).toMatchObject({
       code: 1,
-      stderr: 'error: Deployment default/no-such-deployment not found\n',
+      stderr: 'Error from server (NotFound): deployments.apps "no-such-deployment" not found\n',
     });
     expect(await image()).toBe('capstan/hello:1');
   });
@@ -378,7 +384,7 @@ describe('capstan run, scale, expose, rollout status', () => {
     });
     expect(await capstan(['rollout', 'restart', 'deploy/no-such-deployment'])).toMatchObject({
       code: 1,
-      stderr: 'error: Deployment default/no-such-deployment not found\n',
+      stderr: 'Error from server (NotFound): deployments.apps "no-such-deployment" not found\n',
     });
     const after = await store.get('Deployment', 'default', 'restart-me');
     expect(after.metadata.resourceVersion).not.toBe(restarted.metadata.resourceVersion);

@@ -1,6 +1,6 @@
 import type * as sdk from '../sdk/browser.ts';
 import { CliError } from './cli-error.ts';
-import { KIND_INFO, type CliKind } from './kinds.ts';
+import { KIND_INFO, notFound, type CliKind } from './kinds.ts';
 import { KIND_API, type AnyObject } from './resources.ts';
 import type { Session } from './session.ts';
 
@@ -90,7 +90,7 @@ export async function waitUntil(
   let seen = false;
   try {
     for await (const event of stream) {
-      if (event.type === 'BOOKMARK' && !seen) throw new CliError(`${label} not found`);
+      if (event.type === 'BOOKMARK' && !seen) throw notFound(ref.kind, ref.name);
       if (!event.object) continue;
       seen = true;
       if (event.type === 'DELETED') throw new CliError(`${label} was deleted while waiting for it`);

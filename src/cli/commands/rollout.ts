@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { REVISION_ANNOTATION } from '../../controllers/deployment-revisions.ts';
 import * as sdk from '../../sdk/browser.ts';
+import { CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
+import { notFound } from '../kinds.ts';
 import { integerOption } from '../options.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { renderTable } from '../table.ts';
@@ -11,6 +13,16 @@ import { oneObject } from './workloads.ts';
 
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
+/** A request about Deployment `name`, whose NOT_FOUND is kubectl's `Error from server (NotFound): ...` line. */
+async function found<T>(name: string, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (err instanceof CapstanClientError && err.code === 'NOT_FOUND') throw notFound('Deployment', name);
+    throw err;
+  }
+}
+
 function deploymentName(args: string[], verb: string): string {
   const ref = oneObject(args, `rollout ${verb}`);
   if (ref.kind !== 'Deployment') throw new CliError(`rollout ${verb} works on deployments, not ${ref.kind}s`);
@@ -18,10 +30,11 @@ function deploymentName(args: string[], verb: string): string {
 }
 
 async function setPaused(session: Session, name: string, paused: boolean): Promise<void> {
-  const { deployment } = await session
-    .api()
-    .request(sdk.GetDeploymentDocument, { namespace: session.settings.namespace, name });
-  if (!deployment) throw new CliError(`deployment "${name}" not found`);
+  const { deployment } = await found(
+    name,
+    session.api().request(sdk.GetDeploymentDocument, { namespace: session.settings.namespace, name }),
+  );
+  if (!deployment) throw notFound('Deployment', name);
   const verb = paused ? 'paused' : 'resumed';
   if (Boolean(deployment.spec?.paused) === paused) {
     session.out(`deployment.apps/${name} ${paused ? 'is already paused' : 'is not paused'}`);
@@ -44,8 +57,8 @@ async function setPaused(session: Session, name: string, paused: boolean): Promi
  */
 async function restart(session: Session, name: string): Promise<void> {
   const namespace = session.settings.namespace;
-  const { deployment } = await session.api().request(sdk.GetDeploymentDocument, { namespace, name });
-  if (!deployment) throw new CliError(`deployment "${name}" not found`);
+  const { deployment } = await found(name, session.api().request(sdk.GetDeploymentDocument, { namespace, name }));
+  if (!deployment) throw notFound('Deployment', name);
   if (deployment.spec?.paused) {
     throw new CliError(`deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`);
   }
@@ -87,11 +100,11 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
     .action(
       withSession(io, async (session, args: string[]) => {
         const name = deploymentName(args, 'history');
-        const { deployment } = await session.api().request(sdk.DeploymentHistoryDocument, {
-          namespace: session.settings.namespace,
+        const { deployment } = await found(
           name,
-        });
-        if (!deployment) throw new CliError(`deployment "${name}" not found`);
+          session.api().request(sdk.DeploymentHistoryDocument, { namespace: session.settings.namespace, name }),
+        );
+        if (!deployment) throw notFound('Deployment', name);
         const rows = deployment.replicationControllers
           .map((rc) => {
             const annotations = new Map(rc.metadata.annotations.map((a) => [a.key, a.value]));
@@ -131,12 +144,15 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
     .action(
       withSession(io, async (session, args: string[], flags: { toRevision?: number; dryRun?: boolean }) => {
         const name = deploymentName(args, 'undo');
-        await session.api().request(sdk.RollbackDocument, {
-          namespace: session.settings.namespace,
+        await found(
           name,
-          toRevision: flags.toRevision,
-          dryRun: flags.dryRun ?? false,
-        });
+          session.api().request(sdk.RollbackDocument, {
+            namespace: session.settings.namespace,
+            name,
+            toRevision: flags.toRevision,
+            dryRun: flags.dryRun ?? false,
+          }),
+        );
         session.out(`deployment.apps/${name} rolled back${flags.dryRun ? ' (server dry run)' : ''}`);
       }),
     );
