@@ -23,6 +23,15 @@ async function dockerIdsOf(uid: string): Promise<string[]> {
   return p ? [...(p.sandbox ? [p.sandbox.id] : []), ...p.containers.map((c) => c.id)] : [];
 }
 
+/** Waits until no engine container of the pod is left (removed after the Pod left the store, at most 20 s). */
+async function containersGone(uid: string): Promise<void> {
+  await waitFor(async () => (await dockerIdsOf(uid)).length === 0, {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+    message: `the containers of pod ${uid} removed`,
+  });
+}
+
 async function waitGone(name: string, timeoutMs = 20_000): Promise<number> {
   const start = Date.now();
   for (;;) {
@@ -115,13 +124,14 @@ describe('node agent: node and pod lifecycle', () => {
     const slow = await waitGone('stubborn', 45_000);
     expect(slow).toBeGreaterThan(1_800);
     expect(slow).toBeLessThan(30_000);
-    expect(await dockerIdsOf(stubborn.metadata.uid)).toEqual([]);
+    // As the kubelet: the Pod leaves the store once its containers are stopped; their removal may follow.
+    await containersGone(stubborn.metadata.uid);
 
     await h.store.delete('Pod', 'default', 'polite');
     // SIGTERM stops it: it is gone long before its 60 s grace period would have ended.
     const fast = await waitGone('polite', 45_000);
     expect(fast).toBeLessThan(30_000);
-    expect(await dockerIdsOf(polite.metadata.uid)).toEqual([]);
+    await containersGone(polite.metadata.uid);
   }, 150_000);
 
   it('removes the containers of a pod deleted at once', async () => {
