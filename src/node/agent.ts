@@ -15,7 +15,7 @@ import { RuntimeLogSource } from './log-source.ts';
 import type { PodContainerLookup } from './log-source.ts';
 import { ensureLeaseNamespace, refreshNodeStatus, registerNode, renewLease } from './node-registration.ts';
 import type { NodeCapacity, NodeIdentity } from './node-registration.ts';
-import { removeGonePod } from './pod-report.ts';
+import { removeGonePod } from './pod-termination.ts';
 import { syncPod } from './pod-sync.ts';
 import type { SyncContext } from './pod-sync.ts';
 import { PodWorkers, applyListing, newPodRecord } from './pod-worker.ts';
