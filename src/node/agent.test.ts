@@ -196,6 +196,34 @@ describe('node agent on an in-memory runtime', () => {
     await until('the pod ready once starting works', async () => ready(await store.get('Pod', 'default', 'p')));
   });
 
+  it('holds a pod whose claim is missing with the reason in its status, and runs it once the claim exists', async () => {
+    const store = new MemoryStore();
+    const runtime = new MemoryRuntime();
+    await start(store, runtime);
+    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    const pod = await store.create('Pod', boundPod('p', { volumes }));
+    const held = await until('the pod message', async () => (await store.get('Pod', 'default', 'p')).status?.message);
+    expect(held).toBe('waiting for PersistentVolumeClaim "data" in namespace default: it does not exist');
+    expect(runtime.running(pod.metadata.uid).size).toBe(0);
+    const failedMount = await until('a FailedMount event', async () => {
+      const list = await store.list('Event', { namespace: 'default' });
+      return list.items.find((e) => e.reason === 'FailedMount');
+    });
+    expect(failedMount.message).toBe(held);
+
+    // No event tells the agent about the claim: the pod's own retry (every 2 s) finds it.
+    await store.create('PersistentVolumeClaim', {
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'default' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    const running = await until('the pod ready once its claim exists', async () => {
+      const p = await store.get('Pod', 'default', 'p');
+      return ready(p) && p;
+    });
+    expect(running.status?.message).toBeUndefined();
+  });
+
   it('finishes a graceful deletion: stops the containers, removes the pod from the runtime and the store', async () => {
     const store = new MemoryStore();
     const runtime = new MemoryRuntime();

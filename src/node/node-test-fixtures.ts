@@ -1,4 +1,4 @@
-import type { Pod, PodSpec } from '../api/types.ts';
+import type { ConfigMap, ObjectMeta, Pod, PodSpec, Secret } from '../api/types.ts';
 import type { ContainerInfo } from './runtime.ts';
 
 /** Builders for the node agent's unit tests. */
@@ -36,4 +36,23 @@ export function info(name: string, over: Partial<ContainerInfo> = {}): Container
     restartCount: 0,
     ...over,
   };
+}
+
+const objectMeta = (name: string): ObjectMeta => ({
+  name,
+  namespace: 'default',
+  uid: `uid-${name}`,
+  resourceVersion: '1',
+  generation: 1,
+  creationTimestamp: '2024-01-01T00:00:00.000Z',
+});
+
+export function testConfigMap(name: string, data: Record<string, string>): ConfigMap {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: objectMeta(name), data };
+}
+
+/** A Secret of these values (stored base64, as the API holds them). */
+export function testSecret(name: string, values: Record<string, string>): Secret {
+  const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  return { apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(name), data };
 }

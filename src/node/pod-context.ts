@@ -4,7 +4,7 @@ import type { EventRecorder } from '../events/event-recorder.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Backoff } from './backoff.ts';
-import type { ObservedContainers } from './pod-plan.ts';
+import type { ObservedContainers, Waiting } from './pod-plan.ts';
 import { EMPTY_POD_CONFIG, type PodConfig } from './pod-config.ts';
 import { containerSpec } from './pod-spec.ts';
 import type { PodDnsOptions } from './pod-spec.ts';
@@ -30,7 +30,7 @@ export interface SyncContext {
 }
 
 /** Why containers are not running this pass, by container name (image pull, back-off, config errors). */
-export type WaitingReasons = Map<string, { reason: string; message?: string }>;
+export type WaitingReasons = Map<string, Waiting>;
 
 export const crashKey = (uid: string, name: string): string => `${uid}/${name}`;
 export const failureKey = (uid: string, name: string): string => `${uid}/failure/${name}`;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { info, testPod } from './node-test-fixtures.ts';
-import { planPod } from './pod-plan.ts';
+import { info, testConfigMap, testPod, testSecret } from './node-test-fixtures.ts';
+import { EMPTY_POD_CONFIG } from './pod-config.ts';
+import type { PodConfig } from './pod-config.ts';
+import { CLAIM_RETRY_MS, CONFIG_RETRY_MS, checkPrerequisites, planPod } from './pod-plan.ts';
 import type { PlanInput } from './pod-plan.ts';
 import type { ContainerInfo } from './runtime.ts';
 
@@ -18,7 +20,7 @@ function input(
     observed: { current, all: containers, ...(sandbox ? { sandbox } : {}) },
     desiredHash: new Map(),
     unhealthy: new Map(),
-    backoffMs: new Map(),
+    restartBackoff: new Map(),
     ...extra,
   };
 }
@@ -51,13 +53,34 @@ describe('planPod', () => {
     expect(plan).toEqual({ killFirst: [], actions: [], remove: [], stopSandbox: false });
   });
 
-  it('restarts an exited container under Always, counting the restart, unless it is backing off', () => {
+  it('restarts an exited container under Always, counting the restart, once its back-off has passed', () => {
     const exited = info('a', { state: 'exited', exitCode: 1 });
     expect(planPod(input(testPod(), [exited], sandbox)).actions).toEqual([
       { type: 'start', name: 'a', restartCount: 1 },
     ]);
-    const waiting = planPod(input(testPod(), [exited], sandbox, { backoffMs: new Map([['a', 5_000]]) }));
-    expect(waiting.actions).toEqual([{ type: 'backoff', name: 'a', remainingMs: 5_000 }]);
+    const passed = new Map([['a', { remainingMs: 0, delayMs: 10_000 }]]);
+    expect(planPod(input(testPod(), [exited], sandbox, { restartBackoff: passed })).actions).toEqual([
+      { type: 'start', name: 'a', restartCount: 1 },
+    ]);
+  });
+
+  it('keeps an exited container in CrashLoopBackOff while its back-off runs, with the kubelet message and event', () => {
+    const exited = info('a', { state: 'exited', exitCode: 1 });
+    const backoff = new Map([['a', { remainingMs: 5_000, delayMs: 20_000 }]]);
+    const plan = planPod(input(testPod(), [exited], sandbox, { restartBackoff: backoff }));
+    expect(plan.actions).toEqual([
+      {
+        type: 'backoff',
+        name: 'a',
+        remainingMs: 5_000,
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: 'back-off 20s restarting failed container=a pod=p_default(uid-1)',
+        },
+        event: { type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' },
+      },
+    ]);
+    expect(plan.stopSandbox).toBe(false);
   });
 
   it('follows restartPolicy OnFailure and Never', () => {
@@ -110,5 +133,74 @@ describe('planPod', () => {
     const plan = planPod(input(pod, [], info('POD', { state: 'exited' })));
     expect(plan.createSandbox).toBeUndefined();
     expect(plan.actions).toEqual([]);
+  });
+});
+
+describe('checkPrerequisites', () => {
+  const withConfig = testPod({
+    containers: [
+      { name: 'a', image: 'i', env: [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'settings', key: 'k' } } }] },
+      { name: 'b', image: 'i', volumeMounts: [{ name: 'creds', mountPath: '/creds' }] },
+    ],
+    volumes: [{ name: 'creds', secret: { secretName: 'token' } }],
+  });
+  const config = (over: Partial<PodConfig> = {}): PodConfig => ({
+    configMaps: new Map([['settings', testConfigMap('settings', { k: 'v' })]]),
+    secrets: new Map([['token', testSecret('token', { t: 'secret' })]]),
+    ...over,
+  });
+
+  it('holds a pod whose claim is missing: its message, a FailedMount event and a look again in 2 s', () => {
+    const held = checkPrerequisites(testPod(), { kind: 'claimsMissing', claims: ['data', 'logs'] });
+    const message = 'waiting for PersistentVolumeClaim "data", "logs" in namespace default: it does not exist';
+    expect(held).toEqual({
+      ready: false,
+      message,
+      waiting: new Map(),
+      events: [{ type: 'Warning', reason: 'FailedMount', message }],
+      retryMs: CLAIM_RETRY_MS,
+    });
+    expect(CLAIM_RETRY_MS).toBe(2_000);
+  });
+
+  it('holds a pod whose config the node may not read yet, with the API message as the pod message', () => {
+    const held = checkPrerequisites(withConfig, { kind: 'configForbidden', message: 'forbidden: not yet' });
+    expect(held).toEqual({
+      ready: false,
+      message: 'forbidden: not yet',
+      waiting: new Map(),
+      events: [],
+      retryMs: CONFIG_RETRY_MS,
+    });
+  });
+
+  it('holds the containers whose config does not resolve with CreateContainerConfigError, each with an event', () => {
+    const held = checkPrerequisites(withConfig, { kind: 'config', config: config({ secrets: new Map() }) });
+    const missing = 'MountVolume.SetUp failed for volume "creds": secret "token" not found';
+    expect(held).toEqual({
+      ready: false,
+      waiting: new Map([['b', { reason: 'CreateContainerConfigError', message: missing }]]),
+      events: [{ type: 'Warning', reason: 'Failed', message: `Error: ${missing}` }],
+      retryMs: CONFIG_RETRY_MS,
+    });
+  });
+
+  it('lets a pod run whose config resolves, with its secret volume on a tmpfs', () => {
+    const ready = checkPrerequisites(withConfig, { kind: 'config', config: config() });
+    expect(ready).toEqual({
+      ready: true,
+      volumes: [{ name: 'creds', files: [{ path: 't', data: Buffer.from('secret'), mode: 0o644 }], medium: 'Memory' }],
+    });
+    expect(checkPrerequisites(testPod(), { kind: 'config', config: EMPTY_POD_CONFIG })).toEqual({
+      ready: true,
+      volumes: [],
+    });
+  });
+
+  it('fails the pass for a volume no container mounts whose source is missing', () => {
+    const pod = testPod({ volumes: [{ name: 'unused', configMap: { name: 'absent' } }] });
+    expect(() => checkPrerequisites(pod, { kind: 'config', config: EMPTY_POD_CONFIG })).toThrow(
+      'MountVolume.SetUp failed for volume "unused": configmap "absent" not found',
+    );
   });
 });
