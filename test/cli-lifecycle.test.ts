@@ -204,6 +204,11 @@ describe('capstan delete --grace-period and --force', () => {
       '',
     ]);
     await capstan('delete', 'pod', 'patient', '--force');
+    // Forced while the node waits out its 120 s: the node cuts the grace period short and kills it, as the kubelet.
+    await waitFor(
+      async () => (await cluster().containers()).every((c) => c.Labels['io.capstan.pod.name'] !== 'patient'),
+      { timeoutMs: 20_000, message: "patient's containers to be removed once it is force deleted" },
+    );
 
     await apply('prompt', stubborn('prompt'));
     await capstan('wait', '--for=condition=Ready', 'pod/prompt', '--timeout=60s');

@@ -224,6 +224,60 @@ describe('node agent on an in-memory runtime', () => {
     expect(running.status?.message).toBeUndefined();
   });
 
+  describe('a pod whose process ignores SIGTERM, deleted with a 120 s grace period', () => {
+    async function terminating(store: MemoryStore, runtime: MemoryRuntime) {
+      runtime.ignoresSigterm.add('web');
+      const stops: string[] = [];
+      runtime.faults = (operation, subject) => {
+        if (operation === 'stopContainer') stops.push(subject);
+        return undefined;
+      };
+      const pod = await store.create('Pod', boundPod('stubborn', { terminationGracePeriodSeconds: 120 }));
+      await until('the pod ready', async () => ready(await store.get('Pod', 'default', 'stubborn')));
+      const [web] = runtime.running(pod.metadata.uid).values();
+      await store.delete('Pod', 'default', 'stubborn');
+      await until('the node to stop its container', () => stops.includes(web!.id));
+      expect(runtime.running(pod.metadata.uid).size).toBe(1);
+      return pod;
+    }
+
+    it('is killed at once when force deleted meanwhile (gone from the store)', async () => {
+      const store = new MemoryStore();
+      const runtime = new MemoryRuntime();
+      await start(store, runtime);
+      const pod = await terminating(store, runtime);
+      await store.delete('Pod', 'default', 'stubborn', { gracePeriodSeconds: 0 });
+      await until('its containers removed', () => runtime.list().every((c) => c.podUid !== pod.metadata.uid));
+    });
+
+    it('ends within a shorter grace period asked for by a second delete', async () => {
+      const store = new MemoryStore();
+      const runtime = new MemoryRuntime();
+      await start(store, runtime);
+      const pod = await terminating(store, runtime);
+      await store.delete('Pod', 'default', 'stubborn', { gracePeriodSeconds: 1 });
+      await until('the pod gone from the store', async () => !(await store.tryGet('Pod', 'default', 'stubborn')));
+      expect(runtime.list().filter((c) => c.podUid === pod.metadata.uid)).toEqual([]);
+    });
+
+    it('does not hold up the agent’s shutdown; the next agent finishes the deletion', async () => {
+      const store = new MemoryStore();
+      const runtime = new MemoryRuntime();
+      const agent = await start(store, runtime);
+      const pod = await terminating(store, runtime);
+      await until('the agent to stop', async () => {
+        await agent.stop();
+        return true;
+      });
+      const left = await store.get('Pod', 'default', 'stubborn');
+      expect(left.metadata.deletionTimestamp).toBeDefined();
+      await store.delete('Pod', 'default', 'stubborn', { gracePeriodSeconds: 1 });
+      await start(store, runtime);
+      await until('the pod gone from the store', async () => !(await store.tryGet('Pod', 'default', 'stubborn')));
+      expect(runtime.list().filter((c) => c.podUid === pod.metadata.uid)).toEqual([]);
+    });
+  });
+
   it('finishes a graceful deletion: stops the containers, removes the pod from the runtime and the store', async () => {
     const store = new MemoryStore();
     const runtime = new MemoryRuntime();

@@ -89,6 +89,11 @@ export class MemoryRuntime implements ContainerRuntime {
   faults: MemoryRuntimeOptions['faults'];
   delays: Partial<Record<MemoryRuntimeOperation, number>>;
   readonly missingImages: Set<string>;
+  /**
+   * Container names whose process ignores SIGTERM (`trap "" TERM`): a stop waits out its grace period (in real
+   * time) and then kills (exit 137), and a second stop with a shorter one ends it sooner.
+   */
+  readonly ignoresSigterm = new Set<string>();
   private readonly containers = new Map<string, MemoryContainer>();
   private readonly networks = new Map<string, NodeNetwork>();
   private readonly listeners = new Set<Listener>();
@@ -290,11 +295,20 @@ export class MemoryRuntime implements ContainerRuntime {
     this.emit(c, 'start');
   }
 
-  async stopContainer(id: string, _graceSeconds: number): Promise<void> {
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
     await this.enter('stopContainer', id);
     const c = this.containers.get(id);
-    // Every process here ends on SIGTERM at once, as the project's own images do.
-    if (c?.info.state === 'running') this.finish(c, 0, false);
+    if (c?.info.state !== 'running') return;
+    // Every other process here ends on SIGTERM at once, as the project's own images do.
+    if (!this.ignoresSigterm.has(c.info.name)) return this.finish(c, 0, false);
+    const started = c.info.startedAt;
+    const current = () => this.containers.get(id);
+    const deadline = Date.now() + Math.max(0, graceSeconds) * 1000;
+    while (current()?.info.state === 'running' && current()?.info.startedAt === started && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20, deadline - Date.now())));
+    }
+    const now = current();
+    if (now?.info.state === 'running' && now.info.startedAt === started) this.finish(now, 137, false);
   }
 
   async removeContainer(id: string): Promise<void> {

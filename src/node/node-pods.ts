@@ -172,9 +172,13 @@ export class NodePods {
     return this.workers.idle();
   }
 
-  /** Stops watching and probing and waits for the syncs in flight; the containers keep running. */
+  /**
+   * Stops watching and probing and waits for the syncs in flight; the containers keep running. A termination
+   * waiting out a grace period is left to the engine (the next agent finishes the deletion), as the kubelet's.
+   */
   async stop(): Promise<void> {
     await this.informer.stop();
+    for (const rec of this.workers.records.values()) rec.termination?.abandon();
     await this.workers.stop();
     this.prober.stop();
   }
@@ -200,6 +204,8 @@ export class NodePods {
     }
     if (rec.pod && Number(rec.pod.metadata.resourceVersion) >= Number(pod.metadata.resourceVersion)) return;
     rec.pod = pod;
+    const grace = pod.metadata.deletionGracePeriodSeconds;
+    if (grace !== undefined) rec.termination?.shorten(grace);
     // The echo of the agent's own status write changes nothing it has not already acted on.
     if (pod.metadata.resourceVersion !== rec.lastWrittenRv) this.trigger(rec.uid);
   }
@@ -208,6 +214,8 @@ export class NodePods {
     const rec = this.workers.records.get(pod.metadata.uid);
     if (!rec) return;
     rec.pod = undefined;
+    // Gone from the store while its containers are being stopped (a force deletion): they are killed now.
+    rec.termination?.shorten(0);
     this.trigger(rec.uid);
   }
 }

@@ -20,27 +20,63 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   ctx.prober.forgetPod(rec.uid);
   const steps = new StepTimer();
   const graceSeconds = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-  const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '') + graceSeconds * 1000;
-  const remaining = Number.isNaN(deadline) ? graceSeconds : Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  const requestedAt = Date.parse(pod.metadata.deletionTimestamp ?? '');
+  let deadlineMs = (Number.isNaN(requestedAt) ? Date.now() : requestedAt) + graceSeconds * 1000;
+  // What is left of the grace period, in the whole seconds Docker takes (a 50 ms check must not cost a second).
+  const secondsLeft = (): number => Math.max(0, Math.ceil((deadlineMs - Date.now()) / 1000));
   const running = [...rec.containers.values()].filter((c) => c.state === 'running');
-  let stopSeconds = remaining;
-  if (running.length > 0 && remaining > 0) {
-    // Out of every Service's proxies first, within half the grace period (the rest is the app's to shut down).
-    const started = Date.now();
-    await waitOutOfEndpoints(ctx.store, rec.namespace, rec.sandbox?.podIP, (remaining * 1000) / 2).catch(
-      (err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot check the endpoints before stopping'),
-    );
-    // What is left of the grace period, in the whole seconds Docker takes (a 50 ms check must not cost a second).
-    stopSeconds = Math.max(0, Math.ceil((started + remaining * 1000 - Date.now()) / 1000));
-    steps.done('endpoints');
+  const cut = new Signal();
+  const abandoned = new Signal();
+  let stopping = false;
+  const extraStops: Promise<void>[] = [];
+  rec.termination = {
+    shorten: (seconds) => {
+      const at = Date.now() + Math.max(0, seconds) * 1000;
+      if (at >= deadlineMs) return;
+      deadlineMs = at;
+      cut.fire();
+      // Stops already sent wait for the old grace period: a second one with the new one ends them sooner.
+      if (stopping) {
+        const left = secondsLeft();
+        for (const c of running) {
+          extraStops.push(
+            ctx.runtime
+              .stopContainer(c.id, left)
+              .catch((err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot cut a container’s stop short')),
+          );
+        }
+      }
+    },
+    abandon: () => abandoned.fire(),
+  };
+  try {
+    const remaining = secondsLeft();
+    if (running.length > 0 && remaining > 0) {
+      // Out of every Service's proxies first, within half the grace period (the rest is the app's to shut down).
+      const drained = waitOutOfEndpoints(ctx.store, rec.namespace, rec.sandbox?.podIP, (remaining * 1000) / 2).catch(
+        (err: unknown) => ctx.logger.warn({ err, pod: rec.name }, 'cannot check the endpoints before stopping'),
+      );
+      await Promise.race([drained, cut.fired, abandoned.fired]);
+      steps.done('endpoints');
+    }
+    if (abandoned.done) return;
+    for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+    const sandbox = rec.sandbox?.state === 'running' ? [rec.sandbox.id] : [];
+    stopping = true;
+    const stops = Promise.all([
+      ...running.map((c) => ctx.runtime.stopContainer(c.id, secondsLeft())),
+      ...sandbox.map((id) => ctx.runtime.stopContainer(id, 0)),
+    ]);
+    await Promise.race([stops, abandoned.fired]);
+    if (abandoned.done) {
+      stops.catch(() => undefined);
+      return;
+    }
+    await Promise.all(extraStops);
+    steps.done('stop');
+  } finally {
+    rec.termination = undefined;
   }
-  for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-  const sandbox = rec.sandbox?.state === 'running' ? [rec.sandbox.id] : [];
-  await Promise.all([
-    ...running.map((c) => ctx.runtime.stopContainer(c.id, stopSeconds)),
-    ...sandbox.map((id) => ctx.runtime.stopContainer(id, 0)),
-  ]);
-  steps.done('stop');
   await ctx.runtime.releasePodNetwork(rec.uid);
   steps.done('network');
   rec.version++;
@@ -54,6 +90,22 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   rec.sandbox = undefined;
   rec.version++;
   ctx.logger.debug({ pod: `${rec.namespace}/${rec.name}`, uid: rec.uid, stepsMs: steps.ms }, 'pod terminated');
+}
+
+/** A one-shot event to race against. */
+class Signal {
+  done = false;
+  readonly fired: Promise<void>;
+  private resolve!: () => void;
+
+  constructor() {
+    this.fired = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  fire(): void {
+    this.done = true;
+    this.resolve();
+  }
 }
 
 /** The final delete (grace 0) of a terminated pod, against the pod's current version. */

@@ -30,6 +30,19 @@ export interface PodRecord {
   version: number;
   /** resourceVersion of the agent's last status write, so its own echo does not trigger another sync. */
   lastWrittenRv?: string;
+  /** The graceful termination in progress, while its sync waits for the pod's processes to end. */
+  termination?: Termination;
+}
+
+/**
+ * A termination in progress can be cut short, never lengthened: a repeated delete with a shorter grace period, or
+ * the pod's removal from the store (a force deletion, its namespace gone), as the kubelet's grace period override.
+ */
+export interface Termination {
+  /** A grace period of `seconds` from now, if that ends sooner than the current one (0: SIGKILL at once). */
+  shorten(seconds: number): void;
+  /** The agent is stopping: stop waiting (the engine finishes the stops; the next agent resumes the deletion). */
+  abandon(): void;
 }
 
 export function newPodRecord(uid: string, namespace: string, name: string): PodRecord {
