@@ -159,4 +159,54 @@ describe('subscription fan-out', () => {
       message: "every subscriber's store watch to be closed after unsubscribing",
     });
   });
+
+  it('sends each subscription its own id with the shared payload, whatever characters the id holds', async () => {
+    // A raw graphql-transport-ws client, to see the frames as sent: the payload of one change is serialised once
+    // for every subscription of the same operation and put into each one's message.
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const messages: { id?: string; type: string; payload?: unknown }[] = [];
+    const raw: string[] = [];
+    socket.on('message', (data) => {
+      raw.push(String(data));
+      messages.push(JSON.parse(String(data)) as (typeof messages)[number]);
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'), { message: 'connection_ack' });
+    const ids = ['plain', 'a"quote\\back,"payload":"x"}', 'ünï\u2028code', '{"id":"nested"}'];
+    const subscribeTo = (id: string, query: string) =>
+      socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { ns: NAMESPACE } } }));
+    for (const id of ids) subscribeTo(id, WATCH);
+    // Another operation: its payload is its own, not the watch's.
+    subscribeTo(
+      'names',
+      'subscription Names($ns: String) { watch(kind: Pod, namespace: $ns) { object { metadata { name namespace } } } }',
+    );
+    const bookmarked = (id: string) =>
+      messages.some((m) => m.id === id && JSON.stringify(m.payload).includes('"BOOKMARK"'));
+    await waitFor(() => ids.every(bookmarked), { message: 'every subscription to start' });
+    await waitFor(() => messages.filter((m) => m.id === 'names').length >= 2, {
+      message: 'the other operation to start',
+    });
+
+    await store.create('Pod', newPod('shared-payload', { namespace: NAMESPACE }));
+    const forChange = (id: string) =>
+      messages.filter((m) => m.id === id && JSON.stringify(m.payload).includes('shared-payload'));
+    await waitFor(() => [...ids, 'names'].every((id) => forChange(id).length === 1), {
+      message: 'the change to reach every subscription',
+    });
+    for (const id of ids) {
+      expect(forChange(id)[0]).toEqual({
+        id,
+        type: 'next',
+        payload: { data: { watch: { type: 'ADDED', object: { metadata: { name: 'shared-payload' } } } } },
+      });
+    }
+    expect(forChange('names')[0]!.payload).toEqual({
+      data: { watch: { object: { metadata: { name: 'shared-payload', namespace: NAMESPACE } } } },
+    });
+    // Nothing of the mechanism shows on the wire.
+    expect(raw.filter((frame) => frame.includes('capstan-serialised-payload'))).toEqual([]);
+    socket.close();
+  });
 });

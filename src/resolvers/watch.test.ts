@@ -67,4 +67,42 @@ describe('watchWithSnapshot', () => {
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(watches[0]!.closed).toBe(true);
   });
+
+  it('answers next() calls made while one waits in order, as a generator does', async () => {
+    const { store } = fakeStore({
+      events: [
+        { type: 'MODIFIED', object: object('a', '8') },
+        { type: 'DELETED', object: object('a', '9') },
+      ],
+    });
+    const it = watchWithSnapshot(store, 'Pod', {});
+    const steps = await Promise.all([it.next(), it.next(), it.next(), it.next()]);
+    expect(steps.map((step) => step.value?.type)).toEqual(['ADDED', 'BOOKMARK', 'MODIFIED', 'DELETED']);
+    expect(steps.map((step) => step.value?.resourceVersion)).toEqual(['5', '7', '8', '9']);
+    const waiting = it.next();
+    await it.return();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('ends when the store watch ends, and fails when the list fails', async () => {
+    const ending = {
+      list: async () => ({ items: [], resourceVersion: '1' }),
+      watch: (): Watch<KubeObject> => ({
+        close() {},
+        async *[Symbol.asyncIterator]() {
+          yield { type: 'ADDED', object: object('b', '2') } as WatchEvent<KubeObject>;
+        },
+      }),
+    } as unknown as Store;
+    const it = watchWithSnapshot(ending, 'Pod', {});
+    expect((await it.next()).value?.type).toBe('BOOKMARK');
+    expect((await it.next()).value).toMatchObject({ type: 'ADDED', resourceVersion: '2' });
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+
+    const failing = { list: async () => Promise.reject(new Error('redis is down')) } as unknown as Store;
+    const broken = watchWithSnapshot(failing, 'Pod', {});
+    await expect(broken.next()).rejects.toThrow('redis is down');
+    expect(await broken.next()).toEqual({ done: true, value: undefined });
+  });
 });

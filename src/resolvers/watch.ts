@@ -1,6 +1,6 @@
 import { isCapstanError } from '../api/errors.ts';
 import type { Kind, KindMap, KubeObject } from '../api/types.ts';
-import type { Store, Watch, WatchEventType } from '../store/store.ts';
+import type { Store, Watch, WatchEvent, WatchEventType } from '../store/store.ts';
 
 export type WatchDeltaType = WatchEventType | 'RESYNC' | 'BOOKMARK';
 
@@ -30,57 +30,119 @@ export type ClosableIterator<T> = AsyncIterableIterator<T> & { return(): Promise
  * A watch that never leaves a silent gap: without `sinceResourceVersion`, the current list as ADDED events and a
  * BOOKMARK, then the changes after the list's version; with it, the changes after that version. When the version
  * has expired, a RESYNC event and a fresh snapshot follow.
+ *
+ * Written as a plain iterator rather than an async generator: a subscription fan-out calls `next()` once per
+ * subscriber and change, and each step of a generator over the store watch (its `for await` and its `yield`) costs
+ * several promises and microtasks more than passing the store watch's own promise on. `next()` calls made while one
+ * is pending are answered in order, as a generator's are.
  */
 export function watchWithSnapshot<K extends Kind>(
   store: Store,
   kind: K,
   options: SnapshotWatchOptions,
 ): ClosableIterator<WatchDelta<KindMap[K]>> {
-  let current: Watch<KindMap[K]> | undefined;
-  let closed = false;
+  type Delta = WatchDelta<KindMap[K]>;
+  type Step = IteratorResult<Delta>;
   const filter = {
     namespace: options.namespace,
     labelSelector: options.labelSelector,
     fieldSelector: options.fieldSelector,
   };
+  let since = options.sinceResourceVersion;
+  let snapshotDue = since === undefined;
+  /** A snapshot's deltas not yet handed out. */
+  let queued: Delta[] = [];
+  let queuedAt = 0;
+  let current: Watch<KindMap[K]> | undefined;
+  let events: AsyncIterator<WatchEvent<KindMap[K]>> | undefined;
+  let closed = false;
+  /** A step is waiting for the store (a change, a list): a next() meanwhile waits for it. */
+  let running = false;
+  let last: Promise<Step> | undefined;
+  const done: Step = { value: undefined, done: true };
 
-  async function* run(): AsyncGenerator<WatchDelta<KindMap[K]>> {
-    let since = options.sinceResourceVersion;
-    while (!closed) {
-      if (since === undefined) {
-        const list = await store.list(kind, filter);
-        for (const object of list.items) yield deltaOf('ADDED', object);
-        since = list.resourceVersion;
-        yield { type: 'BOOKMARK', object: null, resourceVersion: since };
-      }
-      if (closed) return;
-      current = store.watch(kind, { ...filter, sinceResourceVersion: since });
-      try {
-        for await (const event of current) {
-          since = event.object.metadata.resourceVersion;
-          yield deltaOf(event.type, event.object);
-        }
-        return;
-      } catch (err) {
-        if (!isCapstanError(err, 'EXPIRED')) throw err;
-        yield { type: 'RESYNC', object: null, resourceVersion: since };
-        since = undefined;
-      } finally {
-        current.close();
-      }
+  const end = (): void => {
+    closed = true;
+    current?.close();
+    current = events = undefined;
+    queued = [];
+  };
+  const fromWatch = (step: IteratorResult<WatchEvent<KindMap[K]>>): Step => {
+    running = false;
+    if (step.done) {
+      end();
+      return done;
     }
-  }
+    since = step.value.object.metadata.resourceVersion;
+    return { value: deltaOf(step.value.type, step.value.object), done: false };
+  };
+  const watchFailed = (err: unknown): Step => {
+    running = false;
+    current?.close();
+    current = events = undefined;
+    if (closed) return done;
+    if (!isCapstanError(err, 'EXPIRED')) {
+      end();
+      throw err;
+    }
+    snapshotDue = true;
+    return { value: { type: 'RESYNC', object: null, resourceVersion: since ?? '' }, done: false };
+  };
+  const snapshot = async (): Promise<Step> => {
+    let list;
+    try {
+      list = await store.list(kind, filter);
+    } catch (err) {
+      running = false;
+      end();
+      throw err;
+    }
+    running = false;
+    if (closed) return done;
+    queued = list.items.map((object) => deltaOf('ADDED', object));
+    queued.push({ type: 'BOOKMARK', object: null, resourceVersion: list.resourceVersion });
+    queuedAt = 0;
+    since = list.resourceVersion;
+    snapshotDue = false;
+    return step();
+  };
+  const step = (): Step | Promise<Step> => {
+    if (closed) return done;
+    if (queuedAt < queued.length) {
+      const value = queued[queuedAt++]!;
+      if (queuedAt === queued.length) {
+        queued = [];
+        queuedAt = 0;
+      }
+      return { value, done: false };
+    }
+    if (snapshotDue) return snapshot();
+    if (!events) {
+      current = store.watch(kind, { ...filter, sinceResourceVersion: since });
+      events = current[Symbol.asyncIterator]();
+    }
+    return events.next().then(fromWatch, watchFailed);
+  };
+  const run = (): Promise<Step> => {
+    if (running && last) return last.then(run, run);
+    const result = step();
+    if (!(result instanceof Promise)) return Promise.resolve(result);
+    running = true;
+    last = result;
+    return result;
+  };
 
-  const generator = run();
   const iterator: ClosableIterator<WatchDelta<KindMap[K]>> = {
-    next: () => generator.next(),
+    next: run,
     return: async () => {
-      // Closing the store watch first ends a pending next(), so the generator can run its cleanup right away.
-      closed = true;
-      current?.close();
-      return generator.return(undefined);
+      // Closing the store watch ends a pending next() at once.
+      end();
+      return done;
     },
-    throw: (err?: unknown) => generator.throw(err),
+    throw: async (err?: unknown) => {
+      end();
+      throw err;
+    },
     [Symbol.asyncIterator]() {
       return iterator;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { isAsyncIterable } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -47,14 +47,60 @@ function closeReason(text: string): string {
 }
 
 /**
+ * A `next` message's payload serialised once for every subscription that receives the same result object. Results
+ * of one change are shared by the subscribers of the same operation (use-shared-subscriptions.ts); graphql-ws would
+ * still stringify the whole result once per subscriber, which with a thousand subscribers cost more than the rest
+ * of a delivery. `onNext` hands graphql-ws this wrapper instead, the message replacer puts a mark where the payload
+ * goes, and the socket's send puts the serialised payload in its place.
+ */
+class SerialisedPayload {
+  constructor(readonly json: string) {}
+}
+const serialised = new WeakMap<object, SerialisedPayload>();
+/** The mark, with a random part no client text can know; a payload is never a bare string otherwise. */
+const PAYLOAD_MARK = `capstan-serialised-payload-${randomUUID()}`;
+const MARKED_TAIL = `,"payload":${JSON.stringify(PAYLOAD_MARK)}}`;
+/** The payload the message being stringified marked: stringify and send run in one synchronous step. */
+let markedJson: string | undefined;
+
+function serialisedPayload(result: ExecutionResult): SerialisedPayload | undefined {
+  // Errors keep graphql-ws' own serialisation (GraphQLError#toJSON).
+  if (result.errors) return undefined;
+  let payload = serialised.get(result);
+  if (!payload) {
+    payload = new SerialisedPayload(JSON.stringify(result));
+    serialised.set(result, payload);
+  }
+  return payload;
+}
+
+function messageReplacer(key: string, value: unknown): unknown {
+  if (key === '') markedJson = undefined;
+  else if (key === 'payload' && value instanceof SerialisedPayload) {
+    markedJson = value.json;
+    return PAYLOAD_MARK;
+  }
+  return value;
+}
+
+/** The message with its marked payload in place; any other data as it is. */
+function withPayload(data: unknown): unknown {
+  if (markedJson === undefined || typeof data !== 'string' || !data.endsWith(MARKED_TAIL)) return data;
+  const json = markedJson;
+  markedJson = undefined;
+  return `${data.slice(0, data.length - MARKED_TAIL.length)},"payload":${json}}`;
+}
+
+/**
  * Gathers the frames a connection sends in one turn of the event loop into one write. One change fans out to every
  * subscription multiplexed on a connection in the same turn; without this, each message is its own syscall (and,
  * on loopback, its own trip through the receiver's TCP stack), which dominated the cost of a 1,000-subscriber fan-out.
+ * Also puts a serialised payload in its message (see SerialisedPayload).
  */
 function coalesceWrites(socket: WebSocket, tcp: Duplex): void {
   const send = socket.send.bind(socket) as (...args: unknown[]) => void;
   let corked = false;
-  socket.send = ((...args: unknown[]) => {
+  socket.send = ((data: unknown, ...rest: unknown[]) => {
     if (!corked) {
       corked = true;
       tcp.cork();
@@ -63,7 +109,7 @@ function coalesceWrites(socket: WebSocket, tcp: Duplex): void {
         tcp.uncork();
       });
     }
-    send(...args);
+    send(withPayload(data), ...rest);
   }) as WebSocket['send'];
 }
 
@@ -123,6 +169,9 @@ export function attachGraphQLWebSocket(options: {
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       isProd: true,
+      jsonMessageReplacer: messageReplacer,
+      // The wrapper stands in for the result until messageReplacer and withPayload put its JSON in the message.
+      onNext: (_ctx, _id, _payload, _args, result) => serialisedPayload(result) as FormattedExecutionResult | undefined,
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onConnect: async (ctx) => {
