@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { isAsyncIterable } from 'graphql-yoga';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import { activeWebSocketConnections } from '../util/metrics.ts';
+import { batchTextFrames } from './ws-batch.ts';
 import type { Identity } from '../auth/identity.ts';
 import type { TokenSessions } from './token-sessions.ts';
 import { toClientError } from './client-error.ts';
@@ -83,34 +84,12 @@ function messageReplacer(key: string, value: unknown): unknown {
   return value;
 }
 
-/** The message with its marked payload in place; any other data as it is. */
-function withPayload(data: unknown): unknown {
-  if (markedJson === undefined || typeof data !== 'string' || !data.endsWith(MARKED_TAIL)) return data;
+/** The message with its marked payload in place; any other message as it is. */
+function withPayload(data: string): string {
+  if (markedJson === undefined || !data.endsWith(MARKED_TAIL)) return data;
   const json = markedJson;
   markedJson = undefined;
   return `${data.slice(0, data.length - MARKED_TAIL.length)},"payload":${json}}`;
-}
-
-/**
- * Gathers the frames a connection sends in one turn of the event loop into one write. One change fans out to every
- * subscription multiplexed on a connection in the same turn; without this, each message is its own syscall (and,
- * on loopback, its own trip through the receiver's TCP stack), which dominated the cost of a 1,000-subscriber fan-out.
- * Also puts a serialised payload in its message (see SerialisedPayload).
- */
-function coalesceWrites(socket: WebSocket, tcp: Duplex): void {
-  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
-  let corked = false;
-  socket.send = ((data: unknown, ...rest: unknown[]) => {
-    if (!corked) {
-      corked = true;
-      tcp.cork();
-      setImmediate(() => {
-        corked = false;
-        tcp.uncork();
-      });
-    }
-    send(withPayload(data), ...rest);
-  }) as WebSocket['send'];
 }
 
 /**
@@ -146,7 +125,7 @@ export function attachGraphQLWebSocket(options: {
   wss.on('connection', (socket, request) => {
     activeWebSocketConnections.inc();
     socket.once('close', () => activeWebSocketConnections.dec());
-    coalesceWrites(socket, request.socket);
+    batchTextFrames(socket, request.socket, withPayload);
   });
   const started = new Map<string, { at: number; info: OperationInfo }>();
 
