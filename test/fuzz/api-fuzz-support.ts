@@ -39,7 +39,10 @@ export function namesTheField(error: GraphQLErrorJson): boolean {
 
 /** Checks one GraphQL answer against the fuzz properties; returns its errors. */
 export function checkAnswer(status: number, body: { errors?: GraphQLErrorJson[] }, input: unknown): GraphQLErrorJson[] {
-  const where = JSON.stringify(input).slice(0, 2000);
+  // Strings cut before encoding: a megabyte input would otherwise be encoded in full for every answer checked.
+  const where = JSON.stringify(input, (_key, v: unknown) =>
+    typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}... (${v.length} chars)` : v,
+  ).slice(0, 2000);
   expect(status, `HTTP status for ${where}`).toBeLessThan(500);
   const errors = body.errors ?? [];
   for (const error of errors) {
@@ -71,13 +74,22 @@ export async function newFuzzApi(options: Partial<CapstanYogaOptions> = {}) {
   const admin = await createToken(store, { role: 'admin', description: 'fuzz admin' });
   const yoga = createCapstanYoga({ store, logger: createLogger({ level: 'silent' }), maxCost: 1_000_000, ...options });
 
+  /**
+   * Sends one request as an HTTP client would: the body encoded to bytes first, then one turn of the event loop
+   * before the server sees them and one after its answer, so that a stall probe charges the client's encoding of a
+   * megabyte input and its checks of the answer to the client, and the server's work to the server (a real client is
+   * another process).
+   */
   async function call(query: string, variables: Record<string, unknown>) {
+    const bytes = Buffer.from(JSON.stringify({ query, variables }));
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const response = await yoga.fetch('http://capstan.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ query, variables }),
+      body: bytes,
     });
     const text = await response.text();
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let body: { data?: unknown; errors?: GraphQLErrorJson[] };
     try {
       body = JSON.parse(text) as typeof body;

@@ -112,7 +112,13 @@ export function cpuMs(): number {
 }
 
 function describeInput(input: unknown): string {
-  const text = typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input));
+  // Long strings are cut before encoding: encoding a megabyte input in full would itself stall the loop.
+  const cut = (v: unknown): unknown =>
+    typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}... (${v.length} chars)` : v;
+  const text =
+    typeof input === 'string'
+      ? String(cut(input))
+      : (JSON.stringify(input, (_key, v: unknown) => cut(v)) ?? String(input));
   return text.length > 200 ? `${text.slice(0, 200)}... (${text.length} chars)` : text;
 }
 
