@@ -3,6 +3,7 @@ import { createToken } from '../../src/auth/tokens.ts';
 import { createCapstanYoga, type CapstanYogaOptions } from '../../src/server/yoga.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { newTestStore } from '../support/store.ts';
+import { briefJson } from './fuzz-support.ts';
 
 export interface GraphQLErrorJson {
   message: string;
@@ -39,10 +40,7 @@ export function namesTheField(error: GraphQLErrorJson): boolean {
 
 /** Checks one GraphQL answer against the fuzz properties; returns its errors. */
 export function checkAnswer(status: number, body: { errors?: GraphQLErrorJson[] }, input: unknown): GraphQLErrorJson[] {
-  // Strings cut before encoding: a megabyte input would otherwise be encoded in full for every answer checked.
-  const where = JSON.stringify(input, (_key, v: unknown) =>
-    typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}... (${v.length} chars)` : v,
-  ).slice(0, 2000);
+  const where = briefJson(input, 2000);
   expect(status, `HTTP status for ${where}`).toBeLessThan(500);
   const errors = body.errors ?? [];
   for (const error of errors) {

@@ -112,14 +112,19 @@ export function cpuMs(): number {
 }
 
 function describeInput(input: unknown): string {
-  // Long strings are cut before encoding: encoding a megabyte input in full would itself stall the loop.
+  return briefJson(input, 200);
+}
+
+/**
+ * A value as JSON for a message, at most about `max` characters. Long strings are cut before encoding: encoding a
+ * megabyte input in full would itself stall the event loop.
+ */
+export function briefJson(value: unknown, max: number): string {
   const cut = (v: unknown): unknown =>
-    typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}... (${v.length} chars)` : v;
+    typeof v === 'string' && v.length > max ? `${v.slice(0, max)}... (${v.length} chars)` : v;
   const text =
-    typeof input === 'string'
-      ? String(cut(input))
-      : (JSON.stringify(input, (_key, v: unknown) => cut(v)) ?? String(input));
-  return text.length > 200 ? `${text.slice(0, 200)}... (${text.length} chars)` : text;
+    typeof value === 'string' ? value : (JSON.stringify(value, (_key, v: unknown) => cut(v)) ?? String(value));
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text;
 }
 
 /**
