@@ -3,7 +3,8 @@
  *
  * The control plane (API server with its read cache + every controller, as `capstan server`) runs in a child
  * process (`support/scale-server.ts`), so its CPU and memory are measured alone; this process plays the hollow
- * nodes (Node + Lease every 10 s, pods marked Running) and the clients. Steps, on a Redis prefix of its own:
+ * nodes (Node + Lease every 10 s, pods marked Running) and the churn; the GraphQL clients are a third process
+ * (`support/scale-clients.ts`). Steps, on a Redis prefix of its own:
  *
  * 1. memory before and after registering the nodes (→ API server memory per 100 nodes);
  * 2. CPU of the control plane at rest with 0, 1/3 and all of the pods Pending (a nodeSelector no node matches);
@@ -16,15 +17,13 @@
  * Every figure is also plotted against the number of pods as SVG (BENCH_SCALE_SVG_DIR, default docs/img/scale;
  * empty: none). Sizes: BENCH_SCALE_NODES (1000), BENCH_SCALE_PODS (30000, a multiple of 3), BENCH_SCALE_WINDOW_S
  * (measurement window per step, 15), BENCH_SCALE_REST_S (CPU sampling window, 20); BENCH_SCALE_PROFILE=1 prints
- * the control plane's busiest functions at rest with every pending pod.
+ * the control plane's busiest functions at rest with every pending pod and during each running step's window.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import type { Pod } from '../src/api/types.ts';
 import { startHollowNodes, type HollowNodes } from '../src/hollow/hollow-node.ts';
 import { CSRF_HEADER } from '../src/server/yoga.ts';
@@ -32,6 +31,7 @@ import { createRedisStore, type RedisStore } from '../src/store/redis-store.ts';
 import { newPod } from '../test/support/fixtures.ts';
 import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
+import { SENT_ANNOTATION, type FromClients, type ToClients } from './support/scale-clients.ts';
 import type { FromServer, ToServer } from './support/scale-server.ts';
 import { growthExponent, renderPlot, slope, type Plot } from './support/svg-plot.ts';
 
@@ -48,21 +48,10 @@ const PARTS = new Set((process.env.BENCH_SCALE_PARTS ?? 'pending,running').split
 const PODS_PER_NODE = Math.max(110, Math.ceil((2 * PODS) / NODES));
 const CHURN_PER_S = 20;
 const STEP = Math.floor(PODS / 3);
-const SENT = 'bench.capstan.io/sent-ms';
+const SENT = SENT_ANNOTATION;
 const NS = 'scale';
 
-const LIST_QUERY = `query ListPods($ns: String) {
-  pods(namespace: $ns) {
-    items { metadata { name namespace labels { key value } } status { phase } ready displayStatus restarts age }
-  }
-}`;
-const LABEL_MUTATION = `mutation Label($ns: String, $name: String!, $value: String!) {
-  label(kind: Pod, namespace: $ns, name: $name, set: [{ key: "bench", value: $value }], overwrite: true) { changed }
-}`;
 const DELETE_NAMESPACE = `mutation DeleteNs($name: String!) { deleteNamespace(name: $name) { metadata { name } } }`;
-const WATCH = `subscription Watch($ns: String) {
-  watch(kind: Pod, namespace: $ns) { type object { metadata { name annotation(key: "${SENT}") } } }
-}`;
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,6 +104,66 @@ async function startServer(prefix: string): Promise<Server> {
   };
 }
 
+/** The GraphQL clients in a process of their own (`support/scale-clients.ts`). */
+interface Clients {
+  /** Opens the watch of `ns`; resolves once it is open. Deliveries go to `onReceived` until `unsubscribe`. */
+  subscribe(ns: string, onReceived: (sent: number, latencyMs: number) => void): Promise<void>;
+  run(ns: string, size: number, seconds: number): Promise<{ mutations: number[]; lists: number[] }>;
+  unsubscribe(): Promise<void>;
+  stop(): void;
+}
+
+function startClients(server: Server): Clients {
+  const child = fork(fileURLToPath(new URL('./support/scale-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      SCALE_GRAPHQL_URL: server.graphqlUrl,
+      SCALE_WS_URL: server.wsUrl,
+      SCALE_TOKEN: server.token,
+    },
+  });
+  let onReceived: ((sent: number, latencyMs: number) => void) | undefined;
+  let waiting: { want: FromClients['type']; resolve: (m: FromClients) => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (message: FromClients) => {
+    if (message.type === 'received') onReceived?.(message.sent, message.latencyMs);
+    else if (message.type === 'failed') waiting?.reject(new Error(`scale clients: ${message.message}`));
+    else if (waiting?.want === message.type) waiting.resolve(message);
+  });
+  const ask = (message: ToClients, want: FromClients['type']): Promise<FromClients> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the scale clients did not answer ${want} within 120 s`)),
+        120_000,
+      );
+      const done = () => {
+        clearTimeout(timer);
+        waiting = undefined;
+      };
+      waiting = {
+        want,
+        resolve: (m) => (done(), resolve(m)),
+        reject: (e) => (done(), reject(e)),
+      };
+      child.send(message);
+    });
+  return {
+    async subscribe(ns, received) {
+      onReceived = received;
+      await ask({ type: 'subscribe', ns }, 'subscribed');
+    },
+    async run(ns, size, seconds) {
+      const ran = (await ask({ type: 'run', ns, size, seconds }, 'ran')) as Extract<FromClients, { type: 'ran' }>;
+      return { mutations: ran.mutations, lists: ran.lists };
+    },
+    async unsubscribe() {
+      await ask({ type: 'unsubscribe' }, 'unsubscribed');
+      onReceived = undefined;
+    },
+    stop: () => void child.kill('SIGKILL'),
+  };
+}
+
 async function gql(server: Server, query: string, variables: object): Promise<Record<string, unknown>> {
   const response = await fetch(server.graphqlUrl, {
     method: 'POST',
@@ -130,12 +179,6 @@ async function gql(server: Server, query: string, variables: object): Promise<Re
     throw new Error(`GraphQL failed (HTTP ${response.status}): ${JSON.stringify(reply.errors)?.slice(0, 300)}`);
   }
   return reply.data!;
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
 }
 
 /** Creates `count` pods named `<prefix>-<i>` in `namespace`, 64 at a time; `pending` ones fit no node. */
@@ -209,41 +252,29 @@ interface StepFigures {
   mutationP50: number;
   mutationP99: number;
   listP99: number;
+  listP50: number;
   subscriptionP99: number;
+  /** The control plane's CPU during the window, in % of one core (100: its event loop never rested). */
+  serverCpuPct: number;
+  /** This process' CPU during the window (hollow nodes, churn and the clients), in % of one core. */
+  benchCpuPct: number;
   heapMb: number;
+  /** Nodes whose Ready condition was not True after the window (a hollow node starved of CPU misses its lease). */
+  nodesNotReady: number;
   delivered: number;
 }
 
 /** One measurement window at the current size: churn, mutations, lists and a subscription, all at once. */
 async function measureWindow(
   server: Server,
+  clients: Clients,
   store: RedisStore,
   size: number,
-): Promise<Omit<StepFigures, 'pods' | 'schedulerPodsPerS' | 'runningS' | 'heapMb'>> {
+): Promise<Omit<StepFigures, 'pods' | 'schedulerPodsPerS' | 'runningS' | 'heapMb' | 'nodesNotReady'>> {
   const received = new Map<number, number>();
-  const client = createClient({
-    url: server.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${server.token}` },
-    lazy: false,
+  await clients.subscribe(NS, (sent, latencyMs) => {
+    if (!received.has(sent)) received.set(sent, latencyMs);
   });
-  const subscribed = new Promise<void>((resolve, reject) => {
-    client.subscribe(
-      { query: WATCH, variables: { ns: NS } },
-      {
-        next: (value) => {
-          resolve();
-          const watch = (value.data as { watch?: { object?: { metadata?: { annotation?: string } } } })?.watch;
-          const sent = Number(watch?.object?.metadata?.annotation);
-          if (sent && !received.has(sent)) received.set(sent, nowMs() - sent);
-        },
-        error: reject,
-        complete: () => undefined,
-      },
-    );
-    client.on('connected', () => resolve());
-  });
-  await subscribed;
   // The watch is open once a change made now arrives.
   const probe = nowMs();
   await store.mutate('Pod', NS, 'run-0', (pod) => ({
@@ -252,7 +283,10 @@ async function measureWindow(
   }));
   await waitUntil('the subscription to deliver a probe change', 60_000, () => received.has(probe));
 
-  const deadline = performance.now() + WINDOW_S * 1000;
+  const cpuBefore = (await server.sample(false)).cpuMicros;
+  const ownBefore = process.cpuUsage();
+  const windowStart = performance.now();
+  const deadline = windowStart + WINDOW_S * 1000;
   const sentValues: number[] = [];
   const churn = (async () => {
     const start = performance.now();
@@ -270,36 +304,30 @@ async function measureWindow(
         .catch((err: unknown) => console.error(`churn: ${String(err)}`));
     }
   })();
-  const mutations: number[] = [];
-  const mutating = (async () => {
-    for (let i = 0; performance.now() < deadline; i++) {
-      const name = `run-${Math.floor(Math.random() * size)}`;
-      mutations.push(await timed(() => gql(server, LABEL_MUTATION, { ns: NS, name, value: `m${i}` })));
-      await sleep(20);
-    }
-  })();
-  const lists: number[] = [];
-  const listing = (async () => {
-    while (performance.now() < deadline || lists.length < 3) {
-      lists.push(
-        await timed(async () => {
-          const data = await gql(server, LIST_QUERY, { ns: NS });
-          const items = (data.pods as { items: unknown[] }).items.length;
-          if (items !== size) throw new Error(`list returned ${items} pods, expected ${size}`);
-        }),
-      );
-    }
-  })();
-  await Promise.all([churn, mutating, listing]);
+  const answering = clients.run(NS, size, WINDOW_S);
+  // Where the window's time goes (BENCH_SCALE_PROFILE=1): the control plane's busiest functions under load.
+  const profiling =
+    process.env.BENCH_SCALE_PROFILE === '1'
+      ? server.profile(Math.max(1, WINDOW_S - 2)).then((top) => {
+          for (const { fn, pct } of top) console.log(`scale: profile at ${size} pods under load ${pct}% ${fn}`);
+        })
+      : undefined;
+  const [{ mutations, lists }] = await Promise.all([answering, churn, profiling]);
+  const serverCpuPct = ((await server.sample(false)).cpuMicros - cpuBefore) / 10 / (performance.now() - windowStart);
+  const own = process.cpuUsage(ownBefore);
+  const benchCpuPct = (own.user + own.system) / 10 / (performance.now() - windowStart);
   // Deliveries still missing after 10 s count as 10 s late, so a shortfall shows in the percentiles.
   await waitUntil('subscription deliveries', 10_000, () => received.size >= sentValues.length).catch(() => undefined);
   const delivered = sentValues.filter((sent) => received.has(sent)).length;
   const latencies = sentValues.map((sent) => received.get(sent) ?? 10_000);
-  await client.dispose();
+  await clients.unsubscribe();
   return {
     mutationP50: percentile(mutations, 50),
     mutationP99: percentile(mutations, 99),
     listP99: percentile(lists, 99),
+    listP50: percentile(lists, 50),
+    serverCpuPct: Math.round(serverCpuPct),
+    benchCpuPct: Math.round(benchCpuPct),
     subscriptionP99: percentile(latencies, 99),
     delivered: delivered / Math.max(1, sentValues.length),
   };
@@ -419,6 +447,20 @@ async function pendingPart(server: Server, store: RedisStore, cpuRest: [number, 
 }
 
 async function runningPart(server: Server, store: RedisStore, cpuRest: [number, number][]): Promise<void> {
+  const clients = startClients(server);
+  try {
+    await runSteps(server, clients, store, cpuRest);
+  } finally {
+    clients.stop();
+  }
+}
+
+async function runSteps(
+  server: Server,
+  clients: Clients,
+  store: RedisStore,
+  cpuRest: [number, number][],
+): Promise<void> {
   const memory: [number, number][] = [];
   {
     // 4. Running pods in steps.
@@ -444,10 +486,13 @@ async function runningPart(server: Server, store: RedisStore, cpuRest: [number, 
       const schedulerPodsPerS = STEP / ((boundAt[boundAt.length - 1]! - boundAt[0]!) / 1000 || 1);
       const runningS = (runningAt[runningAt.length - 1]! - start) / 1000;
       await sleep(3000);
-      const window = await measureWindow(server, store, size);
+      const window = await measureWindow(server, clients, store, size);
       const heap = await heapMb(server);
       memory.push([size, heap]);
-      const figures: StepFigures = { pods: size, schedulerPodsPerS, runningS, heapMb: heap, ...window };
+      const nodesNotReady = (await store.list('Node')).items.filter(
+        (node) => !node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      ).length;
+      const figures: StepFigures = { pods: size, schedulerPodsPerS, runningS, heapMb: heap, nodesNotReady, ...window };
       steps.push(figures);
       console.log(`scale: step ${JSON.stringify(figures)}`);
     }

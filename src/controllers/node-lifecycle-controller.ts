@@ -3,7 +3,7 @@ import type { Node, Pod } from '../api/types.ts';
 import { NODE_LEASE_NAMESPACE } from '../auth/authorize.ts';
 import type { Informer } from '../store/informer.ts';
 import { deletePod, type ControllerContext } from './controller-context.ts';
-import { planNodeLifecycle, type NodeLifecycleAction } from './node-lifecycle-plan.ts';
+import { lifecycleView, planNodeLifecycle, type NodeLifecycleAction } from './node-lifecycle-plan.ts';
 import type { PodRef } from './pod-state.ts';
 import { setPodCondition } from './scheduler-controller.ts';
 import { QueueController } from './queue-controller.ts';
@@ -44,7 +44,15 @@ export class NodeLifecycleController extends QueueController {
     this.leases = ctx.informers.get('Lease', { namespace: NODE_LEASE_NAMESPACE });
     this.pods = ctx.informers.get('Pod');
     const trigger = () => this.queue.add(PASS_KEY);
-    this.nodes.addHandler({ onAdd: trigger, onUpdate: trigger, onDelete: trigger });
+    this.nodes.addHandler({
+      onAdd: trigger,
+      // Not on a status refresh that only moves heartbeat times: 1,000 nodes refresh every minute, and a pass
+      // per refresh kept the control plane busy for seconds at 20,000 pods.
+      onUpdate: (previous, node) => {
+        if (lifecycleView(previous) !== lifecycleView(node)) trigger();
+      },
+      onDelete: trigger,
+    });
     this.leases.addHandler({
       onAdd: trigger,
       onUpdate: (_previous, lease) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../api/types.ts';
+import { nodeStatus } from '../node/node-registration.ts';
 import {
+  lifecycleView,
   planNodeLifecycle,
   UNREACHABLE_TAINT_KEY,
   type NodeLifecycleAction,
@@ -149,5 +151,60 @@ describe('planNodeLifecycle', () => {
     const options = { gracePeriodMs: 5_000, evictionTimeoutMs: 0 };
     const { actions } = plan(nodes, { n1: 100, n2: 106 }, [newPod({ nodeName: 'n1' })], 106, options);
     expect(actions.map((a) => a.type)).toEqual(['updateNodeConditions', 'setNodeTaints', 'evictPods']);
+  });
+});
+
+describe('lifecycleView (which Node updates are worth a lifecycle pass)', () => {
+  const identity = {
+    nodeName: 'n1',
+    nodeAddress: '10.0.0.1',
+    runtimeVersion: 'docker://28',
+    capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+  };
+  const registered = (): Node => ({ ...newNode({ name: 'n1' }), status: nodeStatus(identity, undefined, iso(0)) });
+
+  it("sees no change in the agent's periodic status refresh, which moves only heartbeat times", () => {
+    const node = registered();
+    const refreshed: Node = { ...node, status: nodeStatus(identity, node.status, iso(60)) };
+    expect(refreshed.status!.conditions![0]!.lastHeartbeatTime).not.toBe(
+      node.status!.conditions![0]!.lastHeartbeatTime,
+    );
+    expect(lifecycleView(refreshed)).toBe(lifecycleView(node));
+  });
+
+  it('sees the agent reporting NotReady, the plan marking the node Unknown, and a taint', () => {
+    const node = registered();
+    const notReady: Node = {
+      ...node,
+      status: nodeStatus(identity, node.status, iso(60), { reason: 'NetworkNotReady', message: 'no pod network' }),
+    };
+    expect(lifecycleView(notReady)).not.toBe(lifecycleView(node));
+
+    const { actions } = plan([node], { n1: 0 }, [], 100);
+    const unknown = apply(node, actions);
+    expect(ofType(actions, 'updateNodeConditions')).toHaveLength(1);
+    expect(lifecycleView(unknown)).not.toBe(lifecycleView(node));
+
+    const tainted: Node = {
+      ...node,
+      spec: { ...node.spec, taints: [{ key: UNREACHABLE_TAINT_KEY, effect: 'NoExecute', timeAdded: iso(100) }] },
+    };
+    expect(lifecycleView(tainted)).not.toBe(lifecycleView(node));
+  });
+
+  it('gives the same decisions for two nodes with the same view', () => {
+    const decisions = (p: ReturnType<typeof plan>) => [p.requeueAfterMs, p.actions.map((a) => [a.type, a.nodeName])];
+    const node = registered();
+    const refreshed: Node = { ...node, status: nodeStatus(identity, node.status, iso(60)) };
+    for (const [lease, now] of [
+      [0, 10],
+      [0, 100],
+      [90, 100],
+    ] as const) {
+      const pods = [newPod({ nodeName: 'n1' })];
+      expect(decisions(plan([refreshed], { n1: lease }, pods, now))).toEqual(
+        decisions(plan([node], { n1: lease }, pods, now)),
+      );
+    }
   });
 });

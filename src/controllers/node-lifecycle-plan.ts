@@ -122,6 +122,19 @@ export function planNodeLifecycle(input: NodeLifecycleInput): NodeLifecyclePlan 
   return next === undefined ? { actions } : { actions, requeueAfterMs: next };
 }
 
+/**
+ * What of a Node `planNodeLifecycle` reads, as a string: its conditions without their heartbeat times and messages,
+ * and its taints. A node agent rewrites its status every minute with a new heartbeat time and nothing else
+ * changed; only a change in this view can change a plan, so only that is worth a pass over every pod.
+ */
+export function lifecycleView(node: Node): string {
+  return JSON.stringify([
+    node.metadata.creationTimestamp,
+    (node.status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.lastTransitionTime]),
+    node.spec?.taints ?? [],
+  ]);
+}
+
 function lastHeartbeatMs(node: Node, leaseRenewTime: string | undefined): number {
   // Without a lease yet, a node counts from its creation: a node that registers and dies is still noticed.
   const candidates = [leaseRenewTime, node.metadata.creationTimestamp].map((t) => (t ? Date.parse(t) : NaN));

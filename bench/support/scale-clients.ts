@@ -1,0 +1,139 @@
+/**
+ * The GraphQL clients of `bench/scale.ts` in a process of their own: label mutations, lists of the namespace and a
+ * subscription (a watch of it), as separate users (kubectl, a dashboard) would run them. In the benchmark's own
+ * process they shared an event loop with the 1,000 hollow nodes and with the parsing of each 30,000-pod list, so a
+ * mutation's latency included whatever that process was doing when the answer arrived, which is not the API's.
+ *
+ * IPC (parent → here): { type: 'subscribe', ns } answered by { type: 'subscribed' } once the watch is open, then a
+ * { type: 'received', sent, latencyMs } for every delivery that carries the sent-time annotation; { type: 'run', ns,
+ * size, seconds } answered by { type: 'ran', mutations, lists } (latencies in ms) or { type: 'failed', message };
+ * { type: 'unsubscribe' } answered by { type: 'unsubscribed' }. Exits with the parent.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { CSRF_HEADER } from '../../src/server/yoga.ts';
+
+export type ToClients =
+  | { type: 'subscribe'; ns: string }
+  | { type: 'run'; ns: string; size: number; seconds: number }
+  | { type: 'unsubscribe' };
+export type FromClients =
+  | { type: 'subscribed' }
+  | { type: 'received'; sent: number; latencyMs: number }
+  | { type: 'ran'; mutations: number[]; lists: number[] }
+  | { type: 'failed'; message: string }
+  | { type: 'unsubscribed' };
+
+/** The annotation the benchmark's churn writes: the wall-clock ms at which the change was sent. */
+export const SENT_ANNOTATION = 'bench.capstan.io/sent-ms';
+
+export const LIST_QUERY = `query ListPods($ns: String) {
+  pods(namespace: $ns) {
+    items { metadata { name namespace labels { key value } } status { phase } ready displayStatus restarts age }
+  }
+}`;
+const LABEL_MUTATION = `mutation Label($ns: String, $name: String!, $value: String!) {
+  label(kind: Pod, namespace: $ns, name: $name, set: [{ key: "bench", value: $value }], overwrite: true) { changed }
+}`;
+const WATCH = `subscription Watch($ns: String) {
+  watch(kind: Pod, namespace: $ns) { type object { metadata { name annotation(key: "${SENT_ANNOTATION}") } } }
+}`;
+
+const graphqlUrl = process.env.SCALE_GRAPHQL_URL!;
+const wsUrl = process.env.SCALE_WS_URL!;
+const token = process.env.SCALE_TOKEN!;
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const send = (message: FromClients): void => void process.send!(message);
+
+async function gql(query: string, variables: object): Promise<Record<string, unknown>> {
+  const response = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [CSRF_HEADER]: '1' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const reply = (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  if (!response.ok || reply.errors?.length) {
+    throw new Error(`GraphQL failed (HTTP ${response.status}): ${JSON.stringify(reply.errors)?.slice(0, 300)}`);
+  }
+  return reply.data!;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Mutations (one every 20 ms after the last answer) and back-to-back lists for `seconds`, at the same time. */
+async function run(ns: string, size: number, seconds: number): Promise<{ mutations: number[]; lists: number[] }> {
+  const deadline = performance.now() + seconds * 1000;
+  const mutations: number[] = [];
+  const mutating = (async () => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      const name = `run-${Math.floor(Math.random() * size)}`;
+      mutations.push(await timed(() => gql(LABEL_MUTATION, { ns, name, value: `m${i}` })));
+      await sleep(20);
+    }
+  })();
+  const lists: number[] = [];
+  const listing = (async () => {
+    while (performance.now() < deadline || lists.length < 3) {
+      lists.push(
+        await timed(async () => {
+          const data = await gql(LIST_QUERY, { ns });
+          const items = (data.pods as { items: unknown[] }).items.length;
+          if (items !== size) throw new Error(`list returned ${items} pods, expected ${size}`);
+        }),
+      );
+    }
+  })();
+  await Promise.all([mutating, listing]);
+  return { mutations, lists };
+}
+
+let client: Client | undefined;
+
+process.on('message', (message: ToClients) => {
+  if (message.type === 'subscribe') {
+    const opened = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+    });
+    client = opened;
+    let subscribed = false;
+    const ready = () => {
+      if (subscribed) return;
+      subscribed = true;
+      send({ type: 'subscribed' });
+    };
+    opened.on('connected', ready);
+    opened.subscribe(
+      { query: WATCH, variables: { ns: message.ns } },
+      {
+        next: (value) => {
+          ready();
+          const watch = (value.data as { watch?: { object?: { metadata?: { annotation?: string } } } })?.watch;
+          const sent = Number(watch?.object?.metadata?.annotation);
+          if (sent) send({ type: 'received', sent, latencyMs: nowMs() - sent });
+        },
+        error: (err: unknown) => send({ type: 'failed', message: `subscription: ${String(err)}` }),
+        complete: () => undefined,
+      },
+    );
+  } else if (message.type === 'run') {
+    run(message.ns, message.size, message.seconds).then(
+      (figures) => send({ type: 'ran', ...figures }),
+      (err: unknown) => send({ type: 'failed', message: String(err) }),
+    );
+  } else {
+    const closing = client?.dispose();
+    client = undefined;
+    void Promise.resolve(closing).then(() => send({ type: 'unsubscribed' }));
+  }
+});
+// The parent's end is this process' end too.
+process.on('disconnect', () => process.exit(0));
