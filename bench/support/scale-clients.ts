@@ -95,45 +95,51 @@ async function run(ns: string, size: number, seconds: number): Promise<{ mutatio
 
 let client: Client | undefined;
 
-process.on('message', (message: ToClients) => {
-  if (message.type === 'subscribe') {
-    const opened = createClient({
-      url: wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-      lazy: false,
-    });
-    client = opened;
-    let subscribed = false;
-    const ready = () => {
-      if (subscribed) return;
-      subscribed = true;
-      send({ type: 'subscribed' });
-    };
-    opened.on('connected', ready);
-    opened.subscribe(
-      { query: WATCH, variables: { ns: message.ns } },
-      {
-        next: (value) => {
-          ready();
-          const watch = (value.data as { watch?: { object?: { metadata?: { annotation?: string } } } })?.watch;
-          const sent = Number(watch?.object?.metadata?.annotation);
-          if (sent) send({ type: 'received', sent, latencyMs: nowMs() - sent });
+// Only as the forked clients process: bench/scale.ts imports this module for its types and SENT_ANNOTATION, and
+// must not answer its own parent's messages or exit with it.
+if (process.env.SCALE_GRAPHQL_URL && process.send) serve();
+
+function serve(): void {
+  process.on('message', (message: ToClients) => {
+    if (message.type === 'subscribe') {
+      const opened = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        lazy: false,
+      });
+      client = opened;
+      let subscribed = false;
+      const ready = () => {
+        if (subscribed) return;
+        subscribed = true;
+        send({ type: 'subscribed' });
+      };
+      opened.on('connected', ready);
+      opened.subscribe(
+        { query: WATCH, variables: { ns: message.ns } },
+        {
+          next: (value) => {
+            ready();
+            const watch = (value.data as { watch?: { object?: { metadata?: { annotation?: string } } } })?.watch;
+            const sent = Number(watch?.object?.metadata?.annotation);
+            if (sent) send({ type: 'received', sent, latencyMs: nowMs() - sent });
+          },
+          error: (err: unknown) => send({ type: 'failed', message: `subscription: ${String(err)}` }),
+          complete: () => undefined,
         },
-        error: (err: unknown) => send({ type: 'failed', message: `subscription: ${String(err)}` }),
-        complete: () => undefined,
-      },
-    );
-  } else if (message.type === 'run') {
-    run(message.ns, message.size, message.seconds).then(
-      (figures) => send({ type: 'ran', ...figures }),
-      (err: unknown) => send({ type: 'failed', message: String(err) }),
-    );
-  } else {
-    const closing = client?.dispose();
-    client = undefined;
-    void Promise.resolve(closing).then(() => send({ type: 'unsubscribed' }));
-  }
-});
-// The parent's end is this process' end too.
-process.on('disconnect', () => process.exit(0));
+      );
+    } else if (message.type === 'run') {
+      run(message.ns, message.size, message.seconds).then(
+        (figures) => send({ type: 'ran', ...figures }),
+        (err: unknown) => send({ type: 'failed', message: String(err) }),
+      );
+    } else {
+      const closing = client?.dispose();
+      client = undefined;
+      void Promise.resolve(closing).then(() => send({ type: 'unsubscribed' }));
+    }
+  });
+  // The parent's end is this process' end too.
+  process.on('disconnect', () => process.exit(0));
+}
