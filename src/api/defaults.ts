@@ -1,4 +1,5 @@
 import { API_VERSIONS, isKind } from './types.ts';
+import { checkShape } from './validation/shape.ts';
 import type {
   Container,
   Deployment,
@@ -17,11 +18,14 @@ import type {
 
 /**
  * Kubernetes' defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) for the kinds Capstan
- * serves. Returns a defaulted deep copy; the input is never mutated. Fields the client set are kept as they are.
+ * serves. Returns a defaulted deep copy; the input is never mutated. Fields the client set are kept as they are. An
+ * object with a field of the wrong JSON type (validation/shape.ts) is returned undefaulted, for validation to refuse.
  */
 export function applyDefaults<T extends KubeObject>(obj: T): T {
   const out = structuredClone(obj);
   if (!out.apiVersion && isKind(out.kind)) out.apiVersion = API_VERSIONS[out.kind];
+  // Defaults walk lists and objects as their types; validation refuses an object that has a field of the wrong type.
+  if (isKind(out.kind) && checkShape(out.kind, out).length > 0) return out;
   switch (out.kind) {
     case 'Pod':
       if (out.spec) defaultPodSpec(out.spec as PodSpec);

@@ -14,6 +14,7 @@ import { notSupported, tooLong } from './validation/field.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.ts';
 import { validatePodSpec, validatePodSpecUpdate, validatePodStatus } from './validation/pod.ts';
 import { validateEndpoints, validateService } from './validation/service.ts';
+import { checkShape } from './validation/shape.ts';
 import { validateDeployment, validateReplicationController } from './validation/workloads.ts';
 
 export { MAX_ANNOTATIONS_BYTES } from './validation/meta.ts';
@@ -60,6 +61,9 @@ const VALIDATORS: { [K in Kind]: KindValidator<K> } = {
 export function validateObject(obj: KubeObject, old?: KubeObject): FieldViolation[] {
   if (!isKind(obj.kind)) return [notSupported('kind', obj.kind, KINDS)];
   const kind = obj.kind;
+  // The rules below read fields as their types: a list where an object belongs is answered before they run.
+  const shape = checkShape(kind, obj);
+  if (shape.length > 0) return shape;
   const violations: FieldViolation[] = [];
   if (obj.apiVersion && obj.apiVersion !== API_VERSIONS[kind]) {
     violations.push(notSupported('apiVersion', obj.apiVersion, [API_VERSIONS[kind]]));
