@@ -485,6 +485,21 @@ describe('capstan errors', () => {
     expect(run.stderr).toMatch(/^error: the server refused the token: /);
   });
 
+  it('says NotFound for a name describe cannot find, after describing the ones it can', async () => {
+    expect(await capstan(['describe', 'pod', 'nope'])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): pods "nope" not found\n',
+    });
+    const mixed = await capstan(['describe', 'namespace', 'default', 'nope', 'gone']);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toMatch(/^Name:\s+default$/m);
+    expect(lines(mixed.stderr)).toEqual([
+      'Error from server (NotFound): namespaces "nope" not found',
+      'Error from server (NotFound): namespaces "gone" not found',
+    ]);
+  });
+
   it('refuses to scale a kind that does not scale', async () => {
     const run = await capstan(['scale', 'svc', 'hello', '--replicas', '2']);
     expect(run).toMatchObject({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type * as sdk from '../../sdk/browser.ts';
-import { parseResourceArgs, type CliKind } from '../kinds.ts';
+import { KIND_INFO, notFound, notFoundLine, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { servicePorts } from '../printers.ts';
 import { KIND_API, type AnyObject } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
@@ -248,13 +248,17 @@ export function registerDescribeCommand(program: Command, io: CliIo): void {
         async (session, type: string, names: string[], flags: { allNamespaces?: boolean; selector?: string }) => {
           const refs = parseResourceArgs([type, ...names]);
           const described: string[] = [];
+          const missing: { kind: CliKind; name: string }[] = [];
           for (const ref of refs) {
             const api = KIND_API[ref.kind];
-            const objects = ref.name
-              ? [await api.get(session.api(), session.settings.namespace, ref.name)].filter(
-                  (o): o is AnyObject => o !== null,
-                )
-              : (await api.list(session.api(), listArgs(session, ref.kind, flags))).items;
+            let objects: AnyObject[];
+            if (ref.name) {
+              const found = await api.get(session.api(), session.settings.namespace, ref.name);
+              if (found === null) missing.push({ kind: ref.kind, name: ref.name });
+              objects = found === null ? [] : [found];
+            } else {
+              objects = (await api.list(session.api(), listArgs(session, ref.kind, flags))).items;
+            }
             for (const object of objects) {
               const [lines, ...blocks] = details(ref.kind, object);
               const parts = [
@@ -265,11 +269,17 @@ export function registerDescribeCommand(program: Command, io: CliIo): void {
               described.push(parts.filter((p) => p !== '').join('\n'));
             }
           }
-          if (described.length === 0) {
-            session.err(`No resources found in ${session.settings.namespace} namespace.`);
-            return;
+          // As kubectl: what was found is described, then one NotFound line for each name that was not (exit 1).
+          if (described.length > 0) session.out(described.join('\n\n\n'));
+          if (missing.length > 0) {
+            for (const m of missing.slice(0, -1)) session.err(notFoundLine(m.kind, m.name));
+            throw notFound(missing.at(-1)!.kind, missing.at(-1)!.name);
           }
-          session.out(described.join('\n\n\n'));
+          if (described.length === 0) {
+            const clusterOnly = refs.every((r) => !KIND_INFO[r.kind].namespaced);
+            const where = flags.allNamespaces || clusterOnly ? '' : ` in ${session.settings.namespace} namespace`;
+            session.err(`No resources found${where}.`);
+          }
         },
       ),
     );
