@@ -192,6 +192,19 @@ describe('workload mutations', () => {
     );
     await api.data(`mutation { rollback(name: "roll-to", toRevision: 2, dryRun: true) { metadata { name } } }`);
     expect(await image()).toBe('roll:1');
+
+    const paused = await api.store.mutate('Deployment', 'default', 'roll-to', (d) => ({
+      ...d,
+      spec: { ...d.spec!, paused: true },
+    }));
+    const refused = await api.gql(`mutation { rollback(name: "roll-to", toRevision: 3) { metadata { name } } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refused.errors?.[0]?.message).toBe(
+      'Deployment default/roll-to is paused and cannot be rolled back (resume it first)',
+    );
+    const after = await api.store.get('Deployment', 'default', 'roll-to');
+    expect(after.metadata.resourceVersion).toBe(paused.metadata.resourceVersion);
+    expect(after.spec!.template.spec.containers[0]!.image).toBe('roll:1');
   });
 
   it('rolloutRestart stamps the pod template with the time, and refuses a paused Deployment', async () => {

@@ -356,6 +356,14 @@ describe('capstan run, scale, expose, rollout status', () => {
       code: 1,
       stderr: 'error: unable to find specified revision 7 in history\n',
     });
+    await store.mutate('Deployment', 'default', 'undo-me', (d) => ({ ...d, spec: { ...d.spec!, paused: true } }));
+    expect(await capstan(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '3'])).toMatchObject({
+      code: 1,
+      stderr:
+        "error: you cannot rollback a paused deployment; resume it first with 'capstan rollout resume deployment/undo-me' and try again\n",
+    });
+    expect(await image()).toBe('capstan/hello:1');
+    expect(await ok(['rollout', 'resume', 'deploy/undo-me'])).toBe('deployment.apps/undo-me resumed\n');
     for (const verb of ['history', 'status', 'pause', 'resume']) {
       expect(await capstan(['rollout', verb, 'deploy/no-such-deployment']), verb).toMatchObject({
         code: 1,

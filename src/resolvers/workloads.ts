@@ -167,7 +167,8 @@ export async function exposeWorkload(
  * from the Deployment's ReplicationControllers, as `planRollback` chooses it, in one compare-and-set write; the
  * Deployment controller then rolls it out as a new revision. Nothing is written when the Deployment already runs
  * that template. NOT_FOUND for a missing Deployment; BAD_USER_INPUT for a revision not in its history or no
- * earlier revision.
+ * earlier revision; CONFLICT for a paused Deployment, as kubectl refuses it (a paused Deployment would not roll the
+ * restored template out, so the undo would only show up on resume, as a surprise).
  */
 export async function rollbackDeployment(
   store: Store,
@@ -183,6 +184,12 @@ export async function rollbackDeployment(
     ref.name,
     (live) => {
       checkResourceVersion(live, options.expectedResourceVersion);
+      if (live.spec?.paused) {
+        throw new CapstanError(
+          'CONFLICT',
+          `Deployment ${namespace}/${ref.name} is paused and cannot be rolled back (resume it first)`,
+        );
+      }
       const { action } = planRollback(live, rcs, toRevision);
       return action ? { ...live, spec: { ...live.spec!, template: action.template } } : undefined;
     },

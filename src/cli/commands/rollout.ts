@@ -144,10 +144,18 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
     .action(
       withSession(io, async (session, args: string[], flags: { toRevision?: number; dryRun?: boolean }) => {
         const name = deploymentName(args, 'undo');
+        const namespace = session.settings.namespace;
+        const { deployment } = await found(name, session.api().request(sdk.GetDeploymentDocument, { namespace, name }));
+        if (!deployment) throw notFound('Deployment', name);
+        if (deployment.spec?.paused) {
+          throw new CliError(
+            `you cannot rollback a paused deployment; resume it first with 'capstan rollout resume deployment/${name}' and try again`,
+          );
+        }
         await found(
           name,
           session.api().request(sdk.RollbackDocument, {
-            namespace: session.settings.namespace,
+            namespace,
             name,
             toRevision: flags.toRevision,
             dryRun: flags.dryRun ?? false,
