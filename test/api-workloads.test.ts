@@ -183,21 +183,44 @@ describe('workload mutations', () => {
     const image = async () =>
       (await api.store.get('Deployment', 'default', 'roll-to')).spec!.template.spec.containers[0]!.image;
 
-    await api.data(`mutation { rollback(name: "roll-to", toRevision: 1) { metadata { name } } }`);
+    const undo = (args: string) =>
+      api.data<{ rolloutUndo: { revision: number; rolledBack: boolean; message: string; deployment: unknown } }>(
+        `mutation { rolloutUndo(name: "roll-to", ${args}) { revision rolledBack message deployment { spec { template { spec { containers { image } } } } } } }`,
+      );
+    const image1 = { spec: { template: { spec: { containers: [{ image: 'roll:1' }] } } } };
+    expect((await undo('toRevision: 1')).rolloutUndo).toEqual({
+      revision: 1,
+      rolledBack: true,
+      message: 'rolled back to revision 1',
+      deployment: image1,
+    });
     expect(await image()).toBe('roll:1');
     const written = await api.store.get('Deployment', 'default', 'roll-to');
+    // The template is revision 1's already: nothing is written, and the answer says so in kubectl's words.
+    expect((await undo('toRevision: 1')).rolloutUndo).toEqual({
+      revision: 1,
+      rolledBack: false,
+      message: 'skipped rollback (current template already matches revision 1)',
+      deployment: image1,
+    });
     await api.data(`mutation { rollback(name: "roll-to", toRevision: 1) { metadata { name } } }`);
     expect((await api.store.get('Deployment', 'default', 'roll-to')).metadata.resourceVersion).toBe(
       written.metadata.resourceVersion,
     );
-    await api.data(`mutation { rollback(name: "roll-to", toRevision: 2, dryRun: true) { metadata { name } } }`);
+    // A dry run answers what would be written and writes nothing.
+    expect((await undo('toRevision: 2, dryRun: true')).rolloutUndo).toEqual({
+      revision: 2,
+      rolledBack: true,
+      message: 'rolled back to revision 2',
+      deployment: { spec: { template: { spec: { containers: [{ image: 'roll:2' }] } } } },
+    });
     expect(await image()).toBe('roll:1');
 
     const paused = await api.store.mutate('Deployment', 'default', 'roll-to', (d) => ({
       ...d,
       spec: { ...d.spec!, paused: true },
     }));
-    const refused = await api.gql(`mutation { rollback(name: "roll-to", toRevision: 3) { metadata { name } } }`);
+    const refused = await api.gql(`mutation { rolloutUndo(name: "roll-to", toRevision: 3) { revision } }`);
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(refused.errors?.[0]?.message).toBe(
       'Deployment default/roll-to is paused and cannot be rolled back (resume it first)',

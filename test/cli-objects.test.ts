@@ -316,7 +316,7 @@ describe('capstan run, scale, expose, rollout status', () => {
     expect(lines(run.stdout).at(-1)).toBe('deployment "hello" successfully rolled out');
   });
 
-  it("undoes a rollout, to the previous revision or --to-revision, and fails in kubectl's words", async () => {
+  it("undoes a rollout, to the previous revision or --to-revision, says when it skipped, and fails in kubectl's words", async () => {
     expect(await ok(['run', 'undo-me', '--image', 'capstan/hello:1'])).toBe('deployment.apps/undo-me created\n');
     expect(await capstan(['rollout', 'undo', 'deploy/undo-me'])).toMatchObject({
       code: 1,
@@ -350,6 +350,15 @@ describe('capstan run, scale, expose, rollout status', () => {
     expect(await image()).toBe('capstan/hello:2');
     expect(await ok(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '1'])).toBe(
       'deployment.apps/undo-me rolled back\n',
+    );
+    expect(await image()).toBe('capstan/hello:1');
+    const written = (await store.get('Deployment', 'default', 'undo-me')).metadata.resourceVersion;
+    expect(await ok(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '1'])).toBe(
+      'deployment.apps/undo-me skipped rollback (current template already matches revision 1)\n',
+    );
+    expect((await store.get('Deployment', 'default', 'undo-me')).metadata.resourceVersion).toBe(written);
+    expect(await ok(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '3', '--dry-run'])).toBe(
+      'deployment.apps/undo-me rolled back (server dry run)\n',
     );
     expect(await image()).toBe('capstan/hello:1');
     expect(await capstan(['rollout', 'undo', 'deploy/undo-me', '--to-revision', '7'])).toMatchObject({

@@ -181,7 +181,7 @@ describe('the dashboard acts', () => {
     const restarted = await store.get('Deployment', 'default', 'web');
     expect(restarted.spec!.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
 
-    expect((await act('workloads', DEPLOYMENT, 'Undo')).text).toBe('deployment default/web rolled back');
+    expect((await act('workloads', DEPLOYMENT, 'Undo')).text).toBe('deployment default/web rolled back to revision 1');
     expect((await store.get('Deployment', 'default', 'web')).spec!.template.spec.containers[0]!.image).toBe('hello:1');
   });
 

@@ -73,6 +73,7 @@ export const FIELD_RULES: Record<RootType, Record<string, FieldRule>> = {
     run: 'admin',
     scale: 'admin',
     rollback: 'admin',
+    rolloutUndo: 'admin',
     rolloutRestart: 'admin',
     createEndpoints: 'admin',
     updateEndpoints: 'admin',

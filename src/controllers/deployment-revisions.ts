@@ -140,7 +140,7 @@ export function planRollback(
   d: Deployment,
   rcs: readonly ReplicationController[],
   toRevision = 0,
-): { action?: Extract<DeploymentAction, { type: 'updateDeploymentSpec' }>; message: string } {
+): { action?: Extract<DeploymentAction, { type: 'updateDeploymentSpec' }>; message: string; revision: number } {
   const history = rcs
     .filter((rc) => controllerRef(rc)?.uid === d.metadata.uid && revisionOf(rc) > 0 && rc.spec)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
@@ -161,10 +161,11 @@ export function planRollback(
   const template = target.spec!.template;
   const revision = revisionOf(target);
   if (d.spec && templatesEqualIgnoringHash(template, d.spec.template)) {
-    return { message: `skipped rollback (current template already matches revision ${revision})` };
+    return { message: `skipped rollback (current template already matches revision ${revision})`, revision };
   }
   return {
     action: { type: 'updateDeploymentSpec', template: structuredClone(withoutHashLabel(template)) },
     message: `rolled back to revision ${revision}`,
+    revision,
   };
 }

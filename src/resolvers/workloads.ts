@@ -162,23 +162,37 @@ export async function exposeWorkload(
   );
 }
 
+/** What `rollout undo` did: the Deployment as written (or as it stands, when nothing was written). */
+export interface RollbackResult {
+  deployment: Deployment;
+  /** The revision whose pod template was put back (or that the current template already matches). */
+  revision: number;
+  /** False when the current template already matches that revision, so nothing was written. */
+  rolledBack: boolean;
+  /** kubectl's words: `rolled back to revision N` or `skipped rollback (current template already matches revision N)`. */
+  message: string;
+}
+
 /**
  * `kubectl rollout undo`: puts back the pod template of an earlier revision (default: the one before the newest)
  * from the Deployment's ReplicationControllers, as `planRollback` chooses it, in one compare-and-set write; the
  * Deployment controller then rolls it out as a new revision. Nothing is written when the Deployment already runs
- * that template. NOT_FOUND for a missing Deployment; BAD_USER_INPUT for a revision not in its history or no
- * earlier revision; CONFLICT for a paused Deployment, as kubectl refuses it (a paused Deployment would not roll the
- * restored template out, so the undo would only show up on resume, as a surprise).
+ * that template (`rolledBack: false`, kubectl's "skipped rollback"). NOT_FOUND for a missing Deployment;
+ * BAD_USER_INPUT for a revision not in its history or no earlier revision; CONFLICT for a paused Deployment, as
+ * kubectl refuses it (a paused Deployment would not roll the restored template out, so the undo would only show up
+ * on resume, as a surprise).
  */
 export async function rollbackDeployment(
   store: Store,
   ref: { namespace?: string; name: string },
   toRevision: number | undefined,
   options: MutationOptions = {},
-): Promise<Deployment> {
+): Promise<RollbackResult> {
   const namespace = ref.namespace ?? DEFAULT_NAMESPACE;
   const { items: rcs } = await store.list('ReplicationController', { namespace });
-  return store.mutate(
+  // store.mutate may call the function more than once (a conflict re-reads); the last call's plan is what happened.
+  let plan: ReturnType<typeof planRollback> | undefined;
+  const deployment = await store.mutate(
     'Deployment',
     namespace,
     ref.name,
@@ -190,11 +204,13 @@ export async function rollbackDeployment(
           `Deployment ${namespace}/${ref.name} is paused and cannot be rolled back (resume it first)`,
         );
       }
-      const { action } = planRollback(live, rcs, toRevision);
-      return action ? { ...live, spec: { ...live.spec!, template: action.template } } : undefined;
+      plan = planRollback(live, rcs, toRevision);
+      return plan.action ? { ...live, spec: { ...live.spec!, template: plan.action.template } } : undefined;
     },
     { dryRun: options.dryRun },
   );
+  const { action, message, revision } = plan!;
+  return { deployment, revision, rolledBack: action !== undefined, message };
 }
 
 /** The pod-template annotation `kubectl rollout restart` sets; a changed template makes the Deployment roll. */

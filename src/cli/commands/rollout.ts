@@ -152,16 +152,19 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
             `you cannot rollback a paused deployment; resume it first with 'capstan rollout resume deployment/${name}' and try again`,
           );
         }
-        await found(
+        const { rolloutUndo } = await found(
           name,
-          session.api().request(sdk.RollbackDocument, {
+          session.api().request(sdk.RolloutUndoDocument, {
             namespace,
             name,
             toRevision: flags.toRevision,
             dryRun: flags.dryRun ?? false,
           }),
         );
-        session.out(`deployment.apps/${name} rolled back${flags.dryRun ? ' (server dry run)' : ''}`);
+        // kubectl: `deployment.apps/web rolled back`, or `... skipped rollback (current template already matches
+        // revision 2)` when nothing was written.
+        const said = rolloutUndo.rolledBack ? 'rolled back' : rolloutUndo.message;
+        session.out(`deployment.apps/${name} ${said}${flags.dryRun ? ' (server dry run)' : ''}`);
       }),
     );
 

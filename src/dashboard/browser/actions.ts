@@ -7,7 +7,7 @@ import {
   DeleteReplicationControllerDocument,
   DrainDocument,
   isCapstanClientError,
-  RollbackDocument,
+  RolloutUndoDocument,
   ScaleDocument,
   UncordonDocument,
   type CapstanClient,
@@ -59,9 +59,12 @@ export async function runAction(api: CapstanClient, target: RowAction, choice: A
     case 'restart':
       await api.request(DashboardRolloutRestartDocument, { namespace, name });
       return `${what} restarted`;
-    case 'undo':
-      await api.request(RollbackDocument, { namespace, name });
-      return `${what} rolled back`;
+    case 'undo': {
+      const { rolloutUndo } = await api.request(RolloutUndoDocument, { namespace, name });
+      return rolloutUndo.rolledBack
+        ? `${what} rolled back to revision ${rolloutUndo.revision}`
+        : `${what} ${rolloutUndo.message}`;
+    }
     case 'delete':
       if (target.kind === 'Pod') await api.request(DeletePodDocument, { namespace, name });
       else if (target.kind === 'Deployment') await api.request(DeleteDeploymentDocument, { namespace, name });

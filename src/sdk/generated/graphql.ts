@@ -1448,6 +1448,16 @@ export type RollbackMutationVariables = Exact<{
 
 export type RollbackMutation = { rollback: { kind: string, revision: number | null, metadata: { name: string, namespace: string | null } } };
 
+export type RolloutUndoMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+  toRevision?: number | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type RolloutUndoMutation = { rolloutUndo: { revision: number, rolledBack: boolean, message: string, deployment: { kind: string, revision: number | null, metadata: { name: string, namespace: string | null, resourceVersion: string } } } };
+
 export type RolloutRestartMutationVariables = Exact<{
   namespace: string;
   name: string;
@@ -8684,6 +8694,29 @@ export const RollbackDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RollbackMutation, RollbackMutationVariables>;
+export const RolloutUndoDocument = new TypedDocumentString(`
+    mutation RolloutUndo($namespace: String!, $name: String!, $toRevision: Int, $dryRun: Boolean) {
+  rolloutUndo(
+    namespace: $namespace
+    name: $name
+    toRevision: $toRevision
+    dryRun: $dryRun
+  ) {
+    deployment {
+      kind
+      metadata {
+        name
+        namespace
+        resourceVersion
+      }
+      revision
+    }
+    revision
+    rolledBack
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<RolloutUndoMutation, RolloutUndoMutationVariables>;
 export const RolloutRestartDocument = new TypedDocumentString(`
     mutation RolloutRestart($namespace: String!, $name: String!) {
   rolloutRestart(namespace: $namespace, name: $name) {
