@@ -233,6 +233,26 @@ describe('capstan apply, get, delete', () => {
       'deployment.apps/dry created (server dry run)\n',
     );
     expect(await store.tryGet('Deployment', 'default', 'dry')).toBeUndefined();
+    // kubectl's forms: --dry-run=server and =client write nothing (client is sent to the server too), =none writes;
+    // a bare --dry-run before a resource argument is the server's, not a strategy named "rc/dry".
+    for (const strategy of ['server', 'client']) {
+      expect(await ok(['create', 'deployment', 'dry', '--image=capstan/hello', `--dry-run=${strategy}`])).toBe(
+        'deployment.apps/dry created (server dry run)\n',
+      );
+    }
+    expect(await store.tryGet('Deployment', 'default', 'dry')).toBeUndefined();
+    expect(await ok(['create', 'deployment', 'dry', '--image=capstan/hello', '--dry-run=none'])).toBe(
+      'deployment.apps/dry created\n',
+    );
+    expect(await ok(['scale', '--dry-run', 'deploy/dry', '--replicas', '4'])).toBe(
+      'deployment.apps/dry scaled (server dry run)\n',
+    );
+    expect((await store.get('Deployment', 'default', 'dry')).spec?.replicas).toBe(1);
+    expect(await capstan(['scale', 'deploy/dry', '--replicas', '4', '--dry-run=later'])).toMatchObject({
+      code: 1,
+      stderr: "error: option '--dry-run [strategy]' argument 'later' is invalid. must be server, client or none\n",
+    });
+    expect((await store.get('Deployment', 'default', 'dry')).spec?.replicas).toBe(1);
     for (const [args, message] of [
       [['create', 'deployment', 'noimage'], /^error: create deployment needs --image=IMAGE\n$/],
       [['create', 'secret', 'x'], /^error: usage: create secret generic\|docker-registry\|tls NAME/],

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, errorLine } from './cli-error.ts';
+import { normalizeDryRun } from './options.ts';
 import type { CliIo } from './session.ts';
 
 type Register = (program: Command, io: CliIo) => void;
@@ -123,7 +124,7 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
   const program = await buildProgram(streams, verbOf(argv.slice(2)));
   let code = 0;
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync([...argv.slice(0, 2), ...normalizeDryRun(argv.slice(2))]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit with code 0; usage errors were already printed by commander.

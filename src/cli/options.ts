@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli-error.ts';
 
 /** A commander option parser for an integer within bounds; a bad value is a one-line usage error. */
@@ -34,4 +34,36 @@ export function parseKeyValues(
     result[part.slice(0, eq)] = part.slice(eq + 1);
   }
   return result;
+}
+
+const DRY_RUN_STRATEGIES = ['server', 'client', 'none'];
+
+/**
+ * A bare `--dry-run` followed by anything but a strategy (`capstan scale --dry-run deploy/web --replicas 2`) means
+ * `--dry-run=server`, as in kubectl, whose flag takes its value only after `=`; commander would otherwise take the
+ * next word as the strategy. Words after `--` are a command's own and are left alone.
+ */
+export function normalizeDryRun(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  return args.map((arg, i) =>
+    arg === '--dry-run' && (end === -1 || i < end) && !DRY_RUN_STRATEGIES.includes(args[i + 1] ?? '')
+      ? '--dry-run=server'
+      : arg,
+  );
+}
+
+/**
+ * kubectl's `--dry-run[=server|client|none]` for a verb whose dry run is the server's: the bare flag, `server` and
+ * `client` are true (a client dry run is sent to the server with dryRun too, so it is validated and writes nothing),
+ * `none` is false. kubectl users write `--dry-run=server` or `--dry-run=client`; a boolean option refused both.
+ */
+export function serverDryRunOption(what: string): Option {
+  return new Option('--dry-run [strategy]', `${what} ("server", the default, or "client": both on the server)`)
+    .preset('server')
+    .argParser((value: string) => {
+      if (!DRY_RUN_STRATEGIES.includes(value)) {
+        throw new InvalidArgumentError(`must be server, client or none`);
+      }
+      return value !== 'none';
+    });
 }

@@ -7,7 +7,7 @@ import { waitForDeletion, type DeletedTarget } from '../delete-wait.ts';
 import { FORCE_WARNING, gracePeriodOf, type GraceFlags } from '../delete-grace.ts';
 import { KIND_INFO, lookupKind, notFound, notFoundLine, parseResourceArgs, type CliKind } from '../kinds.ts';
 import { parseManifestSource, readManifestSources, type ManifestObject } from '../manifest-files.ts';
-import { collect, integerOption } from '../options.ts';
+import { collect, integerOption, serverDryRunOption } from '../options.ts';
 import { KIND_API } from '../resources.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { parseDuration, readiness, waitUntil } from '../wait.ts';
@@ -24,7 +24,7 @@ function fileOptions(command: Command, verb: string): Command {
   return command
     .option('-f, --filename <path>', `file, folder or - (stdin) to ${verb}; repeatable`, collect)
     .option('-R, --recursive', 'read folders given with -f recursively')
-    .option('--dry-run', 'validate on the server and report, but change nothing');
+    .addOption(serverDryRunOption('validate on the server and report, but change nothing'));
 }
 
 /** Re-raises a server error with the file it came from in front. */

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import * as sdk from '../../sdk/browser.ts';
 import { withSession, type CliIo } from '../session.ts';
-import { integerOption } from '../options.ts';
+import { integerOption, serverDryRunOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';
 import { humanDuration } from '../../resolvers/pod-columns.ts';
 import { renderTable } from '../table.ts';
@@ -43,7 +43,7 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
       .command(verb)
       .description(description)
       .argument('<node>', 'node name')
-      .option('--dry-run', 'validate on the server, change nothing')
+      .addOption(serverDryRunOption('validate on the server, change nothing'))
       .addHelpText('after', `\nExamples:\n  capstan ${verb} node-1`)
       .action(
         withSession(io, async (session, node: string, flags: { dryRun?: boolean }) => {
@@ -60,7 +60,7 @@ export function registerNodeCommands(program: Command, io: CliIo): void {
     .description('Cordon a node and delete its pods so that their controllers recreate them elsewhere')
     .argument('<node>', 'node name')
     .option('--force', 'also delete pods no controller manages (they are gone for good)')
-    .option('--dry-run', 'validate on the server, change nothing')
+    .addOption(serverDryRunOption('validate on the server, change nothing'))
     .addHelpText('after', '\nExamples:\n  capstan drain node-1\n  capstan drain node-1 --force')
     .action(
       withSession(io, async (session, node: string, flags: { force?: boolean; dryRun?: boolean }) => {

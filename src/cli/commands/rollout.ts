@@ -5,7 +5,7 @@ import { CapstanClientError } from '../../sdk/browser.ts';
 import { capstanShapes } from '../../sdk/object-shapes.ts';
 import { CliError } from '../cli-error.ts';
 import { notFound } from '../kinds.ts';
-import { integerOption } from '../options.ts';
+import { integerOption, serverDryRunOption } from '../options.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { renderTable } from '../table.ts';
 import { deploymentReadiness, parseDuration, waitUntil } from '../wait.ts';
@@ -136,7 +136,7 @@ export function registerRolloutCommand(program: Command, io: CliIo): void {
       'revision to roll back to (default: the previous one)',
       integerOption('--to-revision', 1),
     )
-    .option('--dry-run', 'validate on the server, change nothing')
+    .addOption(serverDryRunOption('validate on the server, change nothing'))
     .addHelpText(
       'after',
       '\nExamples:\n  capstan rollout undo deploy/web\n  capstan rollout undo deploy/web --to-revision 2',

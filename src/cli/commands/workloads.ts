@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import * as sdk from '../../sdk/browser.ts';
 import { CliError } from '../cli-error.ts';
 import { KIND_INFO, parseResourceArgs, type CliKind } from '../kinds.ts';
-import { collect, integerOption, parseKeyValues } from '../options.ts';
+import { collect, integerOption, parseKeyValues, serverDryRunOption } from '../options.ts';
 import { servicePorts } from '../printers.ts';
 import { withSession, type CliIo } from '../session.ts';
 
@@ -53,7 +53,7 @@ export function registerWorkloadCommands(program: Command, io: CliIo): void {
         "the pod's restart policy: Always makes a Deployment, Never or OnFailure a single Pod (as kubectl run did)",
       ).choices(['Always', 'OnFailure', 'Never']),
     )
-    .option('--dry-run', 'validate on the server, create nothing')
+    .addOption(serverDryRunOption('validate on the server, create nothing'))
     .addHelpText(
       'after',
       `
@@ -120,7 +120,7 @@ Examples:
     .description('Set the number of replicas of a ReplicationController or Deployment')
     .argument('<args...>', 'KIND NAME or KIND/NAME (rc, deploy)')
     .requiredOption('--replicas <n>', 'the new number of replicas', integerOption('--replicas', 0))
-    .option('--dry-run', 'validate on the server, change nothing')
+    .addOption(serverDryRunOption('validate on the server, change nothing'))
     .addHelpText(
       'after',
       '\nExamples:\n  capstan scale deploy web --replicas 5\n  capstan scale rc/backend --replicas 0',
@@ -162,7 +162,7 @@ Examples:
       integerOption('--node-port', 1, 65_535),
     )
     .addOption(new Option('--protocol <protocol>', 'port protocol').choices(['TCP', 'UDP']))
-    .option('--dry-run', 'validate on the server, create nothing')
+    .addOption(serverDryRunOption('validate on the server, create nothing'))
     .addHelpText(
       'after',
       '\nExamples:\n  capstan expose deploy web --port 80 --type NodePort\n  capstan expose rc backend --port 80 --target-port 8080 --name api',
