@@ -608,7 +608,7 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     ]);
   });
 
-  it('says NotFound as kubectl does for a missing object of every kind, printing those found', async () => {
+  it('says NotFound as kubectl does for a missing object of every kind and in every verb, printing those found', async () => {
     for (const [type, plural] of [
       ['pod', 'pods'],
       ['rc', 'replicationcontrollers'],
@@ -624,6 +624,23 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
     ] as const) {
       const run = await capstan(['get', type, 'missing', '-n', NS]);
       expect(run, type).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `Error from server (NotFound): ${plural} "missing" not found\n`,
+      });
+    }
+    // Every other verb that names one missing object says the same (the server's NOT_FOUND, in kubectl's words).
+    for (const [args, plural] of [
+      [['scale', 'deploy/missing', '--replicas', '2'], 'deployments.apps'],
+      [['scale', 'rc', 'missing', '--replicas', '2'], 'replicationcontrollers'],
+      [['label', 'pod', 'missing', 'a=1'], 'pods'],
+      [['annotate', 'deploy/missing', 'a=1'], 'deployments.apps'],
+      [['set', 'image', 'deploy/missing', 'app=capstan/hello'], 'deployments.apps'],
+      [['expose', 'rc', 'missing', '--port', '80'], 'replicationcontrollers'],
+      [['cordon', 'missing'], 'nodes'],
+      [['drain', 'missing'], 'nodes'],
+    ] as const) {
+      expect(await capstan([...args, '-n', NS]), args.join(' ')).toEqual({
         code: 1,
         stdout: '',
         stderr: `Error from server (NotFound): ${plural} "missing" not found\n`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.ts';
-import { lookupKind, parseResourceArgs, resolveKind } from './kinds.ts';
+import { lookupKind, notFoundLineOf, parseResourceArgs, resolveKind } from './kinds.ts';
 
 describe('kind aliases', () => {
   it.each([
@@ -61,5 +61,24 @@ describe('resource arguments', () => {
     expect(() => parseResourceArgs(['pods,svc', 'web'])).toThrow(/one resource type/);
     expect(() => parseResourceArgs([])).toThrow(/specify the type of resource/);
     expect(() => parseResourceArgs(['pod/'])).toThrow(CliError);
+  });
+});
+
+describe('notFoundLineOf', () => {
+  it("turns the server's NOT_FOUND message about one object into kubectl's line", () => {
+    expect(notFoundLineOf('Deployment default/web not found')).toBe(
+      'Error from server (NotFound): deployments.apps "web" not found',
+    );
+    expect(notFoundLineOf('Node n1 not found')).toBe('Error from server (NotFound): nodes "n1" not found');
+    expect(notFoundLineOf('Endpoints shop/api not found')).toBe(
+      'Error from server (NotFound): endpoints "api" not found',
+    );
+  });
+
+  it('leaves other messages, and kinds the CLI does not know, to the usual error line', () => {
+    expect(notFoundLineOf('container not found ("nope")')).toBeUndefined();
+    expect(notFoundLineOf('Widget default/x not found')).toBeUndefined();
+    expect(notFoundLineOf('constructor x not found')).toBeUndefined();
+    expect(notFoundLineOf('Pod default/web not found in node n1')).toBeUndefined();
   });
 });

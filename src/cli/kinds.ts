@@ -93,6 +93,16 @@ export function notFoundLine(kind: CliKind, name: string): string {
   return `Error from server (NotFound): ${pluralResource(kind)} "${name}" not found`;
 }
 
+/**
+ * kubectl's line for the server's NOT_FOUND message (`Deployment default/web not found`, `Node n1 not found`, as the
+ * store words it), or undefined when the message is not about one object of a kind the CLI knows.
+ */
+export function notFoundLineOf(message: string): string | undefined {
+  const match = /^([A-Za-z]+) (?:[^\s/]+\/)?([^\s/]+) not found$/.exec(message.trim());
+  if (!match || !Object.hasOwn(KIND_INFO, match[1]!)) return undefined;
+  return notFoundLine(match[1] as CliKind, match[2]!);
+}
+
 /** {@link notFoundLine} as the error a command fails with (exit 1). */
 export function notFound(kind: CliKind, name: string): CliError {
   return new CliError(notFoundLine(kind, name), { bare: true });

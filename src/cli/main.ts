@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { isCapstanClientError } from '../sdk/errors.ts';
 import { CliError, errorLine } from './cli-error.ts';
+import { notFoundLineOf } from './kinds.ts';
 import { normalizeDryRun } from './options.ts';
 import type { CliIo } from './session.ts';
 
@@ -130,7 +132,9 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<number>
       // Help and version exit with code 0; usage errors were already printed by commander.
       code = err.exitCode;
     } else {
-      streams.stderr.write(`${errorLine(err)}\n`);
+      // A missing object is kubectl's `Error from server (NotFound): deployments.apps "web" not found` in every verb.
+      const missing = isCapstanClientError(err, 'NOT_FOUND') ? notFoundLineOf(err.message) : undefined;
+      streams.stderr.write(`${missing ?? errorLine(err)}\n`);
       code = err instanceof CliError ? err.exitCode : 1;
     }
   }

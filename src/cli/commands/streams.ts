@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as sdk from '../../sdk/index.ts';
 import { CliError } from '../cli-error.ts';
+import { notFoundLineOf } from '../kinds.ts';
 import { withSession, type CliIo, type Session } from '../session.ts';
 import { exitWith, runInTerminal } from '../terminal-stream.ts';
 import { podToRead } from './logs.ts';
@@ -16,7 +17,11 @@ export async function openOrExplain(open: () => Promise<sdk.ClientStream>): Prom
   try {
     return await open();
   } catch (err) {
-    if (err instanceof sdk.StreamError) throw new CliError(`${err.code}: ${err.message}`, { cause: err });
+    if (err instanceof sdk.StreamError) {
+      const missing = err.code === 'NOT_FOUND' ? notFoundLineOf(err.message) : undefined;
+      if (missing) throw new CliError(missing, { cause: err, bare: true });
+      throw new CliError(`${err.code}: ${err.message}`, { cause: err });
+    }
     throw err;
   }
 }
