@@ -32,7 +32,7 @@ import { newPod } from '../test/support/fixtures.ts';
 import { deletePrefix, REDIS_URL } from '../test/support/store.ts';
 import { percentile, report } from './report.ts';
 import { SENT_ANNOTATION, type FromClients, type ToClients } from './support/scale-clients.ts';
-import type { FromServer, ToServer } from './support/scale-server.ts';
+import type { FromServer, Stalls, ToServer } from './support/scale-server.ts';
 import { growthExponent, renderPlot, slope, type Plot } from './support/svg-plot.ts';
 
 /** REDIS_URL with the credential setup stored for a loopback Redis (Redis admits only the ACL user). */
@@ -62,7 +62,7 @@ interface Server {
   wsUrl: string;
   token: string;
   sample(gc: boolean): Promise<{ heapUsed: number; rss: number; cpuMicros: number }>;
-  profile(seconds: number): Promise<{ fn: string; pct: number }[]>;
+  profile(seconds: number): Promise<{ top: { fn: string; pct: number }[]; stalls: Stalls }>;
   stop(): Promise<void>;
 }
 
@@ -93,7 +93,8 @@ async function startServer(prefix: string): Promise<Server> {
     async profile(seconds) {
       const reply = next();
       child.send({ type: 'profile', seconds } satisfies ToServer);
-      return ((await reply) as Extract<FromServer, { type: 'profile' }>).top;
+      const { top, stalls } = (await reply) as Extract<FromServer, { type: 'profile' }>;
+      return { top, stalls };
     },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -308,8 +309,9 @@ async function measureWindow(
   // Where the window's time goes (BENCH_SCALE_PROFILE=1): the control plane's busiest functions under load.
   const profiling =
     process.env.BENCH_SCALE_PROFILE === '1'
-      ? server.profile(Math.max(1, WINDOW_S - 2)).then((top) => {
+      ? server.profile(Math.max(1, WINDOW_S - 2)).then(({ top, stalls }) => {
           for (const { fn, pct } of top) console.log(`scale: profile at ${size} pods under load ${pct}% ${fn}`);
+          console.log(`scale: stalls at ${size} pods under load ${JSON.stringify(stalls)}`);
         })
       : undefined;
   const [{ mutations, lists }] = await Promise.all([answering, churn, profiling]);
@@ -403,7 +405,7 @@ async function pendingPart(server: Server, store: RedisStore, cpuRest: [number, 
     }
     // Where the rest time goes (BENCH_SCALE_PROFILE=1): the control plane's busiest functions with all pods Pending.
     if (process.env.BENCH_SCALE_PROFILE === '1') {
-      for (const { fn, pct } of await server.profile(REST_S)) console.log(`scale: profile at rest ${pct}% ${fn}`);
+      for (const { fn, pct } of (await server.profile(REST_S)).top) console.log(`scale: profile at rest ${pct}% ${fn}`);
     }
     const restAt = cpuRest[cpuRest.length - 1]![1];
     report('scale.cpu_at_rest_pending_pct', restAt, {
@@ -421,7 +423,7 @@ async function pendingPart(server: Server, store: RedisStore, cpuRest: [number, 
     const returnedMs = performance.now() - deleteStart;
     const terminating = (await store.tryGet('Namespace', undefined, 'pending-a'))?.status?.phase ?? 'gone';
     if (process.env.BENCH_SCALE_PROFILE === '1') {
-      for (const { fn, pct } of await server.profile(5)) console.log(`scale: profile deleting ${pct}% ${fn}`);
+      for (const { fn, pct } of (await server.profile(5)).top) console.log(`scale: profile deleting ${pct}% ${fn}`);
     }
     // Bounded: a deletion still going after 5 minutes is reported with the pods left, not waited for.
     const gone = await waitUntil('namespace pending-a removed', 300_000, async () => {

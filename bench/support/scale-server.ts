@@ -7,6 +7,7 @@
  * { type: 'sample', heapUsed, rss, cpuMicros } after a full GC (run with --expose-gc), and exits on { type: 'stop' }.
  */
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createToken } from '../../src/auth/tokens.ts';
 import { startControllerManager } from '../../src/controllers/controller-manager.ts';
 import { startApiServer } from '../../src/server/http-server.ts';
@@ -17,7 +18,17 @@ export type ToServer = { type: 'sample'; gc: boolean } | { type: 'profile'; seco
 export type FromServer =
   | { type: 'ready'; graphqlUrl: string; wsUrl: string; token: string }
   | { type: 'sample'; heapUsed: number; rss: number; cpuMicros: number }
-  | { type: 'profile'; top: { fn: string; pct: number }[] };
+  | { type: 'profile'; top: { fn: string; pct: number }[]; stalls: Stalls };
+
+/** What held the event loop during a profile: its delay and the garbage collector's pauses, in ms. */
+export interface Stalls {
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcMaxMs: number;
+  gcOver50: number;
+  gcTotalMs: number;
+}
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -25,7 +36,12 @@ interface CpuProfile {
 }
 
 /** A CPU profile of this process over `seconds`: the functions with the most self time, in % of samples. */
-async function profile(seconds: number): Promise<{ fn: string; pct: number }[]> {
+async function profile(seconds: number): Promise<{ top: { fn: string; pct: number }[]; stalls: Stalls }> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const pauses: number[] = [];
+  const gc = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration)));
+  gc.observe({ entryTypes: ['gc'] });
+  loop.enable();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -33,6 +49,17 @@ async function profile(seconds: number): Promise<{ fn: string; pct: number }[]> 
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const { profile: result } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
   session.disconnect();
+  loop.disable();
+  gc.disconnect();
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const stalls: Stalls = {
+    loopP50Ms: ms(loop.percentile(50)),
+    loopP99Ms: ms(loop.percentile(99)),
+    loopMaxMs: ms(loop.max),
+    gcMaxMs: Math.round(Math.max(0, ...pauses) * 10) / 10,
+    gcOver50: pauses.filter((d) => d > 50).length,
+    gcTotalMs: Math.round(pauses.reduce((a, b) => a + b, 0)),
+  };
   const byId = new Map(result.nodes.map((n) => [n.id, n.callFrame]));
   const counts = new Map<string, number>();
   for (const id of result.samples) {
@@ -41,10 +68,11 @@ async function profile(seconds: number): Promise<{ fn: string; pct: number }[]> 
     const fn = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
     counts.set(fn, (counts.get(fn) ?? 0) + 1);
   }
-  return [...counts]
+  const top = [...counts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 15)
     .map(([fn, n]) => ({ fn, pct: Math.round((1000 * n) / result.samples.length) / 10 }));
+  return { top, stalls };
 }
 
 const prefix = process.env.SCALE_PREFIX!;
@@ -66,7 +94,7 @@ process.on('message', (message: ToServer) => {
       cpuMicros: user + system,
     });
   } else if (message.type === 'profile') {
-    void profile(message.seconds).then((top) => send({ type: 'profile', top }));
+    void profile(message.seconds).then((answer) => send({ type: 'profile', ...answer }));
   } else {
     void (async () => {
       await manager.stop();

@@ -25,6 +25,7 @@ import { toClientError } from './client-error.ts';
 import type { Context } from './context.ts';
 import { useAuth } from './use-auth.ts';
 import { useGraphQLJit } from './use-jit.ts';
+import { useSlicedResponses } from './use-sliced-responses.ts';
 import { useSharedSubscriptionResults } from './use-shared-subscriptions.ts';
 import { useSubscriptionLimits } from './use-subscription-limits.ts';
 import { useProbes, type MetricsAccess } from './use-probes.ts';
@@ -182,6 +183,8 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
       maxAliasesPlugin({ n: maxAliases }),
       ...(jit ? [useGraphQLJit()] : []),
       useSharedSubscriptionResults(),
+      // Last: it takes over from yoga's regular result processor only when that one was chosen.
+      useSlicedResponses(),
     ],
   });
 }
