@@ -68,7 +68,13 @@ interface Server {
 
 async function startServer(prefix: string): Promise<Server> {
   const child = fork(fileURLToPath(new URL('./support/scale-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // BENCH_SCALE_SERVER_FLAGS: V8 flags for the control plane, e.g. --max-semi-space-size=64 to compare GC settings.
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_SCALE_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
     env: { ...process.env, SCALE_PREFIX: prefix, REDIS_URL: redisUrl },
   });
   const replies: ((message: FromServer) => void)[] = [];
@@ -109,7 +115,11 @@ async function startServer(prefix: string): Promise<Server> {
 interface Clients {
   /** Opens the watch of `ns`; resolves once it is open. Deliveries go to `onReceived` until `unsubscribe`. */
   subscribe(ns: string, onReceived: (sent: number, latencyMs: number) => void): Promise<void>;
-  run(ns: string, size: number, seconds: number): Promise<{ mutations: number[]; lists: number[] }>;
+  run(
+    ns: string,
+    size: number,
+    seconds: number,
+  ): Promise<{ mutations: number[]; lists: number[]; clientsLoopMaxMs: number }>;
   unsubscribe(): Promise<void>;
   stop(): void;
 }
@@ -155,7 +165,7 @@ function startClients(server: Server): Clients {
     },
     async run(ns, size, seconds) {
       const ran = (await ask({ type: 'run', ns, size, seconds }, 'ran')) as Extract<FromClients, { type: 'ran' }>;
-      return { mutations: ran.mutations, lists: ran.lists };
+      return { mutations: ran.mutations, lists: ran.lists, clientsLoopMaxMs: ran.loopMaxMs };
     },
     async unsubscribe() {
       await ask({ type: 'unsubscribe' }, 'unsubscribed');
@@ -255,6 +265,12 @@ interface StepFigures {
   listP99: number;
   listP50: number;
   subscriptionP99: number;
+  /** Delivery measured from the churn write's acknowledgement rather than from when it was sent. */
+  subscriptionAfterAckP99: number;
+  /** Churn writes: sent → acknowledged, in the benchmark's own (busy) process. */
+  churnWriteP99: number;
+  /** The clients process' longest event-loop delay in the window (a delivery it could not read meanwhile). */
+  clientsLoopMaxMs: number;
   /** The control plane's CPU during the window, in % of one core (100: its event loop never rested). */
   serverCpuPct: number;
   /** This process' CPU during the window (hollow nodes, churn and the clients), in % of one core. */
@@ -289,6 +305,9 @@ async function measureWindow(
   const windowStart = performance.now();
   const deadline = windowStart + WINDOW_S * 1000;
   const sentValues: number[] = [];
+  // How long each churn write took to be acknowledged (sent → mutate resolved, in this busy process): a delivery
+  // is also measured from that acknowledgement, so the benchmark's own lag is not counted as the watch's.
+  const writeMs = new Map<number, number>();
   const churn = (async () => {
     const start = performance.now();
     for (let i = 0; performance.now() < deadline; i++) {
@@ -302,6 +321,7 @@ async function measureWindow(
           ...pod,
           metadata: { ...pod.metadata, annotations: { ...pod.metadata.annotations, [SENT]: String(sent) } },
         }))
+        .then(() => void writeMs.set(sent, nowMs() - sent))
         .catch((err: unknown) => console.error(`churn: ${String(err)}`));
     }
   })();
@@ -314,7 +334,7 @@ async function measureWindow(
           console.log(`scale: stalls at ${size} pods under load ${JSON.stringify(stalls)}`);
         })
       : undefined;
-  const [{ mutations, lists }] = await Promise.all([answering, churn, profiling]);
+  const [{ mutations, lists, clientsLoopMaxMs }] = await Promise.all([answering, churn, profiling]);
   const serverCpuPct = ((await server.sample(false)).cpuMicros - cpuBefore) / 10 / (performance.now() - windowStart);
   const own = process.cpuUsage(ownBefore);
   const benchCpuPct = (own.user + own.system) / 10 / (performance.now() - windowStart);
@@ -322,6 +342,7 @@ async function measureWindow(
   await waitUntil('subscription deliveries', 10_000, () => received.size >= sentValues.length).catch(() => undefined);
   const delivered = sentValues.filter((sent) => received.has(sent)).length;
   const latencies = sentValues.map((sent) => received.get(sent) ?? 10_000);
+  const afterAck = sentValues.map((sent) => Math.max(0, (received.get(sent) ?? 10_000) - (writeMs.get(sent) ?? 0)));
   await clients.unsubscribe();
   return {
     mutationP50: percentile(mutations, 50),
@@ -331,6 +352,9 @@ async function measureWindow(
     serverCpuPct: Math.round(serverCpuPct),
     benchCpuPct: Math.round(benchCpuPct),
     subscriptionP99: percentile(latencies, 99),
+    subscriptionAfterAckP99: percentile(afterAck, 99),
+    churnWriteP99: percentile([...writeMs.values()], 99),
+    clientsLoopMaxMs,
     delivered: delivered / Math.max(1, sentValues.length),
   };
 }
@@ -521,6 +545,8 @@ async function runSteps(
       listPods: first.pods,
       delivered: first.delivered,
       atLastStep: last.subscriptionP99,
+      afterAckP99: first.subscriptionAfterAckP99,
+      churnWriteP99: first.churnWriteP99,
       churnPerS: CHURN_PER_S,
     });
     report('scale.memory_per_1000_pods_mb', slope(memory) * 1000, {

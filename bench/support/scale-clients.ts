@@ -9,6 +9,7 @@
  * size, seconds } answered by { type: 'ran', mutations, lists } (latencies in ms) or { type: 'failed', message };
  * { type: 'unsubscribe' } answered by { type: 'unsubscribed' }. Exits with the parent.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { CSRF_HEADER } from '../../src/server/yoga.ts';
@@ -20,7 +21,7 @@ export type ToClients =
 export type FromClients =
   | { type: 'subscribed' }
   | { type: 'received'; sent: number; latencyMs: number }
-  | { type: 'ran'; mutations: number[]; lists: number[] }
+  | { type: 'ran'; mutations: number[]; lists: number[]; loopMaxMs: number }
   | { type: 'failed'; message: string }
   | { type: 'unsubscribed' };
 
@@ -67,7 +68,14 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Mutations (one every 20 ms after the last answer) and back-to-back lists for `seconds`, at the same time. */
-async function run(ns: string, size: number, seconds: number): Promise<{ mutations: number[]; lists: number[] }> {
+async function run(
+  ns: string,
+  size: number,
+  seconds: number,
+): Promise<{ mutations: number[]; lists: number[]; loopMaxMs: number }> {
+  // This process' own event-loop delay: a delivery it could not read in time is its lag, not the API's.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const deadline = performance.now() + seconds * 1000;
   const mutations: number[] = [];
   const mutating = (async () => {
@@ -90,7 +98,8 @@ async function run(ns: string, size: number, seconds: number): Promise<{ mutatio
     }
   })();
   await Promise.all([mutating, listing]);
-  return { mutations, lists };
+  loop.disable();
+  return { mutations, lists, loopMaxMs: Math.round(loop.max / 1e5) / 10 };
 }
 
 let client: Client | undefined;

@@ -18,6 +18,9 @@ import type { ContainerRuntime, NodeNetwork } from './runtime.ts';
 import { RuntimeStreamSource } from './stream-source.ts';
 import { UsageSampler } from './usage-sampler.ts';
 
+/** The kubelet's jitter factor for its periodic work (nodeStatusUpdateFrequency, the lease's renewInterval). */
+const JITTER = 0.04;
+
 /**
  * The node agent (Capstan's kubelet), in rooms: joining the cluster (node-join.ts: registration, pod network,
  * Ready, Lease), the node's pods (node-pods.ts: informer, PodWorkers, adoption, resync, engine events), one pod's
@@ -225,7 +228,7 @@ class AgentLoops {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     this.abort.abort();
     await this.pods.stop();
     await this.engineLoop;
@@ -256,17 +259,25 @@ class AgentLoops {
     }
   }
 
-  /** Runs `fn` every `ms`, skipping a tick while the last run is still going; failures are logged. */
+  /**
+   * Runs `fn` every `ms` as the kubelet's wait.JitterUntil(f, period, 0.04, sliding) does: the next run is `ms` plus
+   * up to 4 % after the last one ended (so a slow run is never overlapped), and the first one comes at a random point
+   * of the first period. Agents started together (a rack powered on, the scale benchmark's 1,000 hollow nodes) then
+   * do not write their leases and node statuses to the API in step. Failures are logged.
+   */
   private every(ms: number, what: string, fn: () => Promise<unknown>): void {
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy || this.stopped) return;
-      busy = true;
-      fn()
-        .catch((err: unknown) => this.log.warn({ err }, `${what} failed`))
-        .finally(() => (busy = false));
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
+    const slot = this.timers.length;
+    const schedule = (delay: number): void => {
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        if (this.stopped) return;
+        fn()
+          .catch((err: unknown) => this.log.warn({ err }, `${what} failed`))
+          .finally(() => schedule(ms * (1 + JITTER * Math.random())));
+      }, delay);
+      timer.unref();
+      this.timers[slot] = timer;
+    };
+    schedule(Math.random() * ms);
   }
 }

@@ -33,7 +33,9 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 class SliceValue<T> implements PromiseLike<T> {
   private state: typeof PENDING | typeof FULFILLED | typeof REJECTED = PENDING;
   private result: unknown;
-  private reactions: Reaction[] | undefined = [];
+  // Most values get exactly one `then` (the executor's): it is kept in a field, an array only for more.
+  private first: Reaction | undefined;
+  private more: Reaction[] | undefined;
 
   settle(fulfilled: boolean, result: unknown): void {
     if (this.state !== PENDING) return;
@@ -46,9 +48,11 @@ class SliceValue<T> implements PromiseLike<T> {
     }
     this.state = fulfilled ? FULFILLED : REJECTED;
     this.result = result;
-    const reactions = this.reactions!;
-    this.reactions = undefined;
-    for (let i = 0; i < reactions.length; i++) react(reactions[i]!, fulfilled, result);
+    const { first, more } = this;
+    this.first = undefined;
+    this.more = undefined;
+    if (first) react(first, fulfilled, result);
+    if (more) for (let i = 0; i < more.length; i++) react(more[i]!, fulfilled, result);
   }
 
   then<R1 = T, R2 = never>(
@@ -60,8 +64,10 @@ class SliceValue<T> implements PromiseLike<T> {
       onRejected,
       next: new SliceValue<R1 | R2>(),
     };
-    if (this.state === PENDING) this.reactions!.push(reaction);
-    else {
+    if (this.state === PENDING) {
+      if (!this.first) this.first = reaction;
+      else (this.more ??= []).push(reaction);
+    } else {
       const fulfilled = this.state === FULFILLED;
       const result = this.result;
       queueMicrotask(() => react(reaction, fulfilled, result));

@@ -8,7 +8,10 @@ import { batchTextFrames } from './ws-batch.ts';
 type Received = { text: string; binary: boolean };
 
 /** A real ws server whose connections batch their text frames, and a real ws client that records what arrives. */
-async function connect(transform: (data: string) => string = (d) => d): Promise<{
+async function connect(
+  transform: (data: string) => string = (d) => d,
+  highWaterBytes?: number,
+): Promise<{
   server: WebSocket;
   client: WebSocket;
   received: Received[];
@@ -31,7 +34,7 @@ async function connect(transform: (data: string) => string = (d) => d): Promise<
         writeCount++;
         return write(...args);
       }) as typeof tcp.write;
-      batchTextFrames(socket, tcp, transform);
+      batchTextFrames(socket, tcp, transform, highWaterBytes);
       resolve(socket);
     }),
   );
@@ -124,8 +127,36 @@ describe('batchTextFrames', () => {
     expect(err).toBeInstanceOf(Error);
   });
 
+  it('lets a sender that awaits each send (graphql-ws) have its next messages gathered in the same write', async () => {
+    const { server, received, writes } = await connect();
+    const before = writes();
+    for (let i = 0; i < 50; i++) {
+      const err = await new Promise<Error | undefined>((resolve) => server.send(`event ${i}`, (e) => resolve(e)));
+      expect(err).toBeUndefined();
+    }
+    await until(() => received.length === 50, 'fifty messages');
+    expect(received.map((r) => r.text)).toEqual(Array.from({ length: 50 }, (_, i) => `event ${i}`));
+    expect(writes() - before).toBe(1);
+  });
+
+  it('holds a sender back until the write is done once more than the high-water mark is queued', async () => {
+    const { server, received } = await connect((d) => d, 64);
+    let called = false;
+    const done = new Promise<Error | undefined>((resolve) =>
+      server.send('x'.repeat(100), (err) => {
+        called = true;
+        resolve(err);
+      }),
+    );
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(called).toBe(false);
+    expect(await done).toBeUndefined();
+    await until(() => received.length === 1, 'the message');
+  });
+
   it('calls back with an error for gathered messages whose connection went away before the batch was written', async () => {
-    const { server, tcp } = await connect();
+    const { server, tcp } = await connect((d) => d, 0);
     const pending = sendAll(server, ['a', 'b']);
     tcp().destroy(); // in the same turn: the ws is still OPEN, its socket is gone
     const errors = await pending;

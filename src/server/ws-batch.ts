@@ -3,6 +3,9 @@ import { WebSocket } from 'ws';
 
 type Done = (err?: Error) => void;
 
+/** Bytes queued for a connection (socket buffer + gathered frames) under which a send is acknowledged at once. */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+
 /** One text frame's header (RFC 6455 §5.2) for a payload of `length` bytes, unmasked (server to client). */
 function headerLength(length: number): number {
   return length < 126 ? 2 : length < 65_536 ? 4 : 10;
@@ -36,10 +39,20 @@ function writeHeader(target: Buffer, at: number, length: number): number {
  * flushes what is gathered and then goes through ws (text still transformed), so messages keep their order. ws writes its control
  * frames (ping, pong) straight to the socket, which may put them between two gathered messages: RFC 6455 allows
  * that between complete messages. `close()` and `terminate()` flush first, so no message follows a close frame.
- * A message's callback is called once its batch is written (with the write's error, if any), or with an error
- * when the connection closed before the batch went out.
+ * A message's callback says when the sender may go on. graphql-ws awaits it before it sends a subscription's next
+ * event, so a callback called only once the batch was written allowed one event per subscription every two turns of
+ * the event loop: under list load (a turn then holds slices of long lists) a watch of a busy namespace fell seconds
+ * behind its changes with the process mostly idle. So while little is queued for the connection (its socket's
+ * buffer and the gathered frames under `highWaterBytes`) a callback is called at once, and the next event joins the
+ * same batch; past that, it is called once its batch is written (with the write's error, if any), or with an error
+ * when the connection closed before the batch went out: a client that does not read holds its senders back.
  */
-export function batchTextFrames(socket: WebSocket, tcp: Duplex, transform: (data: string) => string): void {
+export function batchTextFrames(
+  socket: WebSocket,
+  tcp: Duplex,
+  transform: (data: string) => string,
+  highWaterBytes = HIGH_WATER_BYTES,
+): void {
   const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
   const close = socket.close.bind(socket);
   const terminate = socket.terminate.bind(socket);
@@ -88,8 +101,11 @@ export function batchTextFrames(socket: WebSocket, tcp: Duplex, transform: (data
     const length = Buffer.byteLength(text);
     messages.push(text);
     lengths.push(length);
-    if (done) callbacks.push(done);
     bytes += headerLength(length) + length;
+    if (done) {
+      if (tcp.writableLength + bytes < highWaterBytes) queueMicrotask(() => done());
+      else callbacks.push(done);
+    }
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
