@@ -6,7 +6,8 @@
  *
  * IPC (parent → here): { type: 'subscribe', ns } answered by { type: 'subscribed' } once the watch is open, then a
  * { type: 'received', sent, latencyMs } for every delivery that carries the sent-time annotation; { type: 'run', ns,
- * size, seconds } answered by { type: 'ran', mutations, lists } (latencies in ms) or { type: 'failed', message };
+ * size, seconds } answered by { type: 'ran', mutations, lists, loopMaxMs } (latencies and this process' longest
+ * event-loop delay in ms) or { type: 'failed', message };
  * { type: 'unsubscribe' } answered by { type: 'unsubscribed' }. Exits with the parent.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
