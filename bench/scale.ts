@@ -17,7 +17,8 @@
  * Every figure is also plotted against the number of pods as SVG (BENCH_SCALE_SVG_DIR, default docs/img/scale;
  * empty: none). Sizes: BENCH_SCALE_NODES (1000), BENCH_SCALE_PODS (30000, a multiple of 3), BENCH_SCALE_WINDOW_S
  * (measurement window per step, 15), BENCH_SCALE_REST_S (CPU sampling window, 20); BENCH_SCALE_PROFILE=1 prints
- * the control plane's busiest functions at rest with every pending pod and during each running step's window.
+ * the control plane's busiest functions at rest with every pending pod and during each running step's window;
+ * BENCH_SCALE_PROFILE_DIR=<dir> also saves each of those profiles there (`.cpuprofile`, for Chrome's DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -266,7 +266,7 @@ describe('pod network: setup errors', () => {
       const runtime = new DockerRuntime({ stateRoot: empty, cniPath: empty });
       await expect(runtime.ensureNodeNetwork({ node: 'nocni', subnet: '10.230.250.0/24' })).rejects.toMatchObject({
         code: 'UNAVAILABLE',
-        message: expect.stringContaining(`CNI plugin ${join(empty, 'loopback')} is missing`),
+        message: expect.stringContaining(`CNI plugin ${join(empty, 'bridge')} is missing`),
       });
     } finally {
       await rm(empty, { recursive: true, force: true });

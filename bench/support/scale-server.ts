@@ -6,7 +6,9 @@
  * IPC: sends { type: 'ready', graphqlUrl, wsUrl, token } once serving; answers { type: 'sample' } with
  * { type: 'sample', heapUsed, rss, cpuMicros } after a full GC (run with --expose-gc), and exits on { type: 'stop' }.
  */
+import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createToken } from '../../src/auth/tokens.ts';
 import { startControllerManager } from '../../src/controllers/controller-manager.ts';
@@ -31,8 +33,14 @@ export interface Stalls {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: {
+    id: number;
+    parent?: number;
+    children?: number[];
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
   samples: number[];
+  timeDeltas: number[];
 }
 
 /** A CPU profile of this process over `seconds`: the functions with the most self time, in % of samples. */
@@ -49,6 +57,9 @@ async function profile(seconds: number): Promise<{ top: { fn: string; pct: numbe
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const { profile: result } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
   session.disconnect();
+  // BENCH_SCALE_PROFILE_DIR: the whole profile too, for a look at single long tasks (e.g. in Chrome's DevTools).
+  const dir = process.env.BENCH_SCALE_PROFILE_DIR;
+  if (dir) await writeFile(join(dir, `scale-server-${Date.now()}.cpuprofile`), JSON.stringify(result));
   loop.disable();
   gc.disconnect();
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;

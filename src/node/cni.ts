@@ -7,13 +7,16 @@ import { processPool } from './process-pool.ts';
 /**
  * The runtime side of the CNI protocol (what libcni does for a kubelet): network configurations for a node's pods,
  * plugin invocation (ADD/CHECK/DEL with the sandbox's netns), and the result. The plugins themselves are Debian's
- * containernetworking-plugins (bridge, host-local, loopback, portmap); nothing here re-implements them.
+ * containernetworking-plugins (bridge, host-local, portmap); nothing here re-implements them.
  */
 
 export const CNI_VERSION = '1.0.0';
 export const DEFAULT_CNI_PATH = '/usr/lib/cni';
-/** Plugins a node needs: loopback for `lo`, bridge + host-local for `eth0`, portmap for hostPorts. */
-export const REQUIRED_PLUGINS = ['loopback', 'bridge', 'host-local', 'portmap'] as const;
+/**
+ * Plugins a node needs: bridge + host-local for `eth0`, portmap for hostPorts. (Not `loopback`: a sandbox's netns
+ * is the engine's, which has `lo` up already.)
+ */
+export const REQUIRED_PLUGINS = ['bridge', 'host-local', 'portmap'] as const;
 
 export interface CniPluginConf {
   type: string;
@@ -96,8 +99,6 @@ export function listFor(list: CniConfList, portMappings: readonly CniPortMapping
   const used = list.plugins.filter((p) => !(p.capabilities as Record<string, boolean> | undefined)?.portMappings);
   return { ...list, plugins: used };
 }
-
-export const LOOPBACK_CONF: CniPluginConf = { type: 'loopback' };
 
 /**
  * The stdin of one plugin of a list, as the CNI spec's "network configuration list" execution builds it: the

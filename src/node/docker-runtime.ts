@@ -10,18 +10,14 @@ import { attachSession, execSession } from './docker-sessions.ts';
 import Docker from 'dockerode';
 import { CapstanError } from '../api/errors.ts';
 import {
-  CNI_VERSION,
   DEFAULT_CNI_PATH,
-  LOOPBACK_CONF,
   bridgeName,
   checkPlugins,
   execList,
-  execPlugin,
   listFor,
   gatewayOf,
   nodeConfList,
   podIPFromResult,
-  pluginStdin,
 } from './cni.ts';
 import type { CniConfList, CniPortMapping, CniResult } from './cni.ts';
 import { ensureNodeChains, removeNodeChains } from './node-iptables.ts';
@@ -443,7 +439,7 @@ export class DockerRuntime implements ContainerRuntime {
     await this.removeLegacyNetwork(node).catch(() => undefined);
   }
 
-  /** Wires a started sandbox into the node's bridge: CNI ADD of loopback and the node's list; the cached result. */
+  /** Wires a started sandbox into the node's bridge: CNI ADD of the node's list; the cached result. */
   private async attachSandbox(config: SandboxConfig, id: string, pid: number): Promise<CniResult> {
     const netns = `/proc/${pid}/ns/net`;
     const portMappings: CniPortMapping[] = config.ports.flatMap((p) =>
@@ -462,11 +458,8 @@ export class DockerRuntime implements ContainerRuntime {
     for (const m of portMappings) await checkHostPortFree(m);
     const list = listFor(this.network(config.node), portMappings);
     const base = { containerId: id, netns, cniPath: this.cniPath };
-    await execPlugin(
-      'loopback',
-      { ...base, command: 'ADD', ifname: 'lo' },
-      pluginStdin({ cniVersion: CNI_VERSION, name: 'capstan-lo' }, LOOPBACK_CONF),
-    );
+    // No `loopback` plugin: the engine made this netns (NetworkMode none) and libnetwork brings `lo` up with
+    // 127.0.0.1 in every netns it makes, so its ADD would be one more process per pod that changes nothing.
     // The cache is written before ADD, so a crash half-way leaves what the repair needs to release the address.
     const cached: CachedNetwork = { node: config.node, list, portMappings };
     await writeFile(this.resultPath(id), JSON.stringify(cached));
