@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_LEASE_NAMESPACE } from '../src/auth/authorize.ts';
 import { createToken } from '../src/auth/tokens.ts';
+import { ensureLeaseNamespace, renewLease } from '../src/node/node-registration.ts';
 import { startApiServer, type ApiServer } from '../src/server/http-server.ts';
 import { ServiceAllocator } from '../src/services/allocator.ts';
 import { createLogger } from '../src/util/logger.ts';
@@ -452,6 +454,72 @@ describe('capstan run, scale, expose, rollout status', () => {
   });
 });
 
+describe('capstan get, describe and delete leases', () => {
+  const LEASE_NS = NODE_LEASE_NAMESPACE;
+
+  it("lists, describes and watches a node's heartbeat Lease, and deletes one", async () => {
+    await ensureLeaseNamespace(store);
+    const acquired = new Date(Date.now() - 60_000).toISOString();
+    await renewLease(store, 'lease-node-1', 40, acquired);
+    await renewLease(store, 'lease-node-2', 40, acquired);
+
+    expect(lines(await ok(['get', 'leases', '-n', LEASE_NS]))).toEqual([
+      expect.stringMatching(/^NAME\s+HOLDER\s+AGE$/),
+      expect.stringMatching(/^lease-node-1\s+lease-node-1\s+\d+s$/),
+      expect.stringMatching(/^lease-node-2\s+lease-node-2\s+\d+s$/),
+    ]);
+    expect(await ok(['get', 'lease', 'lease-node-1', '-n', LEASE_NS, '-o', 'name'])).toBe(
+      'lease.coordination.k8s.io/lease-node-1\n',
+    );
+    expect(
+      await ok([
+        'get',
+        'leases.coordination.k8s.io/lease-node-1',
+        '-n',
+        LEASE_NS,
+        '-o',
+        'jsonpath={.spec.holderIdentity}',
+      ]),
+    ).toBe('lease-node-1');
+    expect(lines(await ok(['get', 'leases', '-A']))).toContainEqual(
+      expect.stringMatching(new RegExp(`^${LEASE_NS}\\s+lease-node-1\\s+lease-node-1\\s+\\d+s$`)),
+    );
+
+    const described = await ok(['describe', 'lease', 'lease-node-1', '-n', LEASE_NS]);
+    expect(described).toMatch(/^Name:\s+lease-node-1$/m);
+    expect(described).toMatch(/^Holder Identity:\s+lease-node-1$/m);
+    expect(described).toMatch(/^Lease Duration Seconds:\s+40$/m);
+    expect(described).toContain(`Acquire Time:            ${acquired}`);
+    expect(described).toMatch(/^Renew Time:\s+\d{4}-\d\d-\d\dT/m);
+
+    // A watch prints each change as a row: another holder taking the lease shows.
+    const child = spawn(process.execPath, [BIN, 'get', 'leases', '-n', LEASE_NS, '-w'], {
+      env: { ...process.env, CAPSTAN_CONFIG: join(dir, 'config'), CAPSTAN_SERVER: api.url, CAPSTAN_TOKEN: token },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await waitFor(() => /\nlease-node-2\s+lease-node-2/.test(stdout), { timeoutMs: 20_000, message: 'the list' });
+      const lease = await store.get('Lease', LEASE_NS, 'lease-node-2');
+      await store.update('Lease', { ...lease, spec: { ...lease.spec, holderIdentity: 'other-node' } });
+      await waitFor(() => /\nlease-node-2\s+other-node\s+\d+s/.test(stdout), {
+        timeoutMs: 20_000,
+        message: 'the row of the new holder',
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+
+    expect(await ok(['delete', 'lease', 'lease-node-2', '-n', LEASE_NS])).toBe(
+      'lease.coordination.k8s.io "lease-node-2" deleted\n',
+    );
+    expect(await store.tryGet('Lease', LEASE_NS, 'lease-node-2')).toBeUndefined();
+  });
+});
+
 describe('capstan version, cluster-info, api-resources', () => {
   it("prints the CLI's and the server's version, and where the API is", async () => {
     const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -471,6 +539,8 @@ describe('capstan version, cluster-info, api-resources', () => {
     const rows = lines(await ok(['api-resources']));
     expect(rows[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
     expect(rows).toContainEqual(expect.stringMatching(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/));
+    // No short name for leases; its group-qualified name is not one.
+    expect(rows).toContainEqual(expect.stringMatching(/^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease$/));
     expect(
       lines(await ok(['api-resources', '--namespaced=false']))
         .slice(1)
@@ -621,6 +691,7 @@ describe('capstan get -o jsonpath and -o custom-columns', () => {
       ['pvc', 'persistentvolumeclaims'],
       ['cm', 'configmaps'],
       ['secret', 'secrets'],
+      ['lease', 'leases.coordination.k8s.io'],
     ] as const) {
       const run = await capstan(['get', type, 'missing', '-n', NS]);
       expect(run, type).toEqual({

@@ -22,6 +22,9 @@ describe('kind aliases', () => {
     ['ev', 'Event'],
     ['pvc', 'PersistentVolumeClaim'],
     ['PersistentVolumeClaims', 'PersistentVolumeClaim'],
+    ['lease', 'Lease'],
+    ['leases', 'Lease'],
+    ['leases.coordination.k8s.io', 'Lease'],
   ])('reads %s as %s', (alias, kind) => {
     expect(lookupKind(alias)).toBe(kind);
   });

@@ -12,7 +12,8 @@ export type CliKind =
   | 'Event'
   | 'PersistentVolumeClaim'
   | 'ConfigMap'
-  | 'Secret';
+  | 'Secret'
+  | 'Lease';
 
 export interface KindInfo {
   kind: CliKind;
@@ -49,6 +50,12 @@ export const KIND_INFO: Record<CliKind, KindInfo> = {
   },
   ConfigMap: { kind: 'ConfigMap', resource: 'configmap', shortNames: ['cm', 'configmaps'], namespaced: true },
   Secret: { kind: 'Secret', resource: 'secret', shortNames: ['secrets'], namespaced: true },
+  Lease: {
+    kind: 'Lease',
+    resource: 'lease.coordination.k8s.io',
+    shortNames: ['leases', 'leases.coordination.k8s.io'],
+    namespaced: true,
+  },
 };
 
 /** What `get all` lists, in kubectl's order. */
@@ -76,7 +83,7 @@ export function resolveKind(name: string): CliKind {
     throw new CliError(
       `unknown resource type "${name}"; known types: pods (po), replicationcontrollers (rc), deployments (deploy), ` +
         'services (svc), endpoints (ep), nodes (no), namespaces (ns), events (ev), persistentvolumeclaims (pvc), ' +
-        'configmaps (cm), secrets',
+        'configmaps (cm), secrets, leases',
     );
   }
   return kind;

@@ -258,6 +258,15 @@ const COLUMNS: Record<CliKind, Columns> = {
       age(s.metadata.creationTimestamp, now),
     ],
   },
+  // As kubectl: who holds the lease (a node's heartbeat: the node itself), and how old the object is.
+  Lease: {
+    headers: ['NAME', 'HOLDER', 'AGE'],
+    row: (l: sdk.LeaseFieldsFragment, now) => [
+      l.metadata.name,
+      l.spec?.holderIdentity ?? '',
+      age(l.metadata.creationTimestamp, now),
+    ],
+  },
 };
 
 /** `pod/web-1`, `deployment.apps/web`: how `-o name` and multi-kind tables name an object. */

@@ -14,7 +14,8 @@ export type AnyObject =
   | sdk.EventFieldsFragment
   | sdk.PersistentVolumeClaimFieldsFragment
   | sdk.ConfigMapFieldsFragment
-  | sdk.SecretFieldsFragment;
+  | sdk.SecretFieldsFragment
+  | sdk.LeaseFieldsFragment;
 
 export interface ListArgs {
   namespace?: string;
@@ -225,5 +226,13 @@ export const KIND_API: Record<CliKind, KindApi> = {
     remove: sdk.DeleteSecretDocument,
     update: sdk.UpdateSecretDocument,
     create: sdk.CreateSecretDocument,
+  }),
+  Lease: kindApi('namespaced', 'lease', 'leases', {
+    list: sdk.ListLeasesDocument,
+    get: sdk.GetLeaseDocument,
+    watch: sdk.WatchLeasesDocument,
+    remove: sdk.DeleteLeaseDocument,
+    update: sdk.UpdateLeaseDocument,
+    create: sdk.CreateLeaseDocument,
   }),
 };

@@ -16,6 +16,7 @@ export const WatchKindEnum = builder.enumType('WatchKind', {
     'PersistentVolumeClaim',
     'ConfigMap',
     'Secret',
+    'Lease',
   ] as const satisfies readonly Kind[],
 });
 

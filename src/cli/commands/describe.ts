@@ -192,6 +192,17 @@ function details(kind: CliKind, object: AnyObject): [Line[], ...string[]] {
         dataSizes(secret.data.map((d) => ({ key: d.key, value: Buffer.from(d.value, 'base64') }))),
       ];
     }
+    case 'Lease': {
+      const spec = (object as sdk.LeaseFieldsFragment).spec;
+      return [
+        [
+          ['Holder Identity', spec?.holderIdentity ?? '<none>'],
+          ['Lease Duration Seconds', spec?.leaseDurationSeconds == null ? '<none>' : String(spec.leaseDurationSeconds)],
+          ['Acquire Time', spec?.acquireTime ?? '<none>'],
+          ['Renew Time', spec?.renewTime ?? '<none>'],
+        ],
+      ];
+    }
     default:
       return [[]];
   }

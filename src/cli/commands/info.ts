@@ -6,7 +6,7 @@ import { renderTable } from '../table.ts';
 import { withSession, type CliIo } from '../session.ts';
 
 /** The apiVersion of each kind, as Kubernetes serves it. */
-const API_VERSIONS: Record<string, string> = { Deployment: 'apps/v1' };
+const API_VERSIONS: Record<string, string> = { Deployment: 'apps/v1', Lease: 'coordination.k8s.io/v1' };
 
 /** `capstan version`, `capstan cluster-info` and `capstan api-resources`, as kubectl's. */
 export function registerInfoCommands(program: Command, io: CliIo): void {
@@ -60,7 +60,8 @@ export function registerInfoCommands(program: Command, io: CliIo): void {
         .map((k) => [k, `${k.kind.toLowerCase()}${k.kind.endsWith('s') ? '' : 's'}`] as const)
         .map(([k, plural]) => [
           plural,
-          k.shortNames.find((n) => n !== plural) ?? '',
+          // A group-qualified name (`deployments.apps`) is no short name.
+          k.shortNames.find((n) => n !== plural && !n.includes('.')) ?? '',
           API_VERSIONS[k.kind] ?? 'v1',
           String(k.namespaced),
           k.kind,

@@ -248,6 +248,18 @@ export type LabelableKind =
   | 'Secret'
   | 'Service';
 
+export type LeaseInput = {
+  metadata: ObjectMetaInput;
+  spec?: LeaseSpecInput | null | undefined;
+};
+
+export type LeaseSpecInput = {
+  acquireTime?: string | null | undefined;
+  holderIdentity?: string | null | undefined;
+  leaseDurationSeconds?: number | null | undefined;
+  renewTime?: string | null | undefined;
+};
+
 export type LocalObjectReferenceInput = {
   name: string;
 };
@@ -706,6 +718,8 @@ export type ConfigMapFieldsFragment = { apiVersion: string, kind: string, immuta
 
 export type SecretFieldsFragment = { apiVersion: string, kind: string, type: string, immutable: boolean | null, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, data: Array<{ key: string, value: string }> };
 
+export type LeaseFieldsFragment = { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null } | null };
+
 export type CreatePodMutationVariables = Exact<{
   pod: PodInput;
   dryRun?: boolean | null | undefined;
@@ -987,6 +1001,34 @@ export type UpdateSecretMutationVariables = Exact<{
 
 export type UpdateSecretMutation = { updateSecret: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
 
+export type CreateLeaseMutationVariables = Exact<{
+  lease: LeaseInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateLeaseMutation = { createLease: { kind: string, metadata: { name: string, namespace: string | null } } };
+
+export type UpdateLeaseMutationVariables = Exact<{
+  lease: LeaseInput;
+  expectedResourceVersion?: string | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateLeaseMutation = { updateLease: { kind: string, metadata: { name: string, namespace: string | null, resourceVersion: string } } };
+
+export type DeleteLeaseMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+  propagationPolicy?: PropagationPolicy | null | undefined;
+  gracePeriodSeconds?: number | null | undefined;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type DeleteLeaseMutation = { deleteLease: { kind: string, metadata: { name: string, namespace: string | null } } };
+
 export type ListPodsQueryVariables = Exact<{
   namespace?: string | null | undefined;
   allNamespaces?: boolean | null | undefined;
@@ -1202,6 +1244,24 @@ export type TopNodesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type TopNodesQuery = { nodes: { items: Array<{ metadata: { name: string }, status: { allocatable: { cpu: string | null, memory: string | null } | null } | null, usage: { cpuCores: number, memoryBytes: number, timestamp: string } | null }> } };
 
+export type ListLeasesQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  allNamespaces?: boolean | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+}>;
+
+
+export type ListLeasesQuery = { leases: { resourceVersion: string, items: Array<{ apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null } | null }> } };
+
+export type GetLeaseQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type GetLeaseQuery = { lease: { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null } | null } | null };
+
 export type WatchPodsSubscriptionVariables = Exact<{
   namespace?: string | null | undefined;
   labelSelector?: string | null | undefined;
@@ -1381,6 +1441,19 @@ export type DeploymentLogsSubscriptionVariables = Exact<{
 
 
 export type DeploymentLogsSubscription = { deploymentLogs: { pod: string, container: string, text: string, timestamp: string | null } };
+
+export type WatchLeasesSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+  fieldSelector?: string | null | undefined;
+  sinceResourceVersion?: string | null | undefined;
+}>;
+
+
+export type WatchLeasesSubscription = { watch: { type: WatchEventType, resourceVersion: string, object:
+      | { apiVersion: string, kind: string, metadata: { name: string, generateName: string | null, namespace: string | null, uid: string, resourceVersion: string, generation: number, creationTimestamp: string, deletionTimestamp: string | null, deletionGracePeriodSeconds: number | null, finalizers: Array<string>, labels: Array<{ key: string, value: string }>, annotations: Array<{ key: string, value: string }>, ownerReferences: Array<{ apiVersion: string, kind: string, name: string, uid: string, controller: boolean | null, blockOwnerDeletion: boolean | null }> }, spec: { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null } | null }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type ApplyMutationVariables = Exact<{
   manifest: string;
@@ -3307,6 +3380,50 @@ fragment ObjectMetaFields on ObjectMeta {
   }
   finalizers
 }`, {"fragmentName":"SecretFields"}) as unknown as TypedDocumentString<SecretFieldsFragment, unknown>;
+export const LeaseFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LeaseFields on Lease {
+  apiVersion
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    holderIdentity
+    leaseDurationSeconds
+    acquireTime
+    renewTime
+  }
+}
+    fragment KeyValueFields on KeyValue {
+  key
+  value
+}
+fragment ObjectMetaFields on ObjectMeta {
+  name
+  generateName
+  namespace
+  uid
+  labels {
+    ...KeyValueFields
+  }
+  annotations {
+    ...KeyValueFields
+  }
+  resourceVersion
+  generation
+  creationTimestamp
+  deletionTimestamp
+  deletionGracePeriodSeconds
+  ownerReferences {
+    apiVersion
+    kind
+    name
+    uid
+    controller
+    blockOwnerDeletion
+  }
+  finalizers
+}`, {"fragmentName":"LeaseFields"}) as unknown as TypedDocumentString<LeaseFieldsFragment, unknown>;
 export const DashboardNodesDocument = new TypedDocumentString(`
     subscription DashboardNodes($sinceResourceVersion: String) {
   watch(kind: Node, sinceResourceVersion: $sinceResourceVersion) {
@@ -4460,6 +4577,50 @@ export const UpdateSecretDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateSecretMutation, UpdateSecretMutationVariables>;
+export const CreateLeaseDocument = new TypedDocumentString(`
+    mutation CreateLease($lease: LeaseInput!, $dryRun: Boolean) {
+  createLease(lease: $lease, dryRun: $dryRun) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateLeaseMutation, CreateLeaseMutationVariables>;
+export const UpdateLeaseDocument = new TypedDocumentString(`
+    mutation UpdateLease($lease: LeaseInput!, $expectedResourceVersion: String, $dryRun: Boolean) {
+  updateLease(
+    lease: $lease
+    expectedResourceVersion: $expectedResourceVersion
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+      resourceVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateLeaseMutation, UpdateLeaseMutationVariables>;
+export const DeleteLeaseDocument = new TypedDocumentString(`
+    mutation DeleteLease($namespace: String!, $name: String!, $propagationPolicy: PropagationPolicy, $gracePeriodSeconds: Int, $dryRun: Boolean) {
+  deleteLease(
+    namespace: $namespace
+    name: $name
+    propagationPolicy: $propagationPolicy
+    gracePeriodSeconds: $gracePeriodSeconds
+    dryRun: $dryRun
+  ) {
+    kind
+    metadata {
+      name
+      namespace
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteLeaseMutation, DeleteLeaseMutationVariables>;
 export const ListPodsDocument = new TypedDocumentString(`
     query ListPods($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
   pods(
@@ -7110,6 +7271,98 @@ export const TopNodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TopNodesQuery, TopNodesQueryVariables>;
+export const ListLeasesDocument = new TypedDocumentString(`
+    query ListLeases($namespace: String, $allNamespaces: Boolean, $labelSelector: String, $fieldSelector: String) {
+  leases(
+    namespace: $namespace
+    allNamespaces: $allNamespaces
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+  ) {
+    items {
+      apiVersion
+      kind
+      metadata {
+        name
+        generateName
+        namespace
+        uid
+        labels {
+          key
+          value
+        }
+        annotations {
+          key
+          value
+        }
+        resourceVersion
+        generation
+        creationTimestamp
+        deletionTimestamp
+        deletionGracePeriodSeconds
+        ownerReferences {
+          apiVersion
+          kind
+          name
+          uid
+          controller
+          blockOwnerDeletion
+        }
+        finalizers
+      }
+      spec {
+        holderIdentity
+        leaseDurationSeconds
+        acquireTime
+        renewTime
+      }
+    }
+    resourceVersion
+  }
+}
+    `) as unknown as TypedDocumentString<ListLeasesQuery, ListLeasesQueryVariables>;
+export const GetLeaseDocument = new TypedDocumentString(`
+    query GetLease($namespace: String!, $name: String!) {
+  lease(namespace: $namespace, name: $name) {
+    apiVersion
+    kind
+    metadata {
+      name
+      generateName
+      namespace
+      uid
+      labels {
+        key
+        value
+      }
+      annotations {
+        key
+        value
+      }
+      resourceVersion
+      generation
+      creationTimestamp
+      deletionTimestamp
+      deletionGracePeriodSeconds
+      ownerReferences {
+        apiVersion
+        kind
+        name
+        uid
+        controller
+        blockOwnerDeletion
+      }
+      finalizers
+    }
+    spec {
+      holderIdentity
+      leaseDurationSeconds
+      acquireTime
+      renewTime
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GetLeaseQuery, GetLeaseQueryVariables>;
 export const WatchPodsDocument = new TypedDocumentString(`
     subscription WatchPods($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
   watch(
@@ -8546,6 +8799,60 @@ export const DeploymentLogsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeploymentLogsSubscription, DeploymentLogsSubscriptionVariables>;
+export const WatchLeasesDocument = new TypedDocumentString(`
+    subscription WatchLeases($namespace: String, $labelSelector: String, $fieldSelector: String, $sinceResourceVersion: String) {
+  watch(
+    kind: Lease
+    namespace: $namespace
+    labelSelector: $labelSelector
+    fieldSelector: $fieldSelector
+    sinceResourceVersion: $sinceResourceVersion
+  ) {
+    type
+    resourceVersion
+    object {
+      ... on Lease {
+        apiVersion
+        kind
+        metadata {
+          name
+          generateName
+          namespace
+          uid
+          labels {
+            key
+            value
+          }
+          annotations {
+            key
+            value
+          }
+          resourceVersion
+          generation
+          creationTimestamp
+          deletionTimestamp
+          deletionGracePeriodSeconds
+          ownerReferences {
+            apiVersion
+            kind
+            name
+            uid
+            controller
+            blockOwnerDeletion
+          }
+          finalizers
+        }
+        spec {
+          holderIdentity
+          leaseDurationSeconds
+          acquireTime
+          renewTime
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WatchLeasesSubscription, WatchLeasesSubscriptionVariables>;
 export const ApplyDocument = new TypedDocumentString(`
     mutation Apply($manifest: String!, $namespace: String, $dryRun: Boolean) {
   apply(manifest: $manifest, namespace: $namespace, dryRun: $dryRun) {
