@@ -518,6 +518,56 @@ describe('capstan get, describe and delete leases', () => {
     );
     expect(await store.tryGet('Lease', LEASE_NS, 'lease-node-2')).toBeUndefined();
   });
+
+  it('applies and creates a Lease from a manifest (an election of its own), and refuses a bad one writing nothing', async () => {
+    const election = (holder: string, extra = '') =>
+      manifest(
+        `lease-${holder}.yaml`,
+        `apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: my-election
+spec:
+  holderIdentity: ${holder}
+  leaseDurationSeconds: 15
+${extra}`,
+      );
+    expect(await ok(['apply', '-f', await election('a')])).toBe('lease.coordination.k8s.io/my-election created\n');
+    expect(await ok(['apply', '-f', await election('a')])).toBe('lease.coordination.k8s.io/my-election unchanged\n');
+    expect(await ok(['apply', '-f', await election('b')])).toBe('lease.coordination.k8s.io/my-election configured\n');
+    expect(await ok(['get', 'lease', 'my-election', '-o', 'jsonpath={.spec.holderIdentity}'])).toBe('b');
+
+    const before = await store.get('Lease', 'default', 'my-election');
+    const negative = await capstan([
+      'apply',
+      '-f',
+      await manifest(
+        'lease-negative.yaml',
+        'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: my-election}\nspec: {holderIdentity: c, leaseDurationSeconds: -1}\n',
+      ),
+    ]);
+    expect(negative.code).toBe(1);
+    expect(negative.stderr).toMatch(/spec\.leaseDurationSeconds/);
+    const wrongGroup = await capstan([
+      'apply',
+      '-f',
+      await manifest('lease-v1.yaml', 'apiVersion: v1\nkind: Lease\nmetadata: {name: other-election}\n'),
+    ]);
+    expect(wrongGroup.code).toBe(1);
+    expect(wrongGroup.stderr).toContain('coordination.k8s.io/v1');
+    expect((await store.get('Lease', 'default', 'my-election')).metadata.resourceVersion).toBe(
+      before.metadata.resourceVersion,
+    );
+    expect(await store.tryGet('Lease', 'default', 'other-election')).toBeUndefined();
+
+    const created = await manifest(
+      'lease-created.yaml',
+      'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: created-election}\nspec: {holderIdentity: z}\n',
+    );
+    expect(await ok(['create', '-f', created])).toBe('lease.coordination.k8s.io/created-election created\n');
+    expect((await store.get('Lease', 'default', 'created-election')).spec?.holderIdentity).toBe('z');
+    expect(await ok(['delete', '-f', created])).toBe('lease.coordination.k8s.io "created-election" deleted\n');
+  });
 });
 
 describe('capstan version, cluster-info, api-resources', () => {

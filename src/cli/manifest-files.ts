@@ -14,6 +14,7 @@ export const MANIFEST_KINDS: Record<string, string> = {
   Deployment: 'apps/v1',
   ConfigMap: 'v1',
   Secret: 'v1',
+  Lease: 'coordination.k8s.io/v1',
 };
 
 /** One file (or stdin) given with `-f`. */

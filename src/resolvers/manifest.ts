@@ -13,6 +13,7 @@ export const APPLICABLE_KINDS: Partial<Record<Kind, string>> = {
   Deployment: 'apps/v1',
   ConfigMap: 'v1',
   Secret: 'v1',
+  Lease: 'coordination.k8s.io/v1',
 };
 
 /** One object of a manifest, with where it came from. */

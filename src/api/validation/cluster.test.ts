@@ -135,6 +135,21 @@ describe('Lease', () => {
     lease.spec!.leaseDurationSeconds = 0;
     expectOnly(validateObject(lease), 'spec.leaseDurationSeconds', 'must be greater than 0');
   });
+
+  it('reads acquireTime and renewTime as RFC 3339 timestamps', () => {
+    const lease = newLease();
+    lease.spec!.acquireTime = '2026-12-07T03:30:42.616Z';
+    lease.spec!.renewTime = '2026-12-07T04:31:05.123456+01:00';
+    expect(validateObject(lease)).toEqual([]);
+    for (const bad of ['yesterday', '2026-12-07', '2026-12-07 03:30:42Z', '2026-13-40T03:30:42Z']) {
+      const renewed = newLease();
+      renewed.spec!.renewTime = bad;
+      expectOnly(validateObject(renewed), 'spec.renewTime', 'must be an RFC 3339 timestamp');
+    }
+    const acquired = newLease();
+    acquired.spec!.acquireTime = 'soon';
+    expectOnly(validateObject(acquired), 'spec.acquireTime', 'must be an RFC 3339 timestamp');
+  });
 });
 
 describe('Token', () => {

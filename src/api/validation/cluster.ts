@@ -204,8 +204,19 @@ function validatePvcUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClai
   return violations;
 }
 
+/** A date-time of RFC 3339 (`2026-12-07T03:31:05.847Z`, `...+01:00`), as Kubernetes decodes a MicroTime. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
 export function validateLease(lease: Lease): FieldViolation[] {
-  return checkCount('spec.leaseDurationSeconds', lease.spec?.leaseDurationSeconds, true);
+  const violations = checkCount('spec.leaseDurationSeconds', lease.spec?.leaseDurationSeconds, true);
+  // The node lifecycle reads renewTime as a time: one it cannot read would make the holder look expired or never so.
+  for (const field of ['acquireTime', 'renewTime'] as const) {
+    const value = lease.spec?.[field];
+    if (!isEmpty(value) && (!RFC3339.test(value) || Number.isNaN(Date.parse(value)))) {
+      violations.push(invalid(`spec.${field}`, value, 'must be an RFC 3339 timestamp'));
+    }
+  }
+  return violations;
 }
 
 export function validateToken(token: Token): FieldViolation[] {
