@@ -85,6 +85,19 @@ describe('Event', () => {
     aboutNode.involvedObject = { kind: 'Node', name: 'node-1', namespace: '' };
     expect(validateObject(aboutNode)).toEqual([]);
   });
+
+  it('reads firstTimestamp and lastTimestamp as RFC 3339 timestamps (a node writes Events)', () => {
+    const event = newEvent();
+    event.firstTimestamp = '2026-12-07T05:00:00Z';
+    event.lastTimestamp = '2026-12-07T05:00:05.5+00:00';
+    expect(validateObject(event)).toEqual([]);
+    const future = newEvent();
+    future.lastTimestamp = '9999-99-99T00:00:00Z';
+    expectOnly(validateObject(future), 'lastTimestamp', 'must be an RFC 3339 timestamp');
+    const first = newEvent();
+    first.firstTimestamp = 'Mon Dec 7 2026';
+    expectOnly(validateObject(first), 'firstTimestamp', 'must be an RFC 3339 timestamp');
+  });
 });
 
 describe('PersistentVolumeClaim', () => {
@@ -141,7 +154,12 @@ describe('Lease', () => {
     lease.spec!.acquireTime = '2026-12-07T03:30:42.616Z';
     lease.spec!.renewTime = '2026-12-07T04:31:05.123456+01:00';
     expect(validateObject(lease)).toEqual([]);
-    for (const bad of ['yesterday', '2026-12-07', '2026-12-07 03:30:42Z', '2026-13-40T03:30:42Z']) {
+    const leapDay = newLease();
+    leapDay.spec!.renewTime = '2028-02-29T23:59:59Z';
+    expect(validateObject(leapDay)).toEqual([]);
+    // Date.parse takes the last three (as 2 March, 1 March, the next day); Kubernetes' decoder refuses them.
+    const rolledOver = ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-12-07T24:00:00Z', '2026-04-31T00:00:00Z'];
+    for (const bad of ['yesterday', '2026-12-07', '2026-12-07 03:30:42Z', '2026-13-40T03:30:42Z', ...rolledOver]) {
       const renewed = newLease();
       renewed.spec!.renewTime = bad;
       expectOnly(validateObject(renewed), 'spec.renewTime', 'must be an RFC 3339 timestamp');
@@ -158,11 +176,19 @@ describe('Token', () => {
     token.spec!.role = 'root' as TokenSpec['role'];
     expectOnly(validateObject(token), 'spec.role', 'supported values: "admin", "viewer", "bootstrap", "node"');
     const bare = newToken();
-    bare.spec = { role: 'node', secretHash: '', nodeName: 'Node_1', expiresAt: 'tomorrow' };
+    bare.spec = { role: 'node', secretHash: '', nodeName: 'Node_1' };
     const violations = validateObject(bare);
     expectViolation(violations, 'spec.secretHash', 'Required value');
     expectViolation(violations, 'spec.nodeName', 'a lowercase RFC 1123 subdomain');
-    expectViolation(violations, 'spec.expiresAt', 'must be an RFC 3339 timestamp');
-    expect(violations).toHaveLength(3);
+    expect(violations).toHaveLength(2);
+    const expiring = newToken();
+    expiring.spec!.expiresAt = '2026-12-08T05:00:00Z';
+    expect(validateObject(expiring)).toEqual([]);
+    // Date.parse reads the last two as times (a local 1 December, the year 2001): an expiry nobody meant.
+    for (const bad of ['tomorrow', '12/01/2026', '1']) {
+      const token = newToken();
+      token.spec!.expiresAt = bad;
+      expectOnly(validateObject(token), 'spec.expiresAt', 'must be an RFC 3339 timestamp');
+    }
   });
 });

@@ -102,6 +102,28 @@ describe('shape of a document', () => {
     expect(checkShape('Pod', withField(newPod(), 'spec.somethingNew', [{ a: 1 }]))).toEqual([]);
   });
 
+  it('reads the times a node writes into a status as RFC 3339 timestamps', () => {
+    const pod = withField(newPod(), 'status', {
+      phase: 'Running',
+      startTime: '2026-12-07T05:00:00Z',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-12-07T05:00:01.123456789Z' }],
+      containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: { running: { startedAt: '' } } }],
+    });
+    expect(checkShape('Pod', pod)).toEqual([]);
+    const late = withField(pod, 'status.conditions', [{ type: 'Ready', status: 'True', lastTransitionTime: 'never' }]);
+    expectOnly(validateObject(late), 'status.conditions[0].lastTransitionTime', 'must be an RFC 3339 timestamp');
+    const started = withField(pod, 'status.startTime', '2026-12-07T05:00:00');
+    expectOnly(validateObject(started), 'status.startTime', 'must be an RFC 3339 timestamp');
+    const node = newNode();
+    node.spec = { taints: [{ key: 'k', effect: 'NoExecute', timeAdded: '2026-12-32T00:00:00Z' }] };
+    expectOnly(validateObject(node), 'spec.taints[0].timeAdded', 'must be an RFC 3339 timestamp');
+    expectOnly(
+      validateObject(withField(newPod(), 'metadata.deletionTimestamp', 7)),
+      'metadata.deletionTimestamp',
+      'must be a string',
+    );
+  });
+
   it('refuses a metadata that is not an object', () => {
     expectOnly(validateObject(withField(newPod(), 'metadata', ['web'])), 'metadata', 'must be an object');
   });

@@ -1,5 +1,6 @@
 import type { FieldViolation } from '../errors.ts';
 import type { Kind } from '../types.ts';
+import { isRfc3339 } from '../rfc3339.ts';
 import { invalid } from './field.ts';
 
 /**
@@ -10,10 +11,18 @@ import { invalid } from './field.ts';
  * {"a":1}: must be a list`). Fields the schema does not know are left alone, as Kubernetes drops unknown fields;
  * `null` is an unset field everywhere, as in Kubernetes' decoder.
  *
+ * Times are checked as RFC 3339 date-times (`../rfc3339.ts`): the controllers, the node lifecycle and the printers read
+ * them as times, and a node or a user could write anything there.
+ *
  * Numbers are checked only for being scalars: the rules of each kind word their own range and integer checks.
  */
 export type Shape =
   | 'string'
+  /**
+   * A string that is an RFC 3339 date-time (a Time or MicroTime of Kubernetes, which its decoder refuses otherwise);
+   * the empty string is an unset time.
+   */
+  | 'time'
   | 'bool'
   /** A number, or a string the rules read (an int-or-string, a quantity): anything but a list or an object. */
   | 'scalar'
@@ -109,13 +118,13 @@ const podSpec = obj({
 
 const containerState = obj({
   waiting: obj({ reason: 'string', message: 'string' }),
-  running: obj({ startedAt: 'string' }),
+  running: obj({ startedAt: 'time' }),
   terminated: obj({
     exitCode: 'scalar',
     reason: 'string',
     message: 'string',
-    startedAt: 'string',
-    finishedAt: 'string',
+    startedAt: 'time',
+    finishedAt: 'time',
   }),
 });
 
@@ -125,9 +134,9 @@ const conditions = list(
     status: 'string',
     reason: 'string',
     message: 'string',
-    lastTransitionTime: 'string',
-    lastUpdateTime: 'string',
-    lastHeartbeatTime: 'string',
+    lastTransitionTime: 'time',
+    lastUpdateTime: 'time',
+    lastHeartbeatTime: 'time',
   }),
 );
 
@@ -138,7 +147,7 @@ const podStatus = obj({
   conditions,
   podIP: 'string',
   hostIP: 'string',
-  startTime: 'string',
+  startTime: 'time',
   containerStatuses: list(
     obj({
       name: 'string',
@@ -153,7 +162,7 @@ const podStatus = obj({
     }),
   ),
   hostPorts,
-  timeline: map('string'),
+  timeline: map('time'),
 });
 
 const template = obj({ metadata: obj({ labels: stringMap, annotations: stringMap }), spec: podSpec });
@@ -183,8 +192,8 @@ const metadata = obj({
   annotations: stringMap,
   resourceVersion: 'string',
   generation: 'scalar',
-  creationTimestamp: 'string',
-  deletionTimestamp: 'string',
+  creationTimestamp: 'time',
+  deletionTimestamp: 'time',
   deletionGracePeriodSeconds: 'scalar',
   ownerReferences: list(
     obj({
@@ -255,8 +264,8 @@ const KIND_SHAPES: Record<Kind, Record<string, Shape>> = {
     type: 'string',
     source: obj({ component: 'string', host: 'string' }),
     count: 'scalar',
-    firstTimestamp: 'string',
-    lastTimestamp: 'string',
+    firstTimestamp: 'time',
+    lastTimestamp: 'time',
   },
   PersistentVolumeClaim: {
     spec: obj({
@@ -268,13 +277,13 @@ const KIND_SHAPES: Record<Kind, Record<string, Shape>> = {
     status: obj({ phase: 'string' }),
   },
   Lease: {
-    spec: obj({ holderIdentity: 'string', leaseDurationSeconds: 'scalar', acquireTime: 'string', renewTime: 'string' }),
+    spec: obj({ holderIdentity: 'string', leaseDurationSeconds: 'scalar', acquireTime: 'time', renewTime: 'time' }),
   },
   Namespace: { spec: obj({ finalizers: strings }), status: obj({ phase: 'string' }) },
   Node: {
     spec: obj({
       unschedulable: 'bool',
-      taints: list(obj({ key: 'string', value: 'string', effect: 'string', timeAdded: 'string' })),
+      taints: list(obj({ key: 'string', value: 'string', effect: 'string', timeAdded: 'time' })),
       podCIDR: 'string',
     }),
     status: obj({
@@ -291,7 +300,7 @@ const KIND_SHAPES: Record<Kind, Record<string, Shape>> = {
       role: 'string',
       secretHash: 'string',
       nodeName: 'string',
-      expiresAt: 'string',
+      expiresAt: 'time',
       description: 'string',
       maxUses: 'scalar',
       uses: 'scalar',
@@ -320,8 +329,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 function walk(value: unknown, shape: Shape, field: string, out: FieldViolation[]): void {
   if (value == null || shape === 'any' || out.length >= MAX_VIOLATIONS) return;
-  if (shape === 'string') {
+  if (shape === 'string' || shape === 'time') {
     if (typeof value !== 'string') out.push(invalid(field, value, 'must be a string'));
+    else if (shape === 'time' && value !== '' && !isRfc3339(value))
+      out.push(invalid(field, value, 'must be an RFC 3339 timestamp'));
   } else if (shape === 'bool') {
     if (typeof value !== 'boolean') out.push(invalid(field, value, 'must be a boolean'));
   } else if (shape === 'scalar') {
