@@ -83,7 +83,13 @@ describe('deploymentLogs subscription', () => {
         status: {
           phase: 'Running',
           containerStatuses: [
-            { name: 'web', image: 'x', ready: true, restartCount: 0, state: { running: { startedAt: 'now' } } },
+            {
+              name: 'web',
+              image: 'x',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date().toISOString() } },
+            },
           ],
         },
       });
@@ -141,7 +147,13 @@ describe('deploymentLogs subscription', () => {
       status: {
         phase: 'Running',
         containerStatuses: [
-          { name: 'web', image: 'x', ready: true, restartCount: 0, state: { running: { startedAt: 'now' } } },
+          {
+            name: 'web',
+            image: 'x',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: new Date().toISOString() } },
+          },
         ],
       },
     });

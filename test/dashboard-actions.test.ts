@@ -290,7 +290,13 @@ describe('the dashboard acts', () => {
       status: {
         phase: 'Running',
         containerStatuses: [
-          { name: 'web', image: 'hello:2', ready: true, restartCount: 0, state: { running: { startedAt: 'now' } } },
+          {
+            name: 'web',
+            image: 'hello:2',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: new Date().toISOString() } },
+          },
         ],
       },
     });
