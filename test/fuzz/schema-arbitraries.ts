@@ -87,7 +87,53 @@ function plausible(...values: string[]): fc.Arbitrary<string> {
   return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fuzzString });
 }
 
+/** RFC 3339 times (any instant, any offset, 0–9 fractional digits), near misses (30 February, 24:00, no zone) and junk. */
+const timeString: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') })
+      .map((d) => d.toISOString()),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.integer({ min: 2000, max: 2100 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.constantFrom('', '.5', '.123456789', '.1234567890'),
+        fc.constantFrom('Z', 'z', '+01:00', '-23:59', '+24:00', ''),
+      )
+      .map(
+        ([y, mo, d, h, frac, zone]) =>
+          `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00${frac}${zone}`,
+      ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('now', 'yesterday', '1', '2026-02-30T00:00:00Z', '2026-12-07', '') },
+  { weight: 1, arbitrary: fuzzString },
+);
+
+const TIME_FIELDS = [
+  'lastTransitionTime',
+  'lastHeartbeatTime',
+  'lastUpdateTime',
+  'startTime',
+  'startedAt',
+  'finishedAt',
+  'firstTimestamp',
+  'lastTimestamp',
+  'acquireTime',
+  'renewTime',
+  'expiresAt',
+  'timeAdded',
+  'creationTimestamp',
+  'deletionTimestamp',
+];
+
 const FIELD_STRINGS: Record<string, fc.Arbitrary<string>> = {
+  ...Object.fromEntries(TIME_FIELDS.map((field) => [field, timeString])),
   namespace: plausible('default', 'fuzz'),
   name: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom('web', 'db', 'a') },
