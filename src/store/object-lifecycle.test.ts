@@ -50,6 +50,18 @@ describe('Object lifecycle: create', () => {
     expect(node.metadata.deletionGracePeriodSeconds).toBeUndefined();
   });
 
+  it('defaults an object whose deletion fields had the wrong type (they are dropped first)', () => {
+    for (const deletionTimestamp of ['soon', 7]) {
+      const pod = prepareCreate('Pod', {
+        metadata: { name: 'web', deletionTimestamp, resourceVersion: { a: 1 } },
+        spec: { containers: [{ name: 'web', image: 'capstan/hello' }] },
+      } as unknown as ObjectInput);
+      expect(pod.metadata.deletionTimestamp).toBeUndefined();
+      expect(pod.metadata.resourceVersion).toBeUndefined();
+      expect(pod.spec).toMatchObject({ restartPolicy: 'Always', terminationGracePeriodSeconds: 30 });
+    }
+  });
+
   it('refuses an input that names another kind (INVALID)', () => {
     let error: unknown;
     try {

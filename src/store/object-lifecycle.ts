@@ -28,7 +28,14 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
  */
 export function prepareCreate(kind: Kind, input: ObjectInput): KubeObject {
   const source = structuredClone(input) as KubeObject;
-  const meta = source.metadata;
+  // The fields only the store sets go before the defaults: defaulting skips an object with a field of the wrong
+  // type (a `deletionTimestamp: soon`), and that field, dropped after it, would leave the object undefaulted.
+  const {
+    deletionTimestamp: _deletion,
+    deletionGracePeriodSeconds: _grace,
+    resourceVersion: _rv,
+    ...meta
+  } = source.metadata;
   let name = meta.name ?? '';
   if (!name && meta.generateName) name = meta.generateName + randomSuffix();
   const object: KubeObject = applyDefaults({
@@ -39,15 +46,10 @@ export function prepareCreate(kind: Kind, input: ObjectInput): KubeObject {
       ...meta,
       name,
       uid: randomUUID(),
-      resourceVersion: '',
       generation: 1,
       creationTimestamp: new Date().toISOString(),
     },
-  });
-  const metadata = object.metadata as unknown as Json;
-  delete metadata.deletionTimestamp;
-  delete metadata.deletionGracePeriodSeconds;
-  delete metadata.resourceVersion;
+  } as KubeObject);
   if (isNamespaced(kind)) object.metadata.namespace = meta.namespace || 'default';
   else delete object.metadata.namespace;
   if (source.kind && source.kind !== kind) {
