@@ -157,7 +157,7 @@ describe('Lease', () => {
     const leapDay = newLease();
     leapDay.spec!.renewTime = '2028-02-29T23:59:59Z';
     expect(validateObject(leapDay)).toEqual([]);
-    // Date.parse takes the last three (as 2 March, 1 March, the next day); Kubernetes' decoder refuses them.
+    // Date.parse takes these four (as 2 March, 1 March, the next day, 1 May); Kubernetes' decoder refuses them.
     const rolledOver = ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-12-07T24:00:00Z', '2026-04-31T00:00:00Z'];
     for (const bad of ['yesterday', '2026-12-07', '2026-12-07 03:30:42Z', '2026-13-40T03:30:42Z', ...rolledOver]) {
       const renewed = newLease();
