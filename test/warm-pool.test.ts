@@ -145,6 +145,97 @@ describe('warm pool of sandboxes', () => {
     await deletePods(['cold', 'warm-web']);
   }, 600_000);
 
+  it('takes a deleted pod’s sandbox back into the pool while it is below its target, unless a TCP socket is left', async () => {
+    // Demand of 4, the pool at its target of 4.
+    const base = Array.from({ length: 4 }, (_, i) => `base-${i}`);
+    await Promise.all(base.map((n) => store.create('Pod', sleeper(n))));
+    await Promise.all(base.map((n) => waitForPod(store, n, ready, { timeoutMs: 300_000 })));
+    await waitFor(() => runtime.warmPoolSize(nodeName) >= 4, { timeoutMs: 240_000, message: 'the pool at 4' });
+    // Three pods that ignore SIGTERM, deleted with 120 s of grace: their stops keep the node busy, so the pool does
+    // not refill meanwhile and stays below its target once a new pod has taken a sandbox.
+    const stubborn = Array.from({ length: 3 }, (_, i) => `stubborn-${i}`);
+    await Promise.all(
+      stubborn.map((n) =>
+        store.create('Pod', {
+          ...pod(n, [
+            { name: 'main', image: BUSYBOX, command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"] },
+          ]),
+          spec: {
+            nodeName,
+            terminationGracePeriodSeconds: 120,
+            containers: [
+              { name: 'main', image: BUSYBOX, command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"] },
+            ],
+          },
+        }),
+      ),
+    );
+    await Promise.all(stubborn.map((n) => waitForPod(store, n, ready, { timeoutMs: 300_000 })));
+    await waitFor(() => runtime.warmPoolSize(nodeName) >= 4, { timeoutMs: 240_000, message: 'the pool refilled' });
+    try {
+      await Promise.all(stubborn.map((n) => store.delete('Pod', 'default', n)));
+      await waitFor(
+        async () => {
+          const events = await store.list('Event', { namespace: 'default' });
+          const killing = new Set(events.items.filter((e) => e.reason === 'Killing').map((e) => e.involvedObject.name));
+          return stubborn.every((n) => killing.has(n));
+        },
+        { timeoutMs: 60_000, message: 'the stubborn pods being stopped' },
+      );
+      const sandboxOf = async (name: string): Promise<string> =>
+        (await runtime.listPodContainers(nodeName)).find((p) => p.name === name)!.sandbox!.id;
+
+      // A pod that leaves nothing in its netns: its sandbox goes back to the pool, still running, as a ready one.
+      // Deleted gracefully (a grace period of 0 removes a pod from the store at once, before its containers stop).
+      const graceful = (name: string, script: string) => ({
+        ...pod(name, []),
+        spec: {
+          nodeName,
+          terminationGracePeriodSeconds: 30,
+          containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', `trap 'exit 0' TERM; ${script}`] }],
+        },
+      });
+      await store.create('Pod', graceful('recycled', 'while true; do sleep 1; done'));
+      await waitForPod(store, 'recycled', ready, { timeoutMs: 180_000 });
+      const recycledId = await sandboxOf('recycled');
+      expect(await warmContainers()).toContain(recycledId);
+      // One with a TCP connection over its loopback: once killed, its sockets stay in the netns (TIME_WAIT) for a while.
+      await store.create(
+        'Pod',
+        graceful(
+          'talker',
+          'sleep 3600 | nc -l -p 9000 >/dev/null & sleep 1; sleep 3600 | nc 127.0.0.1 9000 >/dev/null & while true; do sleep 1; done',
+        ),
+      );
+      const talker = await waitForPod(store, 'talker', ready, { timeoutMs: 180_000 });
+      const talkerId = await sandboxOf('talker');
+      // An established connection (state 01); nc listens on ::, so it is in tcp6 (as ::ffff:127.0.0.1).
+      await waitFor(async () => / 01 /.test(await exec(talker, ['cat', '/proc/net/tcp', '/proc/net/tcp6'])), {
+        timeoutMs: 30_000,
+        message: 'an established connection in the talker pod',
+      });
+      const sizeBefore = runtime.warmPoolSize(nodeName);
+      expect(sizeBefore).toBeLessThan(4);
+
+      await deletePods(['recycled', 'talker']);
+      const warm = await warmContainers();
+      expect(warm).toContain(recycledId);
+      await waitFor(async () => !(await warmContainers()).includes(talkerId), {
+        timeoutMs: 30_000,
+        message: 'the talker’s sandbox removed',
+      });
+      expect(runtime.warmPoolSize(nodeName)).toBe(sizeBefore + 1);
+      // Ready again, not a pod: not listed, and its pause process still runs with the address it had.
+      expect((await runtime.listPodContainers(nodeName)).some((p) => p.sandbox?.id === recycledId)).toBe(false);
+      expect((await docker.getContainer(recycledId).inspect()).State.Running).toBe(true);
+    } finally {
+      await Promise.all(
+        stubborn.map((n) => store.delete('Pod', 'default', n, { gracePeriodSeconds: 0 }).catch(() => undefined)),
+      );
+      await deletePods([...stubborn, ...base, 'recycled', 'talker']);
+    }
+  }, 900_000);
+
   it('drains when idle and leaks no sandbox, veth or address over many warm pods', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `churn-${i}`);
     for (let round = 0; round < 2; round++) {

@@ -115,6 +115,23 @@ interface CachedNetwork {
   result?: CniResult;
 }
 
+/**
+ * Whether the network namespace of process `pid` holds a TCP socket in any state (its /proc/<pid>/net/tcp and tcp6
+ * list the sockets of its netns, one per line after a header).
+ */
+export async function netnsHasTcpSockets(pid: number): Promise<boolean> {
+  for (const file of ['tcp', 'tcp6']) {
+    const text = await readFile(`/proc/${pid}/net/${file}`, 'utf8').catch(() => undefined);
+    // tcp unreadable: the process is gone, nothing can be told (so: not reusable); tcp6: a kernel without IPv6.
+    if (text === undefined) {
+      if (file === 'tcp') return true;
+      continue;
+    }
+    if (text.trim().split('\n').length > 1) return true;
+  }
+  return false;
+}
+
 async function createBridge(name: string, address: string): Promise<void> {
   await run('ip', ['link', 'add', name, 'type', 'bridge']).catch(async (err: unknown) => {
     if ((await bridgeAddresses(name)) === undefined) throw err;
@@ -192,6 +209,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly gated = new Map<string, string>();
   /** Pod container operations in flight: the warm pool fills only while there are few (`fillBesides`). */
   private inFlight = 0;
+  /** Sandboxes of terminated pods on their way back to the pool (`recycleSandbox`), by pod uid. */
+  private readonly returning = new Map<string, { node: string; sandbox: WarmSandbox }>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.docker instanceof Docker ? options.docker : new Docker(options.docker);
@@ -920,6 +939,62 @@ export class DockerRuntime implements ContainerRuntime {
       apps: list.filter((c) => !isSandbox(c)),
       sandboxes: [...list.filter(isSandbox).map((c) => c.Id), ...warm],
     };
+  }
+
+  /**
+   * Whether the pod's sandbox may go back to the warm pool once its app containers have stopped: it is a warm one
+   * (labelled as the pool's, never with a pod's labels or port mappings) and the pool is below its target. The
+   * caller then stops only the app containers and calls `recycleSandbox`.
+   */
+  mayRecycleSandbox(uid: string): boolean {
+    const claim = [...this.claims.values()].find((c) => c.uid === uid);
+    return claim ? (this.pools.get(claim.node)?.wantsMore() ?? false) : false;
+  }
+
+  /**
+   * Takes a terminated pod's warm sandbox away from it, to be given back to the pool by `returnSandbox` once the pod
+   * is gone from the store (until then its address is still the pod's). Only a netns nothing of the pod can have
+   * left anything in: every app container stopped, the pause process still running, and no TCP socket left (a
+   * killed server's connections stay in TIME_WAIT and would keep its port from the next pod's bind). What else a
+   * netns holds (addresses, routes, iptables, sysctls) a pod's containers cannot change: they run with the engine's
+   * default capabilities, which do not include NET_ADMIN. False: the caller stops and releases it as any sandbox.
+   */
+  recycleSandbox(uid: string): Promise<boolean> {
+    return this.busyWhile(async () => {
+      const entry = [...this.claims].find(([, c]) => c.uid === uid);
+      if (!entry) return false;
+      const [id, claim] = entry;
+      const refuse = (reason: string): false => {
+        log.debug({ uid, sandbox: id, reason }, 'sandbox not recycled');
+        return false;
+      };
+      if (!this.pools.get(claim.node)?.wantsMore()) return refuse('the pool is full');
+      const { apps } = await this.podContainers(uid);
+      if (apps.some((c) => c.State !== 'exited' && c.State !== 'created' && c.State !== 'dead')) {
+        return refuse('an app container still runs');
+      }
+      const info = await this.inspectRaw(id);
+      if (!info?.State.Running || !info.State.Pid) return refuse('the sandbox does not run');
+      const podIP = await this.cachedPodIP(id);
+      if (!podIP) return refuse('no address cached');
+      if (await netnsHasTcpSockets(info.State.Pid)) return refuse('TCP sockets are left in its netns');
+      await this.releaseClaim(id);
+      this.returning.set(uid, { node: claim.node, sandbox: { id, podIP, createdAt: info.Created } });
+      return true;
+    });
+  }
+
+  /** The sandbox `recycleSandbox` took from the pod: into the pool if `reuse` and it still wants one, else removed. */
+  returnSandbox(uid: string, reuse: boolean): Promise<void> {
+    const entry = this.returning.get(uid);
+    this.returning.delete(uid);
+    if (!entry) return Promise.resolve();
+    if (reuse && this.pools.get(entry.node)?.giveBack(entry.sandbox)) {
+      log.debug({ uid, sandbox: entry.sandbox.id }, 'sandbox recycled');
+      return Promise.resolve();
+    }
+    log.debug({ uid, sandbox: entry.sandbox.id, reuse }, 'sandbox not taken back; removing it');
+    return this.removeContainer(entry.sandbox.id);
   }
 
   releasePodNetwork(uid: string): Promise<void> {

@@ -15,6 +15,11 @@ import type { PodRecord } from './pod-worker.ts';
  * app containers' processes keep alive (and networked) until they exit, and its stop is a second engine round that
  * would otherwise follow the slowest app's. Its address is released (CNI DEL) only once every process of the pod
  * has stopped. Each step's duration is logged at debug level (`pod terminated`).
+ *
+ * A warm sandbox (one the pod took from the node's warm pool) the pool wants back is not stopped: once the apps
+ * have stopped it leaves the pod with its address and goes back to the pool when the pod is gone from the store, so
+ * a scale-down stops one engine container per pod and the pool's refill starts none (see
+ * `DockerRuntime.recycleSandbox` for what makes a netns reusable).
  */
 export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): Promise<void> {
   ctx.prober.forgetPod(rec.uid);
@@ -29,6 +34,7 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   const abandoned = new Signal();
   let stopping = false;
   const extraStops: Promise<void>[] = [];
+  let recycle = false;
   rec.termination = {
     shorten: (seconds) => {
       const at = Date.now() + Math.max(0, seconds) * 1000;
@@ -61,7 +67,9 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
     }
     if (abandoned.done) return;
     for (const c of running) ctx.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-    const sandbox = rec.sandbox?.state === 'running' ? [rec.sandbox.id] : [];
+    // A warm sandbox the pool wants back keeps running: only the apps are stopped (see recycleSandbox).
+    recycle = ctx.runtime.mayRecycleSandbox?.(rec.uid) ?? false;
+    const sandbox = rec.sandbox?.state === 'running' && !recycle ? [rec.sandbox.id] : [];
     stopping = true;
     const stops = Promise.all([
       ...running.map((c) => ctx.runtime.stopContainer(c.id, secondsLeft())),
@@ -77,15 +85,24 @@ export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): 
   } finally {
     rec.termination = undefined;
   }
-  await ctx.runtime.releasePodNetwork(rec.uid);
+  const recycled = recycle && ((await ctx.runtime.recycleSandbox?.(rec.uid)) ?? false);
+  // Not recycled after all: releasePodNetwork stops the sandbox first.
+  if (!recycled) await ctx.runtime.releasePodNetwork(rec.uid);
   steps.done('network');
   rec.version++;
   // The pod is terminated: its object goes now, the engine's clean-up runs beside (an agent that dies meanwhile
-  // removes the containers of a pod that no longer exists when it starts again).
-  await Promise.all([
-    finishDeletion(ctx, rec).then(() => steps.done('storeDelete')),
-    ctx.runtime.removePod(rec.uid).then(() => steps.done('remove')),
-  ]);
+  // removes the containers of a pod that no longer exists when it starts again). A recycled sandbox goes back to
+  // the pool only after both: until the pod is gone from the store its address is the pod's.
+  let gone = false;
+  try {
+    await Promise.all([
+      finishDeletion(ctx, rec).then(() => steps.done('storeDelete')),
+      ctx.runtime.removePod(rec.uid).then(() => steps.done('remove')),
+    ]);
+    gone = true;
+  } finally {
+    if (recycled) await ctx.runtime.returnSandbox?.(rec.uid, gone);
+  }
   rec.containers.clear();
   rec.sandbox = undefined;
   rec.version++;

@@ -65,6 +65,15 @@ export interface ContainerRuntime {
    * stopped containers stay for `removePod`. Throws when a DEL fails (the caller retries).
    */
   releasePodNetwork(uid: string): Promise<void>;
+  /**
+   * A runtime with a warm pool may take a terminated pod's sandbox back into it instead of stopping it:
+   * `mayRecycleSandbox` before the app containers are stopped (then only they are), `recycleSandbox` once they have
+   * (false: stop and release it as any), `returnSandbox` after the final delete (`reuse` false when that failed:
+   * the sandbox is removed then).
+   */
+  mayRecycleSandbox?(uid: string): boolean;
+  recycleSandbox?(uid: string): Promise<boolean>;
+  returnSandbox?(uid: string, reuse: boolean): Promise<void>;
   /** Removes every container of the pod (sandbox included) and its state dir with emptyDirs; PVC volumes stay. */
   removePod(uid: string): Promise<void>;
   /** Removes the Docker volume backing a PersistentVolumeClaim; NOT_FOUND-safe, CONFLICT while a container uses it. */

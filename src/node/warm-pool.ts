@@ -97,6 +97,22 @@ export class WarmPool {
     return this.ready.shift();
   }
 
+  /**
+   * A sandbox of a terminated pod offered back (see `DockerRuntime.recycleSandbox`): kept as a ready one while the
+   * pool is below its target (the current demand), so the engine neither stops it now nor starts another for the
+   * refill. False when the pool does not want it; the caller removes it then.
+   */
+  giveBack(sandbox: WarmSandbox): boolean {
+    if (this.stopped || this.ready.length + this.filling >= this.target()) return false;
+    this.ready.push(sandbox);
+    return true;
+  }
+
+  /** Whether `giveBack` would keep a sandbox now. */
+  wantsMore(): boolean {
+    return !this.stopped && this.ready.length + this.filling < this.target();
+  }
+
   get size(): number {
     return this.ready.length;
   }
