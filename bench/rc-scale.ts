@@ -4,7 +4,9 @@
  *   it does not meet a running `capstan up` or the tests); an RC of capstan/hello created with 0 replicas through
  *   the SDK, then scaled to 50 with the SDK's Scale mutation (what `capstan scale` sends), timed until
  *   `status.readyReplicas` = 50 arrives on the SDK's watch subscription; then scaled to 0, timed until no container
- *   of the node is left.
+ *   of the node is left (ready sandboxes of the warm pool are the pool's, not pods'). Three rounds: a cold node; a
+ *   warm one, scaled down right after the scale-up (the pool below its size takes the pods' sandboxes back); and
+ *   the warm one again, scaled down only once the pool has refilled (every sandbox stopped: `down_full_pool_s`).
  * - Swarm: `docker service scale` of the same image (by ID, `--init`) 0→50 until 50 tasks run, then →0 until its
  *   containers are gone.
  * - Engine floor: the same pods' containers started straight through Capstan's Docker runtime with the agent's
@@ -59,6 +61,8 @@ interface CapstanScaleResult {
   downSeconds: number;
   /** Until the last of the RC's pods is gone from the store (what `capstan get pods` shows). */
   downGoneSeconds: number;
+  /** Round 3's →0, once the pool was back at its size (no sandbox taken back: each one stopped). */
+  fullPoolDownSeconds: number;
   /** Seconds from the scale request until the last of the pods was created, bound to the node, Running. */
   milestones: { created: number; bound: number; running: number; readyP99: number };
 }
@@ -270,12 +274,19 @@ async function capstanScale(docker: Docker): Promise<CapstanScaleResult & { cold
     const up = await timeScale(client, REPLICAS, (s) => (s?.readyReplicas ?? 0) >= REPLICAS);
     const milestones = await pods.stop(up.start);
     const down = await scaleDown();
+    // Round 3: up again, then down only once the pool is back at its size. A pool at its target takes no sandbox
+    // back, so every pod's sandbox is stopped and removed: the scale-down of a node whose pool had time to refill.
+    await timeScale(client, REPLICAS, (s) => (s?.readyReplicas ?? 0) >= REPLICAS);
+    const full = Math.min(WARM_POOL, 3 * REPLICAS);
+    await until(`the pool refilled to ${full}`, async () => runtime.warmPoolSize(nodeName) >= full);
+    const fullPoolDown = await scaleDown();
     return {
       upSeconds: up.seconds,
       downSeconds: down.seconds,
       downGoneSeconds: down.goneSeconds,
       milestones,
       cold: { upSeconds: coldUp.seconds, downSeconds: coldDown.seconds, warmReady },
+      fullPoolDownSeconds: fullPoolDown.seconds,
     };
   } finally {
     await client?.close().catch(() => undefined);
@@ -398,6 +409,11 @@ export async function benchRcScale(): Promise<void> {
   report('rc_scale.cold_up_s', capstan.cold.upSeconds, {
     swarmUpS: swarm.upSeconds,
     ratio: capstan.cold.upSeconds / swarm.upSeconds,
+    replicas: REPLICAS,
+  });
+  report('rc_scale.down_full_pool_s', capstan.fullPoolDownSeconds, {
+    swarmDownS: swarm.downSeconds,
+    ratio: capstan.fullPoolDownSeconds / swarm.downSeconds,
     replicas: REPLICAS,
   });
   report('rc_scale.cold_down_s', capstan.cold.downSeconds, {

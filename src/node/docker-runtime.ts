@@ -210,7 +210,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** Pod container operations in flight: the warm pool fills only while there are few (`fillBesides`). */
   private inFlight = 0;
   /** Sandboxes of terminated pods on their way back to the pool (`recycleSandbox`), by pod uid. */
-  private readonly returning = new Map<string, { node: string; sandbox: WarmSandbox }>();
+  private readonly returning = new Map<string, { node: string; sandbox?: WarmSandbox }>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.client = options.docker instanceof Docker ? options.docker : new Docker(options.docker);
@@ -957,7 +957,8 @@ export class DockerRuntime implements ContainerRuntime {
    * left anything in: every app container stopped, the pause process still running, and no TCP socket left (a
    * killed server's connections stay in TIME_WAIT and would keep its port from the next pod's bind). What else a
    * netns holds (addresses, routes, iptables, sysctls) a pod's containers cannot change: they run with the engine's
-   * default capabilities, which do not include NET_ADMIN. False: the caller stops and releases it as any sandbox.
+   * default capabilities less NET_RAW, and admission refuses privileged containers and NET_ADMIN (docs/security.md,
+   * "Pod security baseline"). False: the caller stops and releases it as any sandbox.
    */
   recycleSandbox(uid: string): Promise<boolean> {
     return this.busyWhile(async () => {
@@ -965,36 +966,47 @@ export class DockerRuntime implements ContainerRuntime {
       if (!entry) return false;
       const [id, claim] = entry;
       const refuse = (reason: string): false => {
+        this.returning.delete(uid);
         log.debug({ uid, sandbox: id, reason }, 'sandbox not recycled');
         return false;
       };
-      if (!this.pools.get(claim.node)?.wantsMore()) return refuse('the pool is full');
-      const { apps } = await this.podContainers(uid);
-      if (apps.some((c) => c.State !== 'exited' && c.State !== 'created' && c.State !== 'dead')) {
-        return refuse('an app container still runs');
+      // Sandboxes already promised to the pool count (a scale-down checks all its pods at once); this one is
+      // promised from here, before the checks, and forgotten again if they refuse it.
+      const promised = [...this.returning.values()].filter((r) => r.node === claim.node).length;
+      if (!this.pools.get(claim.node)?.wantsMore(promised)) return refuse('the pool is full');
+      this.returning.set(uid, { node: claim.node });
+      try {
+        const { apps } = await this.podContainers(uid);
+        if (apps.some((c) => c.State !== 'exited' && c.State !== 'created' && c.State !== 'dead')) {
+          return refuse('an app container still runs');
+        }
+        const info = await this.inspectRaw(id);
+        if (!info?.State.Running || !info.State.Pid) return refuse('the sandbox does not run');
+        const podIP = await this.cachedPodIP(id);
+        if (!podIP) return refuse('no address cached');
+        if (await netnsHasTcpSockets(info.State.Pid)) return refuse('TCP sockets are left in its netns');
+        await this.releaseClaim(id);
+        this.returning.set(uid, { node: claim.node, sandbox: { id, podIP, createdAt: info.Created } });
+        return true;
+      } catch (err) {
+        this.returning.delete(uid);
+        throw err;
       }
-      const info = await this.inspectRaw(id);
-      if (!info?.State.Running || !info.State.Pid) return refuse('the sandbox does not run');
-      const podIP = await this.cachedPodIP(id);
-      if (!podIP) return refuse('no address cached');
-      if (await netnsHasTcpSockets(info.State.Pid)) return refuse('TCP sockets are left in its netns');
-      await this.releaseClaim(id);
-      this.returning.set(uid, { node: claim.node, sandbox: { id, podIP, createdAt: info.Created } });
-      return true;
     });
   }
 
   /** The sandbox `recycleSandbox` took from the pod: into the pool if `reuse` and it still wants one, else removed. */
   returnSandbox(uid: string, reuse: boolean): Promise<void> {
-    const entry = this.returning.get(uid);
+    const sandbox = this.returning.get(uid)?.sandbox;
+    const node = this.returning.get(uid)?.node;
     this.returning.delete(uid);
-    if (!entry) return Promise.resolve();
-    if (reuse && this.pools.get(entry.node)?.giveBack(entry.sandbox)) {
-      log.debug({ uid, sandbox: entry.sandbox.id }, 'sandbox recycled');
+    if (!sandbox || node === undefined) return Promise.resolve();
+    if (reuse && this.pools.get(node)?.giveBack(sandbox)) {
+      log.debug({ uid, sandbox: sandbox.id }, 'sandbox recycled');
       return Promise.resolve();
     }
-    log.debug({ uid, sandbox: entry.sandbox.id, reuse }, 'sandbox not taken back; removing it');
-    return this.removeContainer(entry.sandbox.id);
+    log.debug({ uid, sandbox: sandbox.id, reuse }, 'sandbox not taken back; removing it');
+    return this.removeContainer(sandbox.id);
   }
 
   releasePodNetwork(uid: string): Promise<void> {

@@ -105,6 +105,30 @@ describe('warm pool sizing', () => {
     expect(pool.take()).toBeUndefined();
   });
 
+  it('takes a sandbox back only while it is below its target, counting those promised to it', async () => {
+    const { pool, setBusy, settle } = fakePool({ maxSize: 3, idleMs: 1_000 });
+    const back = (id: string): WarmSandbox => ({ id, podIP: '10.0.0.9', createdAt: '' });
+    // No demand yet: the target is 0, nothing is taken back.
+    expect(pool.wantsMore()).toBe(false);
+    expect(pool.giveBack(back('early'))).toBe(false);
+    // Two pods asked during a burst (no refill): the pool is 2 below its target.
+    setBusy(true);
+    pool.take();
+    pool.take();
+    pool.tick();
+    await settle();
+    expect(pool.size).toBe(0);
+    expect(pool.wantsMore()).toBe(true);
+    expect(pool.wantsMore(2)).toBe(false);
+    expect(pool.giveBack(back('a'))).toBe(true);
+    expect(pool.giveBack(back('b'))).toBe(true);
+    expect(pool.giveBack(back('c'))).toBe(false);
+    // The sandboxes given back are handed out again, oldest first.
+    expect(pool.take()?.id).toBe('a');
+    await pool.stop();
+    expect(pool.giveBack(back('late'))).toBe(false);
+  });
+
   it('reads its settings from the environment and names a bad one', () => {
     expect(warmPoolFromEnv({})).toEqual({ maxSize: 16, idleMs: 60_000 });
     expect(warmPoolFromEnv({ CAPSTAN_WARM_POOL: '0', CAPSTAN_WARM_POOL_IDLE_S: '5' })).toEqual({

@@ -108,9 +108,9 @@ export class WarmPool {
     return true;
   }
 
-  /** Whether `giveBack` would keep a sandbox now. */
-  wantsMore(): boolean {
-    return !this.stopped && this.ready.length + this.filling < this.target();
+  /** Whether `giveBack` would keep a sandbox now, with `promised` more already on their way back. */
+  wantsMore(promised = 0): boolean {
+    return !this.stopped && this.ready.length + this.filling + promised < this.target();
   }
 
   get size(): number {
