@@ -18,7 +18,7 @@ import type { PodRecord } from './pod-worker.ts';
  *
  * A warm sandbox (one the pod took from the node's warm pool) the pool wants back is not stopped: once the apps
  * have stopped it leaves the pod with its address and goes back to the pool when the pod is gone from the store, so
- * a scale-down stops one engine container per pod and the pool's refill starts none (see
+ * a scale-down stops one engine container per pod, and the refill need not start a sandbox for it (see
  * `DockerRuntime.recycleSandbox` for what makes a netns reusable).
  */
 export async function terminatePod(ctx: SyncContext, rec: PodRecord, pod: Pod): Promise<void> {
