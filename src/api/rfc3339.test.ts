@@ -4,7 +4,11 @@ import { isRfc3339, parseRfc3339 } from './rfc3339.ts';
 
 describe('RFC 3339 date-times', () => {
   it('reads what toISOString writes as the same instant', () => {
-    const instants = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z') });
+    const instants = fc.date({
+      min: new Date('0001-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T23:59:59.999Z'),
+      noInvalidDate: true,
+    });
     fc.assert(
       fc.property(instants, (at) => {
         expect(parseRfc3339(at.toISOString())).toBe(at.getTime());
