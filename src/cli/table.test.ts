@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { age, formatMap, renderTable } from './table.ts';
 
 describe('renderTable', () => {
+  it('renders 200,000 rows (a column too long to spread into Math.max)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`pod-${i}`, 'Running']);
+    const lines = renderTable(['NAME', 'STATUS'], rows).split('\n');
+    expect(lines).toHaveLength(200_001);
+    expect(lines[0]).toBe(`NAME${' '.repeat('pod-199999'.length - 4 + 3)}STATUS`);
+    expect(lines[200_000]).toBe('pod-199999   Running');
+    expect(lines[1]).toBe(`pod-0${' '.repeat(8)}Running`);
+  });
+
   it('pads columns to the widest cell plus three spaces, like kubectl', () => {
     const text = renderTable(
       ['NAME', 'READY', 'STATUS'],

@@ -6,7 +6,11 @@ import { humanDuration } from '../resolvers/pod-columns.ts';
  */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [headers.map((h) => h.toUpperCase()), ...rows.map((r) => r.map((cell) => cell || ''))];
-  const widths = headers.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  // Widths in a loop, not Math.max(...column): spreading the column of a list of 120,000 or so rows overflows
+  // the stack.
+  const widths = headers.map(() => 0);
+  for (const row of all)
+    for (let i = 0; i < headers.length; i++) widths[i] = Math.max(widths[i]!, (row[i] ?? '').length);
   return all
     .map((row) =>
       headers

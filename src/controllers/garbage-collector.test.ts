@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../api/types.ts';
 import type { KubeObject } from '../api/types.ts';
-import { OwnerIndex } from './garbage-collector.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import { createLogger } from '../util/logger.ts';
+import type { ControllerContext } from './controller-context.ts';
+import { GarbageCollector, OwnerIndex } from './garbage-collector.ts';
 
 type Meta = Pick<KubeObject, 'metadata'>;
 
@@ -96,5 +99,44 @@ describe('OwnerIndex (what makes work for a garbage-collection pass)', () => {
     expect(index.deleteMakesWork(a)).toBe(false);
     index.remove(b);
     expect(index.deleteMakesWork(b)).toBe(true);
+  });
+});
+
+describe('GarbageCollector at scale', () => {
+  it('collects an orphan among 150,000 cached objects (a list too long to spread into push)', async () => {
+    const store = new MemoryStore();
+    await store.create('Namespace', { kind: 'Namespace', metadata: { name: 'ns' }, spec: {} });
+    const orphan = await store.create('Pod', {
+      kind: 'Pod',
+      metadata: {
+        name: 'orphan',
+        namespace: 'ns',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'gone', uid: 'uid-gone' }],
+      },
+      spec: { containers: [{ name: 'c', image: 'capstan/hello:1' }] },
+    });
+    // The informers' cache: the orphan among 150,000 pods that nothing owns.
+    const cached: KubeObject[] = Array.from({ length: 150_000 }, (_, i) => ({
+      kind: 'Pod',
+      apiVersion: 'v1',
+      ...obj(`uid-${i}`),
+    })) as KubeObject[];
+    cached.push(orphan);
+    const informers = {
+      get: (kind: string) => ({ addHandler: () => undefined, list: () => (kind === 'Pod' ? cached : []) }),
+    };
+    const logger = createLogger({ level: 'silent' });
+    const ctx = { store, informers, logger, events: {} } as unknown as ControllerContext;
+    const collector = new GarbageCollector(ctx, { resyncMs: 60_000 });
+    const running = collector.run();
+    try {
+      await vi.waitFor(async () => expect(await store.tryGet('Pod', 'ns', 'orphan')).toBeUndefined(), {
+        timeout: 20_000,
+        interval: 50,
+      });
+    } finally {
+      collector.stop();
+      await running;
+    }
   });
 });

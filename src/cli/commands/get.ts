@@ -77,7 +77,7 @@ async function fetchAll(session: Session, refs: ResourceRef[], flags: GetFlags):
       else entry.missing.push(ref.name);
     } else {
       const list = await api.list(client, listArgs(session, ref.kind, flags));
-      entry.objects.push(...list.items);
+      for (const item of list.items) entry.objects.push(item); // not push(...items): a long list overflows the stack
       entry.resourceVersion = list.resourceVersion;
     }
   }

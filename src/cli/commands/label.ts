@@ -51,7 +51,7 @@ async function targets(
       ...(KIND_INFO[kind].namespaced ? { namespace: session.settings.namespace } : {}),
       ...(flags.selector ? { labelSelector: flags.selector } : {}),
     });
-    found.push(...items.map((item) => ({ kind, name: item.metadata.name })));
+    for (const item of items) found.push({ kind, name: item.metadata.name }); // not push(...): long lists overflow
   }
   if (found.length === 0) throw new CliError(`no objects passed to ${verb}`);
   return found;
