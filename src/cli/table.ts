@@ -6,7 +6,7 @@ import { humanDuration } from '../resolvers/pod-columns.ts';
  */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [headers.map((h) => h.toUpperCase()), ...rows.map((r) => r.map((cell) => cell || ''))];
-  // Widths in a loop, not Math.max(...column): spreading the column of a list of 120,000 or so rows overflows
+  // Widths in a loop, not Math.max(...column): spreading the column of about 125,000 rows or more overflows
   // the stack.
   const widths = headers.map(() => 0);
   for (const row of all)

@@ -106,7 +106,7 @@ export class GarbageCollector extends QueueController {
 
   private async passOnce(): Promise<ReconcileResult> {
     const objects: KubeObject[] = [];
-    // A loop, not push(...list): spreading a list of some 120,000 objects or more overflows the stack.
+    // A loop, not push(...list): spreading a list of about 125,000 objects or more overflows the stack.
     for (const kind of COLLECTED_KINDS) for (const object of this.ctx.informers.get(kind).list()) objects.push(object);
     let failed: unknown;
     for (const action of planGarbageCollection(objects)) {
