@@ -82,8 +82,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * `JSON.stringify(value)` as a sequence of Buffers: objects are walked key by key, a list longer than `sliceItems`
- * item by item with a new chunk (and an event-loop turn) every `sliceItems` items; everything else is one
- * `JSON.stringify`. Same output, byte for byte, for JSON data (what a GraphQL result is).
+ * a chunk (and an event-loop turn) per `sliceItems` items; everything else is one `JSON.stringify`. Same output,
+ * byte for byte, for JSON data (what a GraphQL result is).
  */
 export async function* slicedJson(value: unknown, sliceItems = SLICE_ITEMS): AsyncGenerator<Buffer> {
   const parts: string[] = [];
@@ -95,16 +95,20 @@ export async function* slicedJson(value: unknown, sliceItems = SLICE_ITEMS): Asy
   // A walk with an explicit stack would avoid the nested generators, but answers are shallow (data.pods.items).
   async function* write(node: unknown, depth: number): AsyncGenerator<Buffer> {
     if (Array.isArray(node) && node.length > sliceItems) {
-      parts.push('[');
-      for (let i = 0; i < node.length; i++) {
-        if (i > 0) parts.push(',');
-        parts.push(JSON.stringify(node[i]) ?? 'null');
-        if ((i + 1) % sliceItems === 0 && i + 1 < node.length) {
-          yield flush();
-          await nextTurn();
+      // One JSON.stringify per slice, not per item (a quarter less time, and no string per item): each slice's
+      // "[a,b]" is written without its "]" unless it is the last, and after the first with "," for its "[".
+      if (parts.length > 0) yield flush();
+      for (let start = 0; start < node.length; start += sliceItems) {
+        const end = Math.min(node.length, start + sliceItems);
+        const chunk = Buffer.from(JSON.stringify(node.slice(start, end)));
+        if (start > 0) chunk[0] = 0x2c; // ','
+        if (end === node.length) {
+          yield chunk;
+          return;
         }
+        yield chunk.subarray(0, chunk.length - 1);
+        await nextTurn();
       }
-      parts.push(']');
       return;
     }
     if (typeof node === 'object' && node !== null && !Array.isArray(node) && depth < 32 && !('toJSON' in node)) {
