@@ -112,7 +112,10 @@ async function startServer(prefix: string): Promise<Server> {
   };
 }
 
-/** The GraphQL clients in a process of their own (`support/scale-clients.ts`). */
+/**
+ * The GraphQL clients (`support/scale-clients.ts`), each user in a process of its own: the mutations, the lists and
+ * the watch, so that no client's figures include the time its process spent on another client's answers.
+ */
 interface Clients {
   /** Opens the watch of `ns`; resolves once it is open. Deliveries go to `onReceived` until `unsubscribe`. */
   subscribe(ns: string, onReceived: (sent: number, latencyMs: number) => void): Promise<void>;
@@ -120,12 +123,58 @@ interface Clients {
     ns: string,
     size: number,
     seconds: number,
-  ): Promise<{ mutations: number[]; lists: number[]; clientsLoopMaxMs: number }>;
+  ): Promise<{ mutations: number[]; lists: number[]; clientsLoopMaxMs: ClientsLoopMaxMs }>;
   unsubscribe(): Promise<void>;
   stop(): void;
 }
 
+/** Each clients process' longest event-loop delay in a window, in ms. */
+interface ClientsLoopMaxMs {
+  mutator: number;
+  lister: number;
+  watcher: number;
+}
+
 function startClients(server: Server): Clients {
+  const mutator = startClientsProcess(server);
+  const lister = startClientsProcess(server);
+  const watcher = startClientsProcess(server);
+  return {
+    subscribe: (ns, received) => watcher.subscribe(ns, received),
+    async run(ns, size, seconds) {
+      const watching = watcher.run(ns, size, seconds, { mutations: false, lists: false });
+      const [m, l, w] = await Promise.all([
+        mutator.run(ns, size, seconds, { mutations: true, lists: false }),
+        lister.run(ns, size, seconds, { mutations: false, lists: true }),
+        watching,
+      ]);
+      return {
+        mutations: m.mutations,
+        lists: l.lists,
+        clientsLoopMaxMs: { mutator: m.loopMaxMs, lister: l.loopMaxMs, watcher: w.loopMaxMs },
+      };
+    },
+    unsubscribe: () => watcher.unsubscribe(),
+    stop: () => {
+      for (const one of [mutator, lister, watcher]) one.stop();
+    },
+  };
+}
+
+/** One clients process. */
+interface ClientsProcess {
+  subscribe(ns: string, onReceived: (sent: number, latencyMs: number) => void): Promise<void>;
+  run(
+    ns: string,
+    size: number,
+    seconds: number,
+    parts: { mutations: boolean; lists: boolean },
+  ): Promise<{ mutations: number[]; lists: number[]; loopMaxMs: number }>;
+  unsubscribe(): Promise<void>;
+  stop(): void;
+}
+
+function startClientsProcess(server: Server): ClientsProcess {
   const child = fork(fileURLToPath(new URL('./support/scale-clients.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     env: {
@@ -164,9 +213,12 @@ function startClients(server: Server): Clients {
       onReceived = received;
       await ask({ type: 'subscribe', ns }, 'subscribed');
     },
-    async run(ns, size, seconds) {
-      const ran = (await ask({ type: 'run', ns, size, seconds }, 'ran')) as Extract<FromClients, { type: 'ran' }>;
-      return { mutations: ran.mutations, lists: ran.lists, clientsLoopMaxMs: ran.loopMaxMs };
+    async run(ns, size, seconds, parts) {
+      const ran = (await ask({ type: 'run', ns, size, seconds, ...parts }, 'ran')) as Extract<
+        FromClients,
+        { type: 'ran' }
+      >;
+      return { mutations: ran.mutations, lists: ran.lists, loopMaxMs: ran.loopMaxMs };
     },
     async unsubscribe() {
       await ask({ type: 'unsubscribe' }, 'unsubscribed');
@@ -270,8 +322,8 @@ interface StepFigures {
   subscriptionAfterAckP99: number;
   /** Churn writes: sent → acknowledged, in the benchmark's own (busy) process. */
   churnWriteP99: number;
-  /** The clients process' longest event-loop delay in the window (a delivery it could not read meanwhile). */
-  clientsLoopMaxMs: number;
+  /** Each clients process' longest event-loop delay in the window (an answer or delivery it could not read meanwhile). */
+  clientsLoopMaxMs: ClientsLoopMaxMs;
   /** The control plane's CPU during the window, in % of one core (100: its event loop never rested). */
   serverCpuPct: number;
   /** This process' CPU during the window (hollow nodes, churn and the clients), in % of one core. */
