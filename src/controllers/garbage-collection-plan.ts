@@ -51,22 +51,45 @@ const hasFinalizer = (obj: Metadata, finalizer: string) =>
 export function planGarbageCollection(objects: readonly Metadata[]): GarbageCollectionAction[] {
   const byUid = new Map<string, Metadata>();
   for (const obj of objects) byUid.set(obj.metadata.uid, obj);
-  const dependentsOf = new Map<string, Metadata[]>();
-  for (const obj of objects) {
-    for (const ref of obj.metadata.ownerReferences ?? []) {
-      const list = dependentsOf.get(ref.uid);
-      if (list) list.push(obj);
-      else dependentsOf.set(ref.uid, [obj]);
-    }
-  }
+  return planOwnership({
+    dependents: objects.filter((obj) => (obj.metadata.ownerReferences?.length ?? 0) > 0),
+    finalizing: objects.filter((obj) => isFinalizing(obj)),
+    byUid: (uid) => byUid.get(uid),
+  });
+}
 
+/** What a plan reads: kept up to date from the informers by the collector, so that a pass walks no other object. */
+export interface OwnershipView {
+  /** Every object with ownerReferences. */
+  dependents: Iterable<Metadata>;
+  /** Every object being deleted with the orphan or the foregroundDeletion finalizer. */
+  finalizing: Iterable<Metadata>;
+  /** The cached object with this uid. */
+  byUid(uid: string): Metadata | undefined;
+}
+
+/** Whether the collector has a finalizer of `obj` to carry out (orphan, foregroundDeletion). */
+export const isFinalizing = (obj: Metadata): boolean =>
+  hasFinalizer(obj, ORPHAN_FINALIZER) || hasFinalizer(obj, FOREGROUND_FINALIZER);
+
+/**
+ * `planGarbageCollection` over a view: the same decisions in the same order, in time proportional to the objects
+ * that own or are owned rather than to every cached object (a pass over 30,000 pods that nothing owns held the
+ * event loop ~100 ms every 30 s).
+ */
+export function planOwnership(view: OwnershipView): GarbageCollectionAction[] {
   const actions: GarbageCollectionAction[] = [];
   const orphaning = new Set<string>();
-  for (const obj of objects) {
+  const finalizing: Metadata[] = [];
+  for (const obj of view.finalizing) {
+    finalizing.push(obj);
     if (hasFinalizer(obj, ORPHAN_FINALIZER)) orphaning.add(obj.metadata.uid);
   }
+  // The dependents of owners being finalized (the only owners whose dependents a plan lists).
+  const dependentsOf = new Map<string, Metadata[]>();
+  for (const obj of finalizing) dependentsOf.set(obj.metadata.uid, []);
 
-  for (const dependent of objects) {
+  for (const dependent of view.dependents) {
     const refs = dependent.metadata.ownerReferences ?? [];
     if (refs.length === 0) continue;
     const dangling: string[] = [];
@@ -75,7 +98,8 @@ export function planGarbageCollection(objects: readonly Metadata[]): GarbageColl
     // like a solid owner it keeps the dependent from being deleted.
     let keeper = false;
     for (const ref of refs) {
-      const owner = byUid.get(ref.uid);
+      dependentsOf.get(ref.uid)?.push(dependent);
+      const owner = view.byUid(ref.uid);
       if (orphaning.has(ref.uid)) keeper = true;
       else if (!owner) dangling.push(ref.uid);
       else if (hasFinalizer(owner, FOREGROUND_FINALIZER)) waiting.push(ref.uid);
@@ -94,7 +118,7 @@ export function planGarbageCollection(objects: readonly Metadata[]): GarbageColl
     }
   }
 
-  for (const owner of objects) {
+  for (const owner of finalizing) {
     const uid = owner.metadata.uid;
     const dependents = dependentsOf.get(uid) ?? [];
     if (hasFinalizer(owner, ORPHAN_FINALIZER)) {
@@ -102,7 +126,7 @@ export function planGarbageCollection(objects: readonly Metadata[]): GarbageColl
         actions.push({ type: 'removeOwnerReferences', object: objectRef(dependent), ownerUids: [uid] });
       }
       actions.push({ type: 'removeFinalizer', object: objectRef(owner), finalizer: ORPHAN_FINALIZER });
-    } else if (hasFinalizer(owner, FOREGROUND_FINALIZER) && dependents.length === 0) {
+    } else if (dependents.length === 0) {
       actions.push({ type: 'removeFinalizer', object: objectRef(owner), finalizer: FOREGROUND_FINALIZER });
     }
   }

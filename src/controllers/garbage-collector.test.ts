@@ -6,10 +6,10 @@ import { createLogger } from '../util/logger.ts';
 import type { ControllerContext } from './controller-context.ts';
 import { GarbageCollector, OwnerIndex } from './garbage-collector.ts';
 
-type Meta = Pick<KubeObject, 'metadata'>;
+type Meta = Pick<KubeObject, 'kind' | 'metadata'>;
 
 function obj(uid: string, extra: Partial<KubeObject['metadata']> = {}): Meta {
-  return { metadata: { name: uid, namespace: 'ns', uid, resourceVersion: '1', ...extra } } as Meta;
+  return { kind: 'Pod', metadata: { name: uid, namespace: 'ns', uid, resourceVersion: '1', ...extra } } as Meta;
 }
 
 const ownedBy = (uid: string, owner: string, extra: Partial<KubeObject['metadata']> = {}): Meta =>
@@ -102,6 +102,32 @@ describe('OwnerIndex (what makes work for a garbage-collection pass)', () => {
   });
 });
 
+describe('OwnerIndex as the view a pass plans from', () => {
+  it('walks only the objects with owners and the owners being finalized, also across updates', () => {
+    const index = new OwnerIndex();
+    const rc = obj('rc');
+    const pod = ownedBy('pod', 'rc');
+    index.add(rc);
+    index.add(pod);
+    for (let i = 0; i < 1000; i++) index.add(obj(`plain-${i}`));
+    expect([...index.dependents].map((o) => o.metadata.uid)).toEqual(['pod']);
+    expect([...index.finalizing]).toEqual([]);
+    // The RC deleted with the orphan finalizer: it is finalized; the pod let go of it: no longer a dependent.
+    const orphaning = obj('rc', { deletionTimestamp: '2026-12-07T00:00:00Z', finalizers: [ORPHAN_FINALIZER] });
+    index.remove(rc);
+    index.add(orphaning);
+    expect([...index.finalizing].map((o) => o.metadata.uid)).toEqual(['rc']);
+    const released = obj('pod');
+    index.remove(pod);
+    index.add(released);
+    expect([...index.dependents]).toEqual([]);
+    expect(index.byUid('pod')).toBe(released);
+    index.remove(orphaning);
+    expect([...index.finalizing]).toEqual([]);
+    expect(index.byUid('rc')).toBeUndefined();
+  });
+});
+
 describe('GarbageCollector at scale', () => {
   it('collects an orphan among 150,000 cached objects (a list too long to spread into push)', async () => {
     const store = new MemoryStore();
@@ -117,13 +143,18 @@ describe('GarbageCollector at scale', () => {
     });
     // The informers' cache: the orphan among 150,000 pods that nothing owns.
     const cached: KubeObject[] = Array.from({ length: 150_000 }, (_, i) => ({
-      kind: 'Pod',
       apiVersion: 'v1',
       ...obj(`uid-${i}`),
     })) as KubeObject[];
     cached.push(orphan);
+    // The informers hand their cache to the collector's handlers, as an informer's first list does.
     const informers = {
-      get: (kind: string) => ({ addHandler: () => undefined, list: () => (kind === 'Pod' ? cached : []) }),
+      get: (kind: string) => ({
+        addHandler: (handler: { onAdd: (object: KubeObject) => void }) => {
+          if (kind === 'Pod') for (const object of cached) handler.onAdd(object);
+        },
+        list: () => (kind === 'Pod' ? cached : []),
+      }),
     };
     const logger = createLogger({ level: 'silent' });
     const ctx = { store, informers, logger, events: {} } as unknown as ControllerContext;

@@ -2,7 +2,13 @@ import { isCapstanError } from '../api/errors.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../api/types.ts';
 import type { Kind, KubeObject } from '../api/types.ts';
 import type { ControllerContext } from './controller-context.ts';
-import { planGarbageCollection, type GarbageCollectionAction, type ObjectRef } from './garbage-collection-plan.ts';
+import {
+  isFinalizing,
+  planOwnership,
+  type GarbageCollectionAction,
+  type ObjectRef,
+  type OwnershipView,
+} from './garbage-collection-plan.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { QueueController } from './queue-controller.ts';
 import type { ReconcileResult } from './work-queue.ts';
@@ -105,11 +111,10 @@ export class GarbageCollector extends QueueController {
   }
 
   private async passOnce(): Promise<ReconcileResult> {
-    const objects: KubeObject[] = [];
-    // A loop, not push(...list): spreading a list of about 125,000 objects or more overflows the stack.
-    for (const kind of COLLECTED_KINDS) for (const object of this.ctx.informers.get(kind).list()) objects.push(object);
     let failed: unknown;
-    for (const action of planGarbageCollection(objects)) {
+    // Planned from the owner index (kept from the same informer events as the cache), which walks only the objects
+    // that own or are owned: a pass no longer costs time in the pods and services that nothing owns.
+    for (const action of planOwnership(this.index)) {
       try {
         await this.apply(action);
       } catch (err) {
@@ -193,28 +198,49 @@ function describe(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
-type Indexed = Pick<KubeObject, 'metadata'>;
+type Indexed = Pick<KubeObject, 'kind' | 'metadata'>;
 
 /**
- * What the collector's triggers need to know without a pass: every cached object by uid, and how many cached
- * objects name each uid as an owner. Kept from the informers' add, update and delete events.
+ * What the collector needs to know without walking the cache: every cached object by uid, how many cached objects
+ * name each uid as an owner, the objects that have owners and the objects being finalized by the collector — the
+ * triggers' questions and a pass's plan (an OwnershipView). Kept from the informers' add, update and delete events.
  */
-export class OwnerIndex {
-  private readonly byUid = new Map<string, Indexed>();
-  private readonly dependents = new Map<string, number>();
+export class OwnerIndex implements OwnershipView {
+  private readonly objects = new Map<string, Indexed>();
+  private readonly dependentCounts = new Map<string, number>();
+  private readonly owned = new Map<string, Indexed>();
+  private readonly finalizers = new Map<string, Indexed>();
+
+  get dependents(): Iterable<Indexed> {
+    return this.owned.values();
+  }
+
+  get finalizing(): Iterable<Indexed> {
+    return this.finalizers.values();
+  }
+
+  byUid(uid: string): Indexed | undefined {
+    return this.objects.get(uid);
+  }
 
   add(object: Indexed): void {
-    this.byUid.set(object.metadata.uid, object);
-    for (const ref of object.metadata.ownerReferences ?? [])
-      this.dependents.set(ref.uid, (this.dependents.get(ref.uid) ?? 0) + 1);
+    const { uid, ownerReferences } = object.metadata;
+    this.objects.set(uid, object);
+    if (ownerReferences?.length) this.owned.set(uid, object);
+    if (isFinalizing(object)) this.finalizers.set(uid, object);
+    for (const ref of ownerReferences ?? [])
+      this.dependentCounts.set(ref.uid, (this.dependentCounts.get(ref.uid) ?? 0) + 1);
   }
 
   remove(object: Indexed): void {
-    this.byUid.delete(object.metadata.uid);
+    const { uid } = object.metadata;
+    this.objects.delete(uid);
+    this.owned.delete(uid);
+    this.finalizers.delete(uid);
     for (const ref of object.metadata.ownerReferences ?? []) {
-      const left = (this.dependents.get(ref.uid) ?? 0) - 1;
-      if (left > 0) this.dependents.set(ref.uid, left);
-      else this.dependents.delete(ref.uid);
+      const left = (this.dependentCounts.get(ref.uid) ?? 0) - 1;
+      if (left > 0) this.dependentCounts.set(ref.uid, left);
+      else this.dependentCounts.delete(ref.uid);
     }
   }
 
@@ -223,16 +249,16 @@ export class OwnerIndex {
     const { deletionTimestamp, finalizers, ownerReferences } = object.metadata;
     if (deletionTimestamp && finalizers?.some((f) => f === FOREGROUND_FINALIZER || f === ORPHAN_FINALIZER)) return true;
     return (ownerReferences ?? []).some((ref) => {
-      const owner = this.byUid.get(ref.uid);
+      const owner = this.objects.get(ref.uid);
       return !owner || owner.metadata.deletionTimestamp !== undefined;
     });
   }
 
   /** After `remove(object)` of a deleted object: whether a pass has something to do because it is gone. */
   deleteMakesWork(object: Indexed): boolean {
-    if (this.dependents.has(object.metadata.uid)) return true;
+    if (this.dependentCounts.has(object.metadata.uid)) return true;
     return (object.metadata.ownerReferences ?? []).some((ref) => {
-      const owner = this.byUid.get(ref.uid);
+      const owner = this.objects.get(ref.uid);
       return owner?.metadata.deletionTimestamp !== undefined;
     });
   }
