@@ -9,8 +9,7 @@
  * IPC (parent → here): { type: 'subscribe', ns } answered by { type: 'subscribed' } once the watch is open, then a
  * { type: 'received', sent, latencyMs } for every delivery that carries the sent-time annotation; { type: 'run', ns,
  * size, seconds, mutations, lists } (which of the two to run) answered by { type: 'ran', mutations, lists,
- * loopMaxMs } (latencies and this process' longest
- * event-loop delay in ms) or { type: 'failed', message };
+ * loopMaxMs } (latencies and this process' longest event-loop delay in ms) or { type: 'failed', message };
  * { type: 'unsubscribe' } answered by { type: 'unsubscribed' }. Exits with the parent.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
