@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import SlicesPlugin from './slices-plugin.ts';
 import { GraphQLError, Kind as AstKind } from 'graphql';
 import type { Context } from '../server/context.ts';
 import type { RequestLimiters } from '../util/limits.ts';
@@ -40,7 +41,8 @@ export const builder = new SchemaBuilder<{
     IntOrString: { Input: number | string; Output: number | string };
   };
 }>({
-  plugins: [DataloaderPlugin],
+  // Slices first: its wrapper is the outermost (Pothos composes plugins' resolver wrappers right to left).
+  plugins: [SlicesPlugin, DataloaderPlugin],
 });
 
 builder.scalarType('IntOrString', {

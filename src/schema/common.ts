@@ -14,7 +14,6 @@ import { objectAge } from '../resolvers/pod-columns.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';
-import { inSlices } from './list-slices.ts';
 
 /** `{ key, value }` pairs: how string maps (labels, annotations, selectors) appear in GraphQL. */
 export interface KeyValue {
@@ -322,7 +321,12 @@ export function listRef<K extends Kind>(kind: K, itemRef: ReturnType<typeof kind
     fields: (t) => ({
       // The generic item type is beyond what Pothos can infer; every item is a KindMap[K] by construction.
       // Long lists are completed a slice per event-loop turn, so other requests are answered meanwhile.
-      items: t.field({ type: [itemRef], nullable: false, resolve: (list) => inSlices(list.items) as never }),
+      items: t.field({
+        type: [itemRef],
+        nullable: false,
+        extensions: { inSlices: true },
+        resolve: (list) => list.items as never,
+      }),
       continue: t.exposeString('continue', {
         description: 'Pass as `after` to fetch the next page; null on the last page.',
       }),

@@ -6,10 +6,10 @@
  * executors (graphql-js, and graphql-jit's compiled code) complete a list item that is a promise when the promise
  * settles, at the item's own index. `inSlices` hands the executor the first slice of items as they are and the rest
  * as promises that settle a slice at a time, each slice one event-loop turn after the previous one: between two
- * slices the server reads sockets and answers other requests. (Slices are counted in items, not timed: Pothos'
- * dataloader plugin copies the list before the executor completes any item, so nothing can be timed while the
- * list is handed over.) Order and content of the answer are
- * unchanged; only when it is computed changes.
+ * slices the server reads sockets and answers other requests. (Slices are counted in items, not timed: the
+ * executor takes every item's `then` before it completes any, so nothing can be timed while the list is handed
+ * over.) Order and content of the answer are unchanged; only when it is computed changes. Fields opt in with
+ * `extensions: { inSlices: true }` (`slices-plugin.ts`).
  */
 
 /** Items completed in one event-loop turn: about 1-3 ms of work with the selections of `capstan get` and the dashboard. */

@@ -1,0 +1,37 @@
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import type { GraphQLFieldResolver } from 'graphql';
+import { inSlices } from './list-slices.ts';
+
+/**
+ * A Pothos plugin that hands a field's list to the executor in slices (`inSlices`): on fields whose extensions say
+ * `inSlices: true`, the resolver's array is sliced after every other plugin has wrapped the resolver. Listed first in
+ * the builder's plugins, its wrapper is the outermost, so the dataloader plugin's per-item wrapper sees the plain
+ * objects of the list (and returns them as they are) rather than one thenable per item, to which it added a `then`
+ * and a closure of its own (about 260 ms of a 13 s window at 30,000 pods, and its garbage).
+ */
+export class PothosSlicesPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    if (fieldConfig.extensions?.inSlices !== true) return resolver;
+    return (parent, args, context, info) => {
+      const result: unknown = resolver(parent, args, context, info);
+      return Array.isArray(result) ? inSlices(result) : result;
+    };
+  }
+}
+
+const pluginName = 'slices';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  export namespace PothosSchemaTypes {
+    interface Plugins<Types extends SchemaTypes> {
+      slices: PothosSlicesPlugin<Types>;
+    }
+  }
+}
+
+SchemaBuilder.registerPlugin(pluginName, PothosSlicesPlugin);
+export default pluginName;
