@@ -14,6 +14,7 @@ import { objectAge } from '../resolvers/pod-columns.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';
+import { PURE, VOLATILE } from './items-json.ts';
 
 /** `{ key, value }` pairs: how string maps (labels, annotations, selectors) appear in GraphQL. */
 export interface KeyValue {
@@ -227,30 +228,38 @@ export const ObjectMetaRef = builder.objectRef<ObjectMeta>('ObjectMeta').impleme
     name: t.exposeString('name', { nullable: false }),
     generateName: t.exposeString('generateName'),
     namespace: t.exposeString('namespace'),
-    uid: t.string({ nullable: false, resolve: (m) => m.uid ?? '' }),
-    labels: t.field({ type: [KeyValueRef], nullable: false, resolve: (m) => toPairs(m.labels) }),
+    uid: t.string({ nullable: false, extensions: PURE, resolve: (m) => m.uid ?? '' }),
+    labels: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (m) => toPairs(m.labels) }),
     label: t.string({
       description: 'The value of one label, or null when the object does not carry it.',
       args: { key: t.arg.string({ required: true }) },
+      extensions: PURE,
       resolve: (m, { key }) => m.labels?.[key],
     }),
-    annotations: t.field({ type: [KeyValueRef], nullable: false, resolve: (m) => toPairs(m.annotations) }),
+    annotations: t.field({
+      type: [KeyValueRef],
+      nullable: false,
+      extensions: PURE,
+      resolve: (m) => toPairs(m.annotations),
+    }),
     annotation: t.string({
       args: { key: t.arg.string({ required: true }) },
+      extensions: PURE,
       resolve: (m, { key }) => m.annotations?.[key],
     }),
     // A dry-run create returns an object the store has not assigned these yet: empty, as in Kubernetes.
-    resourceVersion: t.string({ nullable: false, resolve: (m) => m.resourceVersion ?? '' }),
-    generation: t.int({ nullable: false, resolve: (m) => m.generation ?? 0 }),
-    creationTimestamp: t.string({ nullable: false, resolve: (m) => m.creationTimestamp ?? '' }),
+    resourceVersion: t.string({ nullable: false, extensions: PURE, resolve: (m) => m.resourceVersion ?? '' }),
+    generation: t.int({ nullable: false, extensions: PURE, resolve: (m) => m.generation ?? 0 }),
+    creationTimestamp: t.string({ nullable: false, extensions: PURE, resolve: (m) => m.creationTimestamp ?? '' }),
     deletionTimestamp: t.exposeString('deletionTimestamp'),
     deletionGracePeriodSeconds: t.exposeInt('deletionGracePeriodSeconds'),
     ownerReferences: t.field({
       type: [OwnerReferenceRef],
       nullable: false,
+      extensions: PURE,
       resolve: (m) => m.ownerReferences ?? [],
     }),
-    finalizers: t.stringList({ nullable: false, resolve: (m) => m.finalizers ?? [] }),
+    finalizers: t.stringList({ nullable: false, extensions: PURE, resolve: (m) => m.finalizers ?? [] }),
   }),
 });
 
@@ -271,8 +280,13 @@ export const TemplateMetaRef = builder
   .objectRef<{ labels?: Record<string, string>; annotations?: Record<string, string> }>('TemplateMeta')
   .implement({
     fields: (t) => ({
-      labels: t.field({ type: [KeyValueRef], nullable: false, resolve: (m) => toPairs(m.labels) }),
-      annotations: t.field({ type: [KeyValueRef], nullable: false, resolve: (m) => toPairs(m.annotations) }),
+      labels: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (m) => toPairs(m.labels) }),
+      annotations: t.field({
+        type: [KeyValueRef],
+        nullable: false,
+        extensions: PURE,
+        resolve: (m) => toPairs(m.annotations),
+      }),
     }),
   });
 
@@ -293,6 +307,8 @@ KubeObjectRef.implement({
     age: t.string({
       nullable: false,
       description: 'Time since creation as kubectl prints it ("5m12s", "3d").',
+      // Depends on the clock: evaluated for every answer, also when the rest of the item's text is kept.
+      extensions: VOLATILE,
       resolve: (o) => objectAge(o.metadata.creationTimestamp),
     }),
     owner: t.field({

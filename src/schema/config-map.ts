@@ -1,6 +1,7 @@
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, KubeObjectRef, ObjectMetaInput, toPairs } from './common.ts';
 import { defineKind } from './kind-fields.ts';
+import { PURE } from './items-json.ts';
 
 const ConfigMapInput = builder.inputType('ConfigMapInput', {
   fields: (t) => ({
@@ -16,8 +17,13 @@ export const ConfigMapRef = defineKind('ConfigMap', { plural: 'configMaps', inpu
 ConfigMapRef.implement({
   interfaces: [KubeObjectRef],
   fields: (t) => ({
-    data: t.field({ type: [KeyValueRef], nullable: false, resolve: (c) => toPairs(c.data) }),
-    binaryData: t.field({ type: [KeyValueRef], nullable: false, resolve: (c) => toPairs(c.binaryData) }),
+    data: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (c) => toPairs(c.data) }),
+    binaryData: t.field({
+      type: [KeyValueRef],
+      nullable: false,
+      extensions: PURE,
+      resolve: (c) => toPairs(c.binaryData),
+    }),
     immutable: t.exposeBoolean('immutable'),
   }),
 });

@@ -14,6 +14,7 @@ import { KeyValueInput, KeyValueRef, KubeObjectRef, listOnce, ObjectMetaInput, t
 import { defineKind } from './kind-fields.ts';
 import { PodTemplateSpecInput, PodTemplateSpecRef } from './pod-spec.ts';
 import { ReplicationControllerRef } from './replication-controller.ts';
+import { PURE } from './items-json.ts';
 
 const SelectorOperatorEnum = builder.enumType('LabelSelectorOperator', {
   values: ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const,
@@ -34,7 +35,12 @@ const RequirementInput = builder.inputType('LabelSelectorRequirementInput', {
 });
 export const LabelSelectorRef = builder.objectRef<LabelSelector>('LabelSelector').implement({
   fields: (t) => ({
-    matchLabels: t.field({ type: [KeyValueRef], nullable: false, resolve: (s) => toPairs(s.matchLabels) }),
+    matchLabels: t.field({
+      type: [KeyValueRef],
+      nullable: false,
+      extensions: PURE,
+      resolve: (s) => toPairs(s.matchLabels),
+    }),
     matchExpressions: t.expose('matchExpressions', { type: [RequirementRef] }),
   }),
 });
@@ -132,6 +138,7 @@ DeploymentRef.implement({
     status: t.expose('status', { type: DeploymentStatusRef }),
     revision: t.int({
       description: 'The current rollout revision.',
+      extensions: PURE,
       resolve: (d) => revisionOf(d) || null,
     }),
     replicationControllers: t.field({

@@ -5,6 +5,7 @@ import { defineKind } from './kind-fields.ts';
 import { NodeRef } from './node.ts';
 import { HostPortMappingRef, PodRef } from './pod.ts';
 import { ProtocolEnum } from './pod-spec.ts';
+import { PURE } from './items-json.ts';
 
 type TargetRef = NonNullable<EndpointAddress['targetRef']>;
 const TargetRefRef = builder.objectRef<TargetRef>('EndpointTargetRef').implement({
@@ -52,13 +53,19 @@ const EndpointPortRef = builder.objectRef<EndpointPort>('EndpointPort').implemen
 
 const EndpointSubsetRef = builder.objectRef<EndpointSubset>('EndpointSubset').implement({
   fields: (t) => ({
-    addresses: t.field({ type: [EndpointAddressRef], nullable: false, resolve: (s) => s.addresses ?? [] }),
+    addresses: t.field({
+      type: [EndpointAddressRef],
+      nullable: false,
+      extensions: PURE,
+      resolve: (s) => s.addresses ?? [],
+    }),
     notReadyAddresses: t.field({
       type: [EndpointAddressRef],
       nullable: false,
+      extensions: PURE,
       resolve: (s) => s.notReadyAddresses ?? [],
     }),
-    ports: t.field({ type: [EndpointPortRef], nullable: false, resolve: (s) => s.ports ?? [] }),
+    ports: t.field({ type: [EndpointPortRef], nullable: false, extensions: PURE, resolve: (s) => s.ports ?? [] }),
   }),
 });
 
@@ -100,6 +107,6 @@ export const EndpointsRef = defineKind('Endpoints', { plural: 'endpointsList', i
 EndpointsRef.implement({
   interfaces: [KubeObjectRef],
   fields: (t) => ({
-    subsets: t.field({ type: [EndpointSubsetRef], nullable: false, resolve: (e) => e.subsets ?? [] }),
+    subsets: t.field({ type: [EndpointSubsetRef], nullable: false, extensions: PURE, resolve: (e) => e.subsets ?? [] }),
   }),
 });

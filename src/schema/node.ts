@@ -5,6 +5,7 @@ import { KubeObjectRef, listOnce, ObjectMetaInput } from './common.ts';
 import { defineKind } from './kind-fields.ts';
 import { PodRef } from './pod.ts';
 import { TaintEffectEnum } from './pod-spec.ts';
+import { PURE } from './items-json.ts';
 
 const TaintRef = builder.objectRef<Taint>('Taint').implement({
   fields: (t) => ({
@@ -110,7 +111,7 @@ NodeRef.implement({
   fields: (t) => ({
     spec: t.expose('spec', { type: NodeSpecRef }),
     status: t.expose('status', { type: NodeStatusRef }),
-    displayStatus: t.string({ nullable: false, resolve: nodeDisplayStatus }),
+    displayStatus: t.string({ nullable: false, extensions: PURE, resolve: nodeDisplayStatus }),
     pods: t.field({
       type: [PodRef],
       nullable: false,

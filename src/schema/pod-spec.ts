@@ -18,6 +18,7 @@ import type {
 } from '../api/types.ts';
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, TemplateMetaInput, TemplateMetaRef, toPairs } from './common.ts';
+import { PURE } from './items-json.ts';
 
 export const ProtocolEnum = builder.enumType('Protocol', { values: ['TCP', 'UDP'] as const });
 export const ImagePullPolicyEnum = builder.enumType('ImagePullPolicy', {
@@ -381,7 +382,12 @@ export const PodSpecRef = builder.objectRef<PodSpec>('PodSpec').implement({
     restartPolicy: t.expose('restartPolicy', { type: RestartPolicyEnum }),
     terminationGracePeriodSeconds: t.exposeInt('terminationGracePeriodSeconds'),
     nodeName: t.exposeString('nodeName'),
-    nodeSelector: t.field({ type: [KeyValueRef], nullable: false, resolve: (s) => toPairs(s.nodeSelector) }),
+    nodeSelector: t.field({
+      type: [KeyValueRef],
+      nullable: false,
+      extensions: PURE,
+      resolve: (s) => toPairs(s.nodeSelector),
+    }),
     tolerations: t.expose('tolerations', { type: [TolerationRef] }),
     hostname: t.exposeString('hostname'),
     subdomain: t.exposeString('subdomain'),
@@ -405,7 +411,7 @@ export const PodSpecInput = builder.inputType('PodSpecInput', {
 
 export const PodTemplateSpecRef = builder.objectRef<PodTemplateSpec>('PodTemplateSpec').implement({
   fields: (t) => ({
-    metadata: t.field({ type: TemplateMetaRef, nullable: false, resolve: (p) => p.metadata ?? {} }),
+    metadata: t.field({ type: TemplateMetaRef, nullable: false, extensions: PURE, resolve: (p) => p.metadata ?? {} }),
     spec: t.expose('spec', { type: PodSpecRef, nullable: false }),
   }),
 });

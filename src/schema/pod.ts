@@ -5,6 +5,7 @@ import { podDisplayStatus, podReadyCount, podRestarts } from '../resolvers/pod-c
 import { releasingOnEnd, transformIterator, watchWithSnapshot } from '../resolvers/watch.ts';
 import { builder, type SchemaContext } from './builder.ts';
 import { KubeObjectRef, loadObject, ObjectMetaInput } from './common.ts';
+import { PURE } from './items-json.ts';
 import { defineKind } from './kind-fields.ts';
 import { NodeRef } from './node.ts';
 import { PodSpecInput, PodSpecRef, ProtocolEnum } from './pod-spec.ts';
@@ -112,10 +113,21 @@ PodRef.implement({
   fields: (t) => ({
     spec: t.expose('spec', { type: PodSpecRef }),
     status: t.expose('status', { type: PodStatusRef }),
-    ready: t.string({ nullable: false, description: 'Ready containers over all, e.g. "2/3".', resolve: podReadyCount }),
-    restarts: t.int({ nullable: false, description: 'Container restarts, summed.', resolve: podRestarts }),
+    ready: t.string({
+      nullable: false,
+      description: 'Ready containers over all, e.g. "2/3".',
+      extensions: PURE,
+      resolve: podReadyCount,
+    }),
+    restarts: t.int({
+      nullable: false,
+      description: 'Container restarts, summed.',
+      extensions: PURE,
+      resolve: podRestarts,
+    }),
     displayStatus: t.string({
       nullable: false,
+      extensions: PURE,
       description: 'What kubectl shows as STATUS: Running, ContainerCreating, CrashLoopBackOff, Terminating...',
       resolve: podDisplayStatus,
     }),

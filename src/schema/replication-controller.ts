@@ -9,12 +9,13 @@ import { KeyValueInput, KeyValueRef, KubeObjectRef, listOnce, ObjectMetaInput, t
 import { defineKind } from './kind-fields.ts';
 import { PodRef } from './pod.ts';
 import { PodTemplateSpecInput, PodTemplateSpecRef } from './pod-spec.ts';
+import { PURE } from './items-json.ts';
 
 const RCSpecRef = builder.objectRef<ReplicationControllerSpec>('ReplicationControllerSpec').implement({
   fields: (t) => ({
     replicas: t.exposeInt('replicas'),
     minReadySeconds: t.exposeInt('minReadySeconds'),
-    selector: t.field({ type: [KeyValueRef], nullable: false, resolve: (s) => toPairs(s.selector) }),
+    selector: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (s) => toPairs(s.selector) }),
     template: t.expose('template', { type: PodTemplateSpecRef, nullable: false }),
   }),
 });

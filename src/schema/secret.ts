@@ -1,6 +1,7 @@
 import { builder } from './builder.ts';
 import { KeyValueInput, KeyValueRef, KubeObjectRef, ObjectMetaInput, toPairs } from './common.ts';
 import { defineKind } from './kind-fields.ts';
+import { PURE } from './items-json.ts';
 
 const SecretInput = builder.inputType('SecretInput', {
   fields: (t) => ({
@@ -27,8 +28,8 @@ SecretRef.implement({
     'the pods bound to it).',
   interfaces: [KubeObjectRef],
   fields: (t) => ({
-    type: t.string({ nullable: false, resolve: (s) => s.type ?? 'Opaque' }),
-    data: t.field({ type: [KeyValueRef], nullable: false, resolve: (s) => toPairs(s.data) }),
+    type: t.string({ nullable: false, extensions: PURE, resolve: (s) => s.type ?? 'Opaque' }),
+    data: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (s) => toPairs(s.data) }),
     immutable: t.exposeBoolean('immutable'),
   }),
 });

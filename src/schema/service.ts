@@ -5,6 +5,7 @@ import { KeyValueInput, KeyValueRef, KubeObjectRef, loadObject, ObjectMetaInput,
 import { EndpointsRef } from './endpoints.ts';
 import { defineKind } from './kind-fields.ts';
 import { ProtocolEnum } from './pod-spec.ts';
+import { PURE } from './items-json.ts';
 
 export const ServiceTypeEnum = builder.enumType('ServiceType', {
   values: ['ClusterIP', 'NodePort', 'LoadBalancer'] as const,
@@ -33,7 +34,7 @@ const ServicePortInput = builder.inputType('ServicePortInput', {
 const ServiceSpecRef = builder.objectRef<ServiceSpec>('ServiceSpec').implement({
   fields: (t) => ({
     type: t.expose('type', { type: ServiceTypeEnum }),
-    selector: t.field({ type: [KeyValueRef], nullable: false, resolve: (s) => toPairs(s.selector) }),
+    selector: t.field({ type: [KeyValueRef], nullable: false, extensions: PURE, resolve: (s) => toPairs(s.selector) }),
     ports: t.expose('ports', { type: [ServicePortRef] }),
     clusterIP: t.exposeString('clusterIP'),
     sessionAffinity: t.expose('sessionAffinity', { type: SessionAffinityEnum }),
@@ -58,7 +59,7 @@ const IngressRef = builder.objectRef<Ingress>('LoadBalancerIngress').implement({
 });
 const LoadBalancerStatusRef = builder.objectRef<LoadBalancerStatus>('LoadBalancerStatus').implement({
   fields: (t) => ({
-    ingress: t.field({ type: [IngressRef], nullable: false, resolve: (s) => s.ingress ?? [] }),
+    ingress: t.field({ type: [IngressRef], nullable: false, extensions: PURE, resolve: (s) => s.ingress ?? [] }),
   }),
 });
 const ServiceStatusRef = builder.objectRef<ServiceStatus>('ServiceStatus').implement({
@@ -67,6 +68,7 @@ const ServiceStatusRef = builder.objectRef<ServiceStatus>('ServiceStatus').imple
       type: LoadBalancerStatusRef,
       nullable: false,
       description: 'The external addresses of a LoadBalancer service.',
+      extensions: PURE,
       resolve: (s) => s.loadBalancer ?? {},
     }),
   }),

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import type { ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import { processRegularResult, type Plugin } from 'graphql-yoga';
+import { answerListsAsJson, ItemsJson, putListsAsJson } from '../schema/items-json.ts';
 import { SLICE_ITEMS } from '../schema/list-slices.ts';
 
 /**
@@ -17,9 +18,33 @@ import { SLICE_ITEMS } from '../schema/list-slices.ts';
  * Only what yoga's regular processor would answer with 200 is sliced: a single result without errors or
  * extensions, as application/json or application/graphql-response+json. Everything else (errors, batches,
  * subscriptions, SSE, multipart) keeps yoga's own processing.
+ *
+ * Queries over HTTP that this processor would answer may have their long lists answered as JSON text kept per
+ * object (`items-json.ts`): the executor completes an empty list, which is replaced here by the text once the
+ * execution is done. Should the answer be processed by yoga after all (an error elsewhere in it), the text's
+ * `toJSON` gives yoga's JSON.stringify the same items.
  */
-export function useSlicedResponses(sliceItems = SLICE_ITEMS): Plugin {
+export function useSlicedResponses({
+  sliceItems = SLICE_ITEMS,
+  listsAsJson = true,
+}: { sliceItems?: number; listsAsJson?: boolean } = {}): Plugin {
   return {
+    onExecute({ args }) {
+      if (!listsAsJson) return;
+      const context = args.contextValue as { request?: Request; transport?: string } | null | undefined;
+      const request = context?.request;
+      // Over HTTP only (yoga's Request, which need not be Node's own class); graphql-ws serialises answers itself.
+      if (!request || typeof request.headers?.get !== 'function' || context.transport === 'ws') return;
+      if (!regularMediaType(request)) return;
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      answerListsAsJson(context!);
+      return {
+        onExecuteDone({ result }) {
+          if (isAsyncIterable(result)) return;
+          putListsAsJson(context!, result.data);
+        },
+      };
+    },
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       if (resultProcessor !== processRegularResult) return;
       if (Array.isArray(result) || !isPlainResult(result) || !hasLongList(result.data, sliceItems)) return;
@@ -37,6 +62,9 @@ export function useSlicedResponses(sliceItems = SLICE_ITEMS): Plugin {
   };
 }
 
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
 function isPlainResult(result: unknown): result is ExecutionResult {
   if (typeof result !== 'object' || result === null || Symbol.asyncIterator in result) return false;
   const r = result as ExecutionResult & { stringify?: unknown };
@@ -48,7 +76,7 @@ function isPlainResult(result: unknown): result is ExecutionResult {
  * `data.pods.items`); lists are not looked into, so this is cheap on any answer.
  */
 function hasLongList(value: unknown, limit: number, depth = 0): boolean {
-  if (Array.isArray(value)) return value.length > limit;
+  if (Array.isArray(value) || value instanceof ItemsJson) return value.length > limit;
   if (typeof value !== 'object' || value === null || depth > 32) return false;
   for (const key in value) {
     if (hasLongList((value as Record<string, unknown>)[key], limit, depth + 1)) return true;
@@ -78,6 +106,9 @@ function regularMediaType(request: Request): string | undefined {
   return chosen;
 }
 
+/** Characters of kept JSON text written per event-loop turn. */
+const KEPT_SLICE_CHARS = 1 << 20;
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -94,6 +125,19 @@ export async function* slicedJson(value: unknown, sliceItems = SLICE_ITEMS): Asy
   };
   // A walk with an explicit stack would avoid the nested generators, but answers are shallow (data.pods.items).
   async function* write(node: unknown, depth: number): AsyncGenerator<Buffer> {
+    if (node instanceof ItemsJson) {
+      // Items kept as JSON text: their slices as they are, a turn apart. Joining kept texts costs far less than
+      // completing and serialising objects, so a slice is a size in characters (about 1-2 ms of work) rather than
+      // SLICE_ITEMS items.
+      if (parts.length > 0) yield flush();
+      let first = true;
+      for (const slice of node.slices(KEPT_SLICE_CHARS)) {
+        if (!first) await nextTurn();
+        first = false;
+        yield Buffer.from(slice);
+      }
+      return;
+    }
     if (Array.isArray(node) && node.length > sliceItems) {
       // One JSON.stringify per slice, not per item (a quarter less time, and no string per item): each slice's
       // "[a,b]" is written without its "]" unless it is the last, and after the first with "," for its "[".
@@ -119,7 +163,7 @@ export async function* slicedJson(value: unknown, sliceItems = SLICE_ITEMS): Asy
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
         parts.push(first ? '' : ',', JSON.stringify(key), ':');
         first = false;
-        if (hasLongList(item, sliceItems)) yield* write(item, depth + 1);
+        if (item instanceof ItemsJson || hasLongList(item, sliceItems)) yield* write(item, depth + 1);
         else parts.push(JSON.stringify(item) ?? 'null');
       }
       parts.push('}');

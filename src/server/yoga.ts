@@ -68,6 +68,8 @@ export interface CapstanYogaOptions {
   readCache?: boolean;
   /** Execute repeated queries with graphql-jit (see use-jit.ts). Default true. */
   jit?: boolean;
+  /** Answer long lists' items as JSON text kept per object (see schema/items-json.ts). Default true. */
+  listsAsJson?: boolean;
   /** Resource limits (subscriptions, log follows, node events, manifest parsing); unset ones take `DEFAULT_LIMITS` of util/limits.ts. */
   limits?: Partial<Limits>;
 }
@@ -126,6 +128,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
     contextExtras = {},
     readCache = true,
     jit = true,
+    listsAsJson = true,
   } = options;
   const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.limits };
   const limiters: RequestLimiters = {
@@ -184,7 +187,7 @@ export function createCapstanYoga(options: CapstanYogaOptions): CapstanYoga {
       ...(jit ? [useGraphQLJit()] : []),
       useSharedSubscriptionResults(),
       // Last: it takes over from yoga's regular result processor only when that one was chosen.
-      useSlicedResponses(),
+      useSlicedResponses({ listsAsJson }),
     ],
   });
 }

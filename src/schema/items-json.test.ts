@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import {
+  execute,
+  GraphQLBoolean,
+  GraphQLEnumType,
+  GraphQLFloat,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type GraphQLFieldConfig,
+  type GraphQLOutputType,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { itemsJson, PURE, VOLATILE, type ItemsJson } from './items-json.ts';
+
+// A schema shaped as Pothos builds Capstan's: exposed fields (no resolver, the default one reads the property),
+// fields marked pure or volatile, nested objects, lists, an enum, arguments. Each item list is rendered by
+// itemsJson and completed by graphql-js' executor from the same objects: the texts must be equal.
+
+const exposed = (type: GraphQLOutputType): GraphQLFieldConfig<unknown, unknown> => ({
+  type,
+  extensions: { pothosExposedField: 'x', pothosResolveWrapped: false },
+});
+let tick = 0;
+
+const Color = new GraphQLEnumType({ name: 'Color', values: { RED: { value: 'red' }, BLUE: { value: 'blue' } } });
+const Tag = new GraphQLObjectType({
+  name: 'Tag',
+  fields: { k: exposed(new GraphQLNonNull(GraphQLString)), v: exposed(GraphQLInt) },
+});
+interface Item {
+  name?: string | null;
+  n?: number | null;
+  f?: number | null;
+  b?: boolean | null;
+  color?: string | null;
+  tags?: { k: string; v?: number | null }[] | null;
+  nums?: (number | null)[] | null;
+  child?: Item | null;
+}
+const ItemType: GraphQLObjectType = new GraphQLObjectType({
+  name: 'Item',
+  fields: () => ({
+    name: exposed(new GraphQLNonNull(GraphQLString)),
+    n: exposed(GraphQLInt),
+    f: exposed(GraphQLFloat),
+    b: exposed(GraphQLBoolean),
+    color: exposed(Color),
+    tags: exposed(new GraphQLList(new GraphQLNonNull(Tag))),
+    nums: exposed(new GraphQLList(GraphQLInt)),
+    child: exposed(ItemType),
+    upper: { type: GraphQLString, extensions: PURE, resolve: (o: Item) => o.name?.toUpperCase() },
+    tag: {
+      type: GraphQLInt,
+      args: { k: { type: new GraphQLNonNull(GraphQLString) } },
+      extensions: PURE,
+      resolve: (o: Item, { k }: { k: string }) => o.tags?.find((t) => t.k === k)?.v,
+    },
+    clock: { type: new GraphQLNonNull(GraphQLString), extensions: VOLATILE, resolve: () => `t${tick}` },
+    unmarked: { type: GraphQLString, resolve: (o: Item) => o.name },
+  }),
+});
+
+let rendered: ItemsJson | undefined;
+let renderedAtAll = false;
+let items: Item[] = [];
+const schema = new GraphQLSchema({
+  query: new GraphQLObjectType({
+    name: 'Query',
+    fields: {
+      list: {
+        type: new GraphQLObjectType({
+          name: 'ItemList',
+          fields: {
+            items: {
+              type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(ItemType))),
+              resolve: async (list: { items: Item[] }, _args, context, info) => {
+                const json = itemsJson(list.items, info, context);
+                renderedAtAll = json !== undefined;
+                rendered = await json;
+                return list.items;
+              },
+            },
+          },
+        }),
+        resolve: () => ({ items }),
+      },
+    },
+  }),
+});
+
+async function both(query: string, variables: Record<string, unknown> = {}) {
+  rendered = undefined;
+  const result = await execute({ schema, document: parse(query), variableValues: variables, contextValue: {} });
+  const executor = (result.data as { list?: { items: unknown } } | null)?.list?.items;
+  return { result, executor, rendered: rendered as ItemsJson | undefined };
+}
+
+const text = (json: ItemsJson, sliceItems = 3) => [...json.slices(sliceItems)].join('');
+
+const itemArb: fc.Arbitrary<Item> = fc.letrec<{ item: Item }>((tie) => ({
+  item: fc.record(
+    {
+      name: fc.oneof(fc.string(), fc.constant(null)),
+      n: fc.oneof(fc.integer(), fc.constant(null)),
+      f: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null)),
+      b: fc.oneof(fc.boolean(), fc.constant(null)),
+      color: fc.constantFrom('red', 'blue', null),
+      tags: fc.oneof(
+        fc.array(fc.record({ k: fc.constantFrom('a', 'b', 'c'), v: fc.oneof(fc.integer(), fc.constant(null)) })),
+        fc.constant(null),
+      ),
+      nums: fc.oneof(fc.array(fc.oneof(fc.integer(), fc.constant(null))), fc.constant(null)),
+      child: fc.oneof({ depthSize: 'small' }, fc.constant(null), tie('item')),
+    },
+    { requiredKeys: [] },
+  ),
+})).item;
+
+const leafFields = ['name', 'n', 'f', 'b', 'color', 'nums', 'upper', 'clock', 'tag(k: "a")', '__typename'];
+const selectionArb: fc.Arbitrary<string> = fc.letrec<{ sel: string }>((tie) => ({
+  sel: fc
+    .uniqueArray(
+      fc.oneof(
+        fc.constantFrom(...leafFields),
+        fc.constant('tags { k v }'),
+        fc.constant('... on Item { fragN: n }'),
+        fc.constant('tag(k: $k)'),
+        fc.constant('b @include(if: $on)'),
+        fc.constant('color @skip(if: $on)'),
+        tie('sel').map((s) => `child { ${s} }`),
+      ),
+      { minLength: 1, maxLength: 6, selector: (s) => s.split(/[ ({@]/)[0]! },
+    )
+    .map((fields) => fields.map((f, i) => (i % 3 === 1 && !f.startsWith('...') ? `a${i}: ${f}` : f)).join(' ')),
+})).sel;
+
+describe('itemsJson (list items rendered as JSON text kept per object)', () => {
+  it('renders exactly what the executor completes, for random objects and selections, or leaves it to the executor on an error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(itemArb, { maxLength: 8 }),
+        selectionArb,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        async (list, selection, on, sliceItems) => {
+          items = list.map((item) => Object.freeze(item));
+          const query = `query Q($k: String!, $on: Boolean!) { list { items { ${selection} } } }`;
+          const { result, executor, rendered: json } = await both(query, { k: 'b', on });
+          expect(renderedAtAll, 'every field of these selections is renderable').toBe(true);
+          if (result.errors?.length) {
+            // A null in a non-null position (or another completion error): the executor's to report.
+            expect(json).toBeUndefined();
+          } else {
+            expect(json).toBeDefined();
+            expect(text(json!, sliceItems)).toBe(JSON.stringify(executor));
+            expect(json!.toJSON()).toEqual(JSON.parse(JSON.stringify(executor)));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps the text of frozen objects, yet answers the clock anew and a replaced object as it is now', async () => {
+    const first = Object.freeze({ name: 'one', n: 1 });
+    items = [first, Object.freeze({ name: 'two', n: 2 })];
+    const query = '{ list { items { name n clock } } }';
+    tick = 1;
+    const one = await both(query);
+    tick = 2;
+    const two = await both(query);
+    expect(text(one.rendered!)).toBe(JSON.stringify(one.executor));
+    expect(text(two.rendered!)).toBe(JSON.stringify(two.executor));
+    expect(text(two.rendered!)).toContain('"clock":"t2"');
+    items = [first, Object.freeze({ name: 'two', n: 22 })];
+    const three = await both(query);
+    expect(text(three.rendered!)).toBe(JSON.stringify(three.executor));
+    expect(text(three.rendered!)).toContain('"n":22');
+  });
+
+  it('leaves to the executor a selection with a field not known to depend on its object alone', async () => {
+    items = [Object.freeze({ name: 'one' })];
+    await both('{ list { items { name unmarked } } }');
+    expect(renderedAtAll).toBe(false);
+    await both('{ list { items { name name } } }');
+    expect(renderedAtAll).toBe(false);
+  });
+});
