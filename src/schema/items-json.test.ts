@@ -30,6 +30,8 @@ let tick = 0;
 const Color = new GraphQLEnumType({ name: 'Color', values: { RED: { value: 'red' }, BLUE: { value: 'blue' } } });
 const Tag = new GraphQLObjectType({
   name: 'Tag',
+  // The executor checks every object of a type that has isTypeOf (here: a tag "c" is not a Tag, an error).
+  isTypeOf: (value: { k?: string }) => value.k !== 'c',
   fields: { k: exposed(new GraphQLNonNull(GraphQLString)), v: exposed(GraphQLInt) },
 });
 interface Item {

@@ -75,6 +75,8 @@ interface FieldPlan {
 
 interface ObjectPlan {
   readonly fields: readonly FieldPlan[];
+  /** The type's own check, which the executor makes of every object it completes (graphql's isTypeOf). */
+  readonly isTypeOf?: (value: unknown, context: unknown) => unknown;
 }
 
 /** An item rendered: its text, or texts with the volatile leaves' places between them. */
@@ -185,7 +187,8 @@ function planObject(type: GraphQLObjectType, selectionSet: SelectionSetNode, inf
   collect(type, selectionSet, info, nodes, new Set());
   const fields: FieldPlan[] = [];
   for (const [key, node] of nodes) fields.push(planField(type, key, node, fields.length === 0, info));
-  return { fields };
+  const check = type.isTypeOf;
+  return check ? { fields, isTypeOf: (value, context) => check(value, context, info) } : { fields };
 }
 
 /** The fields of a selection in the executor's order (graphql's collectFields), refusing what it would merge. */
@@ -295,6 +298,8 @@ class Renderer {
   private readonly parts: string[] = [];
 
   object(value: object, plan: ObjectPlan, context: unknown): void {
+    // Not this type by its own check (an error of the executor's), or a check that answers a promise.
+    if (plan.isTypeOf && plan.isTypeOf(value, context) !== true) throw NOT_HERE;
     this.parts.push('{');
     for (const field of plan.fields) {
       this.parts.push(field.prefix);
