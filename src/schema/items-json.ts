@@ -79,12 +79,15 @@ interface ObjectPlan {
   readonly isTypeOf?: (value: unknown, context: unknown) => unknown;
 }
 
-/** An item rendered: its text, or texts with the volatile leaves' places between them. */
-type Rendered = string | Template;
+/**
+ * An item rendered: its text, or texts with the volatile leaves' places between them. Kept UTF-8 encoded, as they
+ * are written: an answer is then a copy of bytes, not a join of strings and an encoding of the result again.
+ */
+type Rendered = Buffer | Template;
 
 interface Template {
   /** One more than `holes`: text, hole, text, ..., text. */
-  readonly texts: readonly string[];
+  readonly texts: readonly Buffer[];
   readonly holes: readonly { readonly parent: unknown; readonly field: FieldPlan }[];
 }
 
@@ -102,18 +105,18 @@ const NOT_HERE = new NotHere('left to the executor');
 
 /**
  * Plans by schema and selection (and the variables it uses). Bounded, oldest first out; and the texts kept over all
- * plans are bounded too (in characters): past the budget every plan starts over with no kept texts (those become
+ * plans are bounded too (in bytes): past the budget every plan starts over with no kept texts (those become
  * garbage), so a client sending ever-new selections of big lists cannot make the server keep more than that.
  */
 const MAX_PLANS = 16;
-const MAX_KEPT_CHARS = 64 * 1024 * 1024;
+const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 const plans = new WeakMap<GraphQLSchema, Map<string, Plan | null>>();
-let keptChars = 0;
+let keptBytes = 0;
 
 function keep(plan: Plan, item: object, done: Rendered): void {
-  keptChars += typeof done === 'string' ? done.length : done.texts.reduce((sum, t) => sum + t.length, 0);
-  if (keptChars > MAX_KEPT_CHARS) {
-    keptChars = 0;
+  keptBytes += Buffer.isBuffer(done) ? done.length : done.texts.reduce((sum, t) => sum + t.length, 0);
+  if (keptBytes > MAX_KEPT_BYTES) {
+    keptBytes = 0;
     generation++;
   }
   if (plan.generation !== generation) {
@@ -270,6 +273,8 @@ function planField(
   const named = getNamedType(def.type);
   const volatile = extensions.itemJson === 'volatile';
   let sub: ObjectPlan | undefined;
+  // A volatile field is a leaf, not a list (its text is spliced in as one value).
+  if (volatile && isListType(isNonNullType(def.type) ? def.type.ofType : def.type)) throw NOT_HERE;
   if (isObjectType(named)) {
     if (volatile || !node.selectionSet) throw NOT_HERE;
     sub = planObject(named, node.selectionSet, info);
@@ -293,7 +298,7 @@ function planField(
  * writes it (joining 30,000 of them took a third of the control plane).
  */
 class Renderer {
-  readonly texts: string[] = [];
+  readonly texts: Buffer[] = [];
   readonly holes: { parent: unknown; field: FieldPlan }[] = [];
   private readonly parts: string[] = [];
 
@@ -306,7 +311,7 @@ class Renderer {
       if (field.typename !== undefined) {
         this.parts.push(field.typename);
       } else if (field.volatile) {
-        this.texts.push(this.cut());
+        this.texts.push(Buffer.from(this.cut()));
         this.holes.push({ parent: value, field });
       } else {
         this.value(resolveField(field, value, context), field.type, field, context);
@@ -345,8 +350,8 @@ class Renderer {
   }
 
   done(): Rendered {
-    if (this.holes.length === 0) return this.cut();
-    this.texts.push(this.cut());
+    if (this.holes.length === 0) return Buffer.from(this.cut());
+    this.texts.push(Buffer.from(this.cut()));
     return { texts: this.texts, holes: this.holes };
   }
 }
@@ -384,12 +389,16 @@ function render(item: object, plan: Plan, context: unknown): Rendered {
   return renderer.done();
 }
 
-/** A volatile leaf's text now. */
+/** A volatile leaf's text now (volatile fields are leaves, `planField`). */
 function hole(h: Template['holes'][number], context: unknown): string {
   const { field } = h;
-  const renderer = new Renderer();
-  renderer.value(resolveField(field, h.parent, context), field.type, field, context);
-  return renderer.cut();
+  const value = resolveField(field, h.parent, context);
+  if (value === null || value === undefined) {
+    if (isNonNullType(field.type)) throw NOT_HERE;
+    return 'null';
+  }
+  const type = isNonNullType(field.type) ? field.type.ofType : field.type;
+  return leaf(value, type as GraphQLScalarType | GraphQLEnumType);
 }
 
 /**
@@ -409,47 +418,55 @@ export class ItemsJson {
   }
 
   /**
-   * The list's JSON in pieces of about `sliceChars` characters (whole items; at least one each):
-   * `[a,b`, `,c,d`, ..., `,y,z]`.
+   * The list's JSON in pieces of about `sliceBytes` bytes (whole items; at least one each): `[a,b`, `,c,d`, ...,
+   * `,y,z]`. Each piece is measured, then copied into a buffer of its size.
    */
-  *slices(sliceChars: number): Generator<string> {
+  *slices(sliceBytes: number): Generator<Buffer> {
     const { items, holes } = this;
     if (items.length === 0) {
-      yield '[]';
+      yield Buffer.from('[]');
       return;
     }
     let h = 0;
-    let parts: string[] = ['['];
-    let chars = 0;
-    for (let i = 0; i < items.length; i++) {
-      if (chars >= sliceChars) {
-        yield parts.join('');
-        parts = [];
-        chars = 0;
-      }
-      if (i > 0) parts.push(',');
-      const item = items[i]!;
-      if (typeof item === 'string') {
-        parts.push(item);
-        chars += item.length;
-        continue;
-      }
-      for (let t = 0; t < item.texts.length; t++) {
-        if (t > 0) {
-          const text = holes[h++]!;
-          parts.push(text);
-          chars += text.length;
+    for (let start = 0; start < items.length;) {
+      // The piece's items and size: a bracket or comma before each item, the closing bracket after the last.
+      let size = 0;
+      let end = start;
+      let holesEnd = h;
+      while (end < items.length && (end === start || size < sliceBytes)) {
+        const item = items[end]!;
+        size += 1;
+        if (Buffer.isBuffer(item)) {
+          size += item.length;
+        } else {
+          for (const text of item.texts) size += text.length;
+          for (let k = 1; k < item.texts.length; k++) size += Buffer.byteLength(holes[holesEnd++]!);
         }
-        parts.push(item.texts[t]!);
-        chars += item.texts[t]!.length;
+        end++;
       }
+      if (end === items.length) size += 1;
+      const piece = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (let i = start; i < end; i++) {
+        piece[at++] = i === 0 ? 0x5b : 0x2c; // '[' or ','
+        const item = items[i]!;
+        if (Buffer.isBuffer(item)) {
+          at += item.copy(piece, at);
+          continue;
+        }
+        for (let t = 0; t < item.texts.length; t++) {
+          if (t > 0) at += piece.write(holes[h++]!, at);
+          at += item.texts[t]!.copy(piece, at);
+        }
+      }
+      if (end === items.length) piece[at++] = 0x5d; // ']'
+      yield piece;
+      start = end;
     }
-    parts.push(']');
-    yield parts.join('');
   }
 
   toJSON(): unknown {
-    return JSON.parse([...this.slices(Number.MAX_SAFE_INTEGER)].join(''));
+    return JSON.parse(Buffer.concat([...this.slices(Number.MAX_SAFE_INTEGER)]).toString('utf8'));
   }
 }
 
@@ -488,7 +505,7 @@ async function renderItems(items: readonly unknown[], plan: Plan, context: unkno
         if (Object.isFrozen(item)) keep(plan, item, done);
         work++;
       }
-      if (typeof done !== 'string') {
+      if (!Buffer.isBuffer(done)) {
         for (const h of done.holes) holes.push(hole(h, context));
         work++;
       }

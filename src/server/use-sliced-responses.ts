@@ -106,8 +106,8 @@ function regularMediaType(request: Request): string | undefined {
   return chosen;
 }
 
-/** Characters of kept JSON text written per event-loop turn. */
-const KEPT_SLICE_CHARS = 1 << 20;
+/** Bytes of kept JSON text written per event-loop turn. */
+const KEPT_SLICE_BYTES = 1 << 20;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -127,14 +127,14 @@ export async function* slicedJson(value: unknown, sliceItems = SLICE_ITEMS): Asy
   async function* write(node: unknown, depth: number): AsyncGenerator<Buffer> {
     if (node instanceof ItemsJson) {
       // Items kept as JSON text: their slices as they are, a turn apart. Joining kept texts costs far less than
-      // completing and serialising objects, so a slice is a size in characters (about 1-2 ms of work) rather than
+      // completing and serialising objects, so a slice is a size in bytes (about 1 ms of work) rather than
       // SLICE_ITEMS items.
       if (parts.length > 0) yield flush();
       let first = true;
-      for (const slice of node.slices(KEPT_SLICE_CHARS)) {
+      for (const slice of node.slices(KEPT_SLICE_BYTES)) {
         if (!first) await nextTurn();
         first = false;
-        yield Buffer.from(slice);
+        yield slice;
       }
       return;
     }
