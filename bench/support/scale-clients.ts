@@ -24,7 +24,7 @@ export type ToClients =
 export type FromClients =
   | { type: 'subscribed' }
   | { type: 'received'; sent: number; latencyMs: number }
-  | { type: 'ran'; mutations: number[]; lists: number[]; loopMaxMs: number }
+  | { type: 'ran'; mutations: number[]; lists: number[]; listsServed: number[]; loopMaxMs: number }
   | { type: 'failed'; message: string }
   | { type: 'unsubscribed' };
 
@@ -51,13 +51,16 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const send = (message: FromClients): void => void process.send!(message);
 
-async function gql(query: string, variables: object): Promise<Record<string, unknown>> {
+/** `served`, if given, is told when the answer's last byte arrived (before this process parses it). */
+async function gql(query: string, variables: object, served?: () => void): Promise<Record<string, unknown>> {
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [CSRF_HEADER]: '1' },
     body: JSON.stringify({ query, variables }),
   });
-  const reply = (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  const body = await response.text();
+  served?.();
+  const reply = JSON.parse(body) as { data?: Record<string, unknown>; errors?: { message: string }[] };
   if (!response.ok || reply.errors?.length) {
     throw new Error(`GraphQL failed (HTTP ${response.status}): ${JSON.stringify(reply.errors)?.slice(0, 300)}`);
   }
@@ -76,7 +79,7 @@ async function run(
   size: number,
   seconds: number,
   parts: { mutations: boolean; lists: boolean },
-): Promise<{ mutations: number[]; lists: number[]; loopMaxMs: number }> {
+): Promise<{ mutations: number[]; lists: number[]; listsServed: number[]; loopMaxMs: number }> {
   // This process' own event-loop delay: a delivery it could not read in time is its lag, not the API's.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -90,11 +93,13 @@ async function run(
     }
   })();
   const lists: number[] = [];
+  const listsServed: number[] = [];
   const listing = (async () => {
     while (parts.lists && (performance.now() < deadline || lists.length < 3)) {
+      const start = performance.now();
       lists.push(
         await timed(async () => {
-          const data = await gql(LIST_QUERY, { ns });
+          const data = await gql(LIST_QUERY, { ns }, () => listsServed.push(performance.now() - start));
           const items = (data.pods as { items: unknown[] }).items.length;
           if (items !== size) throw new Error(`list returned ${items} pods, expected ${size}`);
         }),
@@ -104,7 +109,7 @@ async function run(
   // Until the deadline at least, so that the watcher's loop delay covers the window too.
   await Promise.all([mutating, listing, sleep(Math.max(0, deadline - performance.now()))]);
   loop.disable();
-  return { mutations, lists, loopMaxMs: Math.round(loop.max / 1e5) / 10 };
+  return { mutations, lists, listsServed, loopMaxMs: Math.round(loop.max / 1e5) / 10 };
 }
 
 let client: Client | undefined;
