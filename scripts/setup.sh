@@ -213,6 +213,7 @@ daemonize yes
 dir $data_dir
 appendonly yes
 appendfsync everysec
+save ""
 logfile $logfile
 pidfile $run_dir/$redis_port.pid
 user default off
@@ -260,6 +261,13 @@ if ((redis_local)); then
   fi
   if [[ $(rcli config get appendfsync | tail -n 1) == no ]]; then
     rcli config set appendfsync everysec >/dev/null || die 'could not set appendfsync everysec'
+  fi
+  # Setup's own Redis (its credential): no RDB snapshots besides the AOF. Redis restores from the AOF when it is on,
+  # so a snapshot adds nothing to durability, and under write load it forked and wrote the whole dataset every
+  # minute ("10000 changes in 60 seconds"), a core's worth of CPU for seconds at a time on the control plane's host.
+  if [[ -z $redis_userinfo && -s $secret_file ]] && [[ -n $(rcli config get save | tail -n 1) ]]; then
+    log 'turning off RDB snapshots in the Redis setup started (the AOF keeps the data)'
+    [[ $(rcli config set save '') == OK ]] || die 'could not turn off RDB snapshots'
   fi
 fi
 
