@@ -15,7 +15,7 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { itemsJson, PURE, VOLATILE, type ItemsJson } from './items-json.ts';
+import { itemsJson, MAX_PLANS, PURE, setKeptBytesBudget, VOLATILE, type ItemsJson } from './items-json.ts';
 
 // A schema shaped as Pothos builds Capstan's: exposed fields (no resolver, the default one reads the property),
 // fields marked pure or volatile, nested objects, lists, an enum, arguments. Each item list is rendered by
@@ -26,6 +26,8 @@ const exposed = (type: GraphQLOutputType): GraphQLFieldConfig<unknown, unknown> 
   extensions: { pothosExposedField: 'x', pothosResolveWrapped: false },
 });
 let tick = 0;
+/** Renderings of `upper`: a kept text is not rendered again. */
+let upperCalls = 0;
 
 const Color = new GraphQLEnumType({ name: 'Color', values: { RED: { value: 'red' }, BLUE: { value: 'blue' } } });
 const Tag = new GraphQLObjectType({
@@ -55,7 +57,14 @@ const ItemType: GraphQLObjectType = new GraphQLObjectType({
     tags: exposed(new GraphQLList(new GraphQLNonNull(Tag))),
     nums: exposed(new GraphQLList(GraphQLInt)),
     child: exposed(ItemType),
-    upper: { type: GraphQLString, extensions: PURE, resolve: (o: Item) => o.name?.toUpperCase() },
+    upper: {
+      type: GraphQLString,
+      extensions: PURE,
+      resolve: (o: Item) => {
+        upperCalls++;
+        return o.name?.toUpperCase();
+      },
+    },
     tag: {
       type: GraphQLInt,
       args: { k: { type: new GraphQLNonNull(GraphQLString) } },
@@ -184,6 +193,36 @@ describe('itemsJson (list items rendered as JSON text kept per object)', () => {
     const three = await both(query);
     expect(text(three.rendered!)).toBe(JSON.stringify(three.executor));
     expect(text(three.rendered!)).toContain('"n":22');
+  });
+
+  it('keeps texts for a bounded number of selections, and within a budget of bytes', async () => {
+    items = Array.from({ length: 10 }, (_, i) => Object.freeze({ name: `item-${i}` }));
+    const renderings = async (query: string) => {
+      const before = upperCalls;
+      const { rendered: json } = await both(query);
+      expect(json).toBeDefined();
+      // The executor of this test completes every item as well (10 calls): the rest are the renderer's.
+      return upperCalls - before - items.length;
+    };
+    const query = (i: number) => `{ list { items { upper a${i}: name } } }`;
+    expect(await renderings(query(0))).toBe(10);
+    expect(await renderings(query(0))).toBe(0); // kept
+    // As many other selections as there are plans: the first one's plan, and its texts, go.
+    for (let i = 1; i <= MAX_PLANS; i++) await renderings(query(i));
+    expect(await renderings(query(0))).toBe(10);
+    // Past the budget of bytes (here 100: ten texts of ~30 bytes), kept texts are dropped as new ones come: each
+    // list renders items again.
+    const restore = setKeptBytesBudget(100);
+    try {
+      const other = '{ list { items { upper other: name } } }';
+      expect(await renderings(other)).toBe(10);
+      expect(await renderings(other)).toBeGreaterThan(0);
+      expect(await renderings(other)).toBeGreaterThan(0);
+    } finally {
+      restore();
+    }
+    await renderings(query(0));
+    expect(await renderings(query(0))).toBe(0);
   });
 
   it('leaves to the executor a selection with a field not known to depend on its object alone', async () => {

@@ -108,14 +108,21 @@ const NOT_HERE = new NotHere('left to the executor');
  * plans are bounded too (in bytes): past the budget every plan starts over with no kept texts (those become
  * garbage), so a client sending ever-new selections of big lists cannot make the server keep more than that.
  */
-const MAX_PLANS = 16;
-const MAX_KEPT_BYTES = 64 * 1024 * 1024;
+export const MAX_PLANS = 16;
+let maxKeptBytes = 64 * 1024 * 1024;
+
+/** For tests: the budget of kept texts, in bytes; returns a function that puts the default back. */
+export function setKeptBytesBudget(bytes: number): () => void {
+  const before = maxKeptBytes;
+  maxKeptBytes = bytes;
+  return () => void (maxKeptBytes = before);
+}
 const plans = new WeakMap<GraphQLSchema, Map<string, Plan | null>>();
 let keptBytes = 0;
 
 function keep(plan: Plan, item: object, done: Rendered): void {
   keptBytes += Buffer.isBuffer(done) ? done.length : done.texts.reduce((sum, t) => sum + t.length, 0);
-  if (keptBytes > MAX_KEPT_BYTES) {
+  if (keptBytes > maxKeptBytes) {
     keptBytes = 0;
     generation++;
   }
