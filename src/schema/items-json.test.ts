@@ -32,8 +32,12 @@ let upperCalls = 0;
 const Color = new GraphQLEnumType({ name: 'Color', values: { RED: { value: 'red' }, BLUE: { value: 'blue' } } });
 const Tag = new GraphQLObjectType({
   name: 'Tag',
-  // The executor checks every object of a type that has isTypeOf (here: a tag "c" is not a Tag, an error).
-  isTypeOf: (value: { k?: string }) => value.k !== 'c',
+  // The executor checks every object of a type that has isTypeOf (here: a tag "c" is not a Tag, an error; and the
+  // check throws for a tag "b" without a value).
+  isTypeOf: (value: { k?: string; v?: number | null }) => {
+    if (value.k === 'b' && value.v === null) throw new Error('no tag b without a value');
+    return value.k !== 'c';
+  },
   fields: { k: exposed(new GraphQLNonNull(GraphQLString)), v: exposed(GraphQLInt) },
 });
 interface Item {
@@ -78,6 +82,7 @@ const ItemType: GraphQLObjectType = new GraphQLObjectType({
 
 let rendered: ItemsJson | undefined;
 let renderedAtAll = false;
+let renderFailed: unknown;
 let items: Item[] = [];
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
@@ -92,7 +97,11 @@ const schema = new GraphQLSchema({
               resolve: async (list: { items: Item[] }, _args, context, info) => {
                 const json = itemsJson(list.items, info, context);
                 renderedAtAll = json !== undefined;
-                rendered = await json;
+                // itemsJson never fails: what it cannot answer, it leaves to the executor (undefined).
+                rendered = await json?.catch((err: unknown) => {
+                  renderFailed = err;
+                  return undefined;
+                });
                 return list.items;
               },
             },
@@ -106,6 +115,7 @@ const schema = new GraphQLSchema({
 
 async function both(query: string, variables: Record<string, unknown> = {}) {
   rendered = undefined;
+  renderFailed = undefined;
   const result = await execute({ schema, document: parse(query), variableValues: variables, contextValue: {} });
   const executor = (result.data as { list?: { items: unknown } } | null)?.list?.items;
   return { result, executor, rendered: rendered as ItemsJson | undefined };
@@ -164,6 +174,7 @@ describe('itemsJson (list items rendered as JSON text kept per object)', () => {
           const query = `query Q($k: String!, $on: Boolean!) { list { items { ${selection} } } }`;
           const { result, executor, rendered: json } = await both(query, { k: 'b', on });
           expect(renderedAtAll, 'every field of these selections is renderable').toBe(true);
+          expect(renderFailed).toBeUndefined();
           if (result.errors?.length) {
             // A null in a non-null position (or another completion error): the executor's to report.
             expect(json).toBeUndefined();

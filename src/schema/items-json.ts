@@ -25,7 +25,10 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { logger } from '../util/logger.ts';
 import { SLICE_ITEMS } from './list-slices.ts';
+
+const log = logger.child({ component: 'items-json' });
 
 /**
  * The items of a long list answered as JSON text kept per object, instead of being completed by the executor for
@@ -37,7 +40,7 @@ import { SLICE_ITEMS } from './list-slices.ts';
  * between two lists almost every object is the same: objects of the read cache and of watches are deep-frozen and
  * replaced, never changed, when they change. So, as Kubernetes' API server caches an object's serialisation for
  * its watchers, the item's answer for a given selection is rendered once and kept with the object (a WeakMap: it
- * goes with the object), and a list of mostly unchanged objects is a join of kept strings.
+ * goes with the object), and a list of mostly unchanged objects is a copy of kept bytes.
  *
  * Only selections whose every field is known to depend on its parent object alone are rendered here: fields
  * Pothos exposes as a property, and fields that say so with `extensions: { itemJson: 'pure' }` (e.g. `labels`,
@@ -493,9 +496,23 @@ export function itemsJson(
   info: GraphQLResolveInfo,
   context: unknown,
 ): Promise<ItemsJson | undefined> | undefined {
-  const plan = planFor(info);
+  let plan: Plan | undefined;
+  try {
+    plan = planFor(info);
+  } catch (err) {
+    unexpected(err);
+    return undefined;
+  }
   if (!plan) return undefined;
   return renderItems(items, plan, context);
+}
+
+/**
+ * An error this module did not expect (not NOT_HERE: e.g. a type's isTypeOf that throws): said, and the list left to
+ * the executor, which reports what it finds as it always did.
+ */
+function unexpected(err: unknown): void {
+  log.warn({ err }, 'a list could not be answered from kept text: left to the executor');
 }
 
 async function renderItems(items: readonly unknown[], plan: Plan, context: unknown): Promise<ItemsJson | undefined> {
@@ -523,8 +540,8 @@ async function renderItems(items: readonly unknown[], plan: Plan, context: unkno
       }
     }
   } catch (err) {
-    if (err instanceof NotHere) return undefined;
-    throw err;
+    if (!(err instanceof NotHere)) unexpected(err);
+    return undefined;
   }
   answered++;
   return new ItemsJson(rendered, holes);
