@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContainerStatus, Pod, PodStatus } from '../api/types.ts';
-import { humanDuration, objectAge, podDisplayStatus, podReadyCount, podRestarts } from './pod-columns.ts';
+import {
+  humanDuration,
+  objectAge,
+  objectAgeChangesAt,
+  podDisplayStatus,
+  podReadyCount,
+  podRestarts,
+} from './pod-columns.ts';
 
 function newPod(status: PodStatus = {}, options: { containers?: number; deleting?: boolean } = {}): Pod {
   const containers = Array.from({ length: options.containers ?? 1 }, (_, i) => ({ name: `c${i}`, image: 'hello:1' }));
@@ -127,5 +135,45 @@ describe('humanDuration', () => {
   it('computes an object age from its creation timestamp', () => {
     expect(objectAge('2024-01-01T00:00:00Z', Date.parse('2024-01-01T00:00:45Z'))).toBe('45s');
     expect(objectAge('not a date')).toBe('<unknown>');
+  });
+});
+
+describe('objectAgeChangesAt', () => {
+  const DAY = 86_400_000;
+  // Ages from a little in the future (clock skew) to beyond 8 years, with every unit's range well represented.
+  const offset = fc.oneof(
+    fc.integer({ min: -5_000, max: 700_000 }),
+    fc.integer({ min: 0, max: 9 * 3_600_000 }),
+    fc.integer({ min: 0, max: 9 * DAY }),
+    fc.integer({ min: 0, max: 10 * 365 * DAY }),
+  );
+
+  it('is when the AGE text next changes: the same text until then, another one from then on', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4_000_000_000_000 }),
+        offset,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (created, ms, frac) => {
+          const timestamp = new Date(created).toISOString();
+          const now = created + ms;
+          const at = objectAgeChangesAt(timestamp, now);
+          const text = objectAge(timestamp, now);
+          expect(at).toBeGreaterThan(now);
+          expect(objectAge(timestamp, now + Math.floor((at - 1 - now) * frac))).toBe(text);
+          expect(objectAge(timestamp, at - 1)).toBe(text);
+          // Below a second in the future the text is '0s' on both sides of the boundary.
+          if (ms >= 0) expect(objectAge(timestamp, at)).not.toBe(text);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is a second away for a young object and a day away for an old one; never for a timestamp that does not parse', () => {
+    const created = Date.parse('2026-12-07T10:00:00.250Z');
+    expect(objectAgeChangesAt('2026-12-07T10:00:00.250Z', created + 42_100)).toBe(created + 43_000);
+    expect(objectAgeChangesAt('2026-12-07T10:00:00.250Z', created + 30 * DAY)).toBe(created + 31 * DAY);
+    expect(objectAgeChangesAt('yesterday', created)).toBe(Infinity);
   });
 });

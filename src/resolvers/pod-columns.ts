@@ -95,3 +95,25 @@ export function objectAge(creationTimestamp: string, now: number = Date.now()): 
   const created = parseTimestamp(creationTimestamp);
   return Number.isNaN(created) ? '<unknown>' : humanDuration(now - created);
 }
+
+/**
+ * When {@link objectAge} of an object created at `creationTimestamp`, evaluated at `now`, next changes: the next
+ * boundary of the unit its text ends in (a second below 10 minutes, a minute below 8 hours, an hour below 8 days, a
+ * day below 8 years, then a year). Never for a timestamp that does not parse ('<unknown>' stays).
+ */
+export function objectAgeChangesAt(creationTimestamp: string, now: number): number {
+  const created = parseTimestamp(creationTimestamp);
+  if (Number.isNaN(created)) return Infinity;
+  const seconds = Math.floor((now - created) / 1000);
+  const unit =
+    seconds < 600
+      ? 1
+      : seconds < 8 * 3600
+        ? 60
+        : seconds < 8 * 86_400
+          ? 3600
+          : seconds < 8 * 365 * 86_400
+            ? 86_400
+            : 365 * 86_400;
+  return created + (Math.floor(seconds / unit) + 1) * unit * 1000;
+}

@@ -10,11 +10,11 @@ import {
   type OwnerReference,
 } from '../api/types.ts';
 import { getEach } from '../auth/authorized-store.ts';
-import { objectAge } from '../resolvers/pod-columns.ts';
+import { objectAge, objectAgeChangesAt } from '../resolvers/pod-columns.ts';
 import { controllerOf, objectKey } from '../resolvers/objects.ts';
 import type { ListResult } from '../store/store.ts';
 import { builder, type SchemaContext } from './builder.ts';
-import { PURE, VOLATILE } from './items-json.ts';
+import { PURE, volatileUntil } from './items-json.ts';
 
 /** `{ key, value }` pairs: how string maps (labels, annotations, selectors) appear in GraphQL. */
 export interface KeyValue {
@@ -307,8 +307,10 @@ KubeObjectRef.implement({
     age: t.string({
       nullable: false,
       description: 'Time since creation as kubectl prints it ("5m12s", "3d").',
-      // Depends on the clock: evaluated for every answer, also when the rest of the item's text is kept.
-      extensions: VOLATILE,
+      // Depends on the clock: spliced into the item's kept text, assembled again when the text changes.
+      extensions: volatileUntil((o: { metadata: { creationTimestamp: string } }, now) =>
+        objectAgeChangesAt(o.metadata.creationTimestamp, now),
+      ),
       resolve: (o) => objectAge(o.metadata.creationTimestamp),
     }),
     owner: t.field({

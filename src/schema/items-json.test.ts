@@ -14,8 +14,16 @@ import {
   type GraphQLFieldConfig,
   type GraphQLOutputType,
 } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import { itemsJson, MAX_PLANS, PURE, setKeptBytesBudget, VOLATILE, type ItemsJson } from './items-json.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  itemsJson,
+  MAX_PLANS,
+  PURE,
+  setKeptBytesBudget,
+  VOLATILE,
+  volatileUntil,
+  type ItemsJson,
+} from './items-json.ts';
 
 // A schema shaped as Pothos builds Capstan's: exposed fields (no resolver, the default one reads the property),
 // fields marked pure or volatile, nested objects, lists, an enum, arguments. Each item list is rendered by
@@ -28,6 +36,8 @@ const exposed = (type: GraphQLOutputType): GraphQLFieldConfig<unknown, unknown> 
 let tick = 0;
 /** Renderings of `upper`: a kept text is not rendered again. */
 let upperCalls = 0;
+/** Evaluations of `minute`, by the executor and by the renderer. */
+let minuteCalls = 0;
 
 const Color = new GraphQLEnumType({ name: 'Color', values: { RED: { value: 'red' }, BLUE: { value: 'blue' } } });
 const Tag = new GraphQLObjectType({
@@ -76,6 +86,15 @@ const ItemType: GraphQLObjectType = new GraphQLObjectType({
       resolve: (o: Item, { k }: { k: string }) => o.tags?.find((t) => t.k === k)?.v,
     },
     clock: { type: new GraphQLNonNull(GraphQLString), extensions: VOLATILE, resolve: () => `t${tick}` },
+    // Changes once a minute, and says so: an item's text is assembled again only then.
+    minute: {
+      type: new GraphQLNonNull(GraphQLString),
+      extensions: volatileUntil((_o: Item, now) => (Math.floor(now / 60_000) + 1) * 60_000),
+      resolve: () => {
+        minuteCalls++;
+        return `m${Math.floor(Date.now() / 60_000) % 60}`;
+      },
+    },
     unmarked: { type: GraphQLString, resolve: (o: Item) => o.name },
   }),
 });
@@ -204,6 +223,41 @@ describe('itemsJson (list items rendered as JSON text kept per object)', () => {
     const three = await both(query);
     expect(text(three.rendered!)).toBe(JSON.stringify(three.executor));
     expect(text(three.rendered!)).toContain('"n":22');
+  });
+
+  describe('a volatile leaf that says how long it holds', () => {
+    afterEach(() => void vi.useRealTimers());
+    const calls = async (query: string) => {
+      const before = minuteCalls;
+      const answer = await both(query);
+      expect(answer.rendered).toBeDefined();
+      expect(text(answer.rendered!)).toBe(JSON.stringify(answer.executor));
+      // The executor of this test evaluates it for each of the 3 items: the rest are the renderer's.
+      return { renderer: minuteCalls - before - 3, text: text(answer.rendered!) };
+    };
+
+    it('is evaluated once until then, and anew from then on', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-12-07T10:07:10Z'));
+      items = ['a', 'b', 'c'].map((name) => Object.freeze({ name }));
+      const query = '{ list { items { name minute } } }';
+      expect(await calls(query)).toEqual({ renderer: 3, text: expect.stringContaining('"minute":"m7"') as string });
+      vi.setSystemTime(new Date('2026-12-07T10:07:59.999Z'));
+      expect((await calls(query)).renderer).toBe(0);
+      vi.setSystemTime(new Date('2026-12-07T10:08:00Z'));
+      expect(await calls(query)).toEqual({ renderer: 3, text: expect.stringContaining('"minute":"m8"') as string });
+    });
+
+    it('beside one that does not say is evaluated for every answer', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-12-07T10:07:10Z'));
+      items = ['a', 'b', 'c'].map((name) => Object.freeze({ name }));
+      const query = '{ list { items { name minute clock } } }';
+      tick = 1;
+      expect((await calls(query)).renderer).toBe(3);
+      tick = 2;
+      expect(await calls(query)).toEqual({ renderer: 3, text: expect.stringContaining('"clock":"t2"') as string });
+    });
   });
 
   it('keeps texts for a bounded number of selections, and within a budget of bytes', async () => {

@@ -44,11 +44,12 @@ const log = logger.child({ component: 'items-json' });
  *
  * Only selections whose every field is known to depend on its parent object alone are rendered here: fields
  * Pothos exposes as a property, and fields that say so with `extensions: { itemJson: 'pure' }` (e.g. `labels`,
- * `ready`); a leaf marked `'volatile'` (`age`, which depends on the clock) is evaluated on every request and spliced
- * into the kept text. Anything else (a field that loads other objects, reads the viewer or the context, an abstract
- * type, a directive other than @skip/@include, the same key selected twice) leaves the list to the executor, as
- * does any item whose completion would raise an error (a null in a non-null position, a resolver that throws or
- * answers a promise): the executor then answers it with its own errors, as before.
+ * `ready`); a leaf marked `'volatile'` (`age`, which depends on the clock) is spliced into the kept text: evaluated
+ * for every request, or, if the field says how long its value holds ({@link volatileUntil}), once until then.
+ * Anything else (a field that loads other objects, reads the viewer or the context, an abstract type, a directive
+ * other than @skip/@include, the same key selected twice) leaves the list to the executor, as does any item whose
+ * completion would raise an error (a null in a non-null position, a resolver that throws or answers a promise): the
+ * executor then answers it with its own errors, as before.
  *
  * The answer's text is byte for byte what the executor's result serialises to; `items-json.test.ts` checks it for
  * random objects and selections against graphql-js.
@@ -60,6 +61,22 @@ export type ItemJsonPurity = 'pure' | 'volatile';
 export const PURE = { itemJson: 'pure' } as const satisfies { itemJson: ItemJsonPurity };
 /** `extensions` of a leaf whose value depends on its parent object and the clock. */
 export const VOLATILE = { itemJson: 'volatile' } as const satisfies { itemJson: ItemJsonPurity };
+
+/** When a volatile leaf's value, as evaluated at `now` (ms since the epoch), next changes. */
+export type VolatileUntil<Parent> = (parent: Parent, now: number) => number;
+
+/**
+ * `extensions` of a volatile leaf that can tell how long its value holds (`age` changes once a second for a young
+ * object, once a minute, hour or day later): an item's text is then assembled once and kept until the first of its
+ * volatile leaves changes, instead of for every answer. `until(parent, now)` must be a time at or before which
+ * the field's resolver, called at any instant from `now` on, gives the value it gave at `now`.
+ */
+export function volatileUntil<Parent>(until: VolatileUntil<Parent>): {
+  itemJson: 'volatile';
+  itemJsonUntil: VolatileUntil<Parent>;
+} {
+  return { itemJson: 'volatile', itemJsonUntil: until };
+}
 
 /** A field of a selection, ready to render. */
 interface FieldPlan {
@@ -74,6 +91,8 @@ interface FieldPlan {
   /** The object fields of an object type (or list of them). */
   readonly sub?: ObjectPlan;
   readonly volatile: boolean;
+  /** A volatile leaf's {@link VolatileUntil}, if it has one. */
+  readonly until?: VolatileUntil<unknown>;
 }
 
 interface ObjectPlan {
@@ -92,6 +111,11 @@ interface Template {
   /** One more than `holes`: text, hole, text, ..., text. */
   readonly texts: readonly Buffer[];
   readonly holes: readonly { readonly parent: unknown; readonly field: FieldPlan }[];
+  /** The item's text as last assembled, and until when it holds (ms since the epoch; see {@link assemble}). */
+  assembled: Buffer | undefined;
+  until: number;
+  /** Kept with its object: its assembled text counts against the budget of kept bytes. */
+  kept: boolean;
 }
 
 /** A plan for one selection, and the items rendered with it. */
@@ -124,10 +148,11 @@ const plans = new WeakMap<GraphQLSchema, Map<string, Plan | null>>();
 let keptBytes = 0;
 
 function keep(plan: Plan, item: object, done: Rendered): void {
-  keptBytes += Buffer.isBuffer(done) ? done.length : done.texts.reduce((sum, t) => sum + t.length, 0);
-  if (keptBytes > maxKeptBytes) {
-    keptBytes = 0;
-    generation++;
+  if (Buffer.isBuffer(done)) {
+    countKept(done.length);
+  } else {
+    done.kept = true;
+    countKept(done.texts.reduce((sum, t) => sum + t.length, 0) + (done.assembled?.length ?? 0));
   }
   if (plan.generation !== generation) {
     plan.generation = generation;
@@ -136,6 +161,15 @@ function keep(plan: Plan, item: object, done: Rendered): void {
   plan.rendered.set(item, done);
 }
 let generation = 0;
+
+/** Counts bytes newly kept; past the budget every plan starts over (at its next kept item). */
+function countKept(bytes: number): void {
+  keptBytes += bytes;
+  if (keptBytes > maxKeptBytes) {
+    keptBytes = 0;
+    generation++;
+  }
+}
 
 function planFor(info: GraphQLResolveInfo): Plan | undefined {
   if (info.fieldNodes.length !== 1) return undefined;
@@ -276,6 +310,7 @@ function planField(
     pothosExposedField?: string;
     pothosResolveWrapped?: boolean;
     itemJson?: ItemJsonPurity;
+    itemJsonUntil?: VolatileUntil<unknown>;
   };
   // Only fields known to depend on the parent alone, and that no plugin wraps (a wrapper may load, or read context).
   const known = extensions.pothosExposedField !== undefined || extensions.itemJson !== undefined;
@@ -299,7 +334,8 @@ function planField(
   }
   // Exposed fields have no resolver of their own: the executor reads the property (graphql's default resolver).
   const resolve = def.resolve ?? defaultFieldResolver;
-  return { prefix, resolve, args, info: fieldInfo(def.type), type: def.type, sub, volatile };
+  const plan = { prefix, resolve, args, info: fieldInfo(def.type), type: def.type, sub, volatile };
+  return volatile && extensions.itemJsonUntil ? { ...plan, until: extensions.itemJsonUntil } : plan;
 }
 
 /**
@@ -362,7 +398,7 @@ class Renderer {
   done(): Rendered {
     if (this.holes.length === 0) return Buffer.from(this.cut());
     this.texts.push(Buffer.from(this.cut()));
-    return { texts: this.texts, holes: this.holes };
+    return { texts: this.texts, holes: this.holes, assembled: undefined, until: 0, kept: false };
   }
 }
 
@@ -399,6 +435,30 @@ function render(item: object, plan: Plan, context: unknown): Rendered {
   return renderer.done();
 }
 
+/**
+ * A template's text at `now`: the one assembled before while it holds, else assembled again from its texts and its
+ * volatile leaves' texts as they are now. It holds until the first of its leaves changes (`until`); a leaf without
+ * {@link volatileUntil} is evaluated for every answer.
+ */
+function assemble(template: Template, now: number, context: unknown): Buffer {
+  if (template.assembled !== undefined && now < template.until) return template.assembled;
+  // The time before the leaves are evaluated: a leaf that changes meanwhile ends the text's life at once.
+  const at = Date.now();
+  const { texts, holes } = template;
+  const parts: Buffer[] = [texts[0]!];
+  let until = Infinity;
+  for (let k = 0; k < holes.length; k++) {
+    const h = holes[k]!;
+    parts.push(Buffer.from(hole(h, context)), texts[k + 1]!);
+    until = Math.min(until, h.field.until ? h.field.until(h.parent, at) : -Infinity);
+  }
+  const text = Buffer.concat(parts);
+  if (template.kept) countKept(text.length - (template.assembled?.length ?? 0));
+  template.assembled = text;
+  template.until = until;
+  return text;
+}
+
 /** A volatile leaf's text now (volatile fields are leaves, `planField`). */
 function hole(h: Template['holes'][number], context: unknown): string {
   const { field } = h;
@@ -417,11 +477,7 @@ function hole(h: Template['holes'][number], context: unknown): string {
  * the same JSON through `toJSON`.
  */
 export class ItemsJson {
-  constructor(
-    private readonly items: readonly Rendered[],
-    /** The volatile leaves' texts, in the order their holes appear over all items. */
-    private readonly holes: readonly string[],
-  ) {}
+  constructor(private readonly items: readonly Buffer[]) {}
 
   get length(): number {
     return this.items.length;
@@ -432,42 +488,22 @@ export class ItemsJson {
    * `,y,z]`. Each piece is measured, then copied into a buffer of its size.
    */
   *slices(sliceBytes: number): Generator<Buffer> {
-    const { items, holes } = this;
+    const { items } = this;
     if (items.length === 0) {
       yield Buffer.from('[]');
       return;
     }
-    let h = 0;
     for (let start = 0; start < items.length;) {
       // The piece's items and size: a bracket or comma before each item, the closing bracket after the last.
       let size = 0;
       let end = start;
-      let holesEnd = h;
-      while (end < items.length && (end === start || size < sliceBytes)) {
-        const item = items[end]!;
-        size += 1;
-        if (Buffer.isBuffer(item)) {
-          size += item.length;
-        } else {
-          for (const text of item.texts) size += text.length;
-          for (let k = 1; k < item.texts.length; k++) size += Buffer.byteLength(holes[holesEnd++]!);
-        }
-        end++;
-      }
+      while (end < items.length && (end === start || size < sliceBytes)) size += 1 + items[end++]!.length;
       if (end === items.length) size += 1;
       const piece = Buffer.allocUnsafe(size);
       let at = 0;
       for (let i = start; i < end; i++) {
         piece[at++] = i === 0 ? 0x5b : 0x2c; // '[' or ','
-        const item = items[i]!;
-        if (Buffer.isBuffer(item)) {
-          at += item.copy(piece, at);
-          continue;
-        }
-        for (let t = 0; t < item.texts.length; t++) {
-          if (t > 0) at += piece.write(holes[h++]!, at);
-          at += item.texts[t]!.copy(piece, at);
-        }
+        at += items[i]!.copy(piece, at);
       }
       if (end === items.length) piece[at++] = 0x5d; // ']'
       yield piece;
@@ -516,9 +552,9 @@ function unexpected(err: unknown): void {
 }
 
 async function renderItems(items: readonly unknown[], plan: Plan, context: unknown): Promise<ItemsJson | undefined> {
-  const rendered: Rendered[] = new Array<Rendered>(items.length);
-  const holes: string[] = [];
+  const rendered: Buffer[] = new Array<Buffer>(items.length);
   let work = 0;
+  let now = Date.now();
   try {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -529,14 +565,16 @@ async function renderItems(items: readonly unknown[], plan: Plan, context: unkno
         if (Object.isFrozen(item)) keep(plan, item, done);
         work++;
       }
-      if (!Buffer.isBuffer(done)) {
-        for (const h of done.holes) holes.push(hole(h, context));
+      if (Buffer.isBuffer(done)) {
+        rendered[i] = done;
+      } else {
+        rendered[i] = assemble(done, now, context);
         work++;
       }
-      rendered[i] = done;
       if (work >= SLICE_ITEMS) {
         work = 0;
         await nextTurn();
+        now = Date.now();
       }
     }
   } catch (err) {
@@ -544,7 +582,7 @@ async function renderItems(items: readonly unknown[], plan: Plan, context: unkno
     return undefined;
   }
   answered++;
-  return new ItemsJson(rendered, holes);
+  return new ItemsJson(rendered);
 }
 
 /** Requests whose answer the sliced serialiser writes, and the lists answered as JSON for each (by path). */
