@@ -313,14 +313,49 @@ function objectOf(entry: ChangeEntry): KubeObject {
   return entry.object;
 }
 
-/** Freezes an object and everything it holds, for objects shared between the consumers of a process. */
+/**
+ * Freezes an object and everything it holds, for objects shared between the consumers of a process; the strings of
+ * plain objects and arrays are shared too ({@link shareString}) before they are frozen.
+ */
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (typeof child === 'string') value[i] = shareString(child);
+      }
+    } else if (Object.getPrototypeOf(value) === Object.prototype) {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const child = record[key];
+        if (typeof child === 'string') record[key] = shareString(child);
+      }
+    }
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
 }
+
+/**
+ * One string instance per value for the strings of shared objects. `JSON.parse` makes a string per value, so the read
+ * cache held, at 20,000 pods, 1.3 million strings (97 MiB, half of the heap): 20,000 copies of "PodScheduled", 40,000
+ * of the image, 60,000 of the Events' "capstan-node", and a timestamp for every condition and Event even when a
+ * hundred of them fell in the same millisecond. Each copy costs memory and the garbage collector's marking time,
+ * which is the control plane's longest pause at scale. The table is bounded: past {@link SHARED_STRINGS_MAX} values
+ * it starts over (the strings already shared stay shared), and long strings, rarely repeated, are left alone.
+ */
+export function shareString(text: string): string {
+  if (text.length > SHARED_STRING_MAX_LENGTH) return text;
+  const known = sharedStrings.get(text);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_STRINGS_MAX) sharedStrings = new Map();
+  sharedStrings.set(text, text);
+  return text;
+}
+export const SHARED_STRINGS_MAX = 65_536;
+export const SHARED_STRING_MAX_LENGTH = 128;
+let sharedStrings = new Map<string, string>();
 
 /**
  * A single-consumer async queue of events. A consumer that falls more than `maxQueue` events behind is cut off
