@@ -81,6 +81,11 @@ export interface CapstanConfig {
    * CAPSTAN_NODE_CERT_LIFETIME_SECONDS, default one year (at least 5 s, for tests of the renewal).
    */
   nodeCertLifetimeSeconds: number;
+  /**
+   * How long an Event is kept after it was last recorded (kube-apiserver's --event-ttl). Env
+   * CAPSTAN_EVENT_TTL_SECONDS, default 3600 (one hour), 1 to ten years.
+   */
+  eventTtlSeconds: number;
   /** Resource limits (docs/security.md, "Limits"): env CAPSTAN_MAX_* and CAPSTAN_*_IDLE_SECONDS over the defaults. */
   limits: Limits;
   /**
@@ -162,6 +167,7 @@ export function loadConfig(
       5,
       10 * 365 * 86_400,
     ),
+    eventTtlSeconds: integer('CAPSTAN_EVENT_TTL_SECONDS', env.CAPSTAN_EVENT_TTL_SECONDS, 3_600, 1, 10 * 365 * 86_400),
     limits: limitsFromEnv(env),
     encryptionKeyFile: env.CAPSTAN_ENCRYPTION_KEY_FILE || '/var/lib/capstan/encryption-key',
     imageRepository: env.CAPSTAN_IMAGE_REPOSITORY || 'capstan',

@@ -179,7 +179,12 @@ export async function startControlPlane(
     stops.push(() => dns.stop());
     clusterInfo.dns = `${dns.address.host}:${dns.address.port}`;
 
-    const manager = startControllerManager({ leaderElection: {}, ...options.controllers, store });
+    const manager = startControllerManager({
+      leaderElection: {},
+      ...options.controllers,
+      eventTtl: { ttlMs: config.eventTtlSeconds * 1000, ...options.controllers?.eventTtl },
+      store,
+    });
     stops.push(() => manager.stop());
 
     log.info({ api: `${api.url}/graphql`, dns: `${dns.address.host}:${dns.address.port}` }, 'control plane started');

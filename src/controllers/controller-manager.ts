@@ -5,6 +5,7 @@ import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { SharedInformers, type Controller, type ControllerContext } from './controller-context.ts';
 import { DeploymentController, type DeploymentControllerOptions } from './deployment-controller.ts';
 import { EndpointsController } from './endpoints-controller.ts';
+import { EventTtlController, type EventTtlOptions } from './event-ttl-controller.ts';
 import { GarbageCollector, type GarbageCollectorOptions } from './garbage-collector.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 import { NamespaceController, type NamespaceControllerOptions } from './namespace-controller.ts';
@@ -19,7 +20,8 @@ export type ControllerName =
   | 'endpoints-controller'
   | 'garbage-collector'
   | 'node-lifecycle-controller'
-  | 'namespace-controller';
+  | 'namespace-controller'
+  | 'event-ttl-controller';
 
 export const ALL_CONTROLLERS: readonly ControllerName[] = [
   'scheduler',
@@ -29,6 +31,7 @@ export const ALL_CONTROLLERS: readonly ControllerName[] = [
   'garbage-collector',
   'node-lifecycle-controller',
   'namespace-controller',
+  'event-ttl-controller',
 ];
 
 export interface ControllerManagerOptions {
@@ -49,6 +52,7 @@ export interface ControllerManagerOptions {
   garbageCollector?: GarbageCollectorOptions;
   nodeLifecycle?: NodeLifecycleOptions;
   namespace?: NamespaceControllerOptions;
+  eventTtl?: EventTtlOptions;
   logger?: Logger;
 }
 
@@ -72,7 +76,7 @@ function isRedisBacked(store: Store): store is Store & RedisBacked {
 
 /**
  * Runs the control loops (scheduler, ReplicationController, Deployment, Endpoints, garbage collector, node
- * lifecycle) over one set of shared informers. With leader election, they start when this process acquires the
+ * lifecycle, namespace deletion, Event TTL) over one set of shared informers. With leader election, they start when this process acquires the
  * lease and stop at once when it is lost: a fresh set of informers and queues per term, so a new term never acts
  * on the previous term's expectations or cache.
  */
@@ -153,6 +157,9 @@ async function runTerm(options: ControllerManagerOptions, logger: Logger): Promi
   }
   if (enabled.has('node-lifecycle-controller')) {
     controllers.push(new NodeLifecycleController(context('node-lifecycle-controller'), options.nodeLifecycle));
+  }
+  if (enabled.has('event-ttl-controller')) {
+    controllers.push(new EventTtlController(context('event-ttl-controller'), options.eventTtl));
   }
 
   let stopped = false;

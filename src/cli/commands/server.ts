@@ -3,6 +3,7 @@ import { CliError } from '../cli-error.ts';
 import type { CliIo, GlobalOptions } from '../session.ts';
 import { integerOption } from '../options.ts';
 import { parseDuration } from '../wait.ts';
+import type { CapstanConfig } from '../../app/config.ts';
 
 interface NodeFlags {
   name?: string;
@@ -27,6 +28,7 @@ interface ServerFlags {
   nodeAddress?: string;
   securePort?: number;
   advertiseAddress?: string;
+  eventTtl?: string;
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
@@ -45,7 +47,25 @@ function serverOptions(command: Command): Command {
       'TLS port of the API (default 6443 when --host is beyond loopback; plain HTTP then stays on 127.0.0.1)',
       integerOption('--secure-port', 0, 65_535),
     )
-    .option('--advertise-address <address>', 'address nodes reach the API on (default --host, or the first address)');
+    .option('--advertise-address <address>', 'address nodes reach the API on (default --host, or the first address)')
+    .option(
+      '--event-ttl <duration>',
+      'how long an Event is kept after it was last recorded, as kube-apiserver --event-ttl (default 1h; env CAPSTAN_EVENT_TTL_SECONDS)',
+    );
+}
+
+/** The control plane's configuration from the flags of `up` and `server`. */
+function serverConfig(flags: ServerFlags): Partial<CapstanConfig> {
+  const { eventTtl, ...rest } = flags;
+  const config: Partial<CapstanConfig> = definedOnly({ ...rest });
+  if (eventTtl !== undefined) {
+    const ms = parseDuration(eventTtl);
+    if (!(ms >= 1_000 && ms <= 10 * 365 * 86_400_000)) {
+      throw new CliError(`--event-ttl must be at least 1s (and at most ten years), not ${eventTtl}`);
+    }
+    config.eventTtlSeconds = Math.round(ms / 1000);
+  }
+  return config;
 }
 
 export function registerServerCommands(program: Command, io: CliIo): void {
@@ -64,7 +84,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     .action(async (flags: ServerFlags) => {
       // Imported on use: the other verbs start without loading the control plane.
       const { runUp } = await import('../../app/up.ts');
-      await runUp(definedOnly({ ...flags }));
+      await runUp(serverConfig(flags));
     });
 
   serverOptions(
@@ -75,7 +95,7 @@ export function registerServerCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  capstan server --host 0.0.0.0 --port 7070')
     .action(async (flags: ServerFlags) => {
       const { runServer } = await import('../../app/up.ts');
-      await runServer(definedOnly({ ...flags }));
+      await runServer(serverConfig(flags));
     });
 
   program
