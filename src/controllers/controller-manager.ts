@@ -76,9 +76,9 @@ function isRedisBacked(store: Store): store is Store & RedisBacked {
 
 /**
  * Runs the control loops (scheduler, ReplicationController, Deployment, Endpoints, garbage collector, node
- * lifecycle, namespace deletion, Event TTL) over one set of shared informers. With leader election, they start when this process acquires the
- * lease and stop at once when it is lost: a fresh set of informers and queues per term, so a new term never acts
- * on the previous term's expectations or cache.
+ * lifecycle, namespace deletion, Event TTL) over one set of shared informers. With leader election, they start
+ * when this process acquires the lease and stop at once when it is lost: a fresh set of informers and queues per
+ * term, so a new term never acts on the previous term's expectations or cache.
  */
 export function startControllerManager(options: ControllerManagerOptions): ControllerManager {
   const { store } = options;
