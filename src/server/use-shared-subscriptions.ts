@@ -6,6 +6,20 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /** Distinct operations one shared event keeps results for; beyond that, further ones execute without sharing. */
 const MAX_SHARED_OPERATIONS = 64;
+/**
+ * Events whose results are kept, the most recent ones. A fan-out reads an event's results while its subscribers
+ * take it, within a few turns of the event loop; a subscriber further behind than this executes its own. Results
+ * were kept with the event for as long as the event lived, and the read cache keeps the last event of every object
+ * (its delta, src/resolvers/watch.ts): each pod a subscription had delivered held its executed result and its
+ * serialised message, 25,000 of each at 12,000 pods. The table holds these events (and their objects) strongly,
+ * so what it keeps is bounded whatever the number of objects.
+ */
+export const DEFAULT_MAX_SHARED_EVENTS = 1024;
+
+export interface SharedSubscriptionResultsOptions {
+  /** Events whose results are kept, the most recent ones. Default {@link DEFAULT_MAX_SHARED_EVENTS}. */
+  maxEvents?: number;
+}
 
 /**
  * Executes each subscription event's selection once for all subscribers of the same operation. Watch events are
@@ -15,10 +29,12 @@ const MAX_SHARED_OPERATIONS = 64;
  * document, operation name, variables and authorization (role and node), so what one subscriber receives never
  * depends on another's credentials. Events that are not frozen (bookmarks, log lines) execute per subscriber.
  */
-export function useSharedSubscriptionResults(): Plugin {
+export function useSharedSubscriptionResults(options: SharedSubscriptionResultsOptions = {}): Plugin {
+  const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_SHARED_EVENTS);
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 0;
-  const shared = new WeakMap<object, Map<string, Result>>();
+  /** The results of the most recent shared events, oldest first (a Map keeps insertion order). */
+  const shared = new Map<object, Map<string, Result>>();
 
   function sharingKey(args: ExecutionArgs): string {
     let id = documentIds.get(args.document);
@@ -37,6 +53,7 @@ export function useSharedSubscriptionResults(): Plugin {
     }
     let results = shared.get(payload);
     if (!results) {
+      if (shared.size >= maxEvents) shared.delete(shared.keys().next().value!);
       results = new Map();
       shared.set(payload, results);
     }
