@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CapstanError } from '../api/errors.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { Store, Watch, WatchEvent, WatchOptions } from '../store/store.ts';
-import { watchWithSnapshot } from './watch.ts';
+import { SHARED_DELTAS_MAX, watchWithSnapshot } from './watch.ts';
 
 function object(name: string, rv: string): KubeObject {
   return {
@@ -104,5 +104,28 @@ describe('watchWithSnapshot', () => {
     const broken = watchWithSnapshot(failing, 'Pod', {});
     await expect(broken.next()).rejects.toThrow('redis is down');
     expect(await broken.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('shares the deltas of frozen objects between watchers, for the most recent objects only', async () => {
+    const objects = Array.from({ length: SHARED_DELTAS_MAX + 1 }, (_, i) => Object.freeze(object(`p${i}`, '5')));
+    const listing = (items: KubeObject[]) =>
+      ({
+        list: async () => ({ items, resourceVersion: '7' }),
+        watch: (): Watch<KubeObject> => ({ close() {}, async *[Symbol.asyncIterator]() {} }),
+      }) as unknown as Store;
+    const deltas = async (items: KubeObject[]) => {
+      const it = watchWithSnapshot(listing(items), 'Pod', {});
+      const seen = [];
+      for (let i = 0; i < items.length; i++) seen.push((await it.next()).value);
+      await it.return();
+      return seen;
+    };
+    const first = await deltas(objects);
+    const [last, oldest] = await deltas([objects[SHARED_DELTAS_MAX]!, objects[0]!]);
+    // The last object's delta is still kept: one instance for both watchers (the API shares its result).
+    expect(last).toBe(first[SHARED_DELTAS_MAX]);
+    // The first one's was let go when the table was full (it used to stay with the object for as long as it lived).
+    expect(oldest).not.toBe(first[0]);
+    expect(oldest).toEqual(first[0]);
   });
 });

@@ -151,7 +151,13 @@ export function watchWithSnapshot<K extends Kind>(
 }
 
 type Deltas = Partial<Record<WatchEventType, WatchDelta<KubeObject>>>;
-const sharedDeltas = new WeakMap<KubeObject, Deltas>();
+/**
+ * The deltas of the most recently delivered objects, oldest first. Sharing matters while one change is fanned out
+ * (and the API keeps shared results for its most recent events only, src/server/use-shared-subscriptions.ts); kept
+ * with each object instead, as they were, every object a subscription had ever listed or delivered held two more.
+ */
+const sharedDeltas = new Map<KubeObject, Deltas>();
+export const SHARED_DELTAS_MAX = 4096;
 
 /**
  * The delta of an object's change. Objects from the store's watches and read cache are frozen and shared by every
@@ -163,6 +169,7 @@ function deltaOf<T extends KubeObject>(type: WatchEventType, object: T): WatchDe
   if (!Object.isFrozen(object)) return { type, object, resourceVersion: object.metadata.resourceVersion };
   let deltas = sharedDeltas.get(object);
   if (!deltas) {
+    if (sharedDeltas.size >= SHARED_DELTAS_MAX) sharedDeltas.delete(sharedDeltas.keys().next().value!);
     deltas = {};
     sharedDeltas.set(object, deltas);
   }
