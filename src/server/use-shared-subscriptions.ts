@@ -9,10 +9,10 @@ const MAX_SHARED_OPERATIONS = 64;
 /**
  * Events whose results are kept, the most recent ones. A fan-out reads an event's results while its subscribers
  * take it, within a few turns of the event loop; a subscriber further behind than this executes its own. Results
- * were kept with the event for as long as the event lived, and the read cache keeps the last event of every object
- * (its delta, src/resolvers/watch.ts): each pod a subscription had delivered held its executed result and its
- * serialised message, 25,000 of each at 12,000 pods. The table holds these events (and their objects) strongly,
- * so what it keeps is bounded whatever the number of objects.
+ * used to be kept with the event for as long as the event lived, and each object then kept its last event (its
+ * delta, src/resolvers/watch.ts, now bounded too): each pod a subscription had delivered held its executed result
+ * and its serialised message, 25,000 of each at 12,000 pods. The table holds these events (and their objects)
+ * strongly, so what it keeps is bounded whatever the number of objects.
  */
 export const DEFAULT_MAX_SHARED_EVENTS = 1024;
 
