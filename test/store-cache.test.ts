@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapstanError } from '../src/api/errors.ts';
-import type { Kind } from '../src/api/types.ts';
+import type { Event, Kind, ObjectInput } from '../src/api/types.ts';
 import { CachedReadStore } from '../src/store/cached-store.ts';
 import { createRedisStore, type RedisStore } from '../src/store/redis-store.ts';
 import type { ChangeFeedStore, ChangeSink, ListOptions } from '../src/store/store.ts';
@@ -180,6 +180,138 @@ describe('CachedReadStore without a current feed', () => {
     } finally {
       expiring.stop();
       await store.delete('Pod', 'a', 'relisted');
+    }
+  });
+});
+
+function newEvent(namespace: string, name: string, about: { kind: 'Pod' | 'Node'; name: string }): ObjectInput<Event> {
+  return {
+    kind: 'Event',
+    metadata: { name, namespace },
+    involvedObject: { ...about, namespace },
+    reason: 'Tested',
+    message: `about ${about.kind} ${about.name}`,
+    type: 'Normal',
+    source: { component: 'test' },
+    count: 1,
+  };
+}
+
+/** The real store, counting the objects read one by one (get, getMany) and the lists. */
+function countingReads(inner: RedisStore) {
+  const counts = { objects: 0, lists: 0 };
+  const wrapped = new Proxy(inner, {
+    get(target, property) {
+      if (property === 'getMany') {
+        return (kind: Kind, refs: readonly { namespace?: string; name: string }[]) => {
+          counts.objects += refs.length;
+          return target.getMany(kind, refs);
+        };
+      }
+      if (property === 'list') {
+        return (kind: Kind, options?: ListOptions) => {
+          counts.lists++;
+          return target.list(kind, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as ChangeFeedStore;
+  return { store: wrapped, counts };
+}
+
+describe('CachedReadStore for Events (kept as an index of involvedObject.name)', () => {
+  let events: CachedReadStore;
+  let reads: ReturnType<typeof countingReads>['counts'];
+
+  beforeAll(async () => {
+    // 40 events about six pods in two namespaces and one about a node; "p1" has events in both namespaces.
+    for (let i = 0; i < 40; i++) {
+      const ns = i % 4 === 0 ? 'a-b' : 'a';
+      await store.create('Event', newEvent(ns, `ev-${i}`, { kind: 'Pod', name: `p${i % 6}` }));
+    }
+    await store.create('Event', newEvent('a', 'ev-node', { kind: 'Node', name: 'p1' }));
+    const counting = countingReads(store);
+    reads = counting.counts;
+    events = new CachedReadStore(counting.store).warm(['Event']);
+    await waitFor(
+      async () => {
+        const before = events.stats().hits;
+        await events.list('Event', { fieldSelector: 'involvedObject.name=p1' });
+        return events.stats().hits > before;
+      },
+      { message: 'the Event index to be ready' },
+    );
+  });
+
+  afterAll(() => events?.stop());
+
+  it('lists what the store lists, reading only the events of the object asked for', async () => {
+    const cases: ListOptions[] = [
+      { namespace: 'a', fieldSelector: 'involvedObject.name=p1' },
+      { fieldSelector: 'involvedObject.name=p1' },
+      { namespace: 'a', fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=p1' },
+      { namespace: 'a-b', fieldSelector: 'involvedObject.name=p4,reason=Tested' },
+      { namespace: 'a', fieldSelector: 'involvedObject.name=nothing' },
+      { namespace: 'b', fieldSelector: 'involvedObject.name=p1' },
+    ];
+    for (const options of cases) {
+      const expected = await store.list('Event', options);
+      const before = { ...reads };
+      const actual = await events.list('Event', options);
+      expect(names(actual.items), JSON.stringify(options)).toEqual(names(expected.items));
+      expect(actual.items).toEqual(expected.items);
+      expect(reads.lists, JSON.stringify(options)).toBe(before.lists);
+      // The objects of that name in that namespace (the Node event about "p1" too), not the 41 events.
+      expect(reads.objects - before.objects).toBeLessThanOrEqual(expected.items.length + 1);
+    }
+    expect(
+      names((await events.list('Event', { namespace: 'a', fieldSelector: 'involvedObject.name=p1' })).items),
+    ).toEqual(['a/ev-1', 'a/ev-13', 'a/ev-19', 'a/ev-25', 'a/ev-31', 'a/ev-37', 'a/ev-7', 'a/ev-node']);
+  });
+
+  it('pages with continue tokens that the store accepts', async () => {
+    const options = { fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=p2' };
+    const all = names((await store.list('Event', options)).items);
+    expect(all.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const from = page % 2 === 0 ? events : store;
+      const result = await from.list('Event', { ...options, limit: 2, ...(token ? { continue: token } : {}) });
+      seen.push(...names(result.items));
+      token = result.continue;
+      if (!token) break;
+    }
+    expect(seen).toEqual(all);
+  });
+
+  it('reads every other list and get of Events from the store', async () => {
+    const before = reads.lists;
+    expect(names((await events.list('Event', { namespace: 'a' })).items)).toEqual(
+      names((await store.list('Event', { namespace: 'a' })).items),
+    );
+    expect(names((await events.list('Event', { fieldSelector: 'involvedObject.name!=p1' })).items)).toEqual(
+      names((await store.list('Event', { fieldSelector: 'involvedObject.name!=p1' })).items),
+    );
+    expect(reads.lists).toBe(before + 2);
+    expect(await events.get('Event', 'a', 'ev-1')).toEqual(await store.get('Event', 'a', 'ev-1'));
+    await expect(events.get('Event', 'a', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it("follows writes that finished before the read started, its own or another process's", async () => {
+    const about = (name: string) => ({ namespace: 'b', fieldSelector: `involvedObject.name=${name}` });
+    for (let i = 0; i < 10; i++) {
+      const writer = i % 2 === 0 ? other : store;
+      const created = await writer.create('Event', newEvent('b', `moving-${i}`, { kind: 'Pod', name: 'from' }));
+      expect(names((await events.list('Event', about('from'))).items)).toEqual([`b/moving-${i}`]);
+      // An Event's involvedObject can be changed: it moves to the other name's events.
+      await writer.update('Event', { ...created, involvedObject: { ...created.involvedObject, name: 'to' } });
+      expect(names((await events.list('Event', about('from'))).items)).toEqual([]);
+      expect(names((await events.list('Event', about('to'))).items)).toEqual([`b/moving-${i}`]);
+      await writer.delete('Event', 'b', `moving-${i}`);
+      expect(names((await events.list('Event', about('to'))).items)).toEqual([]);
     }
   });
 });

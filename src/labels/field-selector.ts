@@ -121,6 +121,11 @@ export function fieldsOf(obj: KubeObject): Record<string, string> {
   return fields;
 }
 
+/** An object's value of one selectable field (unset as "", "false" or "0"; "" for a field no kind selects). */
+export function fieldValue(obj: KubeObject, field: string): string {
+  return Object.hasOwn(GETTERS, field) ? (GETTERS[field] as Getter)(obj) : '';
+}
+
 /** Escapes `\`, `,` and `=` in a field selector value with a backslash, as Kubernetes' fields.EscapeValue. */
 export function escapeFieldValue(value: string): string {
   return value.replace(/[\\,=]/g, (c) => `\\${c}`);

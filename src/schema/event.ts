@@ -1,7 +1,9 @@
+import { isCapstanError } from '../api/errors.ts';
 import { isNamespaced, type Event, type KubeObject } from '../api/types.ts';
+import { escapeFieldValue } from '../labels/field-selector.ts';
 import { transformIterator, watchWithSnapshot } from '../resolvers/watch.ts';
 import { builder } from './builder.ts';
-import { KubeObjectRef, listOnce, loadObject, ObjectMetaInput } from './common.ts';
+import { KubeObjectRef, loadObject, ObjectMetaInput } from './common.ts';
 import { defineKind } from './kind-fields.ts';
 
 const EventTypeEnum = builder.enumType('EventType', { values: ['Normal', 'Warning'] as const });
@@ -87,7 +89,16 @@ builder.interfaceField(KubeObjectRef, 'events', (t) =>
     description: 'Events about this object, oldest first.',
     resolve: async (object, _args, context) => {
       const namespace = isNamespaced(object.kind) ? object.metadata.namespace : undefined;
-      const events = await listOnce(context, 'Event', namespace);
+      // By involvedObject.name, which the read cache indexes: only the events of objects of this name are read.
+      const fieldSelector = `involvedObject.name=${escapeFieldValue(object.metadata.name)}`;
+      let events: Event[];
+      try {
+        events = (await context.store.list('Event', { namespace, fieldSelector })).items;
+      } catch (err) {
+        // As the other edges: events the caller may not read are none for it.
+        if (isCapstanError(err, 'FORBIDDEN')) return [];
+        throw err;
+      }
       return events.filter((e) => isAbout(e, object)).sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
     },
   }),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kind, KubeObject } from '../api/types.ts';
+import type { Event, Kind, KubeObject } from '../api/types.ts';
 import { CachedReadStore } from './cached-store.ts';
 import type { ChangeFeedStore, ChangeSink, ListResult, WatchEvent } from './store.ts';
 
@@ -109,6 +109,97 @@ describe('CachedReadStore order', () => {
     for (const name of names.slice(0, 19_990)) store.send('DELETED', 'big', name);
     expect((await cache.list('Pod', { namespace: 'big' })).items.map((o) => o.metadata.name)).toEqual(
       names.slice(19_990).sort(byCodeUnit),
+    );
+  });
+});
+
+/** A store of Events held in a Map: the index-only cache reads the objects it finds with getMany. */
+class HandFedEvents {
+  rv = 1;
+  readonly objects = new Map<string, Event>();
+  /** How many objects getMany was asked for. */
+  read = 0;
+  private sink: ChangeSink<KubeObject> | undefined;
+
+  list(): Promise<ListResult<KubeObject>> {
+    return Promise.resolve({ items: [], resourceVersion: String(this.rv) });
+  }
+
+  currentResourceVersion(): Promise<string> {
+    return Promise.resolve(String(this.rv));
+  }
+
+  getMany(_kind: Kind, refs: readonly { namespace?: string; name: string }[]): Promise<(Event | undefined)[]> {
+    this.read += refs.length;
+    return Promise.resolve(refs.map((r) => this.objects.get(`${r.namespace}/${r.name}`)));
+  }
+
+  feed(_kind: Kind, _since: string, sink: ChangeSink<KubeObject>): { close(): void } {
+    this.sink = sink;
+    return { close: () => (this.sink = undefined) };
+  }
+
+  get fed(): boolean {
+    return this.sink !== undefined;
+  }
+
+  /** Sets (about: the involved object's name) or deletes (undefined) an Event, and feeds the change. */
+  send(namespace: string, name: string, about: string | undefined): void {
+    this.rv++;
+    const key = `${namespace}/${name}`;
+    const object = {
+      kind: 'Event',
+      metadata: { name, namespace, resourceVersion: String(this.rv), uid: key },
+      involvedObject: { kind: 'Pod', namespace, name: about ?? this.objects.get(key)?.involvedObject.name },
+    } as unknown as Event;
+    if (about === undefined) this.objects.delete(key);
+    else this.objects.set(key, object);
+    this.sink!.onEvent({ type: about === undefined ? 'DELETED' : 'MODIFIED', object });
+    this.sink!.onProgress(this.rv);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('CachedReadStore index of Events by involvedObject.name', () => {
+  it('finds the events of an object after any sequence of creates, moves and deletes, also page by page', async () => {
+    const aboutArb = fc.option(fc.constantFrom('web', 'db', 'web-1'), { nil: undefined });
+    const eventOpArb = fc.record({ namespace: namespaceArb, name: nameArb, about: aboutArb });
+    await fc.assert(
+      fc.asyncProperty(fc.array(eventOpArb, { maxLength: 200 }), fc.integer({ min: 1, max: 5 }), async (ops, limit) => {
+        const store = new HandFedEvents();
+        cache = new CachedReadStore(store as unknown as ChangeFeedStore).warm(['Event']);
+        for (let i = 0; i < 100 && !store.fed; i++) await new Promise((r) => setImmediate(r));
+        for (const op of ops) store.send(op.namespace, op.name, op.about);
+        for (const about of ['web', 'db', 'web-1', 'none']) {
+          for (const namespace of [undefined, 'a', 'a-b']) {
+            const want = [...store.objects.values()]
+              .filter((o) => o.involvedObject.name === about)
+              .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
+              .map(member)
+              .sort(byCodeUnit);
+            const fieldSelector = `involvedObject.name=${about}`;
+            const read = store.read;
+            expect((await cache.list('Event', { namespace, fieldSelector })).items.map(member)).toEqual(want);
+            // Only those: no event that was deleted or moved to another name is still read.
+            expect(store.read - read).toBe(want.length);
+            const paged: string[] = [];
+            let token: string | undefined;
+            for (let pages = 0; pages <= want.length; pages++) {
+              const page = await cache.list('Event', { namespace, fieldSelector, limit, continue: token });
+              paged.push(...page.items.map(member));
+              token = page.continue;
+              if (!token) break;
+            }
+            expect(paged).toEqual(want);
+          }
+        }
+        expect(cache.stats().fallbacks).toBe(0);
+        cache.stop();
+      }),
+      { numRuns: 60 },
     );
   });
 });
